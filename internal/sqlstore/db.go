@@ -1,0 +1,249 @@
+// Package sqlstore is the one database/sql implementation of Wubu's domain
+// services, for SQLite (the embedded default) and PostgreSQL (the server
+// database). Dialect differences live in dialect.go.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // driver "sqlite"
+
+	"github.com/wubu-oss/wubu"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialects.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is the database of a Wubu installation.
+type DB struct {
+	// read serves queries outside transactions; write serves transactions.
+	// On PostgreSQL they are one pool; on SQLite write has one connection,
+	// as SQLite has one writer at a time.
+	read, write *sql.DB
+
+	// Dialect is SQLite or Postgres.
+	Dialect string
+	// DSN is the data source the database was opened with.
+	DSN string
+	// Clock tells the time of every transaction; tests set a controlled one.
+	Clock wubu.Clock
+}
+
+// Open opens the database named by dsn: a postgres:// or postgresql:// URL
+// for PostgreSQL, else the path of an SQLite file (created if missing).
+func Open(dsn string) (*DB, error) {
+	db := &DB{DSN: dsn, Clock: wubu.SystemClock{}}
+	if IsPostgres(dsn) {
+		db.Dialect = Postgres
+		pool, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(32)
+		pool.SetMaxIdleConns(16)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db.read, db.write = pool, pool
+	} else {
+		db.Dialect = SQLite
+		path := strings.TrimPrefix(dsn, "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data directory: %w", err)
+			}
+		}
+		var err error
+		if db.write, err = sql.Open("sqlite", SQLiteDSN(path, true)); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.write.SetMaxOpenConns(1)
+		if db.read, err = sql.Open("sqlite", SQLiteDSN(path, false)); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.read.SetMaxOpenConns(8)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", db.Dialect, err)
+	}
+	return db, nil
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// SQLiteDSN returns the DSN of an SQLite file with Wubu's pragmas: WAL,
+// a busy timeout, foreign keys, and immediate write transactions.
+func SQLiteDSN(path string, write bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if write {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	var err error
+	if db.write != nil {
+		err = db.write.Close()
+	}
+	if db.read != nil && db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// SQL returns the write pool, for tools (River, tests) that need a *sql.DB.
+func (db *DB) SQL() *sql.DB { return db.write }
+
+// Migrate applies the embedded migrations of the database's dialect.
+func (db *DB) Migrate(ctx context.Context) error {
+	dir, err := fs.Sub(migrations, "migrations/"+db.Dialect)
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	if db.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, db.write, dir)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// now returns the current time of the database's clock, in UTC and to the
+// microsecond (PostgreSQL's precision), so values read back compare equal.
+func (db *DB) now() time.Time {
+	return db.Clock.Now().UTC().Truncate(time.Microsecond)
+}
+
+// Tx is a write transaction that carries the time it started, so every row
+// it writes has one "now" from the injectable clock.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// BeginTx starts a write transaction.
+func (db *DB) BeginTx(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: tx, db: db, now: db.now()}, nil
+}
+
+// exec runs a statement written with ? placeholders.
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.QueryContext(ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, q+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// query runs a read outside any transaction.
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, db.rebind(q), args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.read.QueryRowContext(ctx, db.rebind(q), args...)
+}
+
+// audit records a change in the audit log, inside the change's transaction.
+// before and after are marshalled to JSON; nil leaves them empty.
+func (tx *Tx) audit(ctx context.Context, projectID int64, action, objectType string, objectID any, before, after any) error {
+	e := &wubu.AuditEntry{Action: action, ObjectType: objectType, ObjectID: fmt.Sprint(objectID)}
+	if projectID != 0 {
+		e.ProjectID = &projectID
+	}
+	if before != nil {
+		b, err := json.Marshal(before)
+		if err != nil {
+			return err
+		}
+		e.Before = string(b)
+	}
+	if after != nil {
+		b, err := json.Marshal(after)
+		if err != nil {
+			return err
+		}
+		e.After = string(b)
+	}
+	return tx.writeAudit(ctx, e)
+}
+
+func (tx *Tx) writeAudit(ctx context.Context, e *wubu.AuditEntry) error {
+	if u := wubu.UserFromContext(ctx); u != nil && e.UserID == nil {
+		e.UserID, e.Login = &u.ID, u.Login
+	}
+	if e.IP == "" {
+		e.IP = wubu.RequestInfoFromContext(ctx).IP
+	}
+	e.At = tx.now
+	_, err := tx.exec(ctx, `INSERT INTO audit_log (at, user_id, login, project_id, action, object_type, object_id, field, before_json, after_json, ip)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.At, e.UserID, e.Login, e.ProjectID, e.Action, e.ObjectType, e.ObjectID, e.Field, nullJSON(e.Before), nullJSON(e.After), e.IP)
+	if err != nil {
+		return fmt.Errorf("write audit: %w", err)
+	}
+	return nil
+}
+
+func nullJSON(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,70 @@
+package wubu
+
+import "context"
+
+// Permission is an operation that some roles may perform. Whether the caller
+// may perform it on a given project is decided by Authorize, the one
+// permission check of Wubu: by role here, by project scope in the user.
+type Permission string
+
+// Permissions.
+const (
+	PermOrgView       Permission = "org.view"       // see projects, zones, buildings, rooms
+	PermOrgEdit       Permission = "org.edit"       // create and rename zones, buildings, rooms
+	PermProjectCreate Permission = "project.create" // create and rename projects
+	PermStaffView     Permission = "staff.view"     // list staff and assignments
+	PermStaffEdit     Permission = "staff.edit"     // create, change and disable staff; assign
+	PermAuditView     Permission = "audit.view"     // search the audit log
+	PermSelf          Permission = "self"           // one's own account: password, language
+)
+
+// rolePermissions is the policy: which role may do what.
+var rolePermissions = map[Role][]Permission{
+	RoleStaff:       {PermSelf, PermOrgView},
+	RoleTeamLeader:  {PermSelf, PermOrgView, PermStaffView},
+	RoleDutyManager: {PermSelf, PermOrgView, PermStaffView},
+	RoleManager:     {PermSelf, PermOrgView, PermOrgEdit, PermStaffView, PermStaffEdit, PermAuditView},
+	RoleQuality:     {PermSelf, PermOrgView, PermStaffView, PermAuditView},
+	RoleAdmin:       {PermSelf, PermOrgView, PermOrgEdit, PermProjectCreate, PermStaffView, PermStaffEdit, PermAuditView},
+}
+
+// Can reports whether the role grants the permission, whatever the project.
+func (r Role) Can(p Permission) bool {
+	for _, q := range rolePermissions[r] {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// rank orders roles for granting: a manager may create accounts only of
+// roles below manager.
+var rank = map[Role]int{RoleStaff: 1, RoleTeamLeader: 2, RoleDutyManager: 3, RoleManager: 4, RoleQuality: 5, RoleAdmin: 6}
+
+// CanGrant reports whether a user of role r may give another user role g.
+func (r Role) CanGrant(g Role) bool {
+	if r == RoleAdmin {
+		return true
+	}
+	return r.Can(PermStaffEdit) && rank[g] < rank[r] && g != RoleQuality
+}
+
+// Authorize is the one permission check. It returns EUNAUTHORIZED when nobody
+// is signed in, EFORBIDDEN when the caller's role lacks the permission, and
+// ENOTFOUND when the object lies in a project the caller does not serve —
+// the same answer as for a missing object, so nothing leaks that it exists.
+// A projectID of 0 checks the role only.
+func Authorize(ctx context.Context, p Permission, projectID int64) (*User, error) {
+	u := UserFromContext(ctx)
+	if u == nil {
+		return nil, Errorf(EUNAUTHORIZED, "Please sign in.")
+	}
+	if projectID != 0 && !u.Serves(projectID) {
+		return nil, Errorf(ENOTFOUND, "Not found.")
+	}
+	if !u.Role.Can(p) {
+		return nil, Errorf(EFORBIDDEN, "You do not have permission to do this.")
+	}
+	return u, nil
+}
