@@ -53,3 +53,18 @@ func RequestInfoFromContext(ctx context.Context) RequestInfo {
 	ri, _ := ctx.Value(requestInfoContextKey).(RequestInfo)
 	return ri
 }
+
+type sessionContextKey struct{}
+
+// NewContextWithSession returns a copy of ctx that carries the session the
+// request was made in, so that, say, a password change can end every other
+// session but this one.
+func NewContextWithSession(ctx context.Context, s *Session) context.Context {
+	return context.WithValue(ctx, sessionContextKey{}, s)
+}
+
+// SessionFromContext returns the session of ctx, or nil.
+func SessionFromContext(ctx context.Context) *Session {
+	s, _ := ctx.Value(sessionContextKey{}).(*Session)
+	return s
+}

@@ -226,7 +226,11 @@ func (tx *Tx) audit(ctx context.Context, projectID int64, action, objectType str
 
 func (tx *Tx) writeAudit(ctx context.Context, e *wubu.AuditEntry) error {
 	if u := wubu.UserFromContext(ctx); u != nil && e.UserID == nil {
-		e.UserID, e.Login = &u.ID, u.Login
+		// The command line acts as a system user with no account (ID 0).
+		if u.ID != 0 {
+			e.UserID = &u.ID
+		}
+		e.Login = u.Login
 	}
 	if e.IP == "" {
 		e.IP = wubu.RequestInfoFromContext(ctx).IP

@@ -18,25 +18,11 @@ type AuthService struct{ db *DB }
 // NewAuthService returns an auth service over db.
 func NewAuthService(db *DB) *AuthService { return &AuthService{db: db} }
 
-type sessionContextKey struct{}
-
-// contextWithSession remembers the current session, so that a password
-// change can keep it while ending the others.
-func contextWithSession(ctx context.Context, id int64) context.Context {
-	return context.WithValue(ctx, sessionContextKey{}, id)
-}
-
 func currentSessionID(ctx context.Context) int64 {
-	id, _ := ctx.Value(sessionContextKey{}).(int64)
-	return id
-}
-
-// NewContextWithSession returns a copy of ctx that carries the session.
-func NewContextWithSession(ctx context.Context, s *wubu.Session) context.Context {
-	if s == nil {
-		return ctx
+	if s := wubu.SessionFromContext(ctx); s != nil {
+		return s.ID
 	}
-	return contextWithSession(ctx, s.ID)
+	return 0
 }
 
 // Login checks the credentials and starts a session.

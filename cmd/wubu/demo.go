@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/seed"
+)
+
+// cmdDemo runs the server on a demo database (demo.db in the data
+// directory), filling it with the demo company on first run.
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := newFlags("demo", "demo [--data DIR] [--addr HOST:PORT]", &cfg, stderr)
+	fs.StringVar(&cfg.Addr, "addr", envOr("WUBU_ADDR", "127.0.0.1:8080"), "listen `address` [WUBU_ADDR]")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.DBFile = "demo.db"
+	m := &Main{Config: cfg, Logger: newLogger(stderr)}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	res, err := seed.Seed(ctx, m.DB)
+	switch {
+	case wubu.ErrorCode(err) == wubu.ECONFLICT:
+		fmt.Fprintf(stdout, "Using the demo database %s (already seeded).\n", cfg.DSN())
+	case err != nil:
+		return err
+	default:
+		fmt.Fprintf(stdout, "Seeded the demo company into %s: %d projects, %d rooms, %d staff accounts.\n", cfg.DSN(), len(res.Projects), res.Rooms, len(res.Logins))
+	}
+	return m.Run(ctx, func(url string) {
+		fmt.Fprintf(stdout, "\nWubu demo is running at %s\n\nSign in with any of these logins; the password of each is %s\n\n", url, seed.Password)
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "LOGIN\tNAME\tROLE\tPOST\tPROJECTS")
+		for _, l := range seed.Logins() {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Login, l.Name, l.Role, l.Post, l.Projects)
+		}
+		tw.Flush()
+		fmt.Fprintln(stdout, "\nPress Ctrl+C to stop.")
+	})
+}

@@ -1,0 +1,282 @@
+// Command wubu is the Wubu server and its administration commands.
+//
+//	wubu serve     run the server
+//	wubu demo      run the server with a demo company (SQLite), printing the URL and logins
+//	wubu migrate   apply database migrations and exit
+//	wubu project   add or list projects
+//	wubu rooms     generate a building's rooms
+//	wubu user      add a staff account
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/api"
+	"github.com/wubu-oss/wubu/internal/server"
+	"github.com/wubu-oss/wubu/internal/sqlstore"
+	"github.com/wubu-oss/wubu/internal/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	} else if err != nil {
+		fmt.Fprintln(os.Stderr, "wubu:", cliMessage(err))
+		os.Exit(exitCode(err))
+	}
+}
+
+// cliMessage returns the message of an error for the terminal: a domain
+// error's message, or the error itself.
+func cliMessage(err error) string {
+	if e := wubu.AsError(err); e != nil {
+		return e.Message()
+	}
+	return err.Error()
+}
+
+// exitCode is 2 for usage errors and bad input, 1 otherwise.
+func exitCode(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	switch wubu.ErrorCode(err) {
+	case wubu.EINVALID, wubu.ECONFLICT, wubu.ENOTFOUND:
+		return 2
+	}
+	return 1
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `Wubu — operations platform for residential property service centres (物业服务中心).
+
+Usage:
+  wubu <command> [flags]
+
+Commands:
+  serve     run the server
+  demo      run the server with a demo company on SQLite, printing the URL and logins
+  migrate   apply database migrations and exit
+  project   add or list projects (communities)
+  rooms     generate a building's rooms in bulk
+  user      add a staff account (password from standard input)
+
+Every command takes --db DSN (or WUBU_DB) and --data DIR (or WUBU_DATA).
+Run "wubu <command> -h" for its flags.
+`
+
+// run runs the command line; it is main without the exits, for tests.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return usageError{"no command given"}
+		}
+		return nil
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, args, stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, args, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, args, stdout, stderr)
+	case "project":
+		return cmdProject(ctx, args, stdout, stderr)
+	case "rooms":
+		return cmdRooms(ctx, args, stdout, stderr)
+	case "user":
+		return cmdUser(ctx, args, stdin, stdout, stderr)
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// Config is what the commands are configured with, from flags and the
+// environment.
+type Config struct {
+	DB   string // DSN: postgres://… or an SQLite file path
+	Data string // data directory
+	Addr string // listen address of the server
+	// DBFile is the SQLite file name in Data when DB is empty.
+	DBFile string
+}
+
+// DSN returns the database to open: DB if set, else the SQLite file in the
+// data directory.
+func (c Config) DSN() string {
+	if c.DB != "" {
+		return c.DB
+	}
+	return filepath.Join(c.Data, c.DBFile)
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// newFlags returns a flag set with the common database flags bound to cfg.
+func newFlags(name, synopsis string, cfg *Config, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("wubu "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DB, "db", envOr("WUBU_DB", ""), "database `DSN`: postgres://user@host/db, or an SQLite file (default: wubu.db in the data directory) [WUBU_DB]")
+	fs.StringVar(&cfg.Data, "data", envOr("WUBU_DATA", "data"), "data `directory` [WUBU_DATA]")
+	cfg.DBFile = "wubu.db"
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: wubu %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// Main is a running Wubu: its database and, when serving, its server.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+	DB     *sqlstore.DB
+	Server *server.Server
+}
+
+// Open opens and migrates the database.
+func (m *Main) Open(ctx context.Context) error {
+	db, err := sqlstore.Open(m.Config.DSN())
+	if err != nil {
+		return err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return err
+	}
+	m.DB = db
+	return nil
+}
+
+// Services returns the domain services over the database.
+func (m *Main) Services() server.Services {
+	return server.Services{
+		Projects: sqlstore.NewProjectService(m.DB),
+		Org:      sqlstore.NewOrgService(m.DB),
+		Users:    sqlstore.NewUserService(m.DB),
+		Auth:     sqlstore.NewAuthService(m.DB),
+		Audit:    sqlstore.NewAuditService(m.DB),
+	}
+}
+
+// NewServer builds the HTTP server with the pages and the API.
+func (m *Main) NewServer() (*server.Server, error) {
+	s := server.New(m.Services(), m.DB.Clock, m.Logger)
+	if _, err := web.New(s); err != nil {
+		return nil, err
+	}
+	api.New(s)
+	return s, nil
+}
+
+// Run opens the database, starts the server on the configured address and
+// serves until ctx ends; ready is called once it listens.
+func (m *Main) Run(ctx context.Context, ready func(url string)) error {
+	if m.DB == nil {
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+	}
+	s, err := m.NewServer()
+	if err != nil {
+		return err
+	}
+	if err := s.Listen(m.Config.Addr); err != nil {
+		return err
+	}
+	m.Server = s
+	errc := make(chan error, 1)
+	go func() { errc <- s.Serve() }()
+	if ready != nil {
+		ready(s.URL())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return s.Shutdown(shutdown)
+}
+
+// Close shuts down in order: HTTP, then the database.
+func (m *Main) Close() error {
+	if m.Server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		m.Server.Shutdown(ctx)
+	}
+	if m.DB != nil {
+		return m.DB.Close()
+	}
+	return nil
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	level := slog.LevelInfo
+	if os.Getenv("WUBU_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := newFlags("serve", "serve [--db DSN] [--data DIR] [--addr HOST:PORT]", &cfg, stderr)
+	fs.StringVar(&cfg.Addr, "addr", envOr("WUBU_ADDR", "127.0.0.1:8080"), "listen `address` [WUBU_ADDR]")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m := &Main{Config: cfg, Logger: newLogger(stderr)}
+	defer m.Close()
+	return m.Run(ctx, func(url string) {
+		fmt.Fprintf(stdout, "Wubu is serving at %s (database: %s)\n", url, m.DB.Dialect)
+	})
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := newFlags("migrate", "migrate [--db DSN] [--data DIR]", &cfg, stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m := &Main{Config: cfg}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	fmt.Fprintf(stdout, "Migrations applied (%s).\n", m.DB.Dialect)
+	return nil
+}
+
+// systemContext is the context of the command line: it acts for whoever
+// runs the server, as a company admin with no account.
+func systemContext(ctx context.Context) context.Context {
+	return wubu.NewContextWithUser(ctx, &wubu.User{ID: 0, Login: "system:cli", Name: "command line", Role: wubu.RoleAdmin, Post: wubu.PostNone})
+}

@@ -1,0 +1,77 @@
+// Package i18n is Wubu's message catalogue. Messages are keyed by their
+// English text (as with gettext), so code and templates read naturally; the
+// catalogue gives each its Chinese. zh-CN is the default language.
+package i18n
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// Languages.
+const (
+	ZH = "zh-CN"
+	EN = "en"
+)
+
+// Default is the language of a user who has not chosen one.
+const Default = ZH
+
+//go:embed zh-CN.json
+var zhJSON []byte
+
+var zh map[string]string
+
+func init() {
+	if err := json.Unmarshal(zhJSON, &zh); err != nil {
+		panic(fmt.Sprintf("i18n: zh-CN.json: %v", err))
+	}
+}
+
+// Supported reports whether lang is one of Wubu's languages.
+func Supported(lang string) bool { return lang == ZH || lang == EN }
+
+// T returns the message in the language, formatted with args when there are
+// any. An untranslated message falls back to English.
+func T(lang, msg string, args ...any) string {
+	if lang != EN {
+		if s, ok := zh[msg]; ok && s != "" {
+			msg = s
+		}
+	}
+	if len(args) == 0 {
+		return msg
+	}
+	return fmt.Sprintf(msg, args...)
+}
+
+// Has reports whether the catalogue translates msg into Chinese.
+func Has(msg string) bool {
+	_, ok := zh[msg]
+	return ok
+}
+
+// Keys returns every message of the catalogue.
+func Keys() []string {
+	out := make([]string, 0, len(zh))
+	for k := range zh {
+		out = append(out, k)
+	}
+	return out
+}
+
+// FromRequest returns the language of a request: the "lang" cookie, else
+// the signed-in user's choice (userLang), else Chinese. The browser's
+// Accept-Language is not consulted: Wubu is Chinese first, whatever the
+// front-desk PC was set up with.
+func FromRequest(r *http.Request, userLang string) string {
+	if c, err := r.Cookie("lang"); err == nil && Supported(c.Value) {
+		return c.Value
+	}
+	if Supported(userLang) {
+		return userLang
+	}
+	return Default
+}
