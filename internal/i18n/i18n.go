@@ -22,11 +22,20 @@ const Default = ZH
 //go:embed zh-CN.json
 var zhJSON []byte
 
-var zh map[string]string
+// en.json holds English for symbolic keys such as "post:security"; every
+// other message is its own English.
+//
+//go:embed en.json
+var enJSON []byte
+
+var zh, en map[string]string
 
 func init() {
 	if err := json.Unmarshal(zhJSON, &zh); err != nil {
 		panic(fmt.Sprintf("i18n: zh-CN.json: %v", err))
+	}
+	if err := json.Unmarshal(enJSON, &en); err != nil {
+		panic(fmt.Sprintf("i18n: en.json: %v", err))
 	}
 }
 
@@ -36,10 +45,12 @@ func Supported(lang string) bool { return lang == ZH || lang == EN }
 // T returns the message in the language, formatted with args when there are
 // any. An untranslated message falls back to English.
 func T(lang, msg string, args ...any) string {
-	if lang != EN {
-		if s, ok := zh[msg]; ok && s != "" {
-			msg = s
-		}
+	table := zh
+	if lang == EN {
+		table = en
+	}
+	if s, ok := table[msg]; ok && s != "" {
+		msg = s
 	}
 	if len(args) == 0 {
 		return msg

@@ -1,0 +1,185 @@
+package i18n
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/wubu-oss/wubu"
+)
+
+// messagesInSource returns every English message the code and templates
+// show: formats of domain errors, T(…) calls, page titles, navigation
+// labels and cnformat's message constants.
+func messagesInSource(t *testing.T) []string {
+	t.Helper()
+	root := filepath.Join("..", "..")
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" {
+			seen[s] = true
+		}
+	}
+	firstString := func(args []ast.Expr) string {
+		for _, a := range args {
+			if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				s, _ := strconv.Unquote(lit.Value)
+				return s
+			}
+		}
+		return ""
+	}
+	tmplT := regexp.MustCompile(`\.T "((?:[^"\\]|\\.)*)"`)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != root || d.Name() == "testdata" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		switch {
+		case strings.HasSuffix(path, ".html"):
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, m := range tmplT.FindAllStringSubmatch(string(b), -1) {
+				add(m[1])
+			}
+		case strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go"):
+			f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+			if err != nil {
+				return err
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.CallExpr:
+					var name, recv string
+					switch fn := n.Fun.(type) {
+					case *ast.Ident:
+						name = fn.Name
+					case *ast.SelectorExpr:
+						name = fn.Sel.Name
+						if x, ok := fn.X.(*ast.Ident); ok {
+							recv = x.Name
+						}
+					}
+					switch {
+					case (name == "Errorf" && recv != "fmt") || name == "T" || name == "newPage":
+						add(firstString(n.Args))
+					case name == "FieldErrorf" && len(n.Args) >= 3:
+						add(firstString(n.Args[2:]))
+					}
+				case *ast.KeyValueExpr:
+					if k, ok := n.Key.(*ast.Ident); ok && k.Name == "Label" {
+						add(firstString([]ast.Expr{n.Value}))
+					}
+				case *ast.ValueSpec:
+					for i, id := range n.Names {
+						if strings.HasPrefix(id.Name, "msg") && i < len(n.Values) {
+							add(firstString([]ast.Expr{n.Values[i]}))
+						}
+					}
+				}
+				return true
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Keys made at run time from domain values.
+	for _, p := range wubu.Posts {
+		add("post:" + string(p))
+	}
+	for _, r := range wubu.Roles {
+		add("role:" + string(r))
+	}
+	for _, k := range wubu.AssignmentKinds {
+		add("assign:" + string(k))
+	}
+	for _, a := range []string{wubu.ActionCreate, wubu.ActionUpdate, wubu.ActionDelete, wubu.ActionRead, wubu.ActionLogin, wubu.ActionLoginFailed, wubu.ActionLogout} {
+		add("action:" + a)
+	}
+	for _, d := range []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"} {
+		add(d)
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestCatalogueComplete fails when a message shown to users has no Chinese:
+// zh-CN is the first language, so every message needs one.
+func TestCatalogueComplete(t *testing.T) {
+	msgs := messagesInSource(t)
+	if len(msgs) < 50 {
+		t.Fatalf("found only %d messages in the source: the scan is broken", len(msgs))
+	}
+	var missing []string
+	for _, m := range msgs {
+		if !Has(m) {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) > 0 {
+		var b strings.Builder
+		for _, m := range missing {
+			b.WriteString("\n\t" + strconv.Quote(m) + ": \"\",")
+		}
+		t.Errorf("%d messages have no zh-CN translation in zh-CN.json:%s", len(missing), b.String())
+	}
+	// Symbolic keys ("post:security") need English too.
+	for _, m := range msgs {
+		if strings.Contains(m, ":") && !strings.Contains(m, " ") {
+			if _, ok := en[m]; !ok {
+				t.Errorf("symbolic key %q has no English in en.json", m)
+			}
+		}
+	}
+	// Unused entries are dead weight; report them so they get removed.
+	for _, k := range Keys() {
+		if !slices.Contains(msgs, k) {
+			t.Errorf("zh-CN.json has %q, which nothing uses", k)
+		}
+	}
+}
+
+// TestCatalogueFormats checks that each translation keeps the verbs of its
+// English message, in order, so arguments land in the right place.
+func TestCatalogueFormats(t *testing.T) {
+	verbs := regexp.MustCompile(`%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]`)
+	for en, zhMsg := range zh {
+		if got, want := verbs.FindAllString(zhMsg, -1), verbs.FindAllString(en, -1); !slices.Equal(got, want) {
+			t.Errorf("%q → %q: got verbs %v, want %v", en, zhMsg, got, want)
+		}
+		if strings.TrimSpace(zhMsg) == "" {
+			t.Errorf("%q has an empty translation", en)
+		}
+	}
+}
+
+func TestT(t *testing.T) {
+	if got := T(ZH, "Sign in"); got != "登录" {
+		t.Errorf("got %q, want 登录", got)
+	}
+	if got := T(EN, "Sign in"); got != "Sign in" {
+		t.Errorf("got %q, want Sign in", got)
+	}
+	if got := T(ZH, "Project code %q is already taken.", "LJY"); got != `项目编码"LJY"已被占用。` {
+		t.Errorf("got %q", got)
+	}
+}
