@@ -288,7 +288,9 @@ func (s *OrgService) RenameUnit(ctx context.Context, id int64, name string) (*wu
 	} else if err != nil {
 		return nil, err
 	}
-	if _, err := wubu.Authorize(ctx, wubu.PermOrgEdit, u.ProjectID); err != nil {
+	if _, err := wubu.Authorize(ctx, wubu.PermOrgEdit, u.ProjectID); wubu.ErrorCode(err) == wubu.ENOTFOUND {
+		return nil, wubu.Errorf(wubu.ENOTFOUND, "Unit not found.")
+	} else if err != nil {
 		return nil, err
 	}
 	name = strings.TrimSpace(name)

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/sqlstore"
+)
+
+// The permission matrix: every route registered, who may call it, and a
+// request body that reaches the service. A route added without an entry
+// here fails TestPermissionMatrix. The expectations are written out by
+// hand, not derived from the code under test.
+var (
+	everyone    = []wubu.Role{wubu.RoleStaff, wubu.RoleTeamLeader, wubu.RoleDutyManager, wubu.RoleManager, wubu.RoleQuality, wubu.RoleAdmin}
+	staffViewer = []wubu.Role{wubu.RoleTeamLeader, wubu.RoleDutyManager, wubu.RoleManager, wubu.RoleQuality, wubu.RoleAdmin}
+	managers    = []wubu.Role{wubu.RoleManager, wubu.RoleAdmin}
+	auditors    = []wubu.Role{wubu.RoleManager, wubu.RoleQuality, wubu.RoleAdmin}
+	adminOnly   = []wubu.Role{wubu.RoleAdmin}
+)
+
+type matrixEntry struct {
+	public bool
+	allow  []wubu.Role
+	// body is a form (web) or JSON (API) with {building}, {user}, {zone}
+	// standing for the project's objects.
+	body string
+}
+
+var matrix = map[string]matrixEntry{
+	"GET /login":             {public: true},
+	"POST /login":            {public: true, body: "login=nobody&password=x"},
+	"POST /lang":             {public: true, body: "lang=zh-CN&next=/"},
+	"POST /logout":           {allow: everyone},
+	"GET /{$}":               {allow: everyone},
+	"GET /account":           {allow: everyone},
+	"POST /account/password": {allow: everyone, body: "password=Wubu2026!"},
+
+	"GET /projects":                           {allow: everyone},
+	"POST /projects":                          {allow: adminOnly, body: "code=NEWP&name=新项目"},
+	"GET /projects/{id}":                      {allow: everyone},
+	"POST /projects/{id}/rename":              {allow: adminOnly, body: "name=改名"},
+	"POST /projects/{id}/zones":               {allow: managers, body: "name=北区"},
+	"POST /projects/{id}/zones/{zone}/rename": {allow: managers, body: "name=南区"},
+	"POST /projects/{id}/buildings":           {allow: managers, body: "name=88"},
+	"GET /projects/{id}/rooms/generate":       {allow: managers},
+	"POST /projects/{id}/rooms/generate":      {allow: managers, body: "building=9&units=1&first_floor=1&floors=2&per_floor=2"},
+	"POST /projects/{id}/assignments":         {allow: managers, body: "building_id={building}&user_id={user}&kind=security_leader"},
+	"POST /projects/{id}/assignments/remove":  {allow: managers, body: "building_id={building}&user_id={user}&kind=security_leader"},
+	"GET /buildings/{id}":                     {allow: everyone},
+	"POST /buildings/{id}/edit":               {allow: managers, body: "name=1&zone_id={zone}"},
+	"POST /buildings/{id}/rooms":              {allow: managers, body: "unit=1&floor=3&number=301"},
+	"POST /units/{id}/rename":                 {allow: managers, body: "name=1"},
+
+	"GET /staff":                {allow: staffViewer},
+	"GET /staff/new":            {allow: managers},
+	"POST /staff":               {allow: managers, body: "login=newbie&name=新人&role=staff&post=cleaning&project={project}&password=Wubu2026!"},
+	"GET /staff/{id}":           {allow: staffViewer},
+	"POST /staff/{id}":          {allow: managers, body: "name=目标&role=staff&post=security&project={project}"},
+	"POST /staff/{id}/password": {allow: managers, body: "password=Wubu2026!"},
+	"GET /audit":                {allow: auditors},
+
+	"POST /api/v1/login":      {public: true, body: `{"login":"nobody","password":"x"}`},
+	"POST /api/v1/logout":     {allow: everyone},
+	"GET /api/v1/me":          {allow: everyone},
+	"PUT /api/v1/me/password": {allow: everyone, body: `{"password":"Wubu2026!"}`},
+
+	"GET /api/v1/projects":                      {allow: everyone},
+	"POST /api/v1/projects":                     {allow: adminOnly, body: `{"code":"NEWQ","name":"新项目"}`},
+	"GET /api/v1/projects/{id}":                 {allow: everyone},
+	"PATCH /api/v1/projects/{id}":               {allow: adminOnly, body: `{"name":"改名"}`},
+	"GET /api/v1/projects/{id}/zones":           {allow: everyone},
+	"POST /api/v1/projects/{id}/zones":          {allow: managers, body: `{"name":"北区2"}`},
+	"PATCH /api/v1/projects/{id}/zones/{zone}":  {allow: managers, body: `{"name":"南区2"}`},
+	"GET /api/v1/projects/{id}/buildings":       {allow: everyone},
+	"POST /api/v1/projects/{id}/buildings":      {allow: managers, body: `{"name":"99"}`},
+	"POST /api/v1/projects/{id}/rooms/generate": {allow: managers, body: `{"building":"19","units":1,"floors":2,"per_floor":2}`},
+	"GET /api/v1/projects/{id}/rooms":           {allow: everyone},
+	"GET /api/v1/projects/{id}/assignments":     {allow: everyone},
+	"POST /api/v1/projects/{id}/assignments":    {allow: managers, body: `{"building_id":{building},"user_id":{user},"kind":"security_leader"}`},
+	"DELETE /api/v1/projects/{id}/assignments":  {allow: managers, body: `{"building_id":{building},"user_id":{user},"kind":"security_leader"}`},
+	"GET /api/v1/buildings/{id}":                {allow: everyone},
+	"PATCH /api/v1/buildings/{id}":              {allow: managers, body: `{"zone_id":{zone}}`},
+	"GET /api/v1/buildings/{id}/units":          {allow: everyone},
+	"POST /api/v1/buildings/{id}/rooms":         {allow: managers, body: `{"unit":"1","floor":4,"number":"401"}`},
+	"PATCH /api/v1/units/{id}":                  {allow: managers, body: `{"name":"1"}`},
+	"GET /api/v1/users":                         {allow: staffViewer},
+	"POST /api/v1/users":                        {allow: managers, body: `{"login":"apinew","role":"staff","post":"cleaning","project_ids":[{project}],"password":"Wubu2026!"}`},
+	"GET /api/v1/users/{id}":                    {allow: staffViewer},
+	"PATCH /api/v1/users/{id}":                  {allow: managers, body: `{"phone":"13800001111"}`},
+	"PUT /api/v1/users/{id}/password":           {allow: managers, body: `{"password":"Wubu2026!"}`},
+	"GET /api/v1/audit":                         {allow: auditors},
+}
+
+// orgObjects are the IDs a project's routes are called with.
+type orgObjects struct {
+	project, zone, building, unit, user int64
+}
+
+func makeOrg(t *testing.T, app *testApp, p *wubu.Project, suffix string) orgObjects {
+	t.Helper()
+	ctx := app.adminCtx()
+	org := sqlstore.NewOrgService(app.DB)
+	z := &wubu.Zone{ProjectID: p.ID, Name: "东区"}
+	if err := org.CreateZone(ctx, z); err != nil {
+		t.Fatal(err)
+	}
+	res, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: p.ID, Building: "1", ZoneID: &z.ID, Units: 1, Floors: 2, PerFloor: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, _ := org.FindUnits(ctx, res.Building.ID)
+	target := app.User(t, "target_"+suffix, wubu.RoleStaff, wubu.PostSecurity, p)
+	return orgObjects{project: p.ID, zone: z.ID, building: res.Building.ID, unit: units[0].ID, user: target.ID}
+}
+
+// fill puts the objects' IDs into a route path and a body.
+func (o orgObjects) fill(rt, body string) (string, string) {
+	path := rt[strings.Index(rt, " ")+1:]
+	path = strings.Replace(path, "{$}", "", 1)
+	id := o.project
+	switch {
+	case strings.Contains(path, "/buildings/{id}"):
+		id = o.building
+	case strings.Contains(path, "/units/{id}"):
+		id = o.unit
+	case strings.Contains(path, "/staff/{id}"), strings.Contains(path, "/users/{id}"):
+		id = o.user
+	}
+	r := strings.NewReplacer("{id}", fmt.Sprint(id), "{zone}", fmt.Sprint(o.zone), "{building}", fmt.Sprint(o.building),
+		"{user}", fmt.Sprint(o.user), "{project}", fmt.Sprint(o.project))
+	return r.Replace(path), r.Replace(body)
+}
+
+type actor struct {
+	name    string
+	role    wubu.Role
+	user    *wubu.User
+	cookies []*http.Cookie
+	token   string
+}
+
+// TestPermissionMatrix calls every registered route as every kind of staff
+// member and as nobody, and checks the answer against the matrix: allowed
+// roles get through, others get 403 and nothing is written; a signed-in
+// caller asking for another project's object by ID gets 404, as for a
+// missing one.
+func TestPermissionMatrix(t *testing.T) {
+	app := newTestApp(t, sqlstore.SQLite)
+	a := makeOrg(t, app, app.ProjectA, "a")
+	b := makeOrg(t, app, app.ProjectB, "b")
+
+	var actors []*actor
+	for _, spec := range []struct {
+		login string
+		role  wubu.Role
+		post  wubu.Post
+		both  bool
+	}{
+		{"m_guard", wubu.RoleStaff, wubu.PostSecurity, false},
+		{"m_cleaner", wubu.RoleStaff, wubu.PostCleaning, false},
+		{"m_tech", wubu.RoleStaff, wubu.PostMaintenance, false},
+		{"m_assistant", wubu.RoleStaff, wubu.PostService, false},
+		{"m_lead", wubu.RoleTeamLeader, wubu.PostSecurity, false},
+		{"m_duty", wubu.RoleDutyManager, wubu.PostNone, false},
+		{"m_manager", wubu.RoleManager, wubu.PostNone, false},
+		{"m_quality", wubu.RoleQuality, wubu.PostNone, true},
+	} {
+		projects := []*wubu.Project{app.ProjectA}
+		if spec.both {
+			projects = append(projects, app.ProjectB)
+		}
+		actors = append(actors, &actor{name: spec.login, role: spec.role, user: app.User(t, spec.login, spec.role, spec.post, projects...)})
+	}
+	actors = append(actors, &actor{name: "admin", role: wubu.RoleAdmin, user: app.Admin})
+	signIn := func(ac *actor) {
+		br := app.webLogin(t, ac.user.Login)
+		u, _ := url.Parse(app.URL)
+		ac.cookies = br.client.Jar.Cookies(u)
+		ac.token = app.apiLogin(t, ac.user.Login).token
+	}
+	for _, ac := range actors {
+		signIn(ac)
+	}
+
+	call := func(ac *actor, method, path, body string, api bool) (int, string) {
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, _ := http.NewRequest(method, app.URL+path, rd)
+		if body != "" {
+			if api {
+				req.Header.Set("Content-Type", "application/json")
+			} else {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+		}
+		if ac != nil && api {
+			req.Header.Set("Authorization", "Bearer "+ac.token)
+		} else if ac != nil {
+			for _, c := range ac.cookies {
+				req.AddCookie(c)
+			}
+		}
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Location") + string(data)
+	}
+
+	routes := app.Main.Server.Routes()
+	if len(routes) < 50 {
+		t.Fatalf("only %d routes registered", len(routes))
+	}
+	for _, rt := range routes {
+		pattern := rt.Pattern()
+		e, ok := matrix[pattern]
+		if !ok {
+			t.Errorf("route %s has no entry in the permission matrix", pattern)
+			continue
+		}
+		method := rt.Method
+		// Signing out and changing a password end sessions: sign in again after.
+		endsSessions := strings.HasSuffix(rt.Path, "/logout") || strings.HasSuffix(rt.Path, "/password")
+		t.Run(strings.ReplaceAll(pattern, "/", "_"), func(t *testing.T) {
+			path, body := a.fill(pattern, e.body)
+
+			// Nobody signed in.
+			status, resp := call(nil, method, path, body, rt.API)
+			switch {
+			case e.public:
+				if status >= 500 || status == http.StatusForbidden {
+					t.Errorf("anonymous: got %d, want the public route to answer", status)
+				}
+			case rt.API && status != http.StatusUnauthorized:
+				t.Errorf("anonymous: got %d, want 401", status)
+			case !rt.API && (status != http.StatusSeeOther || !strings.HasPrefix(resp, "/login")):
+				t.Errorf("anonymous: got %d %q, want a redirect to /login", status, resp)
+			}
+			if e.public {
+				return
+			}
+
+			for _, ac := range actors {
+				before := auditCount(t, app.DB)
+				status, resp := call(ac, method, path, body, rt.API)
+				allowed := slices.Contains(e.allow, ac.role)
+				switch {
+				case allowed && (status == http.StatusUnauthorized || status == http.StatusForbidden || status >= 500):
+					t.Errorf("%s (%s): got %d, want allowed: %.200s", ac.name, ac.role, status, resp)
+				case !allowed && status != http.StatusForbidden:
+					t.Errorf("%s (%s): got %d, want 403", ac.name, ac.role, status)
+				case !allowed && auditCount(t, app.DB) != before:
+					t.Errorf("%s (%s): a refused request changed something", ac.name, ac.role)
+				}
+				if endsSessions && allowed {
+					signIn(ac)
+				}
+
+				// Another project's object by ID answers like a missing one.
+				if !allowed || ac.user.AllProjects() || ac.user.Serves(app.ProjectB.ID) || !strings.Contains(pattern, "{id}") {
+					continue
+				}
+				bpath, _ := b.fill(pattern, e.body)
+				before = auditCount(t, app.DB)
+				status, resp = call(ac, method, bpath, body, rt.API)
+				if status != http.StatusNotFound {
+					t.Errorf("%s (%s) on project B's object: got %d, want 404: %.200s", ac.name, ac.role, status, resp)
+				}
+				if auditCount(t, app.DB) != before {
+					t.Errorf("%s (%s): a request on project B's object changed something", ac.name, ac.role)
+				}
+				missing := strings.NewReplacer(fmt.Sprint("/", b.project), "/987654321", fmt.Sprint("/", b.building), "/987654321",
+					fmt.Sprint("/", b.unit), "/987654321", fmt.Sprint("/", b.user), "/987654321").Replace(bpath)
+				mstatus, mresp := call(ac, method, missing, body, rt.API)
+				if rt.API && (mstatus != status || mresp != resp) {
+					t.Errorf("%s (%s): another project's object answers %d %s, a missing one %d %s", ac.name, ac.role, status, resp, mstatus, mresp)
+				}
+			}
+		})
+	}
+}
