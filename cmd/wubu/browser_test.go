@@ -64,7 +64,8 @@ func TestBrowserRoomGenerator(t *testing.T) {
 	// Switch to English.
 	wubutest.Step(t, ctx, "switch to English",
 		chromedp.Click(chromedp.ID("lang-switch")),
-		chromedp.WaitVisible(chromedp.ID("buildings")),
+		// Wait for the new page, not the old one still showing.
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #buildings`)),
 	)
 	if got := wubutest.Get(t, ctx, "buildings in English", chromedp.Text(chromedp.ID("buildings"))); !strings.Contains(got, "Building 3") {
 		t.Fatalf("got %q, want the buildings table in English", got)

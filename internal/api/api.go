@@ -31,40 +31,90 @@ func (h *Handler) Routes() []server.Route {
 		r("POST", "/login", server.Public, h.login),
 		r("POST", "/logout", wubu.PermSelf, h.logout),
 		r("GET", "/me", wubu.PermSelf, h.me),
+		r("PUT", "/me/password", wubu.PermSelf, call(h, http.StatusNoContent, h.mePassword)),
 
-		r("GET", "/projects", wubu.PermOrgView, h.projectList),
-		r("POST", "/projects", wubu.PermProjectCreate, h.projectCreate),
-		r("GET", "/projects/{id}", wubu.PermOrgView, h.projectGet),
-		r("PATCH", "/projects/{id}", wubu.PermProjectCreate, h.projectUpdate),
-		r("GET", "/projects/{id}/zones", wubu.PermOrgView, h.zoneList),
-		r("POST", "/projects/{id}/zones", wubu.PermOrgEdit, h.zoneCreate),
-		r("PATCH", "/projects/{id}/zones/{zone}", wubu.PermOrgEdit, h.zoneUpdate),
-		r("GET", "/projects/{id}/buildings", wubu.PermOrgView, h.buildingList),
-		r("POST", "/projects/{id}/buildings", wubu.PermOrgEdit, h.buildingCreate),
-		r("POST", "/projects/{id}/rooms/generate", wubu.PermOrgEdit, h.roomsGenerate),
-		r("GET", "/projects/{id}/rooms", wubu.PermOrgView, h.roomList),
-		r("GET", "/projects/{id}/assignments", wubu.PermOrgView, h.assignmentList),
-		r("POST", "/projects/{id}/assignments", wubu.PermStaffEdit, h.assignmentCreate),
-		r("DELETE", "/projects/{id}/assignments", wubu.PermStaffEdit, h.assignmentDelete),
+		r("GET", "/projects", wubu.PermOrgView, call(h, http.StatusOK, h.projectList)),
+		r("POST", "/projects", wubu.PermProjectCreate, call(h, http.StatusCreated, h.projectCreate)),
+		r("GET", "/projects/{id}", wubu.PermOrgView, call(h, http.StatusOK, h.projectGet)),
+		r("PATCH", "/projects/{id}", wubu.PermProjectCreate, call(h, http.StatusOK, h.projectUpdate)),
+		r("GET", "/projects/{id}/zones", wubu.PermOrgView, call(h, http.StatusOK, h.zoneList)),
+		r("POST", "/projects/{id}/zones", wubu.PermOrgEdit, call(h, http.StatusCreated, h.zoneCreate)),
+		r("PATCH", "/projects/{id}/zones/{zone}", wubu.PermOrgEdit, call(h, http.StatusOK, h.zoneUpdate)),
+		r("GET", "/projects/{id}/buildings", wubu.PermOrgView, call(h, http.StatusOK, h.buildingList)),
+		r("POST", "/projects/{id}/buildings", wubu.PermOrgEdit, call(h, http.StatusCreated, h.buildingCreate)),
+		r("POST", "/projects/{id}/rooms/generate", wubu.PermOrgEdit, call(h, http.StatusCreated, h.roomsGenerate)),
+		r("GET", "/projects/{id}/rooms", wubu.PermOrgView, call(h, http.StatusOK, h.roomList)),
+		r("GET", "/projects/{id}/assignments", wubu.PermOrgView, call(h, http.StatusOK, h.assignmentList)),
+		r("POST", "/projects/{id}/assignments", wubu.PermStaffEdit, call(h, http.StatusCreated, h.assignmentCreate)),
+		r("DELETE", "/projects/{id}/assignments", wubu.PermStaffEdit, call(h, http.StatusNoContent, h.assignmentDelete)),
 
-		r("GET", "/buildings/{id}", wubu.PermOrgView, h.buildingGet),
-		r("PATCH", "/buildings/{id}", wubu.PermOrgEdit, h.buildingUpdate),
-		r("GET", "/buildings/{id}/units", wubu.PermOrgView, h.unitList),
-		r("POST", "/buildings/{id}/rooms", wubu.PermOrgEdit, h.roomCreate),
-		r("PATCH", "/units/{id}", wubu.PermOrgEdit, h.unitUpdate),
+		r("GET", "/buildings/{id}", wubu.PermOrgView, call(h, http.StatusOK, h.buildingGet)),
+		r("PATCH", "/buildings/{id}", wubu.PermOrgEdit, call(h, http.StatusOK, h.buildingUpdate)),
+		r("GET", "/buildings/{id}/units", wubu.PermOrgView, call(h, http.StatusOK, h.unitList)),
+		r("POST", "/buildings/{id}/rooms", wubu.PermOrgEdit, call(h, http.StatusCreated, h.roomCreate)),
+		r("PATCH", "/units/{id}", wubu.PermOrgEdit, call(h, http.StatusOK, h.unitUpdate)),
 
-		r("GET", "/users", wubu.PermStaffView, h.userList),
-		r("POST", "/users", wubu.PermStaffEdit, h.userCreate),
-		r("GET", "/users/{id}", wubu.PermStaffView, h.userGet),
-		r("PATCH", "/users/{id}", wubu.PermStaffEdit, h.userUpdate),
-		r("PUT", "/users/{id}/password", wubu.PermStaffEdit, h.userPassword),
-		r("PUT", "/me/password", wubu.PermSelf, h.mePassword),
+		r("GET", "/users", wubu.PermStaffView, call(h, http.StatusOK, h.userList)),
+		r("POST", "/users", wubu.PermStaffEdit, call(h, http.StatusCreated, h.userCreate)),
+		r("GET", "/users/{id}", wubu.PermStaffView, call(h, http.StatusOK, h.userGet)),
+		r("PATCH", "/users/{id}", wubu.PermStaffEdit, call(h, http.StatusOK, h.userUpdate)),
+		r("PUT", "/users/{id}/password", wubu.PermStaffEdit, call(h, http.StatusNoContent, h.userPassword)),
 
-		r("GET", "/audit", wubu.PermAuditView, h.auditList),
+		r("GET", "/audit", wubu.PermAuditView, call(h, http.StatusOK, h.auditList)),
 	}
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) { h.Fail(w, r, true, err) }
+
+// none is the request type of handlers that read no body.
+type none struct{}
+
+// call adapts a service call to an HTTP handler: it parses the {id} path
+// value (0 where the route has none) and, unless Req is none, the JSON
+// body; it answers with the result as JSON and the status, or with the
+// error. A 204 status sends no body.
+func call[Req, Res any](h *Handler, status int, fn func(r *http.Request, id int64, req Req) (Res, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var id int64
+		if r.PathValue("id") != "" {
+			var err error
+			if id, err = pathID(r, "id"); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
+		var req Req
+		if _, empty := any(req).(none); !empty {
+			if err := server.ReadJSON(r, &req); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
+		res, err := fn(r, id, req)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if status == http.StatusNoContent {
+			w.WriteHeader(status)
+			return
+		}
+		server.WriteJSON(w, status, res)
+	}
+}
+
+// queryID parses an optional numeric query parameter.
+func queryID(r *http.Request, name string) (*int64, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return nil, nil
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return nil, wubu.FieldErrorf(name, wubu.EINVALID, "%s must be a number.", name)
+	}
+	return &id, nil
+}
 
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
@@ -132,42 +182,16 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 	server.WriteJSON(w, http.StatusOK, wubu.UserFromContext(r.Context()))
 }
 
-type passwordRequest struct {
-	Password string `json:"password"`
-}
-
-func (h *Handler) mePassword(w http.ResponseWriter, r *http.Request) {
-	var req passwordRequest
-	if err := server.ReadJSON(r, &req); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if err := h.Users.SetPassword(r.Context(), wubu.UserFromContext(r.Context()).ID, req.Password); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (h *Handler) auditList(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) auditList(r *http.Request, _ int64, _ none) (list[*wubu.AuditEntry], error) {
 	q := r.URL.Query()
 	offset, limit := paging(r)
 	f := wubu.AuditFilter{Login: q.Get("login"), ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id"), Action: q.Get("action"), Offset: offset, Limit: limit}
-	if s := q.Get("project_id"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			h.fail(w, r, wubu.FieldErrorf("project_id", wubu.EINVALID, "project_id must be a number."))
-			return
-		}
-		f.ProjectID = &id
+	var err error
+	if f.ProjectID, err = queryID(r, "project_id"); err != nil {
+		return list[*wubu.AuditEntry]{}, err
 	}
-	if s := q.Get("user_id"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			h.fail(w, r, wubu.FieldErrorf("user_id", wubu.EINVALID, "user_id must be a number."))
-			return
-		}
-		f.UserID = &id
+	if f.UserID, err = queryID(r, "user_id"); err != nil {
+		return list[*wubu.AuditEntry]{}, err
 	}
 	for _, p := range []struct {
 		name string
@@ -176,16 +200,11 @@ func (h *Handler) auditList(w http.ResponseWriter, r *http.Request) {
 		if s := q.Get(p.name); s != "" {
 			t, err := time.Parse(time.RFC3339, s)
 			if err != nil {
-				h.fail(w, r, wubu.FieldErrorf(p.name, wubu.EINVALID, "%s must be a time in RFC 3339 form, such as 2026-11-27T09:00:00+08:00.", p.name))
-				return
+				return list[*wubu.AuditEntry]{}, wubu.FieldErrorf(p.name, wubu.EINVALID, "%s must be a time in RFC 3339 form, such as 2026-11-27T09:00:00+08:00.", p.name)
 			}
 			*p.dst = &t
 		}
 	}
 	entries, total, err := h.Audit.FindAuditEntries(r.Context(), f)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	server.WriteJSON(w, http.StatusOK, newList(entries, total, offset))
+	return newList(entries, total, offset), err
 }

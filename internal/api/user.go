@@ -2,108 +2,56 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/wubu-oss/wubu"
-	"github.com/wubu-oss/wubu/internal/server"
 )
 
-func (h *Handler) userList(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) userList(r *http.Request, _ int64, _ none) (list[*wubu.User], error) {
 	q := r.URL.Query()
 	offset, limit := paging(r)
 	f := wubu.UserFilter{Query: q.Get("q"), Offset: offset, Limit: limit}
-	if s := q.Get("project_id"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			h.fail(w, r, wubu.FieldErrorf("project_id", wubu.EINVALID, "project_id must be a number."))
-			return
-		}
-		f.ProjectID = &id
+	var err error
+	if f.ProjectID, err = queryID(r, "project_id"); err != nil {
+		return list[*wubu.User]{}, err
 	}
 	if s := q.Get("post"); s != "" {
 		p := wubu.Post(s)
 		if !p.Valid() {
-			h.fail(w, r, wubu.FieldErrorf("post", wubu.EINVALID, "Post %q is not valid.", s))
-			return
+			return list[*wubu.User]{}, wubu.FieldErrorf("post", wubu.EINVALID, "Post %q is not valid.", s)
 		}
 		f.Post = &p
 	}
 	if s := q.Get("role"); s != "" {
 		rl := wubu.Role(s)
 		if !rl.Valid() {
-			h.fail(w, r, wubu.FieldErrorf("role", wubu.EINVALID, "Role %q is not valid.", s))
-			return
+			return list[*wubu.User]{}, wubu.FieldErrorf("role", wubu.EINVALID, "Role %q is not valid.", s)
 		}
 		f.Role = &rl
 	}
 	users, total, err := h.Users.FindUsers(r.Context(), f)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	server.WriteJSON(w, http.StatusOK, newList(users, total, offset))
+	return newList(users, total, offset), err
 }
 
-func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request) {
-	var nu wubu.NewUser
-	if err := server.ReadJSON(r, &nu); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if err := h.Users.CreateUser(r.Context(), &nu); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	server.WriteJSON(w, http.StatusCreated, nu.User)
+func (h *Handler) userCreate(r *http.Request, _ int64, nu wubu.NewUser) (*wubu.User, error) {
+	return &nu.User, h.Users.CreateUser(r.Context(), &nu)
 }
 
-func (h *Handler) userGet(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	u, err := h.Users.FindUserByID(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	server.WriteJSON(w, http.StatusOK, u)
+func (h *Handler) userGet(r *http.Request, id int64, _ none) (*wubu.User, error) {
+	return h.Users.FindUserByID(r.Context(), id)
 }
 
-func (h *Handler) userUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	var upd wubu.UserUpdate
-	if err := server.ReadJSON(r, &upd); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	u, err := h.Users.UpdateUser(r.Context(), id, upd)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	server.WriteJSON(w, http.StatusOK, u)
+func (h *Handler) userUpdate(r *http.Request, id int64, upd wubu.UserUpdate) (*wubu.User, error) {
+	return h.Users.UpdateUser(r.Context(), id, upd)
 }
 
-func (h *Handler) userPassword(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	var req passwordRequest
-	if err := server.ReadJSON(r, &req); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if err := h.Users.SetPassword(r.Context(), id, req.Password); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+type passwordRequest struct {
+	Password string `json:"password"`
+}
+
+func (h *Handler) userPassword(r *http.Request, id int64, req passwordRequest) (none, error) {
+	return none{}, h.Users.SetPassword(r.Context(), id, req.Password)
+}
+
+func (h *Handler) mePassword(r *http.Request, _ int64, req passwordRequest) (none, error) {
+	return none{}, h.Users.SetPassword(r.Context(), wubu.UserFromContext(r.Context()).ID, req.Password)
 }
