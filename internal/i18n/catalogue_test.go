@@ -140,20 +140,20 @@ func TestCatalogueComplete(t *testing.T) {
 		for _, m := range missing {
 			b.WriteString("\n\t" + strconv.Quote(m) + ": \"\",")
 		}
-		t.Errorf("%d messages have no zh-CN translation in zh-CN.json:%s", len(missing), b.String())
+		t.Errorf("%d messages have no zh-CN translation in catalogue/zh-CN/*.json:%s", len(missing), b.String())
 	}
 	// Symbolic keys ("post:security") need English too.
 	for _, m := range msgs {
 		if strings.Contains(m, ":") && !strings.Contains(m, " ") {
 			if _, ok := en[m]; !ok {
-				t.Errorf("symbolic key %q has no English in en.json", m)
+				t.Errorf("symbolic key %q has no English in catalogue/en", m)
 			}
 		}
 	}
 	// Unused entries are dead weight; report them so they get removed.
 	for _, k := range Keys() {
 		if !slices.Contains(msgs, k) {
-			t.Errorf("zh-CN.json has %q, which nothing uses", k)
+			t.Errorf("the zh-CN catalogue has %q, which nothing uses", k)
 		}
 	}
 }

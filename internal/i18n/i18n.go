@@ -4,9 +4,10 @@
 package i18n
 
 import (
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 )
 
@@ -19,24 +20,41 @@ const (
 // Default is the language of a user who has not chosen one.
 const Default = ZH
 
-//go:embed zh-CN.json
-var zhJSON []byte
-
-// en.json holds English for symbolic keys such as "post:security"; every
-// other message is its own English.
+// The catalogue: catalogue/zh-CN/*.json give the Chinese of each English
+// message, one file per area of Wubu; catalogue/en/*.json give English for
+// symbolic keys such as "post:security" (every other message is its own
+// English).
 //
-//go:embed en.json
-var enJSON []byte
+//go:embed catalogue
+var catalogue embed.FS
 
-var zh, en map[string]string
+var zh, en = load("zh-CN"), load("en")
 
-func init() {
-	if err := json.Unmarshal(zhJSON, &zh); err != nil {
-		panic(fmt.Sprintf("i18n: zh-CN.json: %v", err))
+// load merges the catalogue files of a language; a key defined twice is a
+// mistake and stops the program.
+func load(lang string) map[string]string {
+	out := map[string]string{}
+	files, err := fs.Glob(catalogue, "catalogue/"+lang+"/*.json")
+	if err != nil {
+		panic(err)
 	}
-	if err := json.Unmarshal(enJSON, &en); err != nil {
-		panic(fmt.Sprintf("i18n: en.json: %v", err))
+	for _, f := range files {
+		b, err := catalogue.ReadFile(f)
+		if err != nil {
+			panic(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(fmt.Sprintf("i18n: %s: %v", f, err))
+		}
+		for k, v := range m {
+			if _, dup := out[k]; dup {
+				panic(fmt.Sprintf("i18n: %s: %q is already in another file", f, k))
+			}
+			out[k] = v
+		}
 	}
+	return out
 }
 
 // Supported reports whether lang is one of Wubu's languages.
