@@ -218,7 +218,7 @@ func (s *Server) guard(rt Route) http.Handler {
 				}
 				return
 			}
-			if !u.Role.Can(rt.Perm) {
+			if !u.Can(rt.Perm) {
 				s.Fail(w, r, rt.API, wubu.Errorf(wubu.EFORBIDDEN, "You do not have permission to do this."))
 				return
 			}

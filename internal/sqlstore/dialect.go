@@ -52,3 +52,31 @@ func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(s) + "%"
 }
+
+// prefixMatch returns a condition that col starts with prefix, written so
+// that an index on col serves it: a LIKE on PostgreSQL (the index uses
+// text_pattern_ops), a range on SQLite (its indexes compare bytes).
+func (db *DB) prefixMatch(col, prefix string) (string, []any) {
+	if db.Dialect == Postgres {
+		r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+		return col + ` LIKE ? ESCAPE '\'`, []any{r.Replace(prefix) + "%"}
+	}
+	return "(" + col + " >= ? AND " + col + " < ?)", []any{prefix, prefix + "\U0010FFFF"}
+}
+
+// placeholders returns n comma-separated placeholders.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?,", n-1) + "?"
+}
+
+// int64Args returns ids as query arguments.
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}

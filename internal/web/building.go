@@ -36,7 +36,7 @@ func (h *Handler) buildingView(r *http.Request) (*buildingView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &buildingView{Page: h.newPage(r, "Building"), Project: p, Building: b, CanEdit: wubu.UserFromContext(ctx).Role.Can(wubu.PermOrgEdit)}
+	v := &buildingView{Page: h.newPage(r, "Building"), Project: p, Building: b, CanEdit: wubu.UserFromContext(ctx).Can(wubu.PermOrgEdit)}
 	v.Title = v.T("Building %s", b.Name) + " · " + p.Name
 	if v.Zones, err = h.Org.FindZones(ctx, p.ID); err != nil {
 		return nil, err

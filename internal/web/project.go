@@ -16,7 +16,7 @@ type projectListView struct {
 
 func (h *Handler) projectListView(r *http.Request) (*projectListView, error) {
 	u := wubu.UserFromContext(r.Context())
-	v := &projectListView{Page: h.newPage(r, "Projects"), CanCreate: u.Role.Can(wubu.PermProjectCreate)}
+	v := &projectListView{Page: h.newPage(r, "Projects"), CanCreate: u.Can(wubu.PermProjectCreate)}
 	var err error
 	v.Projects, err = h.Projects.FindProjects(r.Context())
 	return v, err
@@ -70,7 +70,7 @@ func (h *Handler) projectView(r *http.Request) (*projectView, error) {
 	}
 	u := wubu.UserFromContext(ctx)
 	v := &projectView{Page: h.newPage(r, p.Name), Project: p,
-		CanEdit: u.Role.Can(wubu.PermOrgEdit), CanRename: u.Role.Can(wubu.PermProjectCreate), CanAssign: u.Role.Can(wubu.PermStaffEdit)}
+		CanEdit: u.Can(wubu.PermOrgEdit), CanRename: u.Can(wubu.PermProjectCreate), CanAssign: u.Can(wubu.PermStaffEdit)}
 	if v.Zones, err = h.Org.FindZones(ctx, id); err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func (h *Handler) staffList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	v := &staffListView{Page: h.newPage(r, "Staff"), Query: q, Posts: wubu.Posts, Roles: wubu.Roles,
-		CanEdit: wubu.UserFromContext(ctx).Role.Can(wubu.PermStaffEdit), names: map[int64]string{}}
+		CanEdit: wubu.UserFromContext(ctx).Can(wubu.PermStaffEdit), names: map[int64]string{}}
 	var err error
 	if v.Projects, err = h.Projects.FindProjects(ctx); err != nil {
 		h.fail(w, r, err)
@@ -72,7 +72,7 @@ func (v *staffFormView) Checked(id int64) bool {
 func (h *Handler) staffFormView(r *http.Request, edit *wubu.User) (*staffFormView, error) {
 	ctx := r.Context()
 	caller := wubu.UserFromContext(ctx)
-	v := &staffFormView{Page: h.newPage(r, "New staff member"), Edit: edit, Posts: wubu.Posts, CanEdit: caller.Role.Can(wubu.PermStaffEdit)}
+	v := &staffFormView{Page: h.newPage(r, "New staff member"), Edit: edit, Posts: wubu.Posts, CanEdit: caller.Can(wubu.PermStaffEdit)}
 	for _, role := range wubu.Roles {
 		if caller.Role.CanGrant(role) || (edit != nil && edit.Role == role) {
 			v.Roles = append(v.Roles, role)

@@ -172,13 +172,13 @@ func (h *Handler) newPage(r *http.Request, title string) Page {
 // post and role use.
 func navFor(u *wubu.User, current string) []NavItem {
 	items := []NavItem{{Label: "Start", Href: "/"}}
-	if u.Role.Can(wubu.PermOrgView) {
+	if u.Can(wubu.PermOrgView) {
 		items = append(items, NavItem{Label: "Projects", Href: "/projects"})
 	}
-	if u.Role.Can(wubu.PermStaffView) {
+	if u.Can(wubu.PermStaffView) {
 		items = append(items, NavItem{Label: "Staff", Href: "/staff"})
 	}
-	if u.Role.Can(wubu.PermAuditView) {
+	if u.Can(wubu.PermAuditView) {
 		items = append(items, NavItem{Label: "Audit log", Href: "/audit"})
 	}
 	items = append(items, NavItem{Label: "My account", Href: "/account"})
