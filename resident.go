@@ -278,6 +278,9 @@ type ResidentService interface {
 	// CreatePerson creates a person. EINVALID for a malformed phone or ID
 	// number; the changes land on the person's timeline.
 	CreatePerson(ctx context.Context, p *Person) error
+	// CreatePersonInRoom creates a person and their home in one step: both
+	// are written, or neither.
+	CreatePersonInRoom(ctx context.Context, p *Person, h *Household) error
 	// UpdatePerson changes a person. EINVALID, ENOTFOUND, EFORBIDDEN.
 	UpdatePerson(ctx context.Context, id int64, upd PersonUpdate) (*Person, error)
 	// FindResident returns the customer card's data: masked for roles that

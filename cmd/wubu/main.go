@@ -176,11 +176,12 @@ func (m *Main) Open(ctx context.Context) error {
 // Services returns the domain services over the database.
 func (m *Main) Services() server.Services {
 	return server.Services{
-		Projects: sqlstore.NewProjectService(m.DB),
-		Org:      sqlstore.NewOrgService(m.DB),
-		Users:    sqlstore.NewUserService(m.DB),
-		Auth:     sqlstore.NewAuthService(m.DB),
-		Audit:    sqlstore.NewAuditService(m.DB),
+		Projects:  sqlstore.NewProjectService(m.DB),
+		Org:       sqlstore.NewOrgService(m.DB),
+		Users:     sqlstore.NewUserService(m.DB),
+		Auth:      sqlstore.NewAuthService(m.DB),
+		Audit:     sqlstore.NewAuditService(m.DB),
+		Residents: sqlstore.NewResidentService(m.DB),
 	}
 }
 

@@ -23,14 +23,25 @@ var (
 	managers    = []wubu.Role{wubu.RoleManager, wubu.RoleAdmin}
 	auditors    = []wubu.Role{wubu.RoleManager, wubu.RoleQuality, wubu.RoleAdmin}
 	adminOnly   = []wubu.Role{wubu.RoleAdmin}
+	// Everyone looks residents up; the quality department reads but does
+	// not change residents' profiles.
+	residentViewers = everyone
+	residentEditors = []wubu.Role{wubu.RoleStaff, wubu.RoleTeamLeader, wubu.RoleDutyManager, wubu.RoleManager, wubu.RoleAdmin}
 )
 
 type matrixEntry struct {
 	public bool
 	allow  []wubu.Role
-	// body is a form (web) or JSON (API) with {building}, {user}, {zone}
-	// standing for the project's objects.
+	// body is a form (web) or JSON (API) with {building}, {user}, {zone},
+	// {room} standing for the project's objects.
 	body string
+	// revealPhone marks routes whose service also needs the permission to
+	// see full phone numbers: a role with the route's permission but not
+	// that one gets 403 from the service.
+	revealPhone bool
+	// missingOK marks routes that answer 404 for an existing object
+	// lacking something (a resident without a photo).
+	missingOK bool
 }
 
 var matrix = map[string]matrixEntry{
@@ -66,6 +77,21 @@ var matrix = map[string]matrixEntry{
 	"POST /staff/{id}/password": {allow: managers, body: "password=Wubu2026!"},
 	"GET /audit":                {allow: auditors},
 
+	"GET /lookup":                       {allow: residentViewers},
+	"GET /projects/{id}/residents":      {allow: residentViewers},
+	"GET /projects/{id}/residents/new":  {allow: residentEditors},
+	"POST /projects/{id}/residents":     {allow: residentEditors, body: "room=1-1-101&relation=owner&name=新住户&phones=13900001234"},
+	"GET /projects/{id}/completeness":   {allow: residentViewers},
+	"GET /residents/{id}":               {allow: residentViewers},
+	"POST /residents/{id}/reveal":       {allow: residentViewers, body: "field=phones", revealPhone: true},
+	"GET /residents/{id}/photo":         {allow: residentViewers, missingOK: true},
+	"POST /residents/{id}/photo":        {allow: residentEditors},
+	"POST /residents/{id}/contact":      {allow: residentEditors, body: "text=上门拜访"},
+	"POST /residents/{id}/vehicles":     {allow: residentEditors, body: "plate=粤B00001"},
+	"POST /residents/{id}/cards":        {allow: residentEditors, body: "kind=access&number=A0001&expires_on=2027-01-01"},
+	"POST /residents/{id}/special-days": {allow: residentEditors, body: "kind=birthday&date=1980-03-04&yearly=1"},
+	"POST /residents/{id}/appliances":   {allow: residentEditors, body: "room_id={room}&type=空调&brand=格力"},
+
 	"POST /api/v1/login":      {public: true, body: `{"login":"nobody","password":"x"}`},
 	"POST /api/v1/logout":     {allow: everyone},
 	"GET /api/v1/me":          {allow: everyone},
@@ -96,11 +122,26 @@ var matrix = map[string]matrixEntry{
 	"PATCH /api/v1/users/{id}":                  {allow: managers, body: `{"phone":"13800001111"}`},
 	"PUT /api/v1/users/{id}/password":           {allow: managers, body: `{"password":"Wubu2026!"}`},
 	"GET /api/v1/audit":                         {allow: auditors},
+
+	"GET /api/v1/lookup":                       {allow: residentViewers},
+	"GET /api/v1/projects/{id}/residents":      {allow: residentViewers},
+	"POST /api/v1/projects/{id}/residents":     {allow: residentEditors, body: `{"name":"接口住户","phones":["13900005678"]}`},
+	"GET /api/v1/projects/{id}/completeness":   {allow: residentViewers},
+	"GET /api/v1/residents/{id}":               {allow: residentViewers},
+	"PATCH /api/v1/residents/{id}":             {allow: residentEditors, body: `{"occupation":"工程师"}`},
+	"POST /api/v1/residents/{id}/reveal":       {allow: residentViewers, body: `{"field":"phones"}`, revealPhone: true},
+	"GET /api/v1/residents/{id}/timeline":      {allow: residentViewers},
+	"POST /api/v1/residents/{id}/contacts":     {allow: residentEditors, body: `{"text":"电话回访"}`},
+	"POST /api/v1/residents/{id}/households":   {allow: residentEditors, body: `{"room_id":{room},"relation":"family"}`},
+	"POST /api/v1/residents/{id}/vehicles":     {allow: residentEditors, body: `{"plate":"粤B00002"}`},
+	"POST /api/v1/residents/{id}/cards":        {allow: residentEditors, body: `{"kind":"parking","number":"P0001"}`},
+	"POST /api/v1/residents/{id}/special-days": {allow: residentEditors, body: `{"kind":"wedding","date":"2001-05-20","yearly":true}`},
+	"POST /api/v1/rooms/{id}/appliances":       {allow: residentEditors, body: `{"type":"冰箱","brand":"海尔"}`},
 }
 
 // orgObjects are the IDs a project's routes are called with.
 type orgObjects struct {
-	project, zone, building, unit, user int64
+	project, zone, building, unit, user, room, resident int64
 }
 
 func makeOrg(t *testing.T, app *testApp, p *wubu.Project, suffix string) orgObjects {
@@ -117,7 +158,13 @@ func makeOrg(t *testing.T, app *testApp, p *wubu.Project, suffix string) orgObje
 	}
 	units, _ := org.FindUnits(ctx, res.Building.ID)
 	target := app.User(t, "target_"+suffix, wubu.RoleStaff, wubu.PostSecurity, p)
-	return orgObjects{project: p.ID, zone: z.ID, building: res.Building.ID, unit: units[0].ID, user: target.ID}
+	rooms, _, _ := org.FindRooms(ctx, wubu.RoomFilter{ProjectID: p.ID, Limit: 1})
+	rs := sqlstore.NewResidentService(app.DB)
+	person := &wubu.Person{ProjectID: p.ID, Name: "住户" + suffix, Phones: []string{"13700000000"}}
+	if err := rs.CreatePersonInRoom(ctx, person, &wubu.Household{RoomID: rooms[0].ID, Relation: wubu.RelationOwner}); err != nil {
+		t.Fatal(err)
+	}
+	return orgObjects{project: p.ID, zone: z.ID, building: res.Building.ID, unit: units[0].ID, user: target.ID, room: rooms[0].ID, resident: person.ID}
 }
 
 // fill puts the objects' IDs into a route path and a body.
@@ -132,9 +179,13 @@ func (o orgObjects) fill(rt, body string) (string, string) {
 		id = o.unit
 	case strings.Contains(path, "/staff/{id}"), strings.Contains(path, "/users/{id}"):
 		id = o.user
+	case strings.Contains(path, "/residents/{id}"):
+		id = o.resident
+	case strings.Contains(path, "/rooms/{id}"):
+		id = o.room
 	}
 	r := strings.NewReplacer("{id}", fmt.Sprint(id), "{zone}", fmt.Sprint(o.zone), "{building}", fmt.Sprint(o.building),
-		"{user}", fmt.Sprint(o.user), "{project}", fmt.Sprint(o.project))
+		"{user}", fmt.Sprint(o.user), "{project}", fmt.Sprint(o.project), "{room}", fmt.Sprint(o.room))
 	return r.Replace(path), r.Replace(body)
 }
 
@@ -255,6 +306,12 @@ func TestPermissionMatrix(t *testing.T) {
 				before := auditCount(t, app.DB)
 				status, resp := call(ac, method, path, body, rt.API)
 				allowed := slices.Contains(e.allow, ac.role)
+				if e.revealPhone && !ac.user.Can(wubu.PermRevealPhone) {
+					allowed = false
+				}
+				if e.missingOK && allowed && status == http.StatusNotFound {
+					status = http.StatusOK
+				}
 				switch {
 				case allowed && (status == http.StatusUnauthorized || status == http.StatusForbidden || status >= 500):
 					t.Errorf("%s (%s): got %d, want allowed: %.200s", ac.name, ac.role, status, resp)
@@ -280,8 +337,12 @@ func TestPermissionMatrix(t *testing.T) {
 				if auditCount(t, app.DB) != before {
 					t.Errorf("%s (%s): a request on project B's object changed something", ac.name, ac.role)
 				}
-				missing := strings.NewReplacer(fmt.Sprint("/", b.project), "/987654321", fmt.Sprint("/", b.building), "/987654321",
-					fmt.Sprint("/", b.unit), "/987654321", fmt.Sprint("/", b.user), "/987654321").Replace(bpath)
+				missing := strings.NewReplacer(fmt.Sprint("/", b.project, "/"), "/987654321/", fmt.Sprint("/", b.building), "/987654321",
+					fmt.Sprint("/", b.unit), "/987654321", fmt.Sprint("/", b.user), "/987654321", fmt.Sprint("/", b.resident), "/987654321",
+					fmt.Sprint("/", b.room), "/987654321").Replace(bpath)
+				if strings.HasSuffix(bpath, fmt.Sprint("/", b.project)) {
+					missing = strings.TrimSuffix(bpath, fmt.Sprint(b.project)) + "987654321"
+				}
 				mstatus, mresp := call(ac, method, missing, body, rt.API)
 				if rt.API && (mstatus != status || mresp != resp) {
 					t.Errorf("%s (%s): another project's object answers %d %s, a missing one %d %s", ac.name, ac.role, status, resp, mstatus, mresp)

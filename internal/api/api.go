@@ -27,7 +27,7 @@ func (h *Handler) Routes() []server.Route {
 	r := func(method, path string, perm wubu.Permission, fn http.HandlerFunc) server.Route {
 		return server.Route{Method: method, Path: "/api/v1" + path, Perm: perm, API: true, Handler: fn}
 	}
-	return []server.Route{
+	routes := []server.Route{
 		r("POST", "/login", server.Public, h.login),
 		r("POST", "/logout", wubu.PermSelf, h.logout),
 		r("GET", "/me", wubu.PermSelf, h.me),
@@ -62,6 +62,7 @@ func (h *Handler) Routes() []server.Route {
 
 		r("GET", "/audit", wubu.PermAuditView, call(h, http.StatusOK, h.auditList)),
 	}
+	return append(routes, h.residentRoutes(r)...)
 }
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) { h.Fail(w, r, true, err) }

@@ -111,6 +111,28 @@ func messagesInSource(t *testing.T) []string {
 	for _, a := range []string{wubu.ActionCreate, wubu.ActionUpdate, wubu.ActionDelete, wubu.ActionRead, wubu.ActionLogin, wubu.ActionLoginFailed, wubu.ActionLogout} {
 		add("action:" + a)
 	}
+	for _, r := range wubu.Relations {
+		add("relation:" + string(r))
+	}
+	for _, f := range wubu.CareFlags {
+		add("care:" + string(f))
+	}
+	for _, k := range wubu.SpecialDayKinds {
+		add("day:" + string(k))
+	}
+	for _, k := range []wubu.CardKind{wubu.CardParking, wubu.CardAccess} {
+		add("card:" + string(k))
+	}
+	for _, a := range wubu.AlarmStatuses {
+		add("alarm:" + string(a))
+	}
+	// Profile fields, as person.changed timeline entries and contributions name them.
+	for _, f := range []string{"name", "gender", "phones", "phone", "id_number", "birthday", "occupation", "notes", "care_flags", "importance", "alarm_status", "plates", "special_days", "photo"} {
+		add("field:" + f)
+	}
+	for _, k := range []string{"person.created", "person.changed", "household.added", "vehicle.added", "card.added", "special_day.added", "photo.set", "contact"} {
+		add("timeline:" + k)
+	}
 	for _, d := range []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"} {
 		add(d)
 	}

@@ -120,3 +120,13 @@ func ReadJSON(r *http.Request, v any) error {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// FieldError returns a parse error of cnformat as a domain error on the
+// field, so a form shows it beside the field; other errors pass through.
+func FieldError(field string, err error) error {
+	var ce *cnformat.Error
+	if errors.As(err, &ce) {
+		return &wubu.Error{Code: wubu.EINVALID, Format: ce.Format, Args: ce.Args, Field: field}
+	}
+	return err
+}

@@ -20,11 +20,12 @@ import (
 
 // Services are the domain services that handlers call.
 type Services struct {
-	Projects wubu.ProjectService
-	Org      wubu.OrgService
-	Users    wubu.UserService
-	Auth     wubu.AuthService
-	Audit    wubu.AuditService
+	Projects  wubu.ProjectService
+	Org       wubu.OrgService
+	Users     wubu.UserService
+	Auth      wubu.AuthService
+	Audit     wubu.AuditService
+	Residents wubu.ResidentService
 }
 
 // Route is one entry of the route table: a ServeMux pattern, the

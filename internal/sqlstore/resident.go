@@ -227,6 +227,44 @@ func (s *ResidentService) CreatePerson(ctx context.Context, p *wubu.Person) erro
 	return tx.Commit()
 }
 
+// CreatePersonInRoom creates a person and their home in one transaction.
+func (s *ResidentService) CreatePersonInRoom(ctx context.Context, p *wubu.Person, h *wubu.Household) error {
+	u, err := wubu.Authorize(ctx, wubu.PermResidentEdit, p.ProjectID)
+	if err != nil {
+		return err
+	}
+	if err := normalizePerson(p); err != nil {
+		return err
+	}
+	if !h.Relation.Valid() {
+		return wubu.FieldErrorf("relation", wubu.EINVALID, "Relation %q is not valid.", string(h.Relation))
+	}
+	if err := validDate("move_in", h.MoveIn); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.queryRow(ctx, `SELECT label FROM rooms WHERE project_id = ? AND id = ?`, p.ProjectID, h.RoomID).Scan(&h.RoomLabel); errors.Is(err, sql.ErrNoRows) {
+		return wubu.FieldErrorf("room", wubu.ENOTFOUND, "Room not found.")
+	} else if err != nil {
+		return err
+	}
+	if u.ID != 0 {
+		p.CreatedBy = &u.ID
+	}
+	if err := createPerson(ctx, tx, p); err != nil {
+		return err
+	}
+	h.ProjectID, h.PersonID, h.PersonName = p.ProjectID, p.ID, p.Name
+	if err := addHousehold(ctx, tx, h); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 func createPerson(ctx context.Context, tx *Tx, p *wubu.Person) (err error) {
 	p.CreatedAt, p.UpdatedAt = tx.now, tx.now
 	p.ID, err = tx.insert(ctx, `INSERT INTO persons (project_id, name, gender, id_number, birthday, occupation, notes, care_flags, importance, importance_index, alarm_status, pinyin_initials, pinyin_full, created_by, created_at, updated_at)

@@ -111,6 +111,21 @@ func (h *Handler) Routes() []server.Route {
 		{Method: "POST", Path: "/staff/{id}/password", Perm: wubu.PermStaffEdit, Handler: h.staffPassword},
 
 		{Method: "GET", Path: "/audit", Perm: wubu.PermAuditView, Handler: h.auditList},
+
+		{Method: "GET", Path: "/lookup", Perm: wubu.PermResidentView, Handler: h.lookup},
+		{Method: "GET", Path: "/projects/{id}/residents", Perm: wubu.PermResidentView, Handler: h.residentList},
+		{Method: "GET", Path: "/projects/{id}/residents/new", Perm: wubu.PermResidentEdit, Handler: h.residentNew},
+		{Method: "POST", Path: "/projects/{id}/residents", Perm: wubu.PermResidentEdit, Handler: h.residentCreate},
+		{Method: "GET", Path: "/projects/{id}/completeness", Perm: wubu.PermResidentView, Handler: h.completeness},
+		{Method: "GET", Path: "/residents/{id}", Perm: wubu.PermResidentView, Handler: h.residentShow},
+		{Method: "POST", Path: "/residents/{id}/reveal", Perm: wubu.PermResidentView, Handler: h.residentReveal},
+		{Method: "GET", Path: "/residents/{id}/photo", Perm: wubu.PermResidentView, Handler: h.residentPhoto},
+		{Method: "POST", Path: "/residents/{id}/photo", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.photoUpload)},
+		{Method: "POST", Path: "/residents/{id}/contact", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.contactAdd)},
+		{Method: "POST", Path: "/residents/{id}/vehicles", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.vehicleAdd)},
+		{Method: "POST", Path: "/residents/{id}/cards", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.cardAdd)},
+		{Method: "POST", Path: "/residents/{id}/special-days", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.specialDayAdd)},
+		{Method: "POST", Path: "/residents/{id}/appliances", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.applianceAdd)},
 		{Method: "GET", Path: "/account", Perm: wubu.PermSelf, Handler: h.accountShow},
 		{Method: "POST", Path: "/account/password", Perm: wubu.PermSelf, Handler: h.accountPassword},
 	}
@@ -172,6 +187,9 @@ func (h *Handler) newPage(r *http.Request, title string) Page {
 // post and role use.
 func navFor(u *wubu.User, current string) []NavItem {
 	items := []NavItem{{Label: "Start", Href: "/"}}
+	if u.Can(wubu.PermResidentView) {
+		items = append(items, NavItem{Label: "Lookup", Href: "/lookup"})
+	}
 	if u.Can(wubu.PermOrgView) {
 		items = append(items, NavItem{Label: "Projects", Href: "/projects"})
 	}
