@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 	"github.com/wubu-oss/wubu/internal/wubutest"
 )
@@ -74,4 +75,96 @@ func TestBrowserRoomGenerator(t *testing.T) {
 		t.Fatalf("got navigation %q, want English", got)
 	}
 	wubutest.Screenshot(t, ctx, "project-en")
+}
+
+// TestBrowserGuardLookup is the lookup's screen test: a guard on a phone
+// types the last four characters of a plate, opens the right customer card
+// and sees the ID number masked, with no way to reveal it; a customer
+// service assistant reveals it with a deliberate click, which is audited.
+func TestBrowserGuardLookup(t *testing.T) {
+	ctx := wubutest.NewBrowser(t, false)
+	app := newTestApp(t, sqlstore.SQLite)
+	admin := app.adminCtx()
+	org, rs := sqlstore.NewOrgService(app.DB), sqlstore.NewResidentService(app.DB)
+	room := func(p *wubu.Project, building, label string) int64 {
+		org.GenerateRooms(admin, wubu.RoomGeneration{ProjectID: p.ID, Building: building, Units: 2, Floors: 12, PerFloor: 2})
+		rooms, _, _ := org.FindRooms(admin, wubu.RoomFilter{ProjectID: p.ID, Label: &label})
+		return rooms[0].ID
+	}
+	resident := func(p *wubu.Project, roomID int64, name, plate, idNumber string) *wubu.Person {
+		person := &wubu.Person{ProjectID: p.ID, Name: name, Phones: []string{"13812345678"}, IDNumber: idNumber}
+		if err := rs.CreatePersonInRoom(admin, person, &wubu.Household{RoomID: roomID, Relation: wubu.RelationOwner}); err != nil {
+			t.Fatal(err)
+		}
+		if err := rs.AddVehicle(admin, &wubu.Vehicle{PersonID: person.ID, Plate: plate}); err != nil {
+			t.Fatal(err)
+		}
+		return person
+	}
+	zhang := resident(app.ProjectA, room(app.ProjectA, "3", "3-2-1201"), "张三", "粤B12345", "11010519491231002X")
+	resident(app.ProjectA, room(app.ProjectA, "5", "5-1-101"), "李四", "粤B92346", "")
+	resident(app.ProjectB, room(app.ProjectB, "1", "1-1-101"), "王五", "粤B72345", "")
+	app.User(t, "guard", wubu.RoleStaff, wubu.PostSecurity, app.ProjectA)
+	app.User(t, "assistant", wubu.RoleStaff, wubu.PostService, app.ProjectA)
+
+	signIn := func(login string) {
+		wubutest.Step(t, ctx, "sign in as "+login,
+			chromedp.Navigate(app.URL+"/login"),
+			chromedp.WaitVisible(chromedp.ID("login")),
+			chromedp.SendKeys(chromedp.ID("login"), login),
+			chromedp.SendKeys(chromedp.ID("password"), wubutest.Password),
+			chromedp.Click(chromedp.ID("submit")),
+			chromedp.WaitVisible(chromedp.CSS("nav.main")),
+		)
+	}
+	signIn("guard")
+	wubutest.Step(t, ctx, "type the end of the plate",
+		chromedp.Navigate(app.URL+"/lookup"),
+		chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.SendKeys(chromedp.ID("q"), "2345"),
+		// htmx searches as the guard types; no Enter needed.
+		chromedp.WaitVisible(chromedp.CSS("#results a.hit")),
+	)
+	results := wubutest.Get(t, ctx, "results", chromedp.Text(chromedp.ID("results")))
+	if !strings.Contains(results, "张三") || !strings.Contains(results, "3-2-1201") || !strings.Contains(results, "粤B12345") {
+		t.Fatalf("got results %q, want 张三 in 3-2-1201 with 粤B12345", results)
+	}
+	if strings.Contains(results, "王五") || strings.Contains(results, "李四") {
+		t.Fatalf("got results %q: another project's resident or another plate", results)
+	}
+	wubutest.Screenshot(t, ctx, "lookup")
+	wubutest.Step(t, ctx, "open the card",
+		chromedp.Click(chromedp.CSS("#results a.hit")),
+		chromedp.WaitVisible(chromedp.ID("resident-name")),
+	)
+	if got := wubutest.Get(t, ctx, "name", chromedp.Text(chromedp.ID("resident-name"))); !strings.Contains(got, "张三") {
+		t.Fatalf("got card of %q", got)
+	}
+	if got := wubutest.Get(t, ctx, "ID", chromedp.Text(chromedp.ID("id-number-value"))); got != "1101**********002X" {
+		t.Fatalf("got ID number %q on the guard's card, want it masked", got)
+	}
+	if got := wubutest.Get(t, ctx, "phones", chromedp.Text(chromedp.ID("phones"))); !strings.Contains(got, "138****5678") {
+		t.Fatalf("got phones %q, want masked", got)
+	}
+	if n := wubutest.Get(t, ctx, "reveal buttons", chromedp.Evaluate[int](`document.querySelectorAll("#reveal-id, #reveal-phones").length`)); n != 0 {
+		t.Fatalf("a guard sees %d reveal buttons, want none", n)
+	}
+	wubutest.Screenshot(t, ctx, "card-guard")
+
+	// The assistant may reveal the ID number: one deliberate click, audited.
+	wubutest.Step(t, ctx, "sign out", chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("login")))
+	signIn("assistant")
+	wubutest.Step(t, ctx, "reveal the ID number",
+		chromedp.Navigate(app.URL+"/residents/"+strconv.FormatInt(zhang.ID, 10)),
+		chromedp.WaitVisible(chromedp.ID("reveal-id")),
+		chromedp.Click(chromedp.ID("reveal-id")),
+		chromedp.WaitNotPresent(chromedp.ID("reveal-id")),
+	)
+	if got := wubutest.Get(t, ctx, "full ID", chromedp.Text(chromedp.ID("id-number-value"))); got != "11010519491231002X" {
+		t.Fatalf("got %q after the click, want the full ID number", got)
+	}
+	entries, _, err := sqlstore.NewAuditService(app.DB).FindAuditEntries(admin, wubu.AuditFilter{Action: wubu.ActionRead, Login: "assistant"})
+	if err != nil || len(entries) != 1 || entries[0].Field != "id_number" || entries[0].ObjectID != strconv.FormatInt(zhang.ID, 10) {
+		t.Fatalf("got audit %+v %v, want the read recorded", entries, err)
+	}
 }
