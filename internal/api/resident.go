@@ -86,16 +86,15 @@ type newResident struct {
 func (h *Handler) residentCreate(r *http.Request, id int64, req newResident) (*wubu.Resident, error) {
 	p := req.Person
 	p.ProjectID = id
-	if req.RoomID != 0 && !req.Relation.Valid() {
-		return nil, wubu.FieldErrorf("relation", wubu.EINVALID, "Relation %q is not valid.", string(req.Relation))
-	}
-	if err := h.Residents.CreatePerson(r.Context(), &p); err != nil {
-		return nil, err
-	}
+	var err error
 	if req.RoomID != 0 {
-		if err := h.Residents.AddHousehold(r.Context(), &wubu.Household{PersonID: p.ID, RoomID: req.RoomID, Relation: req.Relation, MoveIn: req.MoveIn}); err != nil {
-			return nil, err
-		}
+		// The person and the home are written together, or not at all.
+		err = h.Residents.CreatePersonInRoom(r.Context(), &p, &wubu.Household{RoomID: req.RoomID, Relation: req.Relation, MoveIn: req.MoveIn})
+	} else {
+		err = h.Residents.CreatePerson(r.Context(), &p)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return h.Residents.FindResident(r.Context(), p.ID)
 }

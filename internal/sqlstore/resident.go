@@ -248,7 +248,7 @@ func (s *ResidentService) CreatePersonInRoom(ctx context.Context, p *wubu.Person
 	}
 	defer tx.Rollback()
 	if err := tx.queryRow(ctx, `SELECT label FROM rooms WHERE project_id = ? AND id = ?`, p.ProjectID, h.RoomID).Scan(&h.RoomLabel); errors.Is(err, sql.ErrNoRows) {
-		return wubu.FieldErrorf("room", wubu.ENOTFOUND, "Room not found.")
+		return wubu.FieldErrorf("room_id", wubu.ENOTFOUND, "Room not found.")
 	} else if err != nil {
 		return err
 	}

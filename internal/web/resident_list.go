@@ -132,7 +132,7 @@ func (h *Handler) residentCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &wubu.Person{ProjectID: v.Project.ID, Name: r.PostFormValue("name"), IDNumber: r.PostFormValue("id_number"),
 		Birthday: r.PostFormValue("birthday"), Occupation: r.PostFormValue("occupation"), Notes: r.PostFormValue("notes"),
-		Phones: strings.FieldsFunc(r.PostFormValue("phones"), func(c rune) bool { return c == ',' || c == '，' || c == ' ' || c == '、' || c == ';' || c == '/' })}
+		Phones: splitPhones(r.PostFormValue("phones"))}
 	for _, c := range r.PostForm["care"] {
 		p.CareFlags = append(p.CareFlags, wubu.CareFlag(c))
 	}
@@ -142,6 +142,21 @@ func (h *Handler) residentCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.redirect(w, r, "/residents/"+strconv.FormatInt(p.ID, 10), h.T(r, "Resident %s added.", p.Name))
+}
+
+// splitPhones splits what was typed into phone numbers: by commas,
+// semicolons or slashes, and by spaces unless the spaces are inside one
+// number ("139 0000 1111").
+func splitPhones(s string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(c rune) bool { return strings.ContainsRune(",，、;；/", c) }) {
+		if _, err := cnformat.NormalizeMobile(part); err == nil || !strings.Contains(strings.TrimSpace(part), " ") {
+			out = append(out, part)
+			continue
+		}
+		out = append(out, strings.Fields(part)...)
+	}
+	return out
 }
 
 type completenessView struct {
