@@ -14,8 +14,9 @@ import (
 // directory), filling it with the demo company on first run.
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
-	fs := newFlags("demo", "demo [--data DIR] [--addr HOST:PORT]", &cfg, stderr)
+	fs := newFlags("demo", "demo [--data DIR] [--addr HOST:PORT] [--households N]", &cfg, stderr)
 	fs.StringVar(&cfg.Addr, "addr", envOr("WUBU_ADDR", "127.0.0.1:8080"), "listen `address` [WUBU_ADDR]")
+	households := fs.Int("households", seed.DefaultHouseholds, "households to seed on first run")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -25,14 +26,15 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer m.Close()
-	res, err := seed.Seed(ctx, m.DB)
+	res, err := seed.Seed(ctx, m.DB, seed.Options{Households: *households, Seed: 1})
 	switch {
 	case wubu.ErrorCode(err) == wubu.ECONFLICT:
 		fmt.Fprintf(stdout, "Using the demo database %s (already seeded).\n", cfg.DSN())
 	case err != nil:
 		return err
 	default:
-		fmt.Fprintf(stdout, "Seeded the demo company into %s: %d projects, %d rooms, %d staff accounts.\n", cfg.DSN(), len(res.Projects), res.Rooms, len(res.Logins))
+		fmt.Fprintf(stdout, "Seeded the demo company into %s: %d projects, %d rooms, %d households, %d residents, %d staff accounts.\n",
+			cfg.DSN(), len(res.Projects), res.Rooms, res.Households, res.Persons, len(res.Logins))
 	}
 	return m.Run(ctx, func(url string) {
 		fmt.Fprintf(stdout, "\nWubu demo is running at %s\n\nSign in with any of these logins; the password of each is %s\n\n", url, seed.Password)

@@ -2,10 +2,14 @@
 //
 //	wubu serve     run the server
 //	wubu demo      run the server with a demo company (SQLite), printing the URL and logins
+//	wubu seed      fill an empty database with the demo company, of any size
+//	wubu bench     measure the lookup over HTTP and SQL on a seeded database
 //	wubu migrate   apply database migrations and exit
 //	wubu project   add or list projects
 //	wubu rooms     generate a building's rooms
 //	wubu user      add a staff account
+//	wubu import    import a resident list from .xlsx or .csv
+//	wubu export    export a project's resident list to .xlsx
 package main
 
 import (
@@ -23,6 +27,8 @@ import (
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/api"
+	"github.com/wubu-oss/wubu/internal/calendar"
+	"github.com/wubu-oss/wubu/internal/jobs"
 	"github.com/wubu-oss/wubu/internal/server"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 	"github.com/wubu-oss/wubu/internal/web"
@@ -74,10 +80,14 @@ Usage:
 Commands:
   serve     run the server
   demo      run the server with a demo company on SQLite, printing the URL and logins
+  seed      fill an empty database with the demo company (--households N)
+  bench     measure the lookup on a seeded database: HTTP and plain SQL, 16 clients
   migrate   apply database migrations and exit
   project   add or list projects (communities)
   rooms     generate a building's rooms in bulk
   user      add a staff account (password from standard input)
+  import    import a resident list (.xlsx or .csv) into a project
+  export    export a project's resident list to .xlsx
 
 Every command takes --db DSN (or WUBU_DB) and --data DIR (or WUBU_DATA).
 Run "wubu <command> -h" for its flags.
@@ -98,6 +108,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdServe(ctx, args, stdout, stderr)
 	case "demo":
 		return cmdDemo(ctx, args, stdout, stderr)
+	case "seed":
+		return cmdSeed(ctx, args, stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, args, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, args, stdout, stderr)
 	case "project":
@@ -106,6 +120,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdRooms(ctx, args, stdout, stderr)
 	case "user":
 		return cmdUser(ctx, args, stdin, stdout, stderr)
+	case "import":
+		return cmdImport(ctx, args, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, args, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return usageError{fmt.Sprintf("unknown command %q", cmd)}
@@ -151,12 +169,14 @@ func newFlags(name, synopsis string, cfg *Config, stderr io.Writer) *flag.FlagSe
 	return fs
 }
 
-// Main is a running Wubu: its database and, when serving, its server.
+// Main is a running Wubu: its database and, when serving, its server and
+// its durable jobs (SLA clocks).
 type Main struct {
 	Config Config
 	Logger *slog.Logger
 	DB     *sqlstore.DB
 	Server *server.Server
+	Jobs   *jobs.Scheduler
 }
 
 // Open opens and migrates the database.
@@ -173,6 +193,26 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
+// StartJobs starts the scheduler of durable jobs (SLA clocks) on the open
+// database, migrating River's tables.
+func (m *Main) StartJobs(ctx context.Context) error {
+	cal, err := calendar.New()
+	if err != nil {
+		return err
+	}
+	clocks := sqlstore.NewClockService(m.DB, calendar.Schedule{Calendar: cal})
+	j, err := jobs.New(ctx, m.DB, clocks, jobs.Config{Logger: m.Logger})
+	if err != nil {
+		return err
+	}
+	if err := j.Start(ctx); err != nil {
+		j.Close(context.Background())
+		return err
+	}
+	m.Jobs = j
+	return nil
+}
+
 // Services returns the domain services over the database.
 func (m *Main) Services() server.Services {
 	return server.Services{
@@ -182,6 +222,7 @@ func (m *Main) Services() server.Services {
 		Auth:      sqlstore.NewAuthService(m.DB),
 		Audit:     sqlstore.NewAuditService(m.DB),
 		Residents: sqlstore.NewResidentService(m.DB),
+		Importer:  sqlstore.NewResidentService(m.DB),
 	}
 }
 
@@ -200,6 +241,11 @@ func (m *Main) NewServer() (*server.Server, error) {
 func (m *Main) Run(ctx context.Context, ready func(url string)) error {
 	if m.DB == nil {
 		if err := m.Open(ctx); err != nil {
+			return err
+		}
+	}
+	if m.Jobs == nil {
+		if err := m.StartJobs(ctx); err != nil {
 			return err
 		}
 	}
@@ -223,15 +269,26 @@ func (m *Main) Run(ctx context.Context, ready func(url string)) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return s.Shutdown(shutdown)
+	err = s.Shutdown(shutdown)
+	if m.Jobs != nil {
+		err = errors.Join(err, m.Jobs.Close(shutdown))
+		m.Jobs = nil
+	}
+	return err
 }
 
-// Close shuts down in order: HTTP, then the database.
+// Close shuts down in order: HTTP, then jobs, then the database.
 func (m *Main) Close() error {
 	if m.Server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		m.Server.Shutdown(ctx)
+	}
+	if m.Jobs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		m.Jobs.Close(ctx)
+		m.Jobs = nil
 	}
 	if m.DB != nil {
 		return m.DB.Close()
@@ -272,6 +329,9 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer m.Close()
+	if err := jobs.Migrate(ctx, m.DB, nil); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "Migrations applied (%s).\n", m.DB.Dialect)
 	return nil
 }

@@ -86,11 +86,21 @@ var matrix = map[string]matrixEntry{
 	"POST /residents/{id}/reveal":       {allow: residentViewers, body: "field=phones", revealPhone: true},
 	"GET /residents/{id}/photo":         {allow: residentViewers, missingOK: true},
 	"POST /residents/{id}/photo":        {allow: residentEditors},
+	"GET /residents/{id}/edit":          {allow: residentEditors},
+	"POST /residents/{id}/edit":         {allow: residentEditors, body: "name=住户a&importance=2&importance_index=50&alarm_status=on&care=mobility"},
+	"POST /residents/{id}/households":   {allow: residentEditors, body: "room=1-1-102&relation=tenant"},
 	"POST /residents/{id}/contact":      {allow: residentEditors, body: "text=上门拜访"},
 	"POST /residents/{id}/vehicles":     {allow: residentEditors, body: "plate=粤B00001"},
 	"POST /residents/{id}/cards":        {allow: residentEditors, body: "kind=access&number=A0001&expires_on=2027-01-01"},
 	"POST /residents/{id}/special-days": {allow: residentEditors, body: "kind=birthday&date=1980-03-04&yearly=1"},
 	"POST /residents/{id}/appliances":   {allow: residentEditors, body: "room_id={room}&type=空调&brand=格力"},
+
+	// Import and export (F6): managers; an empty upload is refused, not a fault.
+	"GET /projects/{id}/residents/import":         {allow: managers},
+	"POST /projects/{id}/residents/import":        {allow: managers},
+	"GET /projects/{id}/residents/export":         {allow: managers},
+	"POST /api/v1/projects/{id}/residents/import": {allow: managers},
+	"GET /api/v1/projects/{id}/residents/export":  {allow: managers},
 
 	"POST /api/v1/login":      {public: true, body: `{"login":"nobody","password":"x"}`},
 	"POST /api/v1/logout":     {allow: everyone},

@@ -62,6 +62,7 @@ func (h *Handler) Routes() []server.Route {
 
 		r("GET", "/audit", wubu.PermAuditView, call(h, http.StatusOK, h.auditList)),
 	}
+	routes = append(routes, h.importRoutes(r)...)
 	return append(routes, h.residentRoutes(r)...)
 }
 

@@ -133,6 +133,10 @@ func messagesInSource(t *testing.T) []string {
 	for _, k := range []string{"person.created", "person.changed", "household.added", "vehicle.added", "card.added", "special_day.added", "photo.set", "contact"} {
 		add("timeline:" + k)
 	}
+	// The resident import's timeline entries (F6) and the fields they name.
+	for _, k := range []string{"timeline:import", "field:homes", "field:cards"} {
+		add(k)
+	}
 	for _, d := range []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"} {
 		add(d)
 	}

@@ -1,11 +1,22 @@
-// Package seed fills a fresh database with a realistic demo company: two
-// communities with zones and high-rise buildings, and staff of every post
-// and role with known passwords.
+// Package seed fills a fresh database with a realistic demo company: 丽景苑
+// and 海棠花园 — and, for a big company, one more community for about every
+// 20,000 households — with zones, high-rise buildings and rooms; households
+// of residents with Chinese names, phones, ID numbers, local plates, cards,
+// special days, care flags and appliances; and staff of every post and role
+// with known passwords.
+//
+// The data is deterministic given Options (and the database's clock, from
+// which ages and card expiries count), and every value passes the
+// validation of the services. Residents are written through
+// sqlstore.Bulk, not the services: a million households take minutes, not
+// hours, and the audit log gets one entry for the whole run.
 package seed
 
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
@@ -13,6 +24,14 @@ import (
 
 // Password is the password of every demo account.
 const Password = "Wubu2026"
+
+// DefaultHouseholds is how many households the demo seeds by default: 丽景苑
+// fills up to about 2,700 homes in high-rise buildings, 海棠花园 to about 700.
+const DefaultHouseholds = 3000
+
+// HouseholdsPerProject is about how many households each community has when
+// a big company is seeded.
+const HouseholdsPerProject = 20000
 
 // Login is a demo account to print for the person trying Wubu.
 type Login struct {
@@ -22,44 +41,31 @@ type Login struct {
 	Projects    string
 }
 
+// Options say how big a company to seed.
+type Options struct {
+	// Households is how many households (occupied homes) to create; 0
+	// seeds the organisation and the staff only.
+	Households int
+	// Seed seeds the random generator: the same Seed and Households give
+	// the same company.
+	Seed uint64
+	// Progress, if set, is called after every 10,000 households with the
+	// number written so far.
+	Progress func(households int)
+}
+
 // Result tells what Seed made.
 type Result struct {
-	Projects []*wubu.Project
-	Rooms    int
-	Logins   []Login
-}
-
-type projectPlan struct {
-	code, name string
-	zones      []zonePlan
-}
-
-type zonePlan struct {
-	name      string
-	buildings []wubu.RoomGeneration
-}
-
-// plan is the demo company: 丽景苑, a high-rise community of 4,000 homes,
-// and 海棠花园, a smaller garden community.
-var plan = []projectPlan{
-	{code: "LJY", name: "丽景苑", zones: []zonePlan{
-		{name: "东区", buildings: []wubu.RoomGeneration{
-			{Building: "1", Units: 2, Floors: 33, PerFloor: 4},
-			{Building: "2", Units: 2, Floors: 33, PerFloor: 4},
-			{Building: "3", Units: 2, Floors: 33, PerFloor: 4},
-		}},
-		{name: "西区", buildings: []wubu.RoomGeneration{
-			{Building: "5", Units: 3, Floors: 26, PerFloor: 2},
-			{Building: "6", Units: 3, Floors: 26, PerFloor: 2},
-		}},
-	}},
-	{code: "HTHY", name: "海棠花园", zones: []zonePlan{
-		{name: "花园区", buildings: []wubu.RoomGeneration{
-			{Building: "1", Units: 2, Floors: 11, PerFloor: 2},
-			{Building: "2", Units: 2, Floors: 11, PerFloor: 2},
-			{Building: "3", Units: 1, Floors: 6, PerFloor: 2},
-		}},
-	}},
+	Projects    []*wubu.Project
+	Buildings   int
+	Rooms       int
+	Households  int
+	Persons     int
+	Vehicles    int
+	Cards       int
+	SpecialDays int
+	Appliances  int
+	Logins      []Login
 }
 
 type staffPlan struct {
@@ -93,64 +99,100 @@ var staff = []staffPlan{
 	{"ht_assistant", "海棠客服 林小燕", wubu.RoleStaff, wubu.PostService, []string{"HTHY"}, []assignPlan{{"1", wubu.AssignZoneAssistant}, {"2", wubu.AssignZoneAssistant}}},
 }
 
+// SystemContext is the context the seed acts in: a company admin with no
+// account, as the command line does.
+func SystemContext(ctx context.Context) context.Context {
+	return wubu.NewContextWithUser(ctx, &wubu.User{Login: "system:seed", Role: wubu.RoleAdmin, Post: wubu.PostNone})
+}
+
 // Seed fills an empty database with the demo company. It returns ECONFLICT
-// if the database already has projects.
-func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
-	ctx = wubu.NewContextWithUser(ctx, &wubu.User{Login: "system:seed", Role: wubu.RoleAdmin, Post: wubu.PostNone})
-	ps, org, us := sqlstore.NewProjectService(db), sqlstore.NewOrgService(db), sqlstore.NewUserService(db)
+// if the database already has projects, EINVALID for a negative number of
+// households.
+func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
+	ctx = SystemContext(ctx)
+	if opts.Households < 0 {
+		return nil, wubu.Errorf(wubu.EINVALID, "The number of households must not be negative.")
+	}
+	ps, us := sqlstore.NewProjectService(db), sqlstore.NewUserService(db)
 	if existing, err := ps.FindProjects(ctx); err != nil {
 		return nil, err
 	} else if len(existing) > 0 {
 		return nil, wubu.Errorf(wubu.ECONFLICT, "The database already has projects; seed only fills an empty one.")
 	}
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed2026))
+	company := planCompany(opts.Households, rng)
+
+	// The organisation and the residents, in one bulk load.
+	b, err := db.BeginBulk(ctx)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			b.Rollback()
+		}
+	}()
 	res := &Result{}
-	codes := map[string]*wubu.Project{}
-	buildings := map[string]map[string]int64{}
-	for _, pp := range plan {
-		p := &wubu.Project{Code: pp.code, Name: pp.name}
-		if err := ps.CreateProject(ctx, p); err != nil {
-			return nil, fmt.Errorf("project %s: %w", pp.code, err)
-		}
-		res.Projects = append(res.Projects, p)
-		codes[p.Code] = p
-		buildings[p.Code] = map[string]int64{}
-		for _, zp := range pp.zones {
-			z := &wubu.Zone{ProjectID: p.ID, Name: zp.name}
-			if err := org.CreateZone(ctx, z); err != nil {
-				return nil, fmt.Errorf("zone %s: %w", zp.name, err)
+	if err := writeOrg(ctx, b, company, res); err != nil {
+		return nil, err
+	}
+	today := db.Clock.Now().In(cst)
+	done := 0
+	for _, pp := range company {
+		g := newGenerator(b, rng, pp, today)
+		if err := g.households(ctx, func() {
+			done++
+			if opts.Progress != nil && done%10000 == 0 {
+				opts.Progress(done)
 			}
-			for _, g := range zp.buildings {
-				g.ProjectID, g.ZoneID = p.ID, &z.ID
-				r, err := org.GenerateRooms(ctx, g)
-				if err != nil {
-					return nil, fmt.Errorf("building %s: %w", g.Building, err)
-				}
-				res.Rooms += r.Created
-				buildings[p.Code][g.Building] = r.Building.ID
-			}
+		}); err != nil {
+			return nil, fmt.Errorf("seed %s: %w", pp.code, err)
 		}
+	}
+	res.Households = done
+	summary := map[string]any{"households": opts.Households, "seed": opts.Seed, "projects": len(company)}
+	if err := b.Audit(ctx, "seed", fmt.Sprintf("households=%d seed=%d", opts.Households, opts.Seed), summary); err != nil {
+		return nil, err
+	}
+	if err := b.Commit(ctx); err != nil {
+		return nil, err
+	}
+	committed = true
+	res.Buildings, res.Rooms = b.Rows["buildings"], b.Rows["rooms"]
+	res.Persons, res.Vehicles, res.Cards = b.Rows["persons"], b.Rows["vehicles"], b.Rows["cards"]
+	res.SpecialDays, res.Appliances = b.Rows["special_days"], b.Rows["appliances"]
+
+	// Staff, through the service: passwords are hashed, assignments checked.
+	codes := map[string]*projectPlan{}
+	for _, pp := range company {
+		codes[pp.code] = pp
 	}
 	for _, sp := range staff {
 		nu := &wubu.NewUser{User: wubu.User{Login: sp.login, Name: sp.name, Role: sp.role, Post: sp.post}, Password: Password}
 		for _, c := range sp.projects {
-			nu.ProjectIDs = append(nu.ProjectIDs, codes[c].ID)
+			nu.ProjectIDs = append(nu.ProjectIDs, codes[c].project.ID)
 		}
 		if err := us.CreateUser(ctx, nu); err != nil {
 			return nil, fmt.Errorf("staff %s: %w", sp.login, err)
 		}
 		for _, a := range sp.assign {
-			code := sp.projects[0]
-			if err := us.Assign(ctx, &wubu.Assignment{ProjectID: codes[code].ID, BuildingID: buildings[code][a.building], UserID: nu.ID, Kind: a.kind}); err != nil {
+			pp := codes[sp.projects[0]]
+			if err := us.Assign(ctx, &wubu.Assignment{ProjectID: pp.project.ID, BuildingID: pp.buildingID(a.building), UserID: nu.ID, Kind: a.kind}); err != nil {
 				return nil, fmt.Errorf("assign %s: %w", sp.login, err)
 			}
 		}
-		l := Login{Login: sp.login, Name: sp.name, Role: sp.role, Post: sp.post, Projects: "*"}
-		if len(sp.projects) > 0 {
-			l.Projects = fmt.Sprint(sp.projects)
-		}
-		res.Logins = append(res.Logins, l)
+		res.Logins = append(res.Logins, loginOf(sp))
 	}
 	return res, nil
+}
+
+func loginOf(sp staffPlan) Login {
+	l := Login{Login: sp.login, Name: sp.name, Role: sp.role, Post: sp.post, Projects: "*"}
+	if len(sp.projects) > 0 {
+		l.Projects = fmt.Sprint(sp.projects)
+	}
+	return l
 }
 
 // Logins returns the demo accounts, for printing when the demo starts again
@@ -158,11 +200,10 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 func Logins() []Login {
 	var out []Login
 	for _, sp := range staff {
-		l := Login{Login: sp.login, Name: sp.name, Role: sp.role, Post: sp.post, Projects: "*"}
-		if len(sp.projects) > 0 {
-			l.Projects = fmt.Sprint(sp.projects)
-		}
-		out = append(out, l)
+		out = append(out, loginOf(sp))
 	}
 	return out
 }
+
+// China Standard Time: ages and dates of residents' lives are Chinese dates.
+var cst = time.FixedZone("CST", 8*3600)

@@ -26,6 +26,7 @@ type Services struct {
 	Auth      wubu.AuthService
 	Audit     wubu.AuditService
 	Residents wubu.ResidentService
+	Importer  wubu.ResidentImporter
 }
 
 // Route is one entry of the route table: a ServeMux pattern, the

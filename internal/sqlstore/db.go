@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
@@ -46,6 +47,9 @@ type DB struct {
 	DSN string
 	// Clock tells the time of every transaction; tests set a controlled one.
 	Clock wubu.Clock
+
+	// stmts keeps the read pool's prepared statements (SQLite only).
+	stmts *stmtCache
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL
@@ -81,7 +85,12 @@ func Open(dsn string) (*DB, error) {
 		if db.read, err = sql.Open("sqlite", SQLiteDSN(path, false)); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		db.read.SetMaxOpenConns(8)
+		// Keep the readers open: database/sql keeps only 2 idle connections
+		// by default, and reopening one (its pragmas, its prepared
+		// statements) under load costs more than the queries.
+		db.read.SetMaxOpenConns(32)
+		db.read.SetMaxIdleConns(32)
+		db.stmts = &stmtCache{pool: db.read, stmts: map[string]*sql.Stmt{}}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
@@ -116,6 +125,9 @@ func SQLiteDSN(path string, write bool) string {
 // Close closes the database.
 func (db *DB) Close() error {
 	var err error
+	if db.stmts != nil {
+		db.stmts.close()
+	}
 	if db.write != nil {
 		err = db.write.Close()
 	}
@@ -193,11 +205,80 @@ func (tx *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) 
 
 // query runs a read outside any transaction.
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.read.QueryContext(ctx, db.rebind(q), args...)
+	return db.reader().QueryContext(ctx, db.rebind(q), args...)
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.read.QueryRowContext(ctx, db.rebind(q), args...)
+	return db.reader().QueryRowContext(ctx, db.rebind(q), args...)
+}
+
+// reader returns the read pool, through prepared statements kept for the
+// next use where that pays (SQLite).
+func (db *DB) reader() rowQuerier {
+	if db.stmts == nil {
+		return db.read
+	}
+	return cachedReader{db}
+}
+
+// stmtCache keeps the prepared statements of a pool by their SQL text:
+// preparing a statement (parsing and planning it) costs SQLite more than
+// running an indexed query. PostgreSQL's driver (pgx) keeps its own.
+type stmtCache struct {
+	pool  *sql.DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+// Limits of the statement cache: statements beyond them (say, an IN list
+// of hundreds of IDs) are prepared for each use, as without a cache.
+const (
+	maxCachedStmts      = 256
+	maxCachedStmtParams = 64
+)
+
+// get returns the prepared statement of q, or nil if q is not to be kept.
+func (c *stmtCache) get(ctx context.Context, q string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st := c.stmts[q]; st != nil {
+		return st
+	}
+	if len(c.stmts) >= maxCachedStmts || strings.Count(q, "?") > maxCachedStmtParams {
+		return nil
+	}
+	st, err := c.pool.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the query itself will report the error
+	}
+	c.stmts[q] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for q, st := range c.stmts {
+		st.Close()
+		delete(c.stmts, q)
+	}
+}
+
+// cachedReader runs reads of the read pool through its statement cache.
+type cachedReader struct{ db *DB }
+
+func (r cachedReader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := r.db.stmts.get(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.db.read.QueryContext(ctx, q, args...)
+}
+
+func (r cachedReader) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := r.db.stmts.get(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.db.read.QueryRowContext(ctx, q, args...)
 }
 
 // audit records a change in the audit log, inside the change's transaction.

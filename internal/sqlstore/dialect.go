@@ -53,15 +53,23 @@ func likePattern(s string) string {
 	return "%" + r.Replace(s) + "%"
 }
 
-// prefixMatch returns a condition that col starts with prefix, written so
-// that an index on col serves it: a LIKE on PostgreSQL (the index uses
-// text_pattern_ops), a range on SQLite (its indexes compare bytes).
+// prefixMatch returns a condition that col starts with prefix, written as
+// a range in byte order so that an index on col in that order serves it
+// and, with ORDER BY byteOrder(col), returns its rows in index order:
+// SQLite's indexes compare bytes; PostgreSQL's lookup indexes are on
+// col COLLATE "C" (migration 00003).
 func (db *DB) prefixMatch(col, prefix string) (string, []any) {
+	c := db.byteOrder(col)
+	return "(" + c + " >= ? AND " + c + " < ?)", []any{prefix, prefix + "\U0010FFFF"}
+}
+
+// byteOrder returns col compared byte by byte: PostgreSQL's "C" collation,
+// SQLite's default.
+func (db *DB) byteOrder(col string) string {
 	if db.Dialect == Postgres {
-		r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-		return col + ` LIKE ? ESCAPE '\'`, []any{r.Replace(prefix) + "%"}
+		return col + ` COLLATE "C"`
 	}
-	return "(" + col + " >= ? AND " + col + " < ?)", []any{prefix, prefix + "\U0010FFFF"}
+	return col
 }
 
 // placeholders returns n comma-separated placeholders.

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -12,16 +14,13 @@ import (
 // MaxLookupResults caps one lookup.
 const MaxLookupResults = 50
 
-// hit is a person found by one kind of match.
-type hit struct {
-	projectID, personID int64
-	match               string
-}
-
 // Lookup finds residents by plate, room, name, pinyin or phone digits
 // (F5). Each kind of query is one indexed search: plates by their
 // reversed form (a suffix becomes a prefix), rooms by label, names and
-// pinyin by prefix, phones by their last four digits.
+// pinyin by prefix, phones by their last four digits. Every search names
+// the projects it looks in, so each is a range of an index that leads
+// with project_id — also for a company admin, whose scope is every
+// project.
 func (s *ResidentService) Lookup(ctx context.Context, projectID int64, q string, limit int) ([]*wubu.LookupResult, error) {
 	u, err := wubu.Authorize(ctx, wubu.PermResidentView, projectID)
 	if err != nil {
@@ -35,98 +34,219 @@ func (s *ResidentService) Lookup(ctx context.Context, projectID int64, q string,
 		limit = 20
 	}
 	// The projects to search: the one asked for, or all the caller serves.
-	scope, scopeArgs := "", []any{}
+	var scope []int64
 	switch {
 	case projectID != 0:
-		scope, scopeArgs = "project_id = ?", []any{projectID}
+		scope = []int64{projectID}
 	case u.AllProjects():
-		scope = "1 = 1"
-	default:
-		if len(u.ProjectIDs) == 0 {
-			return []*wubu.LookupResult{}, nil
+		if scope, err = s.projectIDs(ctx); err != nil {
+			return nil, err
 		}
-		scope, scopeArgs = "project_id IN ("+placeholders(len(u.ProjectIDs))+")", int64Args(u.ProjectIDs)
+	default:
+		scope = u.ProjectIDs
+	}
+	if len(scope) == 0 {
+		return []*wubu.LookupResult{}, nil
 	}
 
-	var hits []hit
+	var hits []LookupHit
 	seen := map[int64]bool{}
-	search := func(match, query string, args ...any) error {
+	for _, st := range s.db.LookupSearches(scope, q, limit) {
 		if len(hits) >= limit {
-			return nil
+			break
 		}
-		rows, err := s.db.query(ctx, query+" LIMIT ?", append(args, limit)...)
+		rows, err := s.db.LookupQuery(ctx, st)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer rows.Close()
 		for rows.Next() {
-			var h hit
-			if err := rows.Scan(&h.projectID, &h.personID); err != nil {
-				return err
+			var h LookupHit
+			if err := rows.Scan(&h.ProjectID, &h.PersonID); err != nil {
+				rows.Close()
+				return nil, err
 			}
-			if !seen[h.personID] && len(hits) < limit {
-				seen[h.personID] = true
-				h.match = match
+			if !seen[h.PersonID] && len(hits) < limit {
+				seen[h.PersonID] = true
+				h.Match = st.Match
 				hits = append(hits, h)
 			}
 		}
-		return rows.Err()
-	}
-	with := func(args ...any) []any { return append(append([]any{}, scopeArgs...), args...) }
-	where := func(col string) string { return strings.ReplaceAll(scope, "project_id", col) }
-
-	// A room, in any of the forms people write.
-	if ref, err := cnformat.ParseRoom(q); err == nil {
-		err := search("room", `SELECT h.project_id, h.person_id FROM rooms r
-			JOIN households h ON h.project_id = r.project_id AND h.room_id = r.id
-			WHERE `+where("r.project_id")+` AND r.label = ? ORDER BY h.move_out, h.relation, h.id`, with(ref.String())...)
-		if err != nil {
-			return nil, err
-		}
-	}
-	// A whole plate, or the end of one.
-	if plate, err := cnformat.NormalizePlate(q); err == nil {
-		if err := search("plate", `SELECT project_id, person_id FROM vehicles WHERE `+scope+` AND plate = ?`, with(plate)...); err != nil {
-			return nil, err
-		}
-	} else if suffix, ok := plateEnd(q); ok {
-		cond, args := s.db.prefixMatch("plate_rev", reverse(suffix))
-		if err := search("plate", `SELECT project_id, person_id FROM vehicles WHERE `+scope+` AND `+cond+` ORDER BY plate`, with(args...)...); err != nil {
-			return nil, err
-		}
-	}
-	// The last four digits of a phone.
-	if len(q) == 4 && isDigits(q) {
-		if err := search("phone", `SELECT project_id, person_id FROM person_phones WHERE `+scope+` AND last4 = ? ORDER BY person_id`, with(q)...); err != nil {
-			return nil, err
-		}
-	} else if len(q) == 11 && isDigits(q) {
-		if err := search("phone", `SELECT project_id, person_id FROM person_phones WHERE `+scope+` AND phone = ?`, with(q)...); err != nil {
-			return nil, err
-		}
-	}
-	// Pinyin initials ("zs") or full pinyin ("zhangsan").
-	if cnformat.IsPinyinQuery(q) {
-		lq := strings.ToLower(q)
-		cond, args := s.db.prefixMatch("pinyin_initials", lq)
-		if err := search("pinyin", `SELECT project_id, id FROM persons WHERE `+scope+` AND `+cond+` ORDER BY pinyin_initials, id`, with(args...)...); err != nil {
-			return nil, err
-		}
-		if len(lq) > 1 {
-			cond, args = s.db.prefixMatch("pinyin_full", lq)
-			if err := search("pinyin", `SELECT project_id, id FROM persons WHERE `+scope+` AND `+cond+` ORDER BY pinyin_full, id`, with(args...)...); err != nil {
-				return nil, err
-			}
-		}
-	}
-	// A name, or its beginning.
-	if hasHan(q) {
-		cond, args := s.db.prefixMatch("name", q)
-		if err := search("name", `SELECT project_id, id FROM persons WHERE `+scope+` AND `+cond+` ORDER BY name, id`, with(args...)...); err != nil {
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 	}
 	return s.lookupResults(ctx, hits)
+}
+
+// projectIDs returns the IDs of every project, for a company-wide lookup.
+func (s *ResidentService) projectIDs(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.query(ctx, `SELECT id FROM projects ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// LookupStatement is one statement a lookup runs, written for the
+// database's dialect.
+type LookupStatement struct {
+	// Match is what a search matches: "room", "plate", "phone", "pinyin"
+	// or "name"; empty for the statements that load what a lookup shows.
+	Match string
+	SQL   string
+	Args  []any
+}
+
+// LookupHit is a person a lookup's search found.
+type LookupHit struct {
+	ProjectID, PersonID int64
+	Match               string
+}
+
+// LookupSearches returns the searches Lookup runs for q in the projects,
+// in order, each returning (project_id, person_id) rows, at most limit.
+// Lookup stops once it has limit persons. Exported so that the benchmark
+// can measure the plain SQL under the service (wubu bench) and tests can
+// check the query plans; q must be trimmed and scope not empty.
+func (db *DB) LookupSearches(scope []int64, q string, limit int) []LookupStatement {
+	in := "project_id = ?"
+	if len(scope) > 1 {
+		in = "project_id IN (" + placeholders(len(scope)) + ")"
+	}
+	var out []LookupStatement
+	add := func(match, where, rest string, args ...any) {
+		st := LookupStatement{Match: match, SQL: db.rebind(strings.ReplaceAll(where, "@scope", in) + rest + " LIMIT ?")}
+		st.Args = append(append(int64Args(scope), args...), limit)
+		out = append(out, st)
+	}
+	// A room, in any of the forms people write.
+	if ref, err := cnformat.ParseRoom(q); err == nil {
+		add("room", `SELECT h.project_id, h.person_id FROM rooms r
+			JOIN households h ON h.project_id = r.project_id AND h.room_id = r.id
+			WHERE r.@scope AND r.label = ?`, ` ORDER BY h.move_out, h.relation, h.id`, ref.String())
+	}
+	// A whole plate, or the end of one.
+	if plate, err := cnformat.NormalizePlate(q); err == nil {
+		add("plate", `SELECT project_id, person_id FROM vehicles WHERE @scope AND plate = ?`, "", plate)
+	} else if suffix, ok := plateEnd(q); ok {
+		cond, args := db.prefixMatch("plate_rev", reverse(suffix))
+		add("plate", `SELECT project_id, person_id FROM vehicles WHERE @scope AND `+cond, ` ORDER BY plate`, args...)
+	}
+	// The last four digits of a phone, or a whole number.
+	if len(q) == 4 && isDigits(q) {
+		add("phone", `SELECT project_id, person_id FROM person_phones WHERE @scope AND last4 = ?`, ` ORDER BY person_id`, q)
+	} else if len(q) == 11 && isDigits(q) {
+		add("phone", `SELECT project_id, person_id FROM person_phones WHERE @scope AND phone = ?`, "", q)
+	}
+	// Pinyin initials ("zs") or full pinyin ("zhangsan").
+	if cnformat.IsPinyinQuery(q) {
+		lq := strings.ToLower(q)
+		cond, args := db.prefixMatch("pinyin_initials", lq)
+		add("pinyin", `SELECT project_id, id FROM persons WHERE @scope AND `+cond, ` ORDER BY `+db.byteOrder("pinyin_initials")+`, id`, args...)
+		if len(lq) > 1 {
+			cond, args = db.prefixMatch("pinyin_full", lq)
+			add("pinyin", `SELECT project_id, id FROM persons WHERE @scope AND `+cond, ` ORDER BY `+db.byteOrder("pinyin_full")+`, id`, args...)
+		}
+	}
+	// A name, or its beginning.
+	if hasHan(q) {
+		cond, args := db.prefixMatch("name", q)
+		add("name", `SELECT project_id, id FROM persons WHERE @scope AND `+cond, ` ORDER BY `+db.byteOrder("name")+`, id`, args...)
+	}
+	return out
+}
+
+// LookupDetails returns the statement that loads what a lookup shows of
+// the persons found, one row each: ID, name, care flags, first phone,
+// plates (in the order added) and rooms with the relation (current homes
+// first), the lists joined by lookupSep and lookupRelSep. The (project,
+// person) pairs go in as a list in one argument (two on PostgreSQL) that
+// drives a join on the indexes leading with project_id, so the
+// statement's text is the same whatever the number of persons and stays
+// prepared.
+func (db *DB) LookupDetails(hits []LookupHit) LookupStatement {
+	from, project, person, args := db.hitList(hits)
+	return LookupStatement{SQL: db.rebind(`SELECT p.id, p.name, p.care_flags,
+		COALESCE((SELECT ph.phone FROM person_phones ph WHERE ph.project_id = p.project_id AND ph.person_id = p.id AND ph.position = 0), ''),
+		COALESCE((SELECT ` + db.joinStrings("v.plate", "v.id") + ` FROM vehicles v WHERE v.project_id = p.project_id AND v.person_id = p.id), ''),
+		COALESCE((SELECT ` + db.joinStrings("r.label || "+db.sqlChar(lookupRelSep)+" || h.relation", "h.move_out, r.label") + `
+			FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id
+			WHERE h.project_id = p.project_id AND h.person_id = p.id), '')
+		FROM ` + from + ` CROSS JOIN persons p WHERE p.project_id = ` + project + ` AND p.id = ` + person), Args: args}
+}
+
+// Separators of the lists LookupDetails returns: control characters,
+// which no name, label, plate or relation may contain.
+const (
+	lookupSep    = 0x1f // between items
+	lookupRelSep = 0x1e // between a room's label and the relation
+)
+
+// joinStrings returns the aggregate that joins expr's values with
+// lookupSep, in order: group_concat on SQLite, string_agg on PostgreSQL.
+func (db *DB) joinStrings(expr, order string) string {
+	fn := "group_concat"
+	if db.Dialect == Postgres {
+		fn = "string_agg"
+	}
+	return fn + "(" + expr + ", " + db.sqlChar(lookupSep) + " ORDER BY " + order + ")"
+}
+
+// sqlChar returns an SQL expression of the character c.
+func (db *DB) sqlChar(c int) string {
+	if db.Dialect == Postgres {
+		return "chr(" + strconv.Itoa(c) + ")"
+	}
+	return "char(" + strconv.Itoa(c) + ")"
+}
+
+// hitList returns a FROM item that lists the hits' (project, person)
+// pairs, the expressions of its two columns, and its arguments: a JSON
+// array read by json_each on SQLite (where CROSS JOIN makes it the outer
+// loop), two arrays unnested on PostgreSQL.
+func (db *DB) hitList(hits []LookupHit) (from, project, person string, args []any) {
+	if db.Dialect == Postgres {
+		projects, persons := make([]int64, len(hits)), make([]int64, len(hits))
+		for i, h := range hits {
+			projects[i], persons[i] = h.ProjectID, h.PersonID
+		}
+		return "unnest(?::bigint[], ?::bigint[]) AS j (project_id, person_id)", "j.project_id", "j.person_id", []any{projects, persons}
+	}
+	b := make([]byte, 0, 16*len(hits)+2)
+	b = append(b, '[')
+	for i, h := range hits {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = strconv.AppendInt(b, h.ProjectID, 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, h.PersonID, 10)
+		b = append(b, ']')
+	}
+	return "json_each(?) AS j", "(j.value ->> 0)", "(j.value ->> 1)", []any{string(append(b, ']'))}
+}
+
+// ReadSQL returns the pool that serves reads outside transactions, the
+// lookup's among them: for tools that measure the plain SQL under the
+// services through the same driver and pool settings.
+func (db *DB) ReadSQL() *sql.DB { return db.read }
+
+// LookupQuery runs one of the lookup's statements on the read pool, through
+// a prepared statement kept for the next lookup (SQLite; PostgreSQL's
+// driver keeps its own).
+func (db *DB) LookupQuery(ctx context.Context, st LookupStatement) (*sql.Rows, error) {
+	return db.reader().QueryContext(ctx, st.SQL, st.Args...)
 }
 
 // plateEnd reports whether q can be the end of a plate: its last 3–5
@@ -168,89 +288,50 @@ func hasHan(s string) bool {
 	return false
 }
 
-// lookupResults loads what a lookup shows of each person found, with one
-// query per kind of detail.
-func (s *ResidentService) lookupResults(ctx context.Context, hits []hit) ([]*wubu.LookupResult, error) {
+// lookupResults loads what a lookup shows of each person found, in one
+// statement (LookupDetails).
+func (s *ResidentService) lookupResults(ctx context.Context, hits []LookupHit) ([]*wubu.LookupResult, error) {
 	out := make([]*wubu.LookupResult, 0, len(hits))
 	if len(hits) == 0 {
 		return out, nil
 	}
 	byID := map[int64]*wubu.LookupResult{}
-	var pairs []string
-	var args []any
 	for _, h := range hits {
-		r := &wubu.LookupResult{PersonID: h.personID, ProjectID: h.projectID, Match: h.match, Rooms: []string{}, Plates: []string{}, CareFlags: []wubu.CareFlag{}}
-		byID[h.personID] = r
+		r := &wubu.LookupResult{PersonID: h.PersonID, ProjectID: h.ProjectID, Match: h.Match, Rooms: []string{}, Plates: []string{}, CareFlags: []wubu.CareFlag{}}
+		byID[h.PersonID] = r
 		out = append(out, r)
-		pairs = append(pairs, "(project_id = ? AND id = ?)")
-		args = append(args, h.projectID, h.personID)
 	}
-	// The same (project_id, person_id) pairs, for the child tables.
-	childWhere := strings.ReplaceAll(strings.Join(pairs, " OR "), "AND id =", "AND person_id =")
-
-	rows, err := s.db.query(ctx, `SELECT id, name, care_flags FROM persons WHERE `+strings.Join(pairs, " OR "), args...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var name, flags string
-		if err := rows.Scan(&id, &name, &flags); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		byID[id].Name, byID[id].CareFlags = name, splitFlags(flags)
-	}
-	rows.Close()
-
-	rows, err = s.db.query(ctx, `SELECT h.person_id, r.label, h.relation FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id
-		WHERE `+strings.ReplaceAll(childWhere, "project_id", "h.project_id")+` ORDER BY h.move_out, r.label`, args...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var label string
-		var rel wubu.Relation
-		if err := rows.Scan(&id, &label, &rel); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r := byID[id]
-		if r.Room == "" {
-			r.Room, r.Relation = label, rel
-		}
-		r.Rooms = append(r.Rooms, label)
-	}
-	rows.Close()
-
-	rows, err = s.db.query(ctx, `SELECT person_id, plate FROM vehicles WHERE `+childWhere+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var plate string
-		if err := rows.Scan(&id, &plate); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		byID[id].Plates = append(byID[id].Plates, plate)
-	}
-	rows.Close()
-
-	rows, err = s.db.query(ctx, `SELECT person_id, phone FROM person_phones WHERE `+childWhere+` AND position = 0`, args...)
+	rows, err := s.db.LookupQuery(ctx, s.db.LookupDetails(hits))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var phone string
-		if err := rows.Scan(&id, &phone); err != nil {
+		var name, flags, phone, plates, rooms string
+		if err := rows.Scan(&id, &name, &flags, &phone, &plates, &rooms); err != nil {
 			return nil, err
 		}
-		byID[id].Phone = cnformat.MaskPhone(phone)
+		r := byID[id]
+		r.Name, r.CareFlags = name, splitFlags(flags)
+		if phone != "" {
+			r.Phone = cnformat.MaskPhone(phone)
+		}
+		if plates != "" {
+			r.Plates = strings.Split(plates, string(rune(lookupSep)))
+		}
+		if rooms != "" {
+			for i, room := range strings.Split(rooms, string(rune(lookupSep))) {
+				label, rel, _ := strings.Cut(room, string(rune(lookupRelSep)))
+				if i == 0 {
+					r.Room, r.Relation = label, wubu.Relation(rel)
+				}
+				r.Rooms = append(r.Rooms, label)
+			}
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

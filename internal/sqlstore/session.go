@@ -144,7 +144,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*wubu.Use
 		}
 		return nil, nil, expired
 	}
-	u, err := findUser(ctx, s.db, s.db.read, `id = ?`, sess.UserID)
+	u, err := findUser(ctx, s.db, s.db.reader(), `id = ?`, sess.UserID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -23,6 +23,7 @@ type residentView struct {
 	Revealed                             map[string]bool
 	CanEdit, CanRevealPhone, CanRevealID bool
 	DayKinds                             []wubu.SpecialDayKind
+	Relations                            []wubu.Relation
 	today                                time.Time
 }
 
@@ -89,7 +90,7 @@ func (h *Handler) residentView(r *http.Request) (*residentView, error) {
 	u := wubu.UserFromContext(ctx)
 	v := &residentView{Page: h.newPage(r, "Customer card"), Project: p, Resident: res, Phones: res.Phones, IDNumber: res.IDNumber,
 		Revealed: map[string]bool{}, CanEdit: u.Can(wubu.PermResidentEdit), CanRevealPhone: u.Can(wubu.PermRevealPhone),
-		CanRevealID: u.Can(wubu.PermRevealID), DayKinds: wubu.SpecialDayKinds, today: dateIn(h.Clock.Now())}
+		CanRevealID: u.Can(wubu.PermRevealID), DayKinds: wubu.SpecialDayKinds, Relations: wubu.Relations, today: dateIn(h.Clock.Now())}
 	v.Title = res.Name + " · " + v.T("Customer card")
 	if v.Timeline, err = h.Residents.Timeline(ctx, id, 50); err != nil {
 		return nil, err

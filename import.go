@@ -1,0 +1,208 @@
+package wubu
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// ImportField is a column of a resident list that the import understands
+// (F6). Property companies keep one row per person and room; each field is
+// a column, found by its header in Chinese or English.
+type ImportField string
+
+// Import fields.
+const (
+	FieldRoom          ImportField = "room"           // 房号: "3-2-1201", "3栋2单元1201"
+	FieldName          ImportField = "name"           // 姓名
+	FieldGender        ImportField = "gender"         // 性别: 男, 女
+	FieldPhones        ImportField = "phones"         // 电话: one or more mobile numbers
+	FieldIDNumber      ImportField = "id_number"      // 身份证号
+	FieldRelation      ImportField = "relation"       // 身份: 业主, 租户, 家属, 准客户
+	FieldPlates        ImportField = "plates"         // 车牌: one or more plates
+	FieldParkingCard   ImportField = "parking_card"   // 车位卡 numbers
+	FieldParkingExpiry ImportField = "parking_expiry" // 车位卡有效期
+	FieldAccessCard    ImportField = "access_card"    // 门禁卡 numbers
+	FieldAccessExpiry  ImportField = "access_expiry"  // 门禁卡有效期
+	FieldBirthday      ImportField = "birthday"       // 生日
+	FieldMoveIn        ImportField = "move_in"        // 入住日期
+	FieldMoveOut       ImportField = "move_out"       // 迁出日期
+	FieldCareFlags     ImportField = "care_flags"     // 关怀: 独居老人, 行动不便, 困难户, 孕妇
+	FieldOccupation    ImportField = "occupation"     // 职业
+	FieldNotes         ImportField = "notes"          // 备注
+)
+
+// ImportFields lists every import field in the order an export writes them.
+var ImportFields = []ImportField{FieldRoom, FieldName, FieldGender, FieldPhones, FieldIDNumber, FieldRelation,
+	FieldPlates, FieldParkingCard, FieldParkingExpiry, FieldAccessCard, FieldAccessExpiry,
+	FieldBirthday, FieldMoveIn, FieldMoveOut, FieldCareFlags, FieldOccupation, FieldNotes}
+
+// ImportRow is one line of a resident list as read from the file: the text
+// of each cell, not yet validated (dates of spreadsheet date cells are
+// already written as 2026-11-27). An empty cell, or a column the file does
+// not have, gives no information: the import never clears what is stored.
+type ImportRow struct {
+	// Line is the row number in the spreadsheet, the header being row 1.
+	Line int
+	// Cells holds the text of each field's cell.
+	Cells map[ImportField]string
+}
+
+// Get returns the text of the row's cell for the field.
+func (r *ImportRow) Get(f ImportField) string { return r.Cells[f] }
+
+// ImportFile is a resident list read from a spreadsheet, ready to import.
+type ImportFile struct {
+	// Name is the file's name, for the audit log.
+	Name string
+	// Columns gives, for each field the file has, its header as written
+	// in the file, so errors name the column the user sees.
+	Columns map[ImportField]string
+	// Ignored lists the headers of columns the import does not know: a
+	// warning in the report, not an error.
+	Ignored []string
+	// Rows are the data rows, blank rows left out.
+	Rows []*ImportRow
+}
+
+// Column returns the header of the field's column as written in the file,
+// or the field's name if the file has no such column.
+func (f *ImportFile) Column(field ImportField) string {
+	if h, ok := f.Columns[field]; ok {
+		return h
+	}
+	return string(field)
+}
+
+// ImportError is one problem found in an import file: which cell, what it
+// holds and why it is refused. Format is an English message format that
+// doubles as the catalogue key, so the report can be shown in the user's
+// language; Args fill it in.
+type ImportError struct {
+	// Line is the spreadsheet row number (the header is row 1); 0 for a
+	// problem of the whole file.
+	Line   int    `json:"row"`
+	Column string `json:"column"` // the header as written in the file
+	Value  string `json:"value"`
+	Format string `json:"-"`
+	Args   []any  `json:"-"`
+}
+
+// Message returns the English message.
+func (e *ImportError) Message() string {
+	if len(e.Args) == 0 {
+		return e.Format
+	}
+	return fmt.Sprintf(e.Format, e.Args...)
+}
+
+// ImportResult tells what an import did, or, when Errors is not empty,
+// why it did nothing. Counts are of residents (persons): rows of one person
+// in several rooms count once.
+type ImportResult struct {
+	Rows      int  `json:"rows"`
+	Created   int  `json:"created"`
+	Updated   int  `json:"updated"`
+	Unchanged int  `json:"unchanged"`
+	DryRun    bool `json:"dry_run"`
+	// Ignored lists the headers of the columns the import did not know.
+	Ignored []string `json:"ignored"`
+	// Errors lists every problem found; if there is one, nothing was
+	// written.
+	Errors []*ImportError `json:"errors"`
+}
+
+// MaxImportErrors caps the errors one import reports; past it, the file is
+// too far from what the import understands to be worth listing further.
+const MaxImportErrors = 100000
+
+// ResidentImporter imports and exports resident lists (F6). Both need
+// PermResidentImport on the project: EFORBIDDEN for other roles, ENOTFOUND
+// for a project the caller does not serve.
+type ResidentImporter interface {
+	// ImportResidents validates every row of the file against the formats
+	// and the project's rooms, plates and cards, then, if nothing is wrong
+	// and dryRun is false, writes the differences in one transaction:
+	// new residents are created, changed cells (a new phone) update only
+	// what changed, and unchanged rows write nothing at all, not even an
+	// audit entry. A resident is found by ID number, else by room and
+	// name. If any row is wrong it writes nothing and returns EINVALID
+	// together with a result whose Errors lists every problem.
+	ImportResidents(ctx context.Context, projectID int64, f *ImportFile, dryRun bool) (*ImportResult, error)
+
+	// ExportResidents returns the resident list of the filter, one row per
+	// person and room, for a spreadsheet. Phones and ID numbers are in full
+	// for callers who may reveal them (PermRevealPhone, PermRevealID),
+	// masked otherwise; each export is one "read" entry in the audit log
+	// (object "resident_list", field "export").
+	ExportResidents(ctx context.Context, f ResidentFilter) ([]*ResidentRow, error)
+}
+
+// RelationChinese gives the word a resident list uses for each relation;
+// an export writes it, and the import reads it back.
+var RelationChinese = map[Relation]string{
+	RelationOwner:    "业主",
+	RelationTenant:   "租户",
+	RelationFamily:   "家属",
+	RelationProspect: "准客户",
+}
+
+// relationWords are the words resident lists use for relations, beside the
+// relations' own names and RelationChinese.
+var relationWords = map[string]Relation{
+	"产权人": RelationOwner, "房主": RelationOwner, "户主": RelationOwner,
+	"租客": RelationTenant, "承租人": RelationTenant,
+	"家庭成员": RelationFamily, "家人": RelationFamily, "亲属": RelationFamily, "同住人": RelationFamily,
+	"意向客户": RelationProspect,
+}
+
+// ParseRelation reads a relation as resident lists write it: "业主",
+// "租户", "家属", "家庭成员", "准客户", or the English name ("owner").
+func ParseRelation(s string) (Relation, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if r := Relation(s); r.Valid() {
+		return r, true
+	}
+	for r, w := range RelationChinese {
+		if w == s {
+			return r, true
+		}
+	}
+	r, ok := relationWords[s]
+	return r, ok
+}
+
+// CareFlagChinese gives the word a resident list uses for each care flag.
+var CareFlagChinese = map[CareFlag]string{
+	CareElderlyAlone: "独居老人",
+	CareMobility:     "行动不便",
+	CareHardship:     "困难户",
+	CarePregnant:     "孕妇",
+}
+
+// ParseCareFlag reads a care flag as resident lists write it: "独居老人",
+// "行动不便", "困难户", "孕妇", or the English name ("elderly_alone").
+func ParseCareFlag(s string) (CareFlag, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if f := CareFlag(strings.ReplaceAll(s, " ", "_")); f.Valid() {
+		return f, true
+	}
+	for f, w := range CareFlagChinese {
+		if w == s {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// ParseGender reads a gender as resident lists write it: "男" or "女",
+// "m" or "f", "male" or "female". It returns "m" or "f".
+func ParseGender(s string) (string, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "男", "m", "male":
+		return "m", true
+	case "女", "f", "female":
+		return "f", true
+	}
+	return "", false
+}

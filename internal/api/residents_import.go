@@ -1,0 +1,135 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"mime"
+	"net/http"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/importer"
+	"github.com/wubu-oss/wubu/internal/server"
+)
+
+// maxImportBody is the largest file the import takes.
+const maxImportBody = 50 << 20
+
+// importRoutes are the resident import and export (F6). Their bodies are
+// files, not JSON, so they are plain handlers.
+func (h *Handler) importRoutes(r func(string, string, wubu.Permission, http.HandlerFunc) server.Route) []server.Route {
+	return []server.Route{
+		r("POST", "/projects/{id}/residents/import", wubu.PermResidentImport, h.residentsImport),
+		r("GET", "/projects/{id}/residents/export", wubu.PermResidentImport, h.residentsExport),
+	}
+}
+
+// importResponse is what an import answers: the counts, or every problem.
+type importResponse struct {
+	Rows      int                   `json:"rows"`
+	Created   int                   `json:"created"`
+	Updated   int                   `json:"updated"`
+	Unchanged int                   `json:"unchanged"`
+	DryRun    bool                  `json:"dry_run"`
+	Ignored   []string              `json:"ignored"`
+	Errors    []importer.ReportLine `json:"errors"`
+	// Error is set, as on every API error, when nothing was imported.
+	Error *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error,omitempty"`
+}
+
+// residentsImport imports the request body, an .xlsx or .csv file:
+// POST /api/v1/projects/{id}/residents/import[?dry_run=1]. It answers 200
+// with the counts, or 422 with every problem and nothing written.
+func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.Projects.FindProjectByID(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		switch mt, _, _ := mime.ParseMediaType(ct); mt {
+		case "application/json", "application/x-www-form-urlencoded", "multipart/form-data":
+			h.fail(w, r, wubu.Errorf(wubu.EINVALID, "Send the .xlsx or .csv file itself as the request body."))
+			return
+		}
+	}
+	var tooBig *http.MaxBytesError
+	f, err := importer.Read(http.MaxBytesReader(w, r.Body, maxImportBody), "api upload")
+	if errors.As(err, &tooBig) {
+		err = wubu.Errorf(wubu.EINVALID, "The file is larger than %d MB: split it into smaller files.", maxImportBody>>20)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	dryRun := r.URL.Query().Get("dry_run")
+	res, err := h.Importer.ImportResidents(r.Context(), id, f, dryRun == "1" || dryRun == "true")
+	if res == nil {
+		h.fail(w, r, err)
+		return
+	}
+	out := importResponse{Rows: res.Rows, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, DryRun: res.DryRun,
+		Ignored: res.Ignored, Errors: []importer.ReportLine{}}
+	for _, l := range importer.Report(res, server.Lang(r)) {
+		if !l.Warning {
+			out.Errors = append(out.Errors, l)
+		}
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = server.Status(server.ErrorCode(err))
+		out.Error = &struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		}{server.ErrorCode(err), server.ErrMessage(r, err)}
+	}
+	server.WriteJSON(w, status, out)
+}
+
+// residentsExport answers a resident list as .xlsx:
+// GET /api/v1/projects/{id}/residents/export[?building_id=…][&relation=…][&care_flag=…].
+func (h *Handler) residentsExport(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p, err := h.Projects.FindProjectByID(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f := wubu.ResidentFilter{ProjectID: id}
+	if f.BuildingID, err = queryID(r, "building_id"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if s := r.URL.Query().Get("relation"); s != "" {
+		rel := wubu.Relation(s)
+		f.Relation = &rel
+	}
+	if s := r.URL.Query().Get("care_flag"); s != "" {
+		cf := wubu.CareFlag(s)
+		f.CareFlag = &cf
+	}
+	rows, err := h.Importer.ExportResidents(r.Context(), f)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := importer.Export(&buf, rows, server.Lang(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", importer.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+importer.ExportFileName(p.Code, h.Clock.Now())+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}

@@ -1,0 +1,435 @@
+// Package importer reads resident lists from .xlsx and .csv files as
+// property companies keep them, validates every row, and writes the error
+// report; it also exports resident lists to .xlsx.
+//
+// Reading finds the columns by their headers, in Chinese or English and in
+// any order (see Headers), and hands the cells' text to
+// wubu.ResidentImporter, which checks every row against the formats and the
+// project's rooms, plates and cards before it writes anything.
+package importer
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	xunicode "golang.org/x/text/encoding/unicode"
+
+	"github.com/wubu-oss/wubu"
+)
+
+// Limits of a file to import.
+const (
+	// MaxFileSize is the largest file read.
+	MaxFileSize = 64 << 20
+	// MaxRows is the most data rows one file may hold.
+	MaxRows = 200000
+	// headerSearchRows is how many rows at the top may come before the
+	// header row (a title such as "丽景苑业主名册").
+	headerSearchRows = 10
+)
+
+// Messages of file-level problems: any of them and nothing is imported.
+const (
+	msgEmpty         = "The file is empty."
+	msgTooLarge      = "The file is larger than %d MB: split it into smaller files."
+	msgNotSpreadsht  = "The file is not a spreadsheet: import an .xlsx or .csv file."
+	msgOldExcel      = "This is an old Excel .xls file or a password-protected workbook: save it in Excel as .xlsx (without a password) or .csv and import that."
+	msgNoHeader      = "No header row found: the first row must name the columns, such as 房号, 姓名, 电话."
+	msgNoRoomColumn  = "The room column (房号) is missing: a resident list needs a room and a name column."
+	msgNoNameColumn  = "The name column (姓名) is missing: a resident list needs a room and a name column."
+	msgSameColumn    = "Columns %q and %q hold the same information: keep one of them."
+	msgTooManyRows   = "The file has more than %d rows: split it into smaller files."
+	msgNoRows        = "The file has a header row but no residents."
+	msgIgnoredColumn = "Column %q is not known and was ignored."
+)
+
+// Header is a column of a resident list: the field and the names it goes
+// by, the first Chinese and English ones being what an export writes.
+type Header struct {
+	Field   wubu.ImportField
+	Chinese []string
+	English []string
+}
+
+// Headers lists every column the import understands, in export order.
+// Headers are matched ignoring case, spaces, underscores, hyphens, a
+// leading * (a required-column mark) and a trailing colon; a header with a
+// note in brackets ("电话(手机)") is matched without it if it is not known
+// whole.
+var Headers = []Header{
+	{wubu.FieldRoom, []string{"房号", "房间", "房屋", "房间号", "房屋编号", "房号名称", "门牌号"}, []string{"Room", "room no", "room number"}},
+	{wubu.FieldName, []string{"姓名", "客户姓名", "业主姓名", "住户姓名", "客户名称", "名字"}, []string{"Name", "full name"}},
+	{wubu.FieldGender, []string{"性别"}, []string{"Gender", "sex"}},
+	{wubu.FieldPhones, []string{"电话", "手机", "手机号", "手机号码", "联系电话", "电话号码", "联系方式"}, []string{"Phone", "phones", "mobile", "tel"}},
+	{wubu.FieldIDNumber, []string{"身份证号", "身份证", "身份证号码", "证件号", "证件号码"}, []string{"ID number", "id no", "id card"}},
+	{wubu.FieldRelation, []string{"身份", "关系", "客户类型", "住户类型", "客户身份"}, []string{"Relation", "relationship"}},
+	{wubu.FieldPlates, []string{"车牌", "车牌号", "车牌号码"}, []string{"Plates", "plate", "plate number", "car plate"}},
+	{wubu.FieldParkingCard, []string{"车位卡", "停车卡", "车位卡号", "停车卡号"}, []string{"Parking card", "parking cards"}},
+	{wubu.FieldParkingExpiry, []string{"车位卡有效期", "停车卡到期", "停车卡有效期", "车位卡到期", "车位卡到期日"}, []string{"Parking card expiry", "parking expiry"}},
+	{wubu.FieldAccessCard, []string{"门禁卡", "门禁卡号"}, []string{"Access card", "access cards"}},
+	{wubu.FieldAccessExpiry, []string{"门禁卡有效期", "门禁卡到期", "门禁卡到期日"}, []string{"Access card expiry", "access expiry"}},
+	{wubu.FieldBirthday, []string{"生日", "出生日期"}, []string{"Birthday", "date of birth"}},
+	{wubu.FieldMoveIn, []string{"入住日期", "入住时间", "入住"}, []string{"Move in", "move in date"}},
+	{wubu.FieldMoveOut, []string{"迁出日期", "搬离日期", "迁出"}, []string{"Move out", "move out date"}},
+	{wubu.FieldCareFlags, []string{"关怀", "关爱标签", "关怀标签", "关怀对象", "特殊关怀"}, []string{"Care", "care flags"}},
+	{wubu.FieldOccupation, []string{"职业"}, []string{"Occupation", "job"}},
+	{wubu.FieldNotes, []string{"备注", "说明"}, []string{"Notes", "note", "remarks"}},
+}
+
+// listFields are the fields whose values a file may spread over two
+// columns ("手机" and "联系电话"); their cells are joined.
+var listFields = map[wubu.ImportField]bool{wubu.FieldPhones: true, wubu.FieldPlates: true, wubu.FieldCareFlags: true}
+
+// dateFields hold dates: a spreadsheet's date cells are read as 2026-11-27.
+var dateFields = map[wubu.ImportField]bool{wubu.FieldBirthday: true, wubu.FieldMoveIn: true, wubu.FieldMoveOut: true,
+	wubu.FieldParkingExpiry: true, wubu.FieldAccessExpiry: true}
+
+var headerIndex = func() map[string]wubu.ImportField {
+	m := map[string]wubu.ImportField{}
+	for _, h := range Headers {
+		m[foldHeader(string(h.Field))] = h.Field
+		for _, s := range append(append([]string{}, h.Chinese...), h.English...) {
+			m[foldHeader(s)] = h.Field
+		}
+	}
+	return m
+}()
+
+// foldHeader returns a header as it is matched.
+func foldHeader(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		switch {
+		case unicode.IsSpace(r), r == '_', r == '-', r == '*', r == '＊', r == ':', r == '：':
+			continue
+		case r == '（':
+			r = '('
+		case r == '）':
+			r = ')'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// fieldOf returns the field a header names.
+func fieldOf(header string) (wubu.ImportField, bool) {
+	h := foldHeader(header)
+	if f, ok := headerIndex[h]; ok {
+		return f, true
+	}
+	// "电话(手机)": the header without its note.
+	if i := strings.IndexByte(h, '('); i > 0 {
+		f, ok := headerIndex[h[:i]]
+		return f, ok
+	}
+	return "", false
+}
+
+// invalid returns the EINVALID error of a file-level problem.
+func invalid(format string, args ...any) error {
+	return wubu.Errorf(wubu.EINVALID, format, args...)
+}
+
+// rowSource yields a sheet's rows one at a time with their row numbers.
+type rowSource interface {
+	next() (line int, cells []string, ok bool, err error)
+	// date returns a date cell's text: a spreadsheet's serial number as
+	// 2026-11-27.
+	date(s string) string
+	close() error
+}
+
+// Read reads a resident list from an .xlsx or .csv file (UTF-8, GB18030 as
+// saved by Chinese Excel, or UTF-16 text): its header row, found among the
+// first rows, and every non-blank row below it. A file that is not a
+// spreadsheet, has no header row or lacks the room or name column is
+// EINVALID with one clear message; checking the cells is the importer
+// service's work.
+func Read(r io.Reader, name string) (*wubu.ImportFile, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return ReadBytes(data, name)
+}
+
+// ReadBytes is Read on a file already in memory.
+func ReadBytes(data []byte, name string) (*wubu.ImportFile, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, invalid(msgEmpty)
+	}
+	if len(data) > MaxFileSize {
+		return nil, invalid(msgTooLarge, MaxFileSize>>20)
+	}
+	var src rowSource
+	var err error
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		src, err = openXLSX(data)
+	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		return nil, invalid(msgOldExcel)
+	default:
+		src, err = openCSV(data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer src.close()
+	f, err := readRows(src)
+	if err != nil {
+		return nil, err
+	}
+	f.Name = name
+	return f, nil
+}
+
+// readRows finds the header row and reads the rows below it.
+func readRows(src rowSource) (*wubu.ImportFile, error) {
+	f := &wubu.ImportFile{Columns: map[wubu.ImportField]string{}, Ignored: []string{}}
+	// The header row: the first of the top rows that names a room and a
+	// name column; else the problem of the row that names most columns.
+	var fields []wubu.ImportField // by column index; "" for an ignored column
+	var best []wubu.ImportField
+	bestKnown := 0
+	for seen := 0; seen < headerSearchRows; {
+		_, cells, ok, err := src.next()
+		if err != nil {
+			return nil, sourceError(err)
+		}
+		if !ok {
+			break
+		}
+		if blank(cells) {
+			continue
+		}
+		seen++
+		cols := make([]wubu.ImportField, len(cells))
+		known := map[wubu.ImportField]bool{}
+		for i, c := range cells {
+			if fld, ok := fieldOf(c); ok {
+				cols[i], known[fld] = fld, true
+			}
+		}
+		if known[wubu.FieldRoom] && known[wubu.FieldName] {
+			fields = cols
+			if err := setColumns(f, cells, cols); err != nil {
+				return nil, err
+			}
+			break
+		}
+		if len(known) > bestKnown {
+			best, bestKnown = cols, len(known)
+		}
+	}
+	if fields == nil {
+		switch {
+		case bestKnown == 0:
+			return nil, invalid(msgNoHeader)
+		case !contains(best, wubu.FieldRoom):
+			return nil, invalid(msgNoRoomColumn)
+		default:
+			return nil, invalid(msgNoNameColumn)
+		}
+	}
+
+	// The rows below it.
+	for {
+		line, cells, ok, err := src.next()
+		if err != nil {
+			return nil, sourceError(err)
+		}
+		if !ok {
+			break
+		}
+		row := &wubu.ImportRow{Line: line, Cells: make(map[wubu.ImportField]string, len(cells))}
+		for i, c := range cells {
+			if i >= len(fields) || fields[i] == "" {
+				continue
+			}
+			c = strings.TrimSpace(c)
+			if c == "" {
+				continue
+			}
+			fld := fields[i]
+			if dateFields[fld] {
+				c = src.date(c)
+			}
+			if prev, ok := row.Cells[fld]; ok && listFields[fld] {
+				c = prev + "/" + c
+			}
+			row.Cells[fld] = c
+		}
+		if len(row.Cells) == 0 {
+			continue
+		}
+		if len(f.Rows) == MaxRows {
+			return nil, invalid(msgTooManyRows, MaxRows)
+		}
+		f.Rows = append(f.Rows, row)
+	}
+	if len(f.Rows) == 0 {
+		return nil, invalid(msgNoRows)
+	}
+	return f, nil
+}
+
+// sourceError is the message for a file that fails part way through.
+func sourceError(err error) error {
+	if errors.Is(err, errTooLarge) {
+		return invalid(msgTooLarge, maxPartSize>>20)
+	}
+	return invalid(msgNotSpreadsht)
+}
+
+// setColumns records the header row: the header of each field's column,
+// and the columns ignored. Two columns of one field are refused, unless
+// the field is a list (two phone columns).
+func setColumns(f *wubu.ImportFile, cells []string, cols []wubu.ImportField) error {
+	for i, fld := range cols {
+		header := strings.TrimSpace(cells[i])
+		if fld == "" {
+			if header != "" {
+				f.Ignored = append(f.Ignored, header)
+			}
+			continue
+		}
+		if prev, ok := f.Columns[fld]; ok {
+			if !listFields[fld] {
+				return invalid(msgSameColumn, prev, header)
+			}
+			continue
+		}
+		f.Columns[fld] = header
+	}
+	return nil
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(fields []wubu.ImportField, f wubu.ImportField) bool {
+	for _, g := range fields {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}
+
+// csvSource reads a text file of comma-, tab- or semicolon-separated
+// values.
+type csvSource struct {
+	r *csv.Reader
+}
+
+func openCSV(data []byte) (rowSource, error) {
+	text, ok := decodeText(data)
+	if !ok {
+		return nil, invalid(msgNotSpreadsht)
+	}
+	// The separator is the one the first line uses most.
+	first, _, _ := strings.Cut(text, "\n")
+	sep, most := ',', strings.Count(first, ",")
+	for _, c := range []rune{'\t', ';'} {
+		if n := strings.Count(first, string(c)); n > most {
+			sep, most = c, n
+		}
+	}
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma, r.FieldsPerRecord, r.LazyQuotes, r.ReuseRecord = sep, -1, true, false
+	return &csvSource{r: r}, nil
+}
+
+func (s *csvSource) next() (int, []string, bool, error) {
+	rec, err := s.r.Read()
+	if err == io.EOF {
+		return 0, nil, false, nil
+	}
+	if err != nil {
+		return 0, nil, false, err
+	}
+	// The row number as a spreadsheet program shows it: the line the
+	// record starts on (blank lines are rows too).
+	line, _ := s.r.FieldPos(0)
+	return line, rec, true, nil
+}
+
+func (s *csvSource) date(v string) string { return v }
+
+func (s *csvSource) close() error { return nil }
+
+// decodeText returns a text file as UTF-8: UTF-8 (with or without a byte
+// order mark), UTF-16 with a byte order mark (Excel's "Unicode text"), or
+// else GB18030 (Excel's CSV on Chinese Windows). It reports false for a
+// file that is not text.
+func decodeText(data []byte) (string, bool) {
+	var text string
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		text = string(data[3:])
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		b, err := xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder().Bytes(data)
+		if err != nil {
+			return "", false
+		}
+		text = string(b)
+	case utf8.Valid(data):
+		text = string(data)
+	default:
+		b, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil {
+			return "", false
+		}
+		text = string(b)
+	}
+	// Text has no control characters but tabs and line breaks.
+	for _, r := range text {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || r == utf8.RuneError {
+			return "", false
+		}
+	}
+	return text, true
+}
+
+// excelDate turns a date cell's serial number into 2026-11-27; other
+// values are returned as they are.
+func excelDate(s string, date1904 bool) string {
+	ip, _, _ := strings.Cut(s, ".")
+	if len(ip) == 0 || len(ip) > 5 || !isDigits(ip) {
+		return s
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 1 {
+		return s
+	}
+	t, err := excelize.ExcelDateToTime(v, date1904)
+	if err != nil {
+		return s
+	}
+	return t.Format("2006-01-02")
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
