@@ -24,6 +24,17 @@ type residentListView struct {
 	CanEdit, CanImport bool
 }
 
+// ExportQuery is the list's filters, for the export link.
+func (v *residentListView) ExportQuery() string {
+	q := url.Values{}
+	for _, k := range []string{"building", "relation", "care"} {
+		if s := v.Query.Get(k); s != "" {
+			q.Set(k, s)
+		}
+	}
+	return q.Encode()
+}
+
 // residentList lists a project's residents by room, with filters in the URL.
 func (h *Handler) residentList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()

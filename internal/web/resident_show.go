@@ -54,7 +54,7 @@ func (v *residentView) ExpiryClass(date string) string {
 // EntryText returns the detail of a timeline entry in the page's language.
 func (v *residentView) EntryText(e *wubu.TimelineEntry) string {
 	switch e.Kind {
-	case "person.changed":
+	case "person.changed", "import":
 		var parts []string
 		for _, f := range strings.Split(e.Text, ",") {
 			parts = append(parts, v.T("field:"+f))
