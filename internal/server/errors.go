@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -71,6 +72,11 @@ type ErrorBody struct {
 // Fail answers a request with an error: JSON for the API, a page otherwise.
 // Internal errors are logged and never shown.
 func (s *Server) Fail(w http.ResponseWriter, r *http.Request, api bool, err error) {
+	// A client that went away is not a fault of Wubu's: nobody reads the answer.
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		w.WriteHeader(499) // client closed request (nginx's convention)
+		return
+	}
 	code := ErrorCode(err)
 	if code == wubu.EINTERNAL {
 		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
