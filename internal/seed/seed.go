@@ -54,7 +54,9 @@ type Options struct {
 	Progress func(households int)
 }
 
-// Result tells what Seed made.
+// Result tells what Seed made: the projects, the number of rows of each
+// kind (Households counts occupied homes, Persons their residents), and
+// the demo accounts.
 type Result struct {
 	Projects    []*wubu.Project
 	Buildings   int

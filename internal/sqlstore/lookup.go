@@ -101,13 +101,13 @@ func (s *ResidentService) projectIDs(ctx context.Context) ([]int64, error) {
 // database's dialect.
 type LookupStatement struct {
 	// Match is what a search matches: "room", "plate", "phone", "pinyin"
-	// or "name"; empty for the statements that load what a lookup shows.
+	// or "name"; empty for the statement that loads what a lookup shows.
 	Match string
-	SQL   string
+	SQL   string // with the dialect's placeholders
 	Args  []any
 }
 
-// LookupHit is a person a lookup's search found.
+// LookupHit is a person a lookup's search found, and what matched.
 type LookupHit struct {
 	ProjectID, PersonID int64
 	Match               string
@@ -236,11 +236,6 @@ func (db *DB) hitList(hits []LookupHit) (from, project, person string, args []an
 	}
 	return "json_each(?) AS j", "(j.value ->> 0)", "(j.value ->> 1)", []any{string(append(b, ']'))}
 }
-
-// ReadSQL returns the pool that serves reads outside transactions, the
-// lookup's among them: for tools that measure the plain SQL under the
-// services through the same driver and pool settings.
-func (db *DB) ReadSQL() *sql.DB { return db.read }
 
 // LookupQuery runs one of the lookup's statements on the read pool, through
 // a prepared statement kept for the next lookup (SQLite; PostgreSQL's
