@@ -16,7 +16,7 @@ import (
 
 // ClockStageArgs is the job that fires one stage of one generation of a
 // deadline. A stage may have two jobs (the reconciler queued it again):
-// FireStage fires it once. River's unique jobs are not used: on PostgreSQL
+// FireStages fires it once. River's unique jobs are not used: on PostgreSQL
 // River's scheduler query joins the jobs it moves with the unique jobs, a
 // nested loop quadratic in the jobs moved (3 s for 200 unique jobs on a
 // table without statistics), while without any unique job it is linear.
@@ -133,6 +133,8 @@ func (s *Scheduler) fire(ctx context.Context, job sqlstore.StageJob) (sqlstore.S
 	case s.fireCh <- req:
 	case <-ctx.Done():
 		return sqlstore.StageResult{}, ctx.Err()
+	case <-s.fireCtx.Done():
+		return sqlstore.StageResult{}, errClosed
 	}
 	select {
 	case r := <-req.reply:
@@ -142,6 +144,10 @@ func (s *Scheduler) fire(ctx context.Context, job sqlstore.StageJob) (sqlstore.S
 		return sqlstore.StageResult{}, ctx.Err()
 	}
 }
+
+// errClosed fails the jobs still running when the scheduler closes: River
+// runs them again later.
+var errClosed = errors.New("scheduler closed")
 
 // maxFireBatch is the most stages one fire loop fires in one transaction.
 const maxFireBatch = 100

@@ -123,15 +123,11 @@ func (c Config) withDefaults() Config {
 // interval and lookahead.
 const lookahead = 5 * time.Second
 
-// promoteBatch is the most jobs one promotion moves: River's scheduler's
-// batch on SQLite, where each promotion scans every scheduled job; a tenth
-// of it on PostgreSQL, where each statement locks the rows it moves.
-func (s *Scheduler) promoteBatch() int {
-	if s.db.Dialect == sqlstore.Postgres {
-		return 1000
-	}
-	return 10_000
-}
+// promoteBatch is the most jobs one promotion statement moves. River's
+// scheduler moves up to 10,000 at a time; smaller batches keep each
+// statement, which holds SQLite's one connection or locks the rows it moves
+// on PostgreSQL, short.
+const promoteBatch = 1000
 
 // Scheduler runs the durable jobs of one Wubu process.
 type Scheduler struct {
@@ -146,6 +142,7 @@ type Scheduler struct {
 
 	// Group commit: stage jobs hand their stages to fire loops.
 	fireCh    chan *fireRequest
+	fireCtx   context.Context // done once the fire loops stop
 	stopFire  context.CancelFunc
 	fireLoops sync.WaitGroup
 }
@@ -192,10 +189,9 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	} else if n > 0 {
 		s.cfg.Logger.Info("clock stages queued at start", "stages", n)
 	}
-	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s.stopFire = cancel
+	s.fireCtx, s.stopFire = context.WithCancel(context.WithoutCancel(ctx))
 	for range s.cfg.FireConcurrency {
-		s.fireLoops.Go(func() { s.fireLoop(fctx) })
+		s.fireLoops.Go(func() { s.fireLoop(s.fireCtx) })
 	}
 	if err := s.queue.start(context.WithoutCancel(ctx)); err != nil {
 		s.stopFire()
@@ -218,11 +214,11 @@ func (s *Scheduler) promoteLoop(ctx context.Context) {
 	for {
 		until := s.clock.Now().Add(lookahead)
 		for {
-			n, err := s.queue.promote(ctx, until, s.promoteBatch())
+			n, err := s.queue.promote(ctx, until, promoteBatch)
 			if err != nil && ctx.Err() == nil {
 				s.cfg.Logger.Warn("promote due jobs", "err", err)
 			}
-			if err != nil || n < s.promoteBatch() {
+			if err != nil || n < promoteBatch {
 				break
 			}
 		}
@@ -259,19 +255,19 @@ func (s *Scheduler) Close(ctx context.Context) error {
 // Migrate creates or updates River's tables in db's database and schema,
 // for `wubu migrate`. New does the same on start.
 func Migrate(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) error {
-	s := &Scheduler{db: db, clock: wubu.SystemClock{}, cfg: Config{Logger: logger}.withDefaults()}
+	logger = Config{Logger: logger}.withDefaults().Logger
 	if db.Dialect == sqlstore.Postgres {
 		pool, err := openPostgresPool(ctx, db.DSN, 3)
 		if err != nil {
 			return err
 		}
 		defer pool.Close()
-		return migratePostgres(ctx, pool, s.cfg.Logger)
+		return migratePostgres(ctx, pool, logger)
 	}
 	pool, err := openSQLitePool(db.DSN)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	return migrateSQLite(ctx, pool, s.cfg.Logger)
+	return migrateSQLite(ctx, pool, logger)
 }

@@ -33,10 +33,10 @@ type backend interface {
 	// insertManyTx inserts jobs in a database/sql transaction of Wubu's, or
 	// reports false when the driver cannot.
 	insertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) (bool, error)
-	// promote makes scheduled and retryable jobs due by until available,
-	// as River's scheduler does, and returns how many it moved.
-	promote(ctx context.Context, until time.Time, max int) (int, error)
-	// client returns the River client, for tests.
+	// promote makes up to limit scheduled and retryable jobs due by until
+	// available, as River's scheduler does, and returns how many it moved.
+	promote(ctx context.Context, until time.Time, limit int) (int, error)
+	// riverClient returns the River client, for tests.
 	riverClient() any
 	close()
 }
@@ -53,8 +53,8 @@ func (b *riverBackend[TTx]) stop(ctx context.Context) error  { return b.client.S
 func (b *riverBackend[TTx]) close()                          { b.closeFn() }
 func (b *riverBackend[TTx]) riverClient() any                { return b.client }
 
-func (b *riverBackend[TTx]) promote(ctx context.Context, until time.Time, max int) (int, error) {
-	res, err := b.client.Driver().GetExecutor().JobSchedule(ctx, &riverdriver.JobScheduleParams{Max: max, Now: &until, Schema: b.client.Schema()})
+func (b *riverBackend[TTx]) promote(ctx context.Context, until time.Time, limit int) (int, error) {
+	res, err := b.client.Driver().GetExecutor().JobSchedule(ctx, &riverdriver.JobScheduleParams{Max: limit, Now: &until, Schema: b.client.Schema()})
 	return len(res), err
 }
 

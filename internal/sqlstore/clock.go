@@ -27,7 +27,7 @@ type StageJob struct {
 }
 
 // StageQueue hands stage jobs to the durable job queue (internal/jobs). A
-// stage's job may be queued twice (see Reconcile): FireStage fires it once.
+// stage's job may be queued twice (see Reconcile): FireStages fires it once.
 type StageQueue interface {
 	// EnqueueTx queues jobs inside tx, to be committed or rolled back with
 	// it. It reports false, having done nothing, when the queue cannot join
@@ -56,6 +56,8 @@ type ClockService struct {
 	stageDB *sql.DB
 }
 
+var _ wubu.ClockService = (*ClockService)(nil)
+
 // NewClockService returns a clock service over db. Working-time deadlines
 // are counted on the schedule (its calendar, hours and time zone).
 func NewClockService(db *DB, schedule calendar.Schedule) *ClockService {
@@ -75,7 +77,7 @@ func (s *ClockService) getQueue() StageQueue {
 	return s.queue
 }
 
-// SetStageDB makes FireStage run its transactions on pool, a pool on the
+// SetStageDB makes FireStages run its transactions on pool, a pool on the
 // same database, instead of the database's write pool; nil restores that.
 // On SQLite the job queue passes its own connection: a stage's transaction
 // and the queue's work then take turns on one connection instead of
