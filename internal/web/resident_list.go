@@ -24,6 +24,19 @@ type residentListView struct {
 	CanEdit, CanImport bool
 }
 
+// residentFilter reads a resident list's filters from the URL: building,
+// relation and care flag, as the list screen and its export use them.
+func residentFilter(projectID int64, q url.Values) wubu.ResidentFilter {
+	f := wubu.ResidentFilter{ProjectID: projectID, BuildingID: optionalID(q.Get("building"))}
+	if rel := wubu.Relation(q.Get("relation")); rel.Valid() {
+		f.Relation = &rel
+	}
+	if cf := wubu.CareFlag(q.Get("care")); cf.Valid() {
+		f.CareFlag = &cf
+	}
+	return f
+}
+
 // ExportQuery is the list's filters, for the export link.
 func (v *residentListView) ExportQuery() string {
 	q := url.Values{}
@@ -57,13 +70,8 @@ func (h *Handler) residentList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page, offset := pageOffset(r)
-	f := wubu.ResidentFilter{ProjectID: id, BuildingID: optionalID(q.Get("building")), Offset: offset, Limit: pageSize}
-	if rel := wubu.Relation(q.Get("relation")); rel.Valid() {
-		f.Relation = &rel
-	}
-	if cf := wubu.CareFlag(q.Get("care")); cf.Valid() {
-		f.CareFlag = &cf
-	}
+	f := residentFilter(id, q)
+	f.Offset, f.Limit = offset, pageSize
 	rows, total, err := h.Residents.FindResidents(ctx, f)
 	if err != nil {
 		h.fail(w, r, err)

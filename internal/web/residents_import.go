@@ -142,15 +142,7 @@ func (h *Handler) residentsExport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	f := wubu.ResidentFilter{ProjectID: id, BuildingID: optionalID(q.Get("building"))}
-	if rel := wubu.Relation(q.Get("relation")); rel.Valid() {
-		f.Relation = &rel
-	}
-	if cf := wubu.CareFlag(q.Get("care")); cf.Valid() {
-		f.CareFlag = &cf
-	}
-	rows, err := h.Importer.ExportResidents(ctx, f)
+	rows, err := h.Importer.ExportResidents(ctx, residentFilter(id, r.URL.Query()))
 	if err != nil {
 		h.fail(w, r, err)
 		return
