@@ -591,8 +591,10 @@ func TestClockTwoServers(t *testing.T) {
 			by[j.AttemptedBy[len(j.AttemptedBy)-1]]++
 		}
 	}
-	if len(by) != 2 || len(res.Jobs) != 8*n {
-		t.Fatalf("got %d completed stage jobs worked by %v, want %d by both servers", len(res.Jobs), by, 8*n)
+	// 8 jobs a clock: each stage delivered twice (the reconciler may have
+	// added a few more, which fired nothing).
+	if len(by) != 2 || len(res.Jobs) < 8*n {
+		t.Fatalf("got %d completed stage jobs worked by %v, want %d or more by both servers", len(res.Jobs), by, 8*n)
 	}
 	t.Logf("stage jobs worked per server: %v", by)
 }

@@ -1064,10 +1064,15 @@ func (s *ClockService) RunDue(ctx context.Context) (int, error) {
 	}
 }
 
+// reconcileGrace is how long Reconcile leaves a deadline changed last
+// alone: on PostgreSQL its stage is queued just after the commit.
+const reconcileGrace = 10 * time.Second
+
 // Reconcile queues, in batches of up to limit, every stage not known to be
 // queued — a crash came between a commit and the queuing, or no queue was
-// set — and returns how many it handed to the queue. A stage whose job was
-// queued but not yet marked so gets a second job, which fires nothing.
+// set — of deadlines not changed in the last 10 seconds, and returns how
+// many it handed to the queue. A stage whose job was queued but not yet
+// marked so gets a second job, which fires nothing.
 func (s *ClockService) Reconcile(ctx context.Context, limit int) (int, error) {
 	q := s.getQueue()
 	if q == nil {
@@ -1078,7 +1083,7 @@ func (s *ClockService) Reconcile(ctx context.Context, limit int) (int, error) {
 	}
 	n := 0
 	for page := 0; page < 1000; page++ {
-		jobs, err := s.stages(ctx, `next_at IS NOT NULL AND next_queued = FALSE`, nil, limit)
+		jobs, err := s.stages(ctx, `next_at IS NOT NULL AND next_queued = FALSE AND updated_at < ?`, []any{s.db.now().Add(-reconcileGrace)}, limit)
 		if err != nil {
 			return n, err
 		}

@@ -568,6 +568,10 @@ func TestClockQueue(t *testing.T) {
 			}
 			q.fail = false
 			cs.SetQueue(q)
+			if n, err := cs.Reconcile(ctx, 1); err != nil || n != 0 {
+				t.Fatalf("reconcile right away: got %d, %v; want 0 (a deadline changed in the last 10 s is left alone)", n, err)
+			}
+			clock.Add(11 * time.Second)
 			n, err := cs.Reconcile(ctx, 1)
 			if err != nil || n != 2 {
 				t.Fatalf("reconcile: got %d, %v; want 2", n, err)
