@@ -211,6 +211,8 @@ func (w *stageWorker) Work(ctx context.Context, job *river.Job[ClockStageArgs]) 
 		return river.JobSnooze(wait)
 	}
 	if err != nil {
+		// River logs a job's error at the info level only.
+		w.s.cfg.Logger.Warn("clock stage not fired; River will retry it", "deadline", a.DeadlineID, "stage", a.Stage, "attempt", job.Attempt, "err", err)
 		return fmt.Errorf("fire clock stage %s of deadline %d: %w", a.Stage, a.DeadlineID, err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,6 +33,28 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
+// failures counts the stage jobs that failed (and River retries: under a
+// controlled clock standing still, not before the test moves it).
+type failures struct {
+	slog.Handler
+	n *atomic.Int64
+}
+
+func (h failures) Handle(ctx context.Context, r slog.Record) error {
+	if strings.HasPrefix(r.Message, "clock stage not fired") {
+		h.n.Add(1)
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h failures) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return failures{h.Handler.WithAttrs(attrs), h.n}
+}
+
+func (h failures) WithGroup(name string) slog.Handler {
+	return failures{h.Handler.WithGroup(name), h.n}
+}
+
 func newClocks(t testing.TB, db *sqlstore.DB) *sqlstore.ClockService {
 	t.Helper()
 	cal, err := calendar.New()
@@ -54,9 +77,13 @@ func startScheduler(t testing.TB, db *sqlstore.DB) *Scheduler {
 	return startSchedulerConfig(t, db, testConfig())
 }
 
+// startSchedulerConfig starts a scheduler with cfg, closed when the test
+// ends; the test fails if a stage job failed meanwhile.
 func startSchedulerConfig(t testing.TB, db *sqlstore.DB, cfg Config) *Scheduler {
 	t.Helper()
 	ctx := context.Background()
+	failed := new(atomic.Int64)
+	cfg.Logger = slog.New(failures{cfg.Logger.Handler(), failed})
 	s, err := New(ctx, db, newClocks(t, db), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +91,12 @@ func startSchedulerConfig(t testing.TB, db *sqlstore.DB, cfg Config) *Scheduler 
 	if err := s.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { closeScheduler(t, s) })
+	t.Cleanup(func() {
+		closeScheduler(t, s)
+		if n := failed.Load(); n > 0 {
+			t.Errorf("%d stage jobs failed (see the log)", n)
+		}
+	})
 	return s
 }
 

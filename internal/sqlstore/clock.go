@@ -337,6 +337,11 @@ func (s *ClockService) arm(ctx context.Context, reqs []wubu.ArmRequest, rearm bo
 		return nil, err
 	}
 	defer tx.Rollback()
+	if len(reqs) > 1 {
+		if err := tx.lockDeadlines(ctx, reqs); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]*wubu.Deadline, 0, len(reqs))
 	projects := map[int64]bool{}
 	for i := range reqs {
@@ -388,6 +393,51 @@ func (s *ClockService) arm(ctx context.Context, reqs []wubu.ArmRequest, rearm bo
 		return nil, err
 	}
 	return out, nil
+}
+
+// lockDeadlines locks the existing deadlines of the requests' keys in key
+// order on PostgreSQL, as FireStages does, so that arming many cannot
+// deadlock with firing stages. (SQLite's write transactions hold the whole
+// database.)
+func (tx *Tx) lockDeadlines(ctx context.Context, reqs []wubu.ArmRequest) error {
+	if tx.db.Dialect != Postgres {
+		return nil
+	}
+	for len(reqs) > 0 {
+		batch := reqs[:min(len(reqs), 1000)]
+		reqs = reqs[len(batch):]
+		args := make([]any, 0, 4*len(batch))
+		for _, r := range batch {
+			args = append(args, r.ProjectID, strings.TrimSpace(r.ObjectType), strings.TrimSpace(r.ObjectID), strings.TrimSpace(r.Kind))
+		}
+		rows, err := tx.query(ctx, `SELECT d.id FROM deadlines d JOIN `+valuesTable(len(batch), "BIGINT", "TEXT", "TEXT", "TEXT")+` AS v
+			ON d.project_id = v.column1 AND d.object_type = v.column2 AND d.object_id = v.column3 AND d.kind = v.column4
+			ORDER BY d.project_id, d.id FOR UPDATE OF d`, args...)
+		if err != nil {
+			return fmt.Errorf("lock deadlines: %w", err)
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("lock deadlines: %w", err)
+		}
+	}
+	return nil
+}
+
+// valuesTable returns a VALUES list of n rows of ? placeholders cast to
+// the SQL types, to join with: its columns are column1, column2, … in both
+// dialects. PostgreSQL plans such a join well where a long IN list of rows
+// becomes a filter on every row of the table, and it needs the casts to
+// type the columns.
+func valuesTable(n int, types ...string) string {
+	cells := make([]string, len(types))
+	for i, t := range types {
+		cells[i] = `CAST(? AS ` + t + `)`
+	}
+	row := `(` + strings.Join(cells, ", ") + `)`
+	return `(VALUES ` + strings.Repeat(row+`, `, n-1) + row + `)`
 }
 
 // putDeadline writes an armed deadline: a new row, or, over old, the row's
@@ -469,18 +519,27 @@ func (s *ClockService) enqueue(ctx context.Context, q StageQueue, jobs []StageJo
 }
 
 // markQueued records that the jobs' stages are queued, unless the deadline
-// has moved on since, 250 at a time.
+// has moved on since, 250 at a time. On PostgreSQL it locks the rows in key
+// order, as FireStages does, so the two cannot deadlock, and skips rows
+// locked meanwhile: those stay unqueued for Reconcile, which queues them
+// again (the second job fires nothing).
 func (tx *Tx) markQueued(ctx context.Context, jobs []StageJob) error {
 	for len(jobs) > 0 {
 		batch := jobs[:min(len(jobs), 250)]
 		jobs = jobs[len(batch):]
-		rows := make([]string, len(batch))
+		in := `(project_id, id, generation, next_stage) IN (` + strings.Repeat("(?, ?, ?, ?), ", len(batch)-1) + `(?, ?, ?, ?))`
 		args := make([]any, 0, 4*len(batch))
-		for i, j := range batch {
-			rows[i] = "(?, ?, ?, ?)"
+		for _, j := range batch {
 			args = append(args, j.ProjectID, j.DeadlineID, j.Generation, j.Stage)
 		}
-		if _, err := tx.exec(ctx, `UPDATE deadlines SET next_queued = TRUE WHERE (project_id, id, generation, next_stage) IN (`+strings.Join(rows, ", ")+`)`, args...); err != nil {
+		q := `UPDATE deadlines SET next_queued = TRUE WHERE ` + in
+		if tx.db.Dialect == Postgres {
+			q = `WITH locked AS (SELECT d.project_id, d.id FROM deadlines d JOIN ` + valuesTable(len(batch), "BIGINT", "BIGINT", "INTEGER", "TEXT") + ` AS v
+					ON d.project_id = v.column1 AND d.id = v.column2 AND d.generation = v.column3 AND d.next_stage = v.column4
+					ORDER BY d.project_id, d.id FOR UPDATE OF d SKIP LOCKED)
+				UPDATE deadlines SET next_queued = TRUE FROM locked WHERE deadlines.project_id = locked.project_id AND deadlines.id = locked.id`
+		}
+		if _, err := tx.exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("mark stages queued: %w", err)
 		}
 	}
@@ -771,9 +830,10 @@ func (s *ClockService) fireStages(ctx context.Context, jobs []StageJob) ([]Stage
 	for _, k := range order {
 		args = append(args, k.project, k.id)
 	}
-	q := `SELECT ` + deadlineColumns + ` FROM deadlines WHERE (project_id, id) IN (` + strings.Repeat("(?, ?), ", len(order)-1) + `(?, ?)) ORDER BY project_id, id`
+	q := `SELECT ` + deadlineColumns + ` FROM deadlines d JOIN ` + valuesTable(len(order), "BIGINT", "BIGINT") + ` AS v
+		ON d.project_id = v.column1 AND d.id = v.column2 ORDER BY d.project_id, d.id`
 	if tx.db.Dialect == Postgres {
-		q += ` FOR UPDATE`
+		q += ` FOR UPDATE OF d`
 	}
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
