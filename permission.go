@@ -22,16 +22,50 @@ const (
 	PermResidentImport Permission = "resident.import" // import and export resident lists
 	PermRevealPhone    Permission = "reveal.phone"    // show a resident's full phone number (audited)
 	PermRevealID       Permission = "reveal.id"       // show a resident's full ID number (audited)
+
+	PermSettingsEdit Permission = "settings.edit" // a project's rules: working hours, reminders, price lists, rosters
+	PermOutboxView   Permission = "outbox.view"   // see the notification outbox of a project
+	PermOutboxManage Permission = "outbox.manage" // resend messages; festival campaigns
+	PermReportView   Permission = "report.view"   // a project's reports and figures
+
+	PermOrderView     Permission = "order.view"     // see work orders
+	PermOrderEdit     Permission = "order.edit"     // open orders, work on them (accept, arrive, quote, done), follow up
+	PermOrderDispatch Permission = "order.dispatch" // dispatch and reassign orders; night-duty calls
+
+	PermSecurityView   Permission = "security.view"   // see passes, patrols, hazards, incidents
+	PermSecurityEdit   Permission = "security.edit"   // start passes, check in, report hazards and incidents
+	PermPassConfirm    Permission = "pass.confirm"    // confirm or refuse a release pass; file new tenants
+	PermSecurityManage Permission = "security.manage" // patrol routes and checkpoints, campaigns, knowledge base
+)
+
+// Groups of permissions that several roles share.
+var (
+	// frontLine is what every member of staff who serves residents may do.
+	frontLine = []Permission{PermSelf, PermOrgView, PermResidentView, PermResidentEdit, PermOrderView, PermOrderEdit, PermSecurityView, PermSecurityEdit}
+	// leading is what those who lead others add to it.
+	leading = []Permission{PermStaffView, PermOrderDispatch, PermReportView, PermOutboxView, PermPassConfirm}
 )
 
 // rolePermissions is the policy: which role may do what.
 var rolePermissions = map[Role][]Permission{
-	RoleStaff:       {PermSelf, PermOrgView, PermResidentView, PermResidentEdit},
-	RoleTeamLeader:  {PermSelf, PermOrgView, PermStaffView, PermResidentView, PermResidentEdit},
-	RoleDutyManager: {PermSelf, PermOrgView, PermStaffView, PermResidentView, PermResidentEdit, PermRevealPhone, PermRevealID},
-	RoleManager:     {PermSelf, PermOrgView, PermOrgEdit, PermStaffView, PermStaffEdit, PermAuditView, PermResidentView, PermResidentEdit, PermResidentImport, PermRevealPhone, PermRevealID},
-	RoleQuality:     {PermSelf, PermOrgView, PermStaffView, PermAuditView, PermResidentView},
-	RoleAdmin:       {PermSelf, PermOrgView, PermOrgEdit, PermProjectCreate, PermStaffView, PermStaffEdit, PermAuditView, PermResidentView, PermResidentEdit, PermResidentImport, PermRevealPhone, PermRevealID},
+	RoleStaff:       frontLine,
+	RoleTeamLeader:  concat(frontLine, leading, []Permission{PermSecurityManage}),
+	RoleDutyManager: concat(frontLine, leading, []Permission{PermRevealPhone, PermRevealID}),
+	RoleManager: concat(frontLine, leading, []Permission{PermOrgEdit, PermStaffEdit, PermAuditView, PermResidentImport, PermRevealPhone, PermRevealID,
+		PermSettingsEdit, PermOutboxManage, PermSecurityManage}),
+	// The quality department reads everything across its communities and
+	// keeps the knowledge base; it changes no resident's data.
+	RoleQuality: {PermSelf, PermOrgView, PermStaffView, PermAuditView, PermResidentView, PermOrderView, PermSecurityView, PermReportView, PermOutboxView, PermSecurityManage},
+	RoleAdmin: concat(frontLine, leading, []Permission{PermOrgEdit, PermProjectCreate, PermStaffEdit, PermAuditView, PermResidentImport, PermRevealPhone, PermRevealID,
+		PermSettingsEdit, PermOutboxManage, PermSecurityManage}),
+}
+
+func concat(groups ...[]Permission) []Permission {
+	var all []Permission
+	for _, g := range groups {
+		all = append(all, g...)
+	}
+	return all
 }
 
 // postPermissions are granted by the post to front-line staff and team
@@ -39,7 +73,7 @@ var rolePermissions = map[Role][]Permission{
 // technician calls the resident whose repair they are on. Guards and
 // cleaners see phones and ID numbers masked.
 var postPermissions = map[Post][]Permission{
-	PostService:     {PermRevealPhone, PermRevealID},
+	PostService:     {PermRevealPhone, PermRevealID, PermPassConfirm, PermOrderDispatch},
 	PostMaintenance: {PermRevealPhone},
 }
 
