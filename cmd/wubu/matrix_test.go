@@ -149,9 +149,40 @@ var matrix = map[string]matrixEntry{
 	"POST /api/v1/rooms/{id}/appliances":       {allow: residentEditors, body: `{"type":"冰箱","brand":"海尔"}`},
 }
 
+// A feature adds its routes to the matrix from its own file, in an init
+// function: addMatrix(entries, objects). objects makes, for each kind of
+// object the feature's routes take by ID, one such object in a project
+// (after the organisation, staff and a resident exist), keyed by the path
+// segment before "{id}" ("/orders/"). Its ID then stands for {id} in paths
+// with that segment, and for {orders} (the segment's name) in paths and
+// bodies.
+func addMatrix(entries map[string]matrixEntry, objects map[string]objectMaker) {
+	for k, e := range entries {
+		if _, dup := matrix[k]; dup {
+			panic("permission matrix: two entries for " + k)
+		}
+		matrix[k] = e
+	}
+	for seg, mk := range objects {
+		objectMakers = append(objectMakers, namedMaker{seg, mk})
+	}
+}
+
+// objectMaker makes one object of a feature in project p and returns its ID.
+type objectMaker func(t *testing.T, app *testApp, p *wubu.Project, o *orgObjects) int64
+
+type namedMaker struct {
+	segment string
+	make    objectMaker
+}
+
+var objectMakers []namedMaker
+
 // orgObjects are the IDs a project's routes are called with.
 type orgObjects struct {
 	project, zone, building, unit, user, room, resident int64
+	// extra holds the features' objects by path segment ("/orders/").
+	extra map[string]int64
 }
 
 func makeOrg(t *testing.T, app *testApp, p *wubu.Project, suffix string) orgObjects {
@@ -174,7 +205,17 @@ func makeOrg(t *testing.T, app *testApp, p *wubu.Project, suffix string) orgObje
 	if err := rs.CreatePersonInRoom(ctx, person, &wubu.Household{RoomID: rooms[0].ID, Relation: wubu.RelationOwner}); err != nil {
 		t.Fatal(err)
 	}
-	return orgObjects{project: p.ID, zone: z.ID, building: res.Building.ID, unit: units[0].ID, user: target.ID, room: rooms[0].ID, resident: person.ID}
+	o := orgObjects{project: p.ID, zone: z.ID, building: res.Building.ID, unit: units[0].ID, user: target.ID, room: rooms[0].ID, resident: person.ID,
+		extra: map[string]int64{}}
+	for _, m := range objectMakers {
+		o.extra[m.segment] = m.make(t, app, p, &o)
+	}
+	return o
+}
+
+// segmentName is the placeholder of a segment's object: "/orders/" → "{orders}".
+func segmentName(seg string) string {
+	return "{" + strings.ReplaceAll(strings.Trim(seg, "/"), "/", "_") + "}"
 }
 
 // fill puts the objects' IDs into a route path and a body.
@@ -194,9 +235,32 @@ func (o orgObjects) fill(rt, body string) (string, string) {
 	case strings.Contains(path, "/rooms/{id}"):
 		id = o.room
 	}
-	r := strings.NewReplacer("{id}", fmt.Sprint(id), "{zone}", fmt.Sprint(o.zone), "{building}", fmt.Sprint(o.building),
-		"{user}", fmt.Sprint(o.user), "{project}", fmt.Sprint(o.project), "{room}", fmt.Sprint(o.room))
+	pairs := []string{"{zone}", fmt.Sprint(o.zone), "{building}", fmt.Sprint(o.building),
+		"{user}", fmt.Sprint(o.user), "{project}", fmt.Sprint(o.project), "{room}", fmt.Sprint(o.room), "{resident}", fmt.Sprint(o.resident)}
+	for seg, x := range o.extra {
+		if strings.Contains(path, seg+"{id}") {
+			id = x
+		}
+		pairs = append(pairs, segmentName(seg), fmt.Sprint(x))
+	}
+	r := strings.NewReplacer(append([]string{"{id}", fmt.Sprint(id)}, pairs...)...)
 	return r.Replace(path), r.Replace(body)
+}
+
+// missing replaces the IDs of o's objects in path by one that exists nowhere.
+func (o orgObjects) missing(path string) string {
+	const none = "987654321"
+	pairs := []string{fmt.Sprint("/", o.project, "/"), "/" + none + "/"}
+	for _, id := range []int64{o.building, o.unit, o.user, o.resident, o.room} {
+		pairs = append(pairs, fmt.Sprint("/", id), "/"+none)
+	}
+	for _, id := range o.extra {
+		pairs = append(pairs, fmt.Sprint("/", id), "/"+none)
+	}
+	if strings.HasSuffix(path, fmt.Sprint("/", o.project)) {
+		return strings.TrimSuffix(path, fmt.Sprint(o.project)) + none
+	}
+	return strings.NewReplacer(pairs...).Replace(path)
 }
 
 type actor struct {
@@ -347,12 +411,7 @@ func TestPermissionMatrix(t *testing.T) {
 				if auditCount(t, app.DB) != before {
 					t.Errorf("%s (%s): a request on project B's object changed something", ac.name, ac.role)
 				}
-				missing := strings.NewReplacer(fmt.Sprint("/", b.project, "/"), "/987654321/", fmt.Sprint("/", b.building), "/987654321",
-					fmt.Sprint("/", b.unit), "/987654321", fmt.Sprint("/", b.user), "/987654321", fmt.Sprint("/", b.resident), "/987654321",
-					fmt.Sprint("/", b.room), "/987654321").Replace(bpath)
-				if strings.HasSuffix(bpath, fmt.Sprint("/", b.project)) {
-					missing = strings.TrimSuffix(bpath, fmt.Sprint(b.project)) + "987654321"
-				}
+				missing := b.missing(bpath)
 				mstatus, mresp := call(ac, method, missing, body, rt.API)
 				if rt.API && (mstatus != status || mresp != resp) {
 					t.Errorf("%s (%s): another project's object answers %d %s, a missing one %d %s", ac.name, ac.role, status, resp, mstatus, mresp)
