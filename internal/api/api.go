@@ -62,9 +62,14 @@ func (h *Handler) Routes() []server.Route {
 
 		r("GET", "/audit", wubu.PermAuditView, call(h, http.StatusOK, h.auditList)),
 	}
+	// Each feature's routes, from its own file: one line each.
 	routes = append(routes, h.importRoutes(r)...)
-	return append(routes, h.residentRoutes(r)...)
+	routes = append(routes, h.residentRoutes(r)...)
+	return routes
 }
+
+// route makes an API route; features' route lists take it as r.
+type route func(method, path string, perm wubu.Permission, fn http.HandlerFunc) server.Route
 
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) { h.Fail(w, r, true, err) }
 
