@@ -136,6 +136,9 @@ type Deadline struct {
 	WarnAt *time.Time `json:"warn_at,omitempty"`
 	// Escalation is the chain alerted after the breach, in order.
 	Escalation []EscalationStep `json:"escalation"`
+	// WarnNotify and BreachNotify are whom the warning and the breach alert.
+	WarnNotify   []string `json:"warn_notify,omitempty"`
+	BreachNotify []string `json:"breach_notify,omitempty"`
 
 	State DeadlineState `json:"state"`
 	// Level is the number of escalation steps that have fired.
@@ -188,6 +191,12 @@ type ArmRequest struct {
 	WarnBefore time.Duration `json:"warn_before"`
 	// Escalation is the chain alerted after the breach (see EscalationStep).
 	Escalation []EscalationStep `json:"escalation"`
+	// WarnNotify is whom the pre-breach warning alerts and BreachNotify
+	// whom the breach alerts, each "user:17" or "role:team_leader" (see
+	// ValidNotify): the technician and their team leader before an urgent
+	// repair is late, the duty manager when it is.
+	WarnNotify   []string `json:"warn_notify,omitempty"`
+	BreachNotify []string `json:"breach_notify,omitempty"`
 }
 
 // ClockEvent is one fired stage of a deadline. There is at most one per

@@ -34,7 +34,10 @@ func newTestApp(t testing.TB, dialect string) *testApp {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	m := &Main{DB: db, Logger: logger}
+	m := &Main{Logger: logger}
+	if err := m.Attach(db); err != nil {
+		t.Fatal(err)
+	}
 	s, err := m.NewServer()
 	if err != nil {
 		t.Fatal(err)

@@ -177,6 +177,9 @@ type Main struct {
 	DB     *sqlstore.DB
 	Server *server.Server
 	Jobs   *jobs.Scheduler
+	// Clocks is the SLA clock service: made by Open, its stages fired by
+	// Jobs once started.
+	Clocks *sqlstore.ClockService
 }
 
 // Open opens and migrates the database.
@@ -189,19 +192,29 @@ func (m *Main) Open(ctx context.Context) error {
 		db.Close()
 		return err
 	}
+	if err := m.Attach(db); err != nil {
+		db.Close()
+		return err
+	}
+	return nil
+}
+
+// Attach makes the open, migrated database Wubu's and builds the services
+// that live as long as it does (the clock service).
+func (m *Main) Attach(db *sqlstore.DB) error {
+	cal, err := calendar.New()
+	if err != nil {
+		return err
+	}
 	m.DB = db
+	m.Clocks = sqlstore.NewClockService(db, calendar.Schedule{Calendar: cal})
 	return nil
 }
 
 // StartJobs starts the scheduler of durable jobs (SLA clocks) on the open
 // database, migrating River's tables.
 func (m *Main) StartJobs(ctx context.Context) error {
-	cal, err := calendar.New()
-	if err != nil {
-		return err
-	}
-	clocks := sqlstore.NewClockService(m.DB, calendar.Schedule{Calendar: cal})
-	j, err := jobs.New(ctx, m.DB, clocks, jobs.Config{Logger: m.Logger})
+	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger})
 	if err != nil {
 		return err
 	}
@@ -223,6 +236,7 @@ func (m *Main) Services() server.Services {
 		Audit:     sqlstore.NewAuditService(m.DB),
 		Residents: sqlstore.NewResidentService(m.DB),
 		Importer:  sqlstore.NewResidentService(m.DB),
+		Clocks:    m.Clocks,
 	}
 }
 

@@ -27,6 +27,7 @@ type Services struct {
 	Audit     wubu.AuditService
 	Residents wubu.ResidentService
 	Importer  wubu.ResidentImporter
+	Clocks    wubu.ClockService
 }
 
 // Route is one entry of the route table: a ServeMux pattern, the
