@@ -169,19 +169,15 @@ func (db *DB) LookupSearches(scope []int64, q string, limit int) []LookupStateme
 // LookupDetails returns the statement that loads what a lookup shows of
 // the persons found, one row each: ID, name, care flags, first phone,
 // plates (in the order added) and rooms with the relation (current homes
-// first), the lists joined by lookupSep and lookupRelSep. The (project,
+// first), the lists joined by lookupSep and lookupRelSep. The last three
+// are the person's lookup card, kept on its row by triggers (migration
+// 00012), so the statement reads one row per person. The (project,
 // person) pairs go in as a list in one argument (two on PostgreSQL) that
-// drives a join on the indexes leading with project_id, so the
-// statement's text is the same whatever the number of persons and stays
-// prepared.
+// drives a join on the primary key, so the statement's text is the same
+// whatever the number of persons and stays prepared.
 func (db *DB) LookupDetails(hits []LookupHit) LookupStatement {
 	from, project, person, args := db.hitList(hits)
-	return LookupStatement{SQL: db.rebind(`SELECT p.id, p.name, p.care_flags,
-		COALESCE((SELECT ph.phone FROM person_phones ph WHERE ph.project_id = p.project_id AND ph.person_id = p.id AND ph.position = 0), ''),
-		COALESCE((SELECT ` + db.joinStrings("v.plate", "v.id") + ` FROM vehicles v WHERE v.project_id = p.project_id AND v.person_id = p.id), ''),
-		COALESCE((SELECT ` + db.joinStrings("r.label || "+db.sqlChar(lookupRelSep)+" || h.relation", "h.move_out, r.label") + `
-			FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id
-			WHERE h.project_id = p.project_id AND h.person_id = p.id), '')
+	return LookupStatement{SQL: db.rebind(`SELECT p.id, p.name, p.care_flags, p.card_phone, p.card_plates, p.card_homes
 		FROM ` + from + ` CROSS JOIN persons p WHERE p.project_id = ` + project + ` AND p.id = ` + person), Args: args}
 }
 
@@ -191,24 +187,6 @@ const (
 	lookupSep    = 0x1f // between items
 	lookupRelSep = 0x1e // between a room's label and the relation
 )
-
-// joinStrings returns the aggregate that joins expr's values with
-// lookupSep, in order: group_concat on SQLite, string_agg on PostgreSQL.
-func (db *DB) joinStrings(expr, order string) string {
-	fn := "group_concat"
-	if db.Dialect == Postgres {
-		fn = "string_agg"
-	}
-	return fn + "(" + expr + ", " + db.sqlChar(lookupSep) + " ORDER BY " + order + ")"
-}
-
-// sqlChar returns an SQL expression of the character c.
-func (db *DB) sqlChar(c int) string {
-	if db.Dialect == Postgres {
-		return "chr(" + strconv.Itoa(c) + ")"
-	}
-	return "char(" + strconv.Itoa(c) + ")"
-}
 
 // hitList returns a FROM item that lists the hits' (project, person)
 // pairs, the expressions of its two columns, and its arguments: a JSON

@@ -127,17 +127,21 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*wubu.Use
 	if token == "" {
 		return nil, nil, wubu.Errorf(wubu.EUNAUTHORIZED, "Please sign in.")
 	}
+	hash := auth.HashToken(token)
+	now := s.db.now()
+	if u, sess, ok := s.db.sessions.get(hash); ok && now.Before(sess.ExpiresAt) && now.Sub(sess.LastSeen) < sessionTouchEvery {
+		return u, sess, nil
+	}
 	sess := &wubu.Session{}
 	var disabled bool
 	err := s.db.queryRow(ctx, `SELECT s.id, s.user_id, s.kind, s.created_at, s.last_seen, s.expires_at, s.ip, u.disabled
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, auth.HashToken(token)).
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hash).
 		Scan(&sess.ID, &sess.UserID, &sess.Kind, &sess.CreatedAt, &sess.LastSeen, &sess.ExpiresAt, &sess.IP, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, expired
 	} else if err != nil {
 		return nil, nil, err
 	}
-	now := s.db.now()
 	if disabled || !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeen) >= wubu.IdleTimeout {
 		if _, err := s.db.write.ExecContext(ctx, s.db.rebind(`DELETE FROM sessions WHERE id = ?`), sess.ID); err != nil {
 			return nil, nil, err
@@ -154,6 +158,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*wubu.Use
 			return nil, nil, err
 		}
 	}
+	s.db.sessions.put(hash, u, sess)
 	return u, sess, nil
 }
 
@@ -171,6 +176,7 @@ func (s *AuthService) Logout(ctx context.Context, token string) error {
 	} else if err != nil {
 		return err
 	}
+	tx.flushSessions = true
 	if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
 		return err
 	}

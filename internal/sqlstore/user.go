@@ -363,6 +363,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd wubu.UserUpd
 		}
 	}
 	u.UpdatedAt = tx.now
+	tx.flushSessions = true
 	if _, err := tx.exec(ctx, `UPDATE users SET name = ?, role = ?, post = ?, phone = ?, email = ?, disabled = ?, lang = ?, updated_at = ? WHERE id = ?`,
 		u.Name, u.Role, u.Post, u.Phone, u.Email, u.Disabled, u.Lang, u.UpdatedAt, id); err != nil {
 		return nil, err
@@ -440,6 +441,7 @@ func (s *UserService) SetPassword(ctx context.Context, id int64, password string
 	if err != nil {
 		return err
 	}
+	tx.flushSessions = true
 	if _, err := tx.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, tx.now, id); err != nil {
 		return err
 	}
