@@ -47,6 +47,17 @@ type AgendaItem struct {
 
 // AgendaSource gives the items of one feature for the signed-in user of
 // ctx, as of now, in the projects they serve.
+//
+// A feature plugs its source into the agenda with one argument in
+// cmd/wubu/main.go (Main.Services):
+//
+//	Agenda: sqlstore.NewAgendaService(m.DB, m.Clocks, orders, security),
+//
+// where orders and security implement AgendaSource. A source returns only
+// what its user is to act on, sets Title to a catalogue message (English
+// key; arguments that are themselves keys such as "day:birthday" are
+// translated too), Urgency, Due (nil for the whole day) and Href; the
+// agenda fills in Remaining and Overdue and orders every item.
 type AgendaSource interface {
 	Agenda(ctx context.Context, now time.Time) ([]AgendaItem, error)
 }

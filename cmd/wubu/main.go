@@ -29,6 +29,7 @@ import (
 	"github.com/wubu-oss/wubu/internal/api"
 	"github.com/wubu-oss/wubu/internal/calendar"
 	"github.com/wubu-oss/wubu/internal/jobs"
+	"github.com/wubu-oss/wubu/internal/notify"
 	"github.com/wubu-oss/wubu/internal/server"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 	"github.com/wubu-oss/wubu/internal/web"
@@ -124,6 +125,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, args, stdout, stderr)
 	case "export":
 		return cmdExport(ctx, args, stdout, stderr)
+	case "crashload": // hidden: the crash test's load (outbox_crashload.go)
+		return cmdCrashLoad(ctx, args, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return usageError{fmt.Sprintf("unknown command %q", cmd)}
@@ -137,6 +140,8 @@ type Config struct {
 	Addr string // listen address of the server
 	// DBFile is the SQLite file name in Data when DB is empty.
 	DBFile string
+	// Notify configures the outbox's channels (outbox.go).
+	Notify NotifyConfig
 }
 
 // DSN returns the database to open: DB if set, else the SQLite file in the
@@ -180,6 +185,10 @@ type Main struct {
 	// Clocks is the SLA clock service: made by Open, its stages fired by
 	// Jobs once started.
 	Clocks *sqlstore.ClockService
+	// Outbox is the notification outbox; Delivery its delivery loop, once
+	// started (outbox.go).
+	Outbox   *sqlstore.OutboxService
+	Delivery *notify.Dispatcher
 }
 
 // Open opens and migrates the database.
@@ -196,6 +205,10 @@ func (m *Main) Open(ctx context.Context) error {
 		db.Close()
 		return err
 	}
+	// A server keeps authenticated sessions for a moment (see
+	// sqlstore.DB.CacheSessions): a session ended by another process
+	// sharing the database serves at most this much longer.
+	db.CacheSessions(2 * time.Second)
 	return nil
 }
 
@@ -208,13 +221,16 @@ func (m *Main) Attach(db *sqlstore.DB) error {
 	}
 	m.DB = db
 	m.Clocks = sqlstore.NewClockService(db, calendar.Schedule{Calendar: cal})
+	m.Outbox = sqlstore.NewOutboxService(db)
 	return nil
 }
 
 // StartJobs starts the scheduler of durable jobs (SLA clocks) on the open
 // database, migrating River's tables.
 func (m *Main) StartJobs(ctx context.Context) error {
-	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger})
+	rules := sqlstore.NewRulesEngine(m.DB, m.Outbox)
+	rules.Logger = m.Logger
+	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rules: rules})
 	if err != nil {
 		return err
 	}
@@ -237,6 +253,26 @@ func (m *Main) Services() server.Services {
 		Residents: sqlstore.NewResidentService(m.DB),
 		Importer:  sqlstore.NewResidentService(m.DB),
 		Clocks:    m.Clocks,
+		Outbox:    m.Outbox,
+		// The proactive rules (E3, D4, H1, D3) and Today (F9): a feature
+		// adds its agenda source as one more argument of NewAgendaService.
+		Settings:  sqlstore.NewSettingsService(m.DB),
+		Cards:     sqlstore.NewCardService(m.DB),
+		Care:      sqlstore.NewCareService(m.DB),
+		Greetings: sqlstore.NewGreetingService(m.DB, m.Outbox),
+		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox)),
+		Passes:    sqlstore.NewPassService(m.DB, m.Clocks),
+		Tenants:   sqlstore.NewTenantService(m.DB, m.Clocks),
+		Incidents: sqlstore.NewIncidentService(m.DB, m.Clocks, m.Outbox),
+		Patrols:   sqlstore.NewPatrolService(m.DB, m.Clocks, m.Outbox),
+		Hazards:   sqlstore.NewHazardService(m.DB, m.Clocks),
+		Parking:   sqlstore.NewParkingService(m.DB),
+		Security:  sqlstore.NewSecurityService(m.DB),
+		Knowledge: sqlstore.NewKnowledgeService(m.DB),
+
+		Inspections:  sqlstore.NewInspectionService(m.DB),
+		Housekeeping: sqlstore.NewHousekeepingService(m.DB),
+		Orders:       sqlstore.NewOrderService(m.DB, m.Clocks, m.Outbox),
 	}
 }
 
@@ -263,6 +299,9 @@ func (m *Main) Run(ctx context.Context, ready func(url string)) error {
 			return err
 		}
 	}
+	if m.Delivery == nil {
+		m.StartDelivery(ctx)
+	}
 	s, err := m.NewServer()
 	if err != nil {
 		return err
@@ -284,6 +323,7 @@ func (m *Main) Run(ctx context.Context, ready func(url string)) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err = s.Shutdown(shutdown)
+	m.stopDelivery()
 	if m.Jobs != nil {
 		err = errors.Join(err, m.Jobs.Close(shutdown))
 		m.Jobs = nil
@@ -298,6 +338,7 @@ func (m *Main) Close() error {
 		defer cancel()
 		m.Server.Shutdown(ctx)
 	}
+	m.stopDelivery()
 	if m.Jobs != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -322,6 +363,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var cfg Config
 	fs := newFlags("serve", "serve [--db DSN] [--data DIR] [--addr HOST:PORT]", &cfg, stderr)
 	fs.StringVar(&cfg.Addr, "addr", envOr("WUBU_ADDR", "127.0.0.1:8080"), "listen `address` [WUBU_ADDR]")
+	addNotifyFlags(fs, &cfg.Notify)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

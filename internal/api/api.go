@@ -63,8 +63,14 @@ func (h *Handler) Routes() []server.Route {
 		r("GET", "/audit", wubu.PermAuditView, call(h, http.StatusOK, h.auditList)),
 	}
 	// Each feature's routes, from its own file: one line each.
+	routes = append(routes, h.orderRoutes(r)...)
 	routes = append(routes, h.importRoutes(r)...)
 	routes = append(routes, h.residentRoutes(r)...)
+	routes = append(routes, h.outboxRoutes(r)...)
+	routes = append(routes, h.rulesRoutes(r)...)
+	routes = append(routes, h.housekeepingRoutes(r)...)
+	routes = append(routes, h.passRoutes(r)...)
+	routes = append(routes, h.patrolRoutes(r)...)
 	return routes
 }
 

@@ -137,6 +137,133 @@ func messagesInSource(t *testing.T) []string {
 	for _, k := range []string{"timeline:import", "field:homes", "field:cards"} {
 		add(k)
 	}
+	// The outbox's statuses and channels.
+	for _, st := range wubu.MessageStatuses {
+		add("message:" + string(st))
+	}
+	for _, c := range []wubu.Channel{wubu.ChannelInbox, wubu.ChannelEmail, wubu.ChannelSMS, wubu.ChannelWebhook} {
+		add("channel:" + string(c))
+	}
+	// Festival campaigns' states (D3).
+	for _, st := range []wubu.GreetingState{wubu.GreetingScheduled, wubu.GreetingQueued, wubu.GreetingCancelled} {
+		add("campaign:" + string(st))
+	}
+	add("timeline:care_visit") // a care visit (H1) on the resident's timeline
+	// The security post's states, methods, kinds and incident log lines.
+	for _, st := range wubu.PassStates {
+		add("pass:" + string(st))
+	}
+	for _, m := range wubu.PassConfirmMethods {
+		add("confirm:" + string(m))
+	}
+	for _, st := range wubu.TenantStates {
+		add("tenant:" + string(st))
+	}
+	for _, k := range wubu.IncidentKinds {
+		add("incident:" + string(k))
+	}
+	for _, st := range wubu.IncidentStates {
+		add("incident_state:" + string(st))
+	}
+	for _, k := range []string{"reported", "notified", "notify_failed", "breach", "escalation", "acknowledged", "note", "closed"} {
+		add("incident_log:" + k)
+	}
+	// Inspection campaigns and housekeeping (M3, M9, C2, C5, C7).
+	for _, k := range wubu.CampaignKinds {
+		add("inspection_kind:" + string(k))
+	}
+	for _, st := range wubu.VisitStatuses {
+		add("visit:" + string(st))
+		if st != wubu.VisitPending {
+			add("timeline:inspection." + string(st))
+		}
+	}
+	for _, sv := range wubu.Severities {
+		add("severity:" + string(sv))
+	}
+	for _, c := range wubu.ServiceCategories {
+		add("service:" + string(c))
+	}
+	for _, st := range wubu.BookingStatuses {
+		add("booking:" + string(st))
+	}
+	for _, k := range []string{"source:housekeeping", "source:inspection", "source:manual", "timeline:inspection.finding", "timeline:inspection.needs_repair",
+		"timeline:housekeeping.booked", "timeline:housekeeping.rescheduled", "timeline:housekeeping.cancelled", "timeline:housekeeping.done", "timeline:need.noted"} {
+		add(k)
+	}
+	// Work orders' states, steps, categories, urgencies, sources, price
+	// kinds, confirmation methods and checklist items (M5–M8).
+	for _, st := range wubu.OrderStates {
+		add("state:" + string(st))
+		add("timeline:order." + string(st))
+	}
+	for _, a := range append(wubu.OrderActions, "open") {
+		add("action:order." + string(a))
+	}
+	for _, c := range wubu.OrderCategories {
+		add("category:" + string(c))
+	}
+	for _, u := range wubu.OrderUrgencies {
+		add("urgency:" + string(u))
+	}
+	for _, s := range wubu.OrderSources {
+		add("source:" + string(s))
+	}
+	for _, k := range []wubu.PriceKind{wubu.PriceLabour, wubu.PriceMaterial} {
+		add("kind:" + string(k))
+	}
+	for _, m := range wubu.ConfirmMethods {
+		add("method:" + m)
+	}
+	for _, c := range wubu.ChecklistItems {
+		add("check:" + c)
+	}
+	// The security post's patrols, hazards, parking, alarms and knowledge (S3–S7, S10, S11).
+	for _, k := range wubu.CheckStatuses {
+		add("patrol_check:" + string(k))
+	}
+	for _, k := range wubu.CheckpointKinds {
+		add("checkpoint:" + string(k))
+	}
+	for _, k := range wubu.RouteKinds {
+		add("route:" + string(k))
+	}
+	for _, k := range wubu.Severities {
+		add("hazard_severity:" + string(k))
+	}
+	for _, k := range wubu.HazardSources {
+		add("hazard_source:" + string(k))
+	}
+	for _, k := range wubu.HazardStates {
+		add("hazard:" + string(k))
+	}
+	for _, k := range wubu.ParkingStates {
+		add("parking:" + string(k))
+	}
+	for _, k := range wubu.ParkingKinds {
+		add("parking_kind:" + string(k))
+	}
+	for _, k := range wubu.ReminderMethods {
+		add("reminder:" + string(k))
+	}
+	for _, k := range wubu.AdviceTopics {
+		add("advice:" + string(k))
+	}
+	for _, k := range wubu.SafetyCampaignKinds {
+		add("safety_campaign:" + string(k))
+	}
+	for _, k := range wubu.SafetyThemes {
+		add("safety_theme:" + k)
+	}
+	for _, k := range wubu.KBCategories {
+		add("kb:" + k)
+	}
+	for _, k := range wubu.ArchiveKinds {
+		add("archive:" + k)
+	}
+	for _, k := range []string{wubu.PhotoFound, wubu.PhotoRectified, wubu.PhotoHandled} {
+		add("security_photo:" + k)
+	}
 	for _, d := range []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"} {
 		add(d)
 	}

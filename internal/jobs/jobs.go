@@ -102,6 +102,10 @@ type Config struct {
 	FireConcurrency int
 	// PoolSize is the size of River's PostgreSQL pool (default 16).
 	PoolSize int
+	// Rules runs the proactive rules every RulesInterval (default 1
+	// minute); nil for none.
+	Rules         RulesRunner
+	RulesInterval time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -131,6 +135,11 @@ func (c Config) withDefaults() Config {
 	}
 	return c
 }
+
+// jobTimeout is the longest a clock job may run (a stage waits for its fire
+// loop for milliseconds); with the rescue time after it, it bounds how late
+// a stage whose job a dead process held fires after a crash.
+const jobTimeout = 20 * time.Second
 
 // lookahead is how far ahead jobs are made fetchable: River's scheduler's
 // interval and lookahead.

@@ -88,20 +88,25 @@ func (s *Scheduler) riverConfig() *river.Config {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &stageWorker{s: s})
 	river.AddWorker(workers, &reconcileWorker{s: s})
+	river.AddWorker(workers, &rulesWorker{s: s})
 	cfg := &river.Config{
 		Logger:            s.cfg.Logger,
 		Queues:            map[string]river.QueueConfig{QueueClocks: {MaxWorkers: s.cfg.MaxWorkers}},
 		Workers:           workers,
 		FetchPollInterval: s.cfg.FetchPollInterval,
 		FetchCooldown:     s.cfg.FetchCooldown,
-		JobTimeout:        time.Minute,
+		JobTimeout:        jobTimeout,
 		Middleware:        []rivertype.Middleware{&availableAhead{clock: s.clock}},
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(
 			clockSchedule{clock: s.clock, every: s.cfg.ReconcileInterval},
 			func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "wubu.clock_reconcile", RunOnStart: true},
-		)},
+		), s.rulesPeriodicJob()},
 	}
+	// A job left "running" by a process that died (SIGKILL, power loss) is
+	// run again this long after it started, not River's default of an hour
+	// past JobTimeout: a clock stage must not wait an hour after a crash.
+	cfg.RescueStuckJobsAfter = cfg.JobTimeout + 15*time.Second
 	if _, system := s.clock.(wubu.SystemClock); !system {
 		// A controlled clock: River must use it too, for "now" in its
 		// queries as well. Maintenance services start without their random

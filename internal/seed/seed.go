@@ -186,6 +186,18 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 		}
 		res.Logins = append(res.Logins, loginOf(sp))
 	}
+	if err := seedSecurity(ctx, db, codes["LJY"].project); err != nil {
+		return nil, err
+	}
+	if err := seedHousekeeping(ctx, db, codes["LJY"]); err != nil {
+		return nil, err
+	}
+	if err := seedPatrols(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed patrols: %w", err)
+	}
+	if err := seedOrders(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed orders: %w", err)
+	}
 	return res, nil
 }
 

@@ -28,6 +28,31 @@ type Services struct {
 	Residents wubu.ResidentService
 	Importer  wubu.ResidentImporter
 	Clocks    wubu.ClockService
+	// Settings, Cards, Care, Greetings and Agenda are the proactive rules
+	// (E3, D4, H1, D3) and each staff member's Today (F9).
+	Settings  wubu.SettingsService
+	Cards     wubu.CardService
+	Care      wubu.CareService
+	Greetings wubu.GreetingService
+	Agenda    wubu.AgendaService
+	// Outbox is the notification outbox: inboxes, messages, delivery rules.
+	Outbox wubu.OutboxService
+	// Passes, Tenants and Incidents are the security post's flows (S2, S8, S9).
+	Passes    wubu.PassService
+	Tenants   wubu.TenantService
+	Incidents wubu.IncidentService
+	// The security post's patrols, hazards, parking, alarms and knowledge.
+	Patrols   wubu.PatrolService
+	Hazards   wubu.HazardService
+	Parking   wubu.ParkingService
+	Security  wubu.SecurityService
+	Knowledge wubu.KnowledgeService
+	// Inspections are the household archive's campaigns (M3, M9);
+	// Housekeeping the home-services catalogue and bookings (C2, C5, C7).
+	Inspections  wubu.InspectionService
+	Housekeeping wubu.HousekeepingService
+	// Orders are the repair and home-service work orders (M5–M8).
+	Orders wubu.OrderService
 }
 
 // Route is one entry of the route table: a ServeMux pattern, the

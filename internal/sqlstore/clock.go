@@ -107,14 +107,14 @@ func (s *ClockService) beginStage(ctx context.Context) (*Tx, error) {
 var clockUser = &wubu.User{ID: 0, Login: "system:clock", Name: "SLA clock", Role: wubu.RoleAdmin, Post: wubu.PostNone}
 
 const deadlineColumns = `id, project_id, object_type, object_id, kind, basis, due_at, warn_at, escalation, state, level, generation,
-	armed_at, disarmed_at, met, next_stage, next_at, updated_at`
+	armed_at, disarmed_at, met, next_stage, next_at, updated_at, warn_notify, breach_notify`
 
 func scanDeadline(s interface{ Scan(...any) error }) (*wubu.Deadline, error) {
 	d := &wubu.Deadline{}
-	var esc string
+	var esc, warnNotify, breachNotify string
 	var next sql.NullString
 	err := s.Scan(&d.ID, &d.ProjectID, &d.ObjectType, &d.ObjectID, &d.Kind, &d.Basis, &d.DueAt, &d.WarnAt, &esc, &d.State, &d.Level, &d.Generation,
-		&d.ArmedAt, &d.DisarmedAt, &d.Met, &next, &d.NextAt, &d.UpdatedAt)
+		&d.ArmedAt, &d.DisarmedAt, &d.Met, &next, &d.NextAt, &d.UpdatedAt, &warnNotify, &breachNotify)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Deadline not found.")
 	} else if err != nil {
@@ -123,6 +123,9 @@ func scanDeadline(s interface{ Scan(...any) error }) (*wubu.Deadline, error) {
 	d.NextStage = next.String
 	if err := json.Unmarshal([]byte(esc), &d.Escalation); err != nil {
 		return nil, fmt.Errorf("deadline %d escalation: %w", d.ID, err)
+	}
+	if err := unmarshalNotify(d, warnNotify, breachNotify); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
@@ -171,8 +174,9 @@ func validateKey(k *wubu.DeadlineKey) error {
 }
 
 // plan turns an arm request into the deadline it arms at now, with its next
-// stage, or returns EINVALID.
-func (s *ClockService) plan(req *wubu.ArmRequest, now time.Time) (*wubu.Deadline, error) {
+// stage, or returns EINVALID. Working time is counted on sched, the
+// schedule of the deadline's project (see scheduleFor).
+func (s *ClockService) plan(req *wubu.ArmRequest, now time.Time, sched calendar.Schedule) (*wubu.Deadline, error) {
 	if err := validateKey(&req.DeadlineKey); err != nil {
 		return nil, err
 	}
@@ -199,11 +203,11 @@ func (s *ClockService) plan(req *wubu.ArmRequest, now time.Time) (*wubu.Deadline
 	case !req.Due.IsZero():
 		d.Basis, d.DueAt = wubu.BasisAt, req.Due
 	case req.Working:
-		d.Basis, d.DueAt = wubu.BasisWorking, s.schedule.AddWorking(now, req.After)
+		d.Basis, d.DueAt = wubu.BasisWorking, sched.AddWorking(now, req.After)
 	case req.After != 0:
-		d.Basis, d.DueAt = wubu.BasisCalendar, s.schedule.AddCalendar(now, req.After)
+		d.Basis, d.DueAt = wubu.BasisCalendar, sched.AddCalendar(now, req.After)
 	default:
-		d.Basis, d.DueAt = wubu.BasisWorkingDays, s.schedule.AddWorkingDays(now, req.WorkingDays)
+		d.Basis, d.DueAt = wubu.BasisWorkingDays, sched.AddWorkingDays(now, req.WorkingDays)
 	}
 	d.DueAt = d.DueAt.UTC().Truncate(time.Microsecond)
 	if d.DueAt.Sub(now) > maxDueSpan {
@@ -236,8 +240,27 @@ func (s *ClockService) plan(req *wubu.ArmRequest, now time.Time) (*wubu.Deadline
 		prev = st.After
 		d.Escalation = append(d.Escalation, st)
 	}
+	if err := planNotify(d, req); err != nil {
+		return nil, err
+	}
 	setNextStage(d)
 	return d, nil
+}
+
+// scheduleFor returns the schedule of a project's working-time deadlines:
+// the service's calendar and time zone with the project's own working hours
+// once it has set them (Settings), the service's hours otherwise.
+func (s *ClockService) scheduleFor(ctx context.Context, tx *Tx, projectID int64) (calendar.Schedule, error) {
+	sched := s.schedule
+	st, err := loadProjectSettings(ctx, s.db, tx, projectID)
+	if err != nil {
+		return sched, fmt.Errorf("project hours: %w", err)
+	}
+	if !st.Default {
+		start, end := st.Hours()
+		sched.Hours = calendar.Hours{Start: start, End: end}
+	}
+	return sched, nil
 }
 
 // setNextStage sets the stage that fires next from the deadline's state:
@@ -344,9 +367,17 @@ func (s *ClockService) arm(ctx context.Context, reqs []wubu.ArmRequest, rearm bo
 	}
 	out := make([]*wubu.Deadline, 0, len(reqs))
 	projects := map[int64]bool{}
+	schedules := map[int64]calendar.Schedule{}
 	for i := range reqs {
 		req := reqs[i]
-		d, err := s.plan(&req, tx.now)
+		sched, ok := schedules[req.ProjectID]
+		if !ok {
+			if sched, err = s.scheduleFor(ctx, tx, req.ProjectID); err != nil {
+				return nil, err
+			}
+			schedules[req.ProjectID] = sched
+		}
+		d, err := s.plan(&req, tx.now, sched)
 		if err != nil {
 			return nil, err
 		}
@@ -450,9 +481,9 @@ func (tx *Tx) putDeadline(ctx context.Context, d, old *wubu.Deadline) error {
 	if old == nil {
 		d.Generation = 1
 		d.ID, err = tx.insert(ctx, `INSERT INTO deadlines (project_id, object_type, object_id, kind, basis, due_at, warn_at, escalation, state, level, generation,
-			armed_at, next_stage, next_at, next_queued, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?)`,
+			armed_at, next_stage, next_at, next_queued, updated_at, warn_notify, breach_notify) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?, ?, ?)`,
 			d.ProjectID, d.ObjectType, d.ObjectID, d.Kind, d.Basis, d.DueAt, d.WarnAt, string(esc), d.State,
-			d.ArmedAt, d.NextStage, d.NextAt, false, d.UpdatedAt)
+			d.ArmedAt, d.NextStage, d.NextAt, false, d.UpdatedAt, notifyJSON(d.WarnNotify), notifyJSON(d.BreachNotify))
 		if isUniqueViolation(err) {
 			return wubu.Errorf(wubu.ECONFLICT, "%s %s already has a running deadline of kind %q.", d.ObjectType, d.ObjectID, d.Kind)
 		}
@@ -460,8 +491,9 @@ func (tx *Tx) putDeadline(ctx context.Context, d, old *wubu.Deadline) error {
 	}
 	d.ID, d.Generation = old.ID, old.Generation+1
 	_, err = tx.exec(ctx, `UPDATE deadlines SET basis = ?, due_at = ?, warn_at = ?, escalation = ?, state = ?, level = 0, generation = ?,
-		armed_at = ?, disarmed_at = NULL, met = NULL, next_stage = ?, next_at = ?, next_queued = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-		d.Basis, d.DueAt, d.WarnAt, string(esc), d.State, d.Generation, d.ArmedAt, d.NextStage, d.NextAt, false, d.UpdatedAt, d.ProjectID, d.ID)
+		armed_at = ?, disarmed_at = NULL, met = NULL, next_stage = ?, next_at = ?, next_queued = ?, updated_at = ?, warn_notify = ?, breach_notify = ? WHERE project_id = ? AND id = ?`,
+		d.Basis, d.DueAt, d.WarnAt, string(esc), d.State, d.Generation, d.ArmedAt, d.NextStage, d.NextAt, false, d.UpdatedAt,
+		notifyJSON(d.WarnNotify), notifyJSON(d.BreachNotify), d.ProjectID, d.ID)
 	return err
 }
 
@@ -896,8 +928,12 @@ func (s *ClockService) fireStages(ctx context.Context, jobs []StageJob) ([]Stage
 		return res, nil
 	}
 
-	// Write: the unique events, the deadlines, the audit entries.
+	// Write: the unique events, the deadlines, the audit entries, the
+	// notifications of the fired stages (see outbox_clock.go).
 	if err := tx.insertEvents(ctx, fired); err != nil {
+		return nil, err
+	}
+	if err := tx.notify(ctx, stageNotifications(fired)); err != nil {
 		return nil, err
 	}
 	if err := tx.updateFired(ctx, moved); err != nil {

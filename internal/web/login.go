@@ -36,6 +36,12 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if _, err := r.Cookie("lang"); err != nil && i18n.Supported(u.Lang) {
 		h.SetLangCookie(w, u.Lang)
 	}
+	// Staff start their day on Today (F9) unless they were on their way
+	// to another page.
+	if next == "" || next == "/" {
+		http.Redirect(w, r, "/today", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
 

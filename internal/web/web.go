@@ -136,6 +136,12 @@ func (h *Handler) Routes() []server.Route {
 		{Method: "POST", Path: "/account/password", Perm: wubu.PermSelf, Handler: h.accountPassword},
 	}
 	// Each feature's routes, from its own file: one line each.
+	routes = append(routes, h.orderRoutes()...)
+	routes = append(routes, h.outboxRoutes()...)
+	routes = append(routes, h.todayRoutes()...)
+	routes = append(routes, h.passRoutes()...)
+	routes = append(routes, h.housekeepingRoutes()...)
+	routes = append(routes, h.patrolRoutes()...)
 	return routes
 }
 
@@ -153,6 +159,8 @@ type Page struct {
 	Form url.Values
 	// Errors holds messages by field, shown beside the field.
 	Errors map[string]string
+	// Unread is the user's count of unread inbox messages (inbox.go).
+	Unread int
 }
 
 // NavItem is an entry of the navigation.
@@ -182,6 +190,7 @@ func (h *Handler) newPage(r *http.Request, title string) Page {
 	p.Title = p.T(title)
 	if u != nil {
 		p.Nav = navFor(u, r.URL.Path)
+		p.Unread = h.unreadCount(r)
 	}
 	if c, err := r.Cookie("flash"); err == nil {
 		if msg, err := url.QueryUnescape(c.Value); err == nil {
@@ -194,7 +203,7 @@ func (h *Handler) newPage(r *http.Request, title string) Page {
 // navFor returns the navigation of a user: the start page, then what their
 // post and role use.
 func navFor(u *wubu.User, current string) []NavItem {
-	items := []NavItem{{Label: "Start", Href: "/"}}
+	items := []NavItem{{Label: "Today", Href: "/today"}, {Label: "Start", Href: "/"}}
 	if u.Can(wubu.PermResidentView) {
 		items = append(items, NavItem{Label: "Lookup", Href: "/lookup"})
 	}
@@ -206,6 +215,23 @@ func navFor(u *wubu.User, current string) []NavItem {
 	}
 	if u.Can(wubu.PermAuditView) {
 		items = append(items, NavItem{Label: "Audit log", Href: "/audit"})
+	}
+	if u.Post == wubu.PostSecurity && u.Can(wubu.PermSecurityView) {
+		items = append(items, NavItem{Label: "Security post", Href: "/guard"})
+	} else if u.Can(wubu.PermPassConfirm) {
+		items = append(items, NavItem{Label: "Release passes", Href: "/passes"})
+	}
+	if u.Can(wubu.PermSecurityView) && (u.Post == wubu.PostSecurity || u.Can(wubu.PermSecurityManage)) {
+		items = append(items, NavItem{Label: "Patrols and safety", Href: "/security/buildings"})
+	}
+	if u.Post != wubu.PostSecurity && u.Can(wubu.PermOrderView) {
+		items = append(items, NavItem{Label: "Repairs", Href: "/orders"})
+	}
+	if u.Post == wubu.PostCleaning && u.Can(wubu.PermOrderView) {
+		items = append(items, NavItem{Label: "My bookings", Href: "/my-bookings"})
+	}
+	if u.Post != wubu.PostSecurity && u.Can(wubu.PermOrderView) {
+		items = append(items, NavItem{Label: "Home services", Href: "/housekeeping"})
 	}
 	items = append(items, NavItem{Label: "My account", Href: "/account"})
 	for i := range items {

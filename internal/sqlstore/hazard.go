@@ -1,0 +1,453 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wubu-oss/wubu"
+)
+
+// HazardService implements wubu.HazardService: hazards to a verified close
+// (S11), with an SLA clock on their rectification.
+type HazardService struct {
+	db     *DB
+	clocks wubu.ClockService
+}
+
+var _ wubu.HazardService = (*HazardService)(nil)
+
+// NewHazardService returns a hazard service over db; rectification clocks
+// are armed on clocks.
+func NewHazardService(db *DB, clocks wubu.ClockService) *HazardService {
+	return &HazardService{db: db, clocks: clocks}
+}
+
+// Timeline kinds of hazards and security contacts, as catalogue keys.
+const (
+	msgTimelineHazardReported = "timeline:hazard.reported"
+	msgTimelineAlarmReminder  = "timeline:alarm.reminder"
+	msgTimelineSecurityAdvice = "timeline:security.advice"
+)
+
+// hazardKey is the deadline key of a hazard's rectification clock.
+func hazardKey(projectID, id int64) wubu.DeadlineKey {
+	return wubu.DeadlineKey{ProjectID: projectID, ObjectType: "hazard", ObjectID: strconv.FormatInt(id, 10), Kind: "rectify"}
+}
+
+// Escalation of an overdue hazard: the assignee and the team leaders at the
+// breach, the duty manager two hours later, the manager after a day.
+var hazardEscalation = []wubu.EscalationStep{
+	{After: 2 * time.Hour, Notify: "role:" + string(wubu.RoleDutyManager)},
+	{After: 24 * time.Hour, Notify: "role:" + string(wubu.RoleManager)},
+}
+
+// checkPhoto validates an uploaded photo; the error names the field.
+func checkPhoto(p *wubu.SecurityPhoto, field string) error {
+	if p == nil || len(p.Data) == 0 {
+		return nil
+	}
+	if len(p.Data) > wubu.MaxSecurityPhotoSize {
+		return wubu.FieldErrorf(field, wubu.EINVALID, "A photo may be at most %d MB.", wubu.MaxSecurityPhotoSize>>20)
+	}
+	ct := http.DetectContentType(p.Data)
+	if ct != "image/jpeg" && ct != "image/png" {
+		return wubu.FieldErrorf(field, wubu.EINVALID, "A photo must be a JPEG or PNG image.")
+	}
+	p.ContentType = ct
+	return nil
+}
+
+// addPhoto stores a photo of a hazard or parking problem.
+func addPhoto(ctx context.Context, tx *Tx, projectID int64, objectType string, objectID int64, stage string, p *wubu.SecurityPhoto) error {
+	if p == nil || len(p.Data) == 0 {
+		return nil
+	}
+	p.Stage, p.CreatedAt = stage, tx.now
+	var err error
+	p.ID, err = tx.insert(ctx, `INSERT INTO security_photos (project_id, object_type, object_id, stage, content_type, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		projectID, objectType, objectID, stage, p.ContentType, p.Data, tx.now)
+	return err
+}
+
+// photos lists the photos of an object, without their data.
+func photos(ctx context.Context, db *DB, projectID int64, objectType string, objectID int64) ([]*wubu.SecurityPhoto, error) {
+	rows, err := db.query(ctx, `SELECT id, stage, content_type, created_at FROM security_photos WHERE project_id = ? AND object_type = ? AND object_id = ? ORDER BY id`,
+		projectID, objectType, objectID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*wubu.SecurityPhoto
+	for rows.Next() {
+		p := &wubu.SecurityPhoto{}
+		if err := rows.Scan(&p.ID, &p.Stage, &p.ContentType, &p.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// FindSecurityPhoto returns a photo of a hazard or parking problem.
+func (s *HazardService) FindSecurityPhoto(ctx context.Context, objectType string, objectID, photoID int64) (*wubu.SecurityPhoto, error) {
+	var projectID int64
+	switch objectType {
+	case "hazard":
+		h, err := s.FindHazard(ctx, objectID)
+		if err != nil {
+			return nil, err
+		}
+		projectID = h.ProjectID
+	case "parking":
+		p, err := (&ParkingService{db: s.db}).FindParking(ctx, objectID)
+		if err != nil {
+			return nil, err
+		}
+		projectID = p.ProjectID
+	default:
+		return nil, wubu.Errorf(wubu.ENOTFOUND, "Photo not found.")
+	}
+	p := &wubu.SecurityPhoto{}
+	err := s.db.queryRow(ctx, `SELECT id, stage, content_type, data, created_at FROM security_photos WHERE project_id = ? AND object_type = ? AND object_id = ? AND id = ?`,
+		projectID, objectType, objectID, photoID).Scan(&p.ID, &p.Stage, &p.ContentType, &p.Data, &p.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, wubu.Errorf(wubu.ENOTFOUND, "Photo not found.")
+	}
+	return p, err
+}
+
+const hazardColumns = `h.id, h.project_id, h.source, h.run_id, h.person_id, COALESCE(p.name, ''), h.building_id, COALESCE(b.name, ''),
+	h.place, h.description, h.severity, h.state, h.reported_by, ru.name, h.reported_at, h.assignee_id, COALESCE(au.name, ''), h.assigned_at, h.due_at,
+	h.rectified_by, COALESCE(xu.name, ''), h.rectified_at, h.rectify_note, h.verified_by, COALESCE(vu.name, ''), h.verified_at, h.verify_note, h.updated_at`
+
+const hazardFrom = ` FROM hazards h
+	LEFT JOIN persons p ON p.project_id = h.project_id AND p.id = h.person_id
+	LEFT JOIN buildings b ON b.project_id = h.project_id AND b.id = h.building_id
+	JOIN users ru ON ru.id = h.reported_by
+	LEFT JOIN users au ON au.id = h.assignee_id
+	LEFT JOIN users xu ON xu.id = h.rectified_by
+	LEFT JOIN users vu ON vu.id = h.verified_by`
+
+func scanHazard(s interface{ Scan(...any) error }, now time.Time, extra ...any) (*wubu.Hazard, error) {
+	h := &wubu.Hazard{}
+	err := s.Scan(append([]any{&h.ID, &h.ProjectID, &h.Source, &h.RunID, &h.PersonID, &h.PersonName, &h.BuildingID, &h.BuildingName,
+		&h.Place, &h.Description, &h.Severity, &h.State, &h.ReportedBy, &h.ReporterName, &h.ReportedAt, &h.AssigneeID, &h.AssigneeName, &h.AssignedAt, &h.DueAt,
+		&h.RectifiedBy, &h.RectifierName, &h.RectifiedAt, &h.RectifyNote, &h.VerifiedBy, &h.VerifierName, &h.VerifiedAt, &h.VerifyNote, &h.UpdatedAt}, extra...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
+	}
+	h.Overdue = h.State == wubu.HazardAssigned && h.DueAt != nil && now.After(*h.DueAt)
+	return h, err
+}
+
+// ReportHazard records a hazard with an optional photo.
+func (s *HazardService) ReportHazard(ctx context.Context, h *wubu.Hazard, photo *wubu.SecurityPhoto) error {
+	u, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, h.ProjectID)
+	if err != nil {
+		return err
+	}
+	h.Place, h.Description = strings.TrimSpace(h.Place), strings.TrimSpace(h.Description)
+	if h.Source == "" {
+		h.Source = wubu.HazardFromStaff
+	}
+	switch {
+	case !h.Source.Valid():
+		return wubu.FieldErrorf("source", wubu.EINVALID, "Hazard source %q is not valid.", string(h.Source))
+	case h.Place == "" || len([]rune(h.Place)) > 80:
+		return wubu.FieldErrorf("place", wubu.EINVALID, "Say where the hazard is (at most %d characters).", 80)
+	case h.Description == "" || len([]rune(h.Description)) > 1000:
+		return wubu.FieldErrorf("description", wubu.EINVALID, "Describe the hazard (at most %d characters).", 1000)
+	case !h.Severity.Valid():
+		return wubu.FieldErrorf("severity", wubu.EINVALID, "Choose how serious the hazard is.")
+	case h.Source == wubu.HazardFromResident && h.PersonID == nil:
+		return wubu.FieldErrorf("person_id", wubu.EINVALID, "A hazard reported by a resident needs the resident.")
+	case (h.Source == wubu.HazardFromPatrol || h.Source == wubu.HazardFromInspection) && h.RunID == nil:
+		return wubu.FieldErrorf("run_id", wubu.EINVALID, "A hazard found on a patrol or inspection needs its run.")
+	}
+	if err := checkPhoto(photo, "photo"); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, ref := range []struct {
+		id           *int64
+		table, field string
+	}{{h.PersonID, "persons", "person_id"}, {h.BuildingID, "buildings", "building_id"}, {h.RunID, "patrol_runs", "run_id"}} {
+		if ref.id == nil {
+			continue
+		}
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM `+ref.table+` WHERE project_id = ? AND id = ?`, h.ProjectID, *ref.id).Scan(&n); err != nil {
+			return err
+		} else if n == 0 {
+			return wubu.FieldErrorf(ref.field, wubu.ENOTFOUND, "Not found.")
+		}
+	}
+	h.State, h.ReportedBy, h.ReporterName, h.ReportedAt, h.UpdatedAt = wubu.HazardReported, u.ID, u.Name, tx.now, tx.now
+	h.ID, err = tx.insert(ctx, `INSERT INTO hazards (project_id, source, run_id, person_id, building_id, place, description, severity, state, reported_by, reported_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.ProjectID, h.Source, h.RunID, h.PersonID, h.BuildingID, h.Place, h.Description, h.Severity, h.State, u.ID, tx.now, tx.now)
+	if err != nil {
+		return err
+	}
+	if err := addPhoto(ctx, tx, h.ProjectID, "hazard", h.ID, wubu.PhotoFound, photo); err != nil {
+		return err
+	}
+	if h.PersonID != nil {
+		if err := addTimeline(ctx, tx, h.ProjectID, *h.PersonID, strings.TrimPrefix(msgTimelineHazardReported, "timeline:"), h.Place+": "+h.Description); err != nil {
+			return err
+		}
+	}
+	if err := tx.audit(ctx, h.ProjectID, wubu.ActionCreate, "hazard", h.ID, nil, h); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// loadHazard reads a hazard inside a transaction and checks the caller's
+// permission on its project.
+func (s *HazardService) loadHazard(ctx context.Context, tx *Tx, id int64, perm wubu.Permission) (*wubu.Hazard, *wubu.User, error) {
+	h, err := scanHazard(tx.queryRow(ctx, `SELECT `+hazardColumns+hazardFrom+` WHERE h.id = ?`, id), tx.now)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := wubu.Authorize(ctx, perm, h.ProjectID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, u, nil
+}
+
+// AssignHazard assigns a hazard and arms its deadline.
+func (s *HazardService) AssignHazard(ctx context.Context, id int64, a wubu.HazardAssignment) (*wubu.Hazard, error) {
+	tx, err := s.db.BeginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	h, _, err := s.loadHazard(ctx, tx, id, wubu.PermSecurityManage)
+	if err != nil {
+		return nil, err
+	}
+	if h.State != wubu.HazardReported && h.State != wubu.HazardAssigned {
+		return nil, wubu.Errorf(wubu.ECONFLICT, "This hazard is already rectified: it can no longer be reassigned.")
+	}
+	if err := checkStaff(ctx, tx, h.ProjectID, a.AssigneeID, "assignee_id"); err != nil {
+		return nil, err
+	}
+	due := a.Due
+	if due.IsZero() {
+		due = tx.now.Add(h.Severity.RectifyWithin())
+	} else if !due.After(tx.now) {
+		return nil, wubu.FieldErrorf("due", wubu.EINVALID, "The due time must be in the future.")
+	}
+	due = due.UTC().Truncate(time.Microsecond)
+	reassign := h.State == wubu.HazardAssigned
+	if _, err := tx.exec(ctx, `UPDATE hazards SET state = ?, assignee_id = ?, assigned_at = ?, due_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
+		wubu.HazardAssigned, a.AssigneeID, tx.now, due, tx.now, h.ProjectID, id); err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, h.ProjectID, wubu.ActionUpdate, "hazard", id, map[string]any{"state": h.State, "assignee_id": h.AssigneeID},
+		map[string]any{"state": wubu.HazardAssigned, "assignee_id": a.AssigneeID, "due_at": due}); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	if err := s.armClock(ctx, h.ProjectID, id, a.AssigneeID, due, reassign); err != nil {
+		return nil, err
+	}
+	return s.FindHazard(ctx, id)
+}
+
+// armClock arms (or, on a reassignment or a rejected rectification, re-arms)
+// the rectification clock of a hazard.
+func (s *HazardService) armClock(ctx context.Context, projectID, id, assigneeID int64, due time.Time, rearm bool) error {
+	if s.clocks == nil {
+		return nil
+	}
+	assignee := "user:" + strconv.FormatInt(assigneeID, 10)
+	req := wubu.ArmRequest{DeadlineKey: hazardKey(projectID, id), Due: due, WarnBefore: time.Hour,
+		WarnNotify:   []string{assignee},
+		BreachNotify: []string{assignee, "role:" + string(wubu.RoleTeamLeader)},
+		Escalation:   hazardEscalation}
+	var err error
+	if rearm {
+		_, err = s.clocks.Rearm(ctx, req)
+	} else {
+		_, err = s.clocks.Arm(ctx, req)
+	}
+	if err != nil {
+		return fmt.Errorf("arm hazard clock: %w", err)
+	}
+	return nil
+}
+
+// RectifyHazard records the rectification and stops the clock.
+func (s *HazardService) RectifyHazard(ctx context.Context, id int64, note string, photo *wubu.SecurityPhoto) (*wubu.Hazard, error) {
+	tx, err := s.db.BeginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	h, u, err := s.loadHazard(ctx, tx, id, wubu.PermSecurityEdit)
+	if err != nil {
+		return nil, err
+	}
+	if h.State != wubu.HazardAssigned {
+		return nil, wubu.Errorf(wubu.ECONFLICT, "Only an assigned hazard can be rectified.")
+	}
+	if (h.AssigneeID == nil || *h.AssigneeID != u.ID) && !u.Can(wubu.PermSecurityManage) {
+		return nil, wubu.Errorf(wubu.EFORBIDDEN, "Only the assignee or a team leader may record the rectification.")
+	}
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) > 1000 {
+		return nil, wubu.FieldErrorf("note", wubu.EINVALID, "The note may be at most %d characters.", 1000)
+	}
+	if photo == nil || len(photo.Data) == 0 {
+		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Take a photo of the rectified hazard.")
+	}
+	if err := checkPhoto(photo, "photo"); err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(ctx, `UPDATE hazards SET state = ?, rectified_by = ?, rectified_at = ?, rectify_note = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
+		wubu.HazardRectified, u.ID, tx.now, note, tx.now, h.ProjectID, id); err != nil {
+		return nil, err
+	}
+	if err := addPhoto(ctx, tx, h.ProjectID, "hazard", id, wubu.PhotoRectified, photo); err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, h.ProjectID, wubu.ActionUpdate, "hazard", id, map[string]any{"state": h.State}, map[string]any{"state": wubu.HazardRectified, "note": note}); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	if s.clocks != nil {
+		// The promise was to rectify; a clock already stopped stays so.
+		s.clocks.Disarm(ctx, hazardKey(h.ProjectID, id))
+	}
+	return s.FindHazard(ctx, id)
+}
+
+// VerifyHazard closes a rectified hazard, or sends it back.
+func (s *HazardService) VerifyHazard(ctx context.Context, id int64, accepted bool, note string) (*wubu.Hazard, error) {
+	tx, err := s.db.BeginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	h, u, err := s.loadHazard(ctx, tx, id, wubu.PermSecurityEdit)
+	if err != nil {
+		return nil, err
+	}
+	if h.State != wubu.HazardRectified {
+		return nil, wubu.Errorf(wubu.ECONFLICT, "Only a rectified hazard can be verified.")
+	}
+	if h.RectifiedBy != nil && *h.RectifiedBy == u.ID {
+		return nil, wubu.Errorf(wubu.EFORBIDDEN, "You rectified this hazard, so someone else must verify it.")
+	}
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) > 1000 {
+		return nil, wubu.FieldErrorf("note", wubu.EINVALID, "The note may be at most %d characters.", 1000)
+	}
+	var due time.Time
+	if accepted {
+		_, err = tx.exec(ctx, `UPDATE hazards SET state = ?, verified_by = ?, verified_at = ?, verify_note = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
+			wubu.HazardClosed, u.ID, tx.now, note, tx.now, h.ProjectID, id)
+	} else {
+		if note == "" {
+			return nil, wubu.FieldErrorf("note", wubu.EINVALID, "Say what is still wrong when sending a hazard back.")
+		}
+		// Back to the assignee, with a new span of the severity's time.
+		due = tx.now.Add(h.Severity.RectifyWithin())
+		_, err = tx.exec(ctx, `UPDATE hazards SET state = ?, rectified_by = NULL, rectified_at = NULL, verify_note = ?, due_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
+			wubu.HazardAssigned, note, due, tx.now, h.ProjectID, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, h.ProjectID, wubu.ActionUpdate, "hazard", id, map[string]any{"state": h.State},
+		map[string]any{"accepted": accepted, "note": note}); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	if !accepted && h.AssigneeID != nil {
+		if err := s.armClock(ctx, h.ProjectID, id, *h.AssigneeID, due, true); err != nil {
+			return nil, err
+		}
+	}
+	return s.FindHazard(ctx, id)
+}
+
+// FindHazard returns a hazard with its photos.
+func (s *HazardService) FindHazard(ctx context.Context, id int64) (*wubu.Hazard, error) {
+	h, err := scanHazard(s.db.queryRow(ctx, `SELECT `+hazardColumns+hazardFrom+` WHERE h.id = ?`, id), s.db.now())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := wubu.Authorize(ctx, wubu.PermSecurityView, h.ProjectID); err != nil {
+		return nil, err
+	}
+	if h.Photos, err = photos(ctx, s.db, h.ProjectID, "hazard", id); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// FindHazards lists a project's hazards, newest first.
+func (s *HazardService) FindHazards(ctx context.Context, projectID int64, f wubu.HazardFilter) ([]*wubu.Hazard, int, error) {
+	if _, err := wubu.Authorize(ctx, wubu.PermSecurityView, projectID); err != nil {
+		return nil, 0, err
+	}
+	now := s.db.now()
+	where, args := []string{"h.project_id = ?"}, []any{projectID}
+	if f.State != "" {
+		where, args = append(where, "h.state = ?"), append(args, f.State)
+	}
+	if f.Open {
+		where, args = append(where, "h.state <> ?"), append(args, wubu.HazardClosed)
+	}
+	if f.AssigneeID != nil {
+		where, args = append(where, "h.assignee_id = ?"), append(args, *f.AssigneeID)
+	}
+	if f.BuildingID != nil {
+		where, args = append(where, "h.building_id = ?"), append(args, *f.BuildingID)
+	}
+	if f.Severity != "" {
+		where, args = append(where, "h.severity = ?"), append(args, f.Severity)
+	}
+	if f.Overdue {
+		where, args = append(where, "h.state = ? AND h.due_at < ?"), append(args, wubu.HazardAssigned, now)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := s.db.query(ctx, `SELECT `+hazardColumns+`, COUNT(*) OVER()`+hazardFrom+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY h.reported_at DESC, h.id DESC LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*wubu.Hazard
+	total := 0
+	for rows.Next() {
+		h, err := scanHazard(rows, now, &total)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, h)
+	}
+	return out, total, rows.Err()
+}

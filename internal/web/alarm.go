@@ -1,0 +1,195 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
+)
+
+// alarmGroup is a building's households whose alarm is not on.
+type alarmGroup struct {
+	BuildingID   int64
+	BuildingName string
+	Households   []*wubu.AlarmHousehold
+}
+
+type alarmListView struct {
+	secPage
+	BuildingID int64
+	Buildings  []*wubu.Building
+	Groups     []*alarmGroup
+	Total      int
+	Topics     []wubu.AdviceTopic
+	LowFloor   int
+}
+
+// alarmList lists the households whose home alarm is not on, per building,
+// with the forms to record a reminder or advice.
+func (h *Handler) alarmList(w http.ResponseWriter, r *http.Request) {
+	base, err := h.newSecPage(r, "Home alarms")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &alarmListView{secPage: base, Topics: wubu.AdviceTopics, LowFloor: wubu.LowFloor}
+	v.BuildingID, _ = strconv.ParseInt(r.URL.Query().Get("building"), 10, 64)
+	h.renderAlarmList(w, r, v, http.StatusOK)
+}
+
+func (h *Handler) renderAlarmList(w http.ResponseWriter, r *http.Request, v *alarmListView, status int) {
+	if v.ProjectID != 0 {
+		ctx := r.Context()
+		var err error
+		if v.Buildings, err = h.Org.FindBuildings(ctx, v.ProjectID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		list, err := h.Security.AlarmOff(ctx, v.ProjectID, v.BuildingID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v.Total = len(list)
+		for _, a := range list {
+			if n := len(v.Groups); n == 0 || v.Groups[n-1].BuildingID != a.BuildingID {
+				v.Groups = append(v.Groups, &alarmGroup{BuildingID: a.BuildingID, BuildingName: a.BuildingName})
+			}
+			g := v.Groups[len(v.Groups)-1]
+			g.Households = append(g.Households, a)
+		}
+	}
+	h.render(w, r, status, "alarms", v)
+}
+
+// alarmRecord records an alarm reminder or home security advice given to
+// a resident, then returns to the list it came from.
+func (h *Handler) alarmRecord(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		r.ParseForm()
+		c := &wubu.SecurityContact{PersonID: id, RoomID: optID(r, "room_id"), Note: r.PostFormValue("note")}
+		var msg string
+		if kind == "reminder" {
+			c.Method, c.SwitchedOn = wubu.ReminderMethod(r.PostFormValue("method")), r.PostFormValue("switched_on") == "1"
+			err = h.Security.RecordReminder(r.Context(), c)
+			msg = h.T(r, "Reminder recorded.")
+		} else {
+			for _, t := range r.PostForm["topic"] {
+				c.Topics = append(c.Topics, wubu.AdviceTopic(t))
+			}
+			err = h.Security.RecordAdvice(r.Context(), c)
+			msg = h.T(r, "Advice recorded.")
+		}
+		if err != nil {
+			code := server.ErrorCode(err)
+			if code == wubu.EINTERNAL || code == wubu.ENOTFOUND {
+				h.fail(w, r, err)
+				return
+			}
+			base, berr := h.newSecPage(r, "Home alarms")
+			if berr != nil {
+				h.fail(w, r, berr)
+				return
+			}
+			base.ProjectID = c.ProjectID
+			v := &alarmListView{secPage: base, Topics: wubu.AdviceTopics, LowFloor: wubu.LowFloor}
+			v.BuildingID, _ = strconv.ParseInt(r.PostFormValue("building"), 10, 64)
+			status := formError(r, &v.Page, err, "")
+			v.Error = server.ErrMessage(r, err)
+			h.renderAlarmList(w, r, v, status)
+			return
+		}
+		back := r.PostFormValue("back")
+		if back == "" || back[0] != '/' || (len(back) > 1 && (back[1] == '/' || back[1] == '\\')) {
+			back = "/alarms?project=" + strconv.FormatInt(c.ProjectID, 10)
+		}
+		h.redirect(w, r, back, msg)
+	}
+}
+
+type myBuildingsView struct {
+	secPage
+	Buildings []*wubu.BuildingSummary
+}
+
+// myBuildings is the building security leader's start: their buildings
+// with the open issues of each.
+func (h *Handler) myBuildings(w http.ResponseWriter, r *http.Request) {
+	base, err := h.newSecPage(r, "My buildings")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &myBuildingsView{secPage: base}
+	if v.Buildings, err = h.Security.MyBuildings(r.Context()); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "security_buildings", v)
+}
+
+type buildingSecurityView struct {
+	secPage
+	S            *wubu.BuildingSecurity
+	ArchiveKinds []string
+}
+
+func (h *Handler) buildingSecurityView(r *http.Request) (*buildingSecurityView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	base, err := h.newSecPage(r, "Building security")
+	if err != nil {
+		return nil, err
+	}
+	v := &buildingSecurityView{secPage: base, ArchiveKinds: wubu.ArchiveKinds}
+	if v.S, err = h.Security.BuildingSecurity(r.Context(), id); err != nil {
+		return nil, err
+	}
+	v.ProjectID = v.S.Building.ProjectID
+	v.Title = v.T("Building %s", v.S.Building.Name) + " · " + v.T("Building security")
+	return v, nil
+}
+
+// buildingSecurity is a building's security page: open hazards and
+// parking problems, households with the alarm off, key customers and the
+// security archive.
+func (h *Handler) buildingSecurity(w http.ResponseWriter, r *http.Request) {
+	v, err := h.buildingSecurityView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "building_security", v)
+}
+
+func (h *Handler) archiveAdd(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n := &wubu.ArchiveNote{BuildingID: id, Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
+	if err := h.Security.AddArchiveNote(r.Context(), n); err != nil {
+		if code := server.ErrorCode(err); code == wubu.EINTERNAL || code == wubu.ENOTFOUND {
+			h.fail(w, r, err)
+			return
+		}
+		v, verr := h.buildingSecurityView(r)
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		v.Form = r.PostForm
+		h.render(w, r, formError(r, &v.Page, err, "archive_"), "building_security", v)
+		return
+	}
+	h.redirect(w, r, "/buildings/"+strconv.FormatInt(id, 10)+"/security", h.T(r, "Added to the security archive."))
+}

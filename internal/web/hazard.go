@@ -1,0 +1,240 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
+)
+
+type hazardListView struct {
+	secPage
+	Hazards []*wubu.Hazard
+	Pager   PagerView
+	State   string
+	Mine    bool
+	Overdue bool
+}
+
+// hazardList lists a project's hazards with filters kept in the URL.
+func (h *Handler) hazardList(w http.ResponseWriter, r *http.Request) {
+	base, err := h.newSecPage(r, "Hazards")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	v := &hazardListView{secPage: base, State: q.Get("state"), Mine: q.Get("mine") == "1", Overdue: q.Get("overdue") == "1"}
+	page, offset := pageOffset(r)
+	f := wubu.HazardFilter{Overdue: v.Overdue, Offset: offset, Limit: pageSize}
+	switch v.State {
+	case "":
+		f.Open = true
+	case "all":
+	default:
+		f.State = wubu.HazardState(v.State)
+	}
+	if v.Mine {
+		f.AssigneeID = &v.User.ID
+	}
+	total := 0
+	if v.ProjectID != 0 {
+		if v.Hazards, total, err = h.Hazards.FindHazards(r.Context(), v.ProjectID, f); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	v.Pager = newPager(&v.Page, r, page, total)
+	h.render(w, r, http.StatusOK, "hazards", v)
+}
+
+type hazardNewView struct {
+	secPage
+	Buildings  []*wubu.Building
+	Sources    []wubu.HazardSource
+	Severities []wubu.Severity
+}
+
+// hazardNew is the form to report a hazard, from the guard's phone.
+func (h *Handler) hazardNew(w http.ResponseWriter, r *http.Request) {
+	base, err := h.newSecPage(r, "Report a hazard")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &hazardNewView{secPage: base}
+	for _, k := range []string{"run_id", "place", "source"} {
+		if s := r.URL.Query().Get(k); s != "" {
+			v.Form.Set(k, s)
+		}
+	}
+	h.renderHazardNew(w, r, v, http.StatusOK)
+}
+
+func (h *Handler) renderHazardNew(w http.ResponseWriter, r *http.Request, v *hazardNewView, status int) {
+	v.Sources, v.Severities = wubu.HazardSources, wubu.Severities
+	if v.ProjectID != 0 {
+		var err error
+		if v.Buildings, err = h.Org.FindBuildings(r.Context(), v.ProjectID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.render(w, r, status, "hazard_new", v)
+}
+
+func (h *Handler) hazardCreate(w http.ResponseWriter, r *http.Request) {
+	parseForm(w, r)
+	base, err := h.newSecPage(r, "Report a hazard")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	hz := &wubu.Hazard{ProjectID: base.ProjectID, Source: wubu.HazardSource(r.FormValue("source")), RunID: optID(r, "run_id"),
+		BuildingID: optID(r, "building_id"), Place: r.FormValue("place"), Description: r.FormValue("description"), Severity: wubu.Severity(r.FormValue("severity"))}
+	if hz.Source == wubu.HazardFromResident {
+		// The resident is found by their room or name, as at the lookup.
+		if q := r.FormValue("resident"); q != "" {
+			hits, lerr := h.Residents.Lookup(r.Context(), base.ProjectID, q, 2)
+			if lerr == nil && len(hits) == 1 {
+				hz.PersonID = &hits[0].PersonID
+			} else if lerr == nil {
+				err = wubu.FieldErrorf("resident", wubu.EINVALID, "Name one resident: their room, name or phone's last four digits.")
+			} else {
+				err = lerr
+			}
+		}
+	}
+	var photo *wubu.SecurityPhoto
+	if err == nil {
+		photo, err = formPhoto(r, "photo")
+	}
+	if err == nil {
+		err = h.Hazards.ReportHazard(r.Context(), hz, photo)
+	}
+	if err != nil {
+		v := &hazardNewView{secPage: base}
+		v.Form = r.Form
+		if e := wubu.AsError(err); e != nil && e.Field == "person_id" {
+			err = &wubu.Error{Code: e.Code, Format: e.Format, Args: e.Args, Field: "resident"}
+		}
+		h.renderHazardNew(w, r, v, formError(r, &v.Page, err, ""))
+		return
+	}
+	h.redirect(w, r, "/hazards/"+strconv.FormatInt(hz.ID, 10), h.T(r, "Hazard reported."))
+}
+
+type hazardView struct {
+	secPage
+	Hazard *wubu.Hazard
+	Staff  []*wubu.User
+	// CanVerify is false for the person who rectified it.
+	CanVerify bool
+}
+
+func (h *Handler) hazardView(r *http.Request) (*hazardView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	base, err := h.newSecPage(r, "Hazard")
+	if err != nil {
+		return nil, err
+	}
+	v := &hazardView{secPage: base}
+	if v.Hazard, err = h.Hazards.FindHazard(r.Context(), id); err != nil {
+		return nil, err
+	}
+	v.Title = v.T("Hazard") + " · " + v.Hazard.Place
+	v.CanVerify = v.CanEdit && (v.Hazard.RectifiedBy == nil || *v.Hazard.RectifiedBy != v.User.ID)
+	if v.CanManage {
+		v.Staff = h.projectStaff(r, v.Hazard.ProjectID)
+	}
+	return v, nil
+}
+
+// projectStaff lists the active staff of a project who may be assigned
+// security work, for the assignment forms.
+func (h *Handler) projectStaff(r *http.Request, projectID int64) []*wubu.User {
+	users, _, err := h.Users.FindUsers(r.Context(), wubu.UserFilter{ProjectID: &projectID, Limit: 500})
+	if err != nil {
+		return nil
+	}
+	var out []*wubu.User
+	for _, u := range users {
+		if !u.Disabled && u.Can(wubu.PermSecurityEdit) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func (h *Handler) hazardShow(w http.ResponseWriter, r *http.Request) {
+	v, err := h.hazardView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "hazard", v)
+}
+
+// hazardStep assigns, rectifies or verifies a hazard.
+func (h *Handler) hazardStep(step string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		parseForm(w, r)
+		id, err := pathID(r, "id")
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		ctx := r.Context()
+		var msg string
+		switch step {
+		case "assign":
+			a := wubu.HazardAssignment{}
+			a.AssigneeID, _ = strconv.ParseInt(r.FormValue("assignee_id"), 10, 64)
+			if s := r.FormValue("due"); s != "" {
+				t, perr := time.ParseInLocation("2006-01-02T15:04", s, cst)
+				if perr != nil {
+					err = wubu.FieldErrorf("due", wubu.EINVALID, "Give the due time as a date and time.")
+				}
+				a.Due = t
+			}
+			if err == nil {
+				_, err = h.Hazards.AssignHazard(ctx, id, a)
+			}
+			msg = h.T(r, "Hazard assigned.")
+		case "rectify":
+			var photo *wubu.SecurityPhoto
+			if photo, err = formPhoto(r, "photo"); err == nil {
+				_, err = h.Hazards.RectifyHazard(ctx, id, r.FormValue("note"), photo)
+			}
+			msg = h.T(r, "Rectification recorded: someone else now verifies it.")
+		case "verify":
+			accepted := r.FormValue("accepted") == "1"
+			_, err = h.Hazards.VerifyHazard(ctx, id, accepted, r.FormValue("note"))
+			msg = h.T(r, "Hazard closed.")
+			if !accepted {
+				msg = h.T(r, "Hazard sent back to its assignee.")
+			}
+		}
+		if err != nil {
+			code := server.ErrorCode(err)
+			if code == wubu.EINTERNAL || (code == wubu.ENOTFOUND && wubu.AsError(err).Field == "") {
+				h.fail(w, r, err)
+				return
+			}
+			v, verr := h.hazardView(r)
+			if verr != nil {
+				h.fail(w, r, verr)
+				return
+			}
+			v.Form = r.Form
+			h.render(w, r, formError(r, &v.Page, err, step+"_"), "hazard", v)
+			return
+		}
+		h.redirect(w, r, "/hazards/"+strconv.FormatInt(id, 10), msg)
+	}
+}

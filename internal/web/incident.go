@@ -1,0 +1,181 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
+)
+
+type incidentListView struct {
+	securityPage
+	ProjectID int64
+	Incidents []*wubu.Incident
+	Pager     PagerView
+}
+
+// incidentList lists a project's incidents (S9), open ones first in time.
+func (h *Handler) incidentList(w http.ResponseWriter, r *http.Request) {
+	sp, err := h.newSecurityPage(r, "Incidents")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &incidentListView{securityPage: sp}
+	v.ProjectID = v.projectFrom(r)
+	page, offset := pageOffset(r)
+	var total int
+	if v.ProjectID != 0 {
+		if v.Incidents, total, err = h.Incidents.FindIncidents(r.Context(), wubu.IncidentFilter{ProjectID: v.ProjectID, Offset: offset, Limit: pageSize}); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	v.Pager = newPager(&v.Page, r, page, total)
+	h.render(w, r, http.StatusOK, "incidents", v)
+}
+
+type incidentNewView struct {
+	securityPage
+	ProjectID int64
+	Kinds     []wubu.IncidentKind
+	Buildings []*wubu.Building
+}
+
+func (h *Handler) incidentNewView(r *http.Request) (*incidentNewView, error) {
+	sp, err := h.newSecurityPage(r, "Report an emergency")
+	if err != nil {
+		return nil, err
+	}
+	v := &incidentNewView{securityPage: sp, Kinds: wubu.IncidentKinds}
+	v.ProjectID = v.projectFrom(r)
+	if v.ProjectID != 0 {
+		v.Buildings, err = h.Org.FindBuildings(r.Context(), v.ProjectID)
+	}
+	return v, err
+}
+
+func (h *Handler) incidentNew(w http.ResponseWriter, r *http.Request) {
+	v, err := h.incidentNewView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "incident_new", v)
+}
+
+func (h *Handler) incidentCreate(w http.ResponseWriter, r *http.Request) {
+	v, err := h.incidentNewView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Form = r.PostForm
+	i, err := h.Incidents.ReportIncident(r.Context(), &wubu.NewIncident{ProjectID: v.ProjectID, Kind: wubu.IncidentKind(r.PostFormValue("kind")),
+		Place: r.PostFormValue("place"), Description: r.PostFormValue("description"), BuildingID: optionalID(r.PostFormValue("building_id"))})
+	if err != nil {
+		if code := server.ErrorCode(err); code == wubu.EINTERNAL || code == wubu.EFORBIDDEN {
+			h.fail(w, r, err)
+			return
+		}
+		h.render(w, r, formError(r, &v.Page, err, ""), "incident_new", v)
+		return
+	}
+	h.redirect(w, r, fmt.Sprintf("/incidents/%d", i.ID), h.T(r, "Reported: your superior is alerted now."))
+}
+
+type incidentView struct {
+	securityPage
+	Incident *wubu.Incident
+}
+
+// Who names whom an alert went to: a staff member or a role.
+func (v *incidentView) Who(notify string) string {
+	var out []string
+	for _, n := range strings.Split(notify, ",") {
+		if role, ok := strings.CutPrefix(n, "role:"); ok {
+			out = append(out, v.T("role:"+role))
+		} else if n == fmt.Sprintf("user:%d", superiorID(v.Incident)) {
+			out = append(out, v.Incident.SuperiorName)
+		} else {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "、")
+}
+
+func (h *Handler) incidentView(r *http.Request) (*incidentView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	sp, err := h.newSecurityPage(r, "Incident")
+	if err != nil {
+		return nil, err
+	}
+	i, err := h.Incidents.FindIncidentByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	v := &incidentView{securityPage: sp, Incident: i}
+	v.Title = v.T("Incident at %s", i.Place)
+	return v, nil
+}
+
+func (h *Handler) incidentShow(w http.ResponseWriter, r *http.Request) {
+	v, err := h.incidentView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "incident", v)
+}
+
+// incidentStep handles acknowledging, closing and adding notes.
+func (h *Handler) incidentStep(step string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		ctx := r.Context()
+		var flash string
+		switch step {
+		case "ack":
+			_, err = h.Incidents.AcknowledgeIncident(ctx, id, r.PostFormValue("note"))
+			flash = h.T(r, "Acknowledged: the escalation stops.")
+		case "close":
+			_, err = h.Incidents.CloseIncident(ctx, id, r.PostFormValue("note"))
+			flash = h.T(r, "Incident closed.")
+		case "note":
+			_, err = h.Incidents.AddIncidentNote(ctx, id, r.PostFormValue("text"))
+			flash = h.T(r, "Saved.")
+		}
+		if err != nil {
+			code := server.ErrorCode(err)
+			if code == wubu.EINTERNAL || code == wubu.ENOTFOUND || code == wubu.EFORBIDDEN {
+				h.fail(w, r, err)
+				return
+			}
+			v, verr := h.incidentView(r)
+			if verr != nil {
+				h.fail(w, r, verr)
+				return
+			}
+			v.Form = r.PostForm
+			h.render(w, r, formError(r, &v.Page, err, ""), "incident", v)
+			return
+		}
+		h.redirect(w, r, fmt.Sprintf("/incidents/%d", id), flash)
+	}
+}
+
+func superiorID(i *wubu.Incident) int64 {
+	if i.SuperiorID == nil {
+		return 0
+	}
+	return *i.SuperiorID
+}

@@ -1,0 +1,413 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
+)
+
+// passRoutes are the pages of the security post's flows: the guard's
+// start page, release passes, new tenants and incidents (S2, S8, S9).
+func (h *Handler) passRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/guard", Perm: wubu.PermSecurityView, Handler: h.guardHome},
+
+		{Method: "GET", Path: "/passes", Perm: wubu.PermSecurityView, Handler: h.passList},
+		{Method: "GET", Path: "/passes/new", Perm: wubu.PermSecurityEdit, Handler: h.passNew},
+		{Method: "POST", Path: "/passes", Perm: wubu.PermSecurityEdit, Handler: h.passCreate},
+		{Method: "GET", Path: "/passes/{id}", Perm: wubu.PermSecurityView, Handler: h.passShow},
+		{Method: "GET", Path: "/passes/{id}/status", Perm: wubu.PermSecurityView, Handler: h.passStatus},
+		{Method: "GET", Path: "/passes/{id}/photos/{n}", Perm: wubu.PermSecurityView, Handler: h.passPhoto},
+		{Method: "POST", Path: "/passes/{id}/confirm", Perm: wubu.PermPassConfirm, Handler: h.passDecide("confirm")},
+		{Method: "POST", Path: "/passes/{id}/refuse", Perm: wubu.PermPassConfirm, Handler: h.passDecide("refuse")},
+		{Method: "POST", Path: "/passes/{id}/release", Perm: wubu.PermSecurityEdit, Handler: h.passDecide("release")},
+
+		{Method: "GET", Path: "/tenants", Perm: wubu.PermSecurityView, Handler: h.tenantList},
+		{Method: "GET", Path: "/tenants/new", Perm: wubu.PermSecurityEdit, Handler: h.tenantNew},
+		{Method: "POST", Path: "/tenants", Perm: wubu.PermSecurityEdit, Handler: h.tenantCreate},
+		{Method: "GET", Path: "/tenants/{id}", Perm: wubu.PermSecurityView, Handler: h.tenantShow},
+		{Method: "POST", Path: "/tenants/{id}/check", Perm: wubu.PermPassConfirm, Handler: h.tenantStep("check")},
+		{Method: "POST", Path: "/tenants/{id}/file", Perm: wubu.PermPassConfirm, Handler: h.tenantStep("file")},
+		{Method: "POST", Path: "/tenants/{id}/reject", Perm: wubu.PermPassConfirm, Handler: h.tenantStep("reject")},
+
+		{Method: "GET", Path: "/incidents", Perm: wubu.PermSecurityView, Handler: h.incidentList},
+		{Method: "GET", Path: "/incidents/new", Perm: wubu.PermSecurityEdit, Handler: h.incidentNew},
+		{Method: "POST", Path: "/incidents", Perm: wubu.PermSecurityEdit, Handler: h.incidentCreate},
+		{Method: "GET", Path: "/incidents/{id}", Perm: wubu.PermSecurityView, Handler: h.incidentShow},
+		{Method: "POST", Path: "/incidents/{id}/ack", Perm: wubu.PermPassConfirm, Handler: h.incidentStep("ack")},
+		{Method: "POST", Path: "/incidents/{id}/close", Perm: wubu.PermPassConfirm, Handler: h.incidentStep("close")},
+		{Method: "POST", Path: "/incidents/{id}/note", Perm: wubu.PermSecurityEdit, Handler: h.incidentStep("note")},
+	}
+}
+
+// securityPage is the base of the security post's pages: the projects the
+// user serves and what they may do.
+type securityPage struct {
+	Page
+	Projects   []*wubu.Project
+	CanEdit    bool // start passes, register tenants, report incidents
+	CanConfirm bool // confirm passes, check and file tenants, acknowledge incidents
+	now        time.Time
+}
+
+func (h *Handler) newSecurityPage(r *http.Request, title string) (securityPage, error) {
+	u := wubu.UserFromContext(r.Context())
+	projects, err := h.Projects.FindProjects(r.Context())
+	return securityPage{Page: h.newPage(r, title), Projects: projects, CanEdit: u.Can(wubu.PermSecurityEdit), CanConfirm: u.Can(wubu.PermPassConfirm),
+		now: h.Clock.Now()}, err
+}
+
+// projectFrom returns the project chosen by ?project= (or the form), else
+// the user's first.
+func (v *securityPage) projectFrom(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.FormValue("project"), 10, 64)
+	for _, p := range v.Projects {
+		if p.ID == id {
+			return id
+		}
+	}
+	if len(v.Projects) > 0 {
+		return v.Projects[0].ID
+	}
+	return 0
+}
+
+// Clock shows a deadline's remaining time: "还剩 12 分钟" or "已超时 3 分钟".
+func (v *securityPage) Clock(d *wubu.Deadline) string {
+	if d == nil || !d.State.Running() {
+		return ""
+	}
+	left := d.DueAt.Sub(v.now)
+	if left < 0 {
+		return v.T("Overdue by %s", v.span(-left))
+	}
+	return v.T("%s left", v.span(left))
+}
+
+// ClockClass colours a clock: red when overdue, amber in its last third.
+func (v *securityPage) ClockClass(d *wubu.Deadline) string {
+	if d == nil || !d.State.Running() {
+		return ""
+	}
+	left := d.DueAt.Sub(v.now)
+	switch {
+	case left < 0:
+		return "clock overdue"
+	case left < d.DueAt.Sub(d.ArmedAt)/3:
+		return "clock soon"
+	}
+	return "clock"
+}
+
+func (v *securityPage) span(d time.Duration) string {
+	if d < time.Hour {
+		return v.T("%d min", int(d.Minutes())+1)
+	}
+	return v.T("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// Time shows a time of today as 14:05, another day's as 11-26 14:05.
+func (v *securityPage) Time(at any) string {
+	var t time.Time
+	switch x := at.(type) {
+	case time.Time:
+		t = x
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		t = *x
+	default:
+		return ""
+	}
+	if t.In(cst).Format("2006-01-02") == v.now.In(cst).Format("2006-01-02") {
+		return t.In(cst).Format("15:04")
+	}
+	return t.In(cst).Format("01-02 15:04")
+}
+
+type passView struct {
+	securityPage
+	Pass       *wubu.Pass
+	Methods    []wubu.PassConfirmMethod
+	CanRelease bool
+	// Poll keeps the status polling: the pass waits for a decision.
+	Poll bool
+}
+
+// PhotoIndexes numbers the pass's photos.
+func (v *passView) PhotoIndexes() []int {
+	out := make([]int, v.Pass.Photos)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+type passListView struct {
+	securityPage
+	ProjectID int64
+	State     string
+	States    []wubu.PassState
+	Passes    []*wubu.Pass
+	Pager     PagerView
+}
+
+// passList lists a project's passes; the pending ones refresh by themselves
+// for the service desk.
+func (h *Handler) passList(w http.ResponseWriter, r *http.Request) {
+	sp, err := h.newSecurityPage(r, "Release passes")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &passListView{securityPage: sp, State: r.URL.Query().Get("state"), States: wubu.PassStates}
+	v.ProjectID = v.projectFrom(r)
+	page, offset := pageOffset(r)
+	f := wubu.PassFilter{ProjectID: v.ProjectID, Offset: offset, Limit: pageSize}
+	if st := wubu.PassState(v.State); st.Valid() {
+		f.State = &st
+	}
+	var total int
+	if v.ProjectID != 0 {
+		if v.Passes, total, err = h.Passes.FindPasses(r.Context(), f); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	v.Pager = newPager(&v.Page, r, page, total)
+	h.render(w, r, http.StatusOK, "passes", v)
+}
+
+type passNewView struct {
+	securityPage
+	ProjectID int64
+	Query     string
+	Results   []*wubu.LookupResult
+	Person    *wubu.Resident
+}
+
+// passNew is the guard's form: find the person with the lookup (or type a
+// name), then list the goods.
+func (h *Handler) passNew(w http.ResponseWriter, r *http.Request) {
+	sp, err := h.newSecurityPage(r, "Start a release pass")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &passNewView{securityPage: sp, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	v.ProjectID = v.projectFrom(r)
+	h.passNewFill(w, r, v, http.StatusOK)
+}
+
+func (h *Handler) passNewFill(w http.ResponseWriter, r *http.Request, v *passNewView, status int) {
+	ctx := r.Context()
+	if v.Query != "" {
+		res, err := h.Residents.Lookup(ctx, v.ProjectID, v.Query, 10)
+		if err != nil && server.ErrorCode(err) != wubu.EINVALID {
+			h.fail(w, r, err)
+			return
+		}
+		v.Results = res
+	}
+	if id := optionalID(v.Form.Get("person_id")); id != nil {
+		v.Person, _ = h.Residents.FindResident(ctx, *id)
+	} else if id := optionalID(r.URL.Query().Get("person")); id != nil {
+		if p, err := h.Residents.FindResident(ctx, *id); err == nil {
+			v.Person = p
+			v.Form.Set("person_id", strconv.FormatInt(p.ID, 10))
+			if v.Form.Get("room") == "" && len(p.Households) > 0 {
+				v.Form.Set("room", p.Households[0].RoomLabel)
+			}
+		}
+	}
+	if v.Form.Get("gate") == "" {
+		v.Form.Set("gate", r.URL.Query().Get("gate"))
+	}
+	h.render(w, r, status, "pass_new", v)
+}
+
+// passCreate starts the pass, stores its photos and shows it.
+func (h *Handler) passCreate(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, int64(wubu.MaxPassPhotos+1)<<21)
+	if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
+		h.fail(w, r, wubu.FieldErrorf("photos", wubu.EINVALID, "The photo must be at most %d MB.", 2))
+		return
+	}
+	sp, err := h.newSecurityPage(r, "Start a release pass")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &passNewView{securityPage: sp}
+	v.ProjectID = v.projectFrom(r)
+	v.Form = r.PostForm
+	np := &wubu.NewPass{ProjectID: v.ProjectID, Room: r.PostFormValue("room"), PersonID: optionalID(r.PostFormValue("person_id")),
+		PersonName: r.PostFormValue("person_name"), Items: []string{r.PostFormValue("items")}, Gate: r.PostFormValue("gate"), Note: r.PostFormValue("note")}
+	// Read the photos first: a bad one refuses the whole form.
+	var photos [][]byte
+	if r.MultipartForm != nil {
+		files := r.MultipartForm.File["photos"]
+		if len(files) > wubu.MaxPassPhotos {
+			h.passNewFill(w, r, v, formError(r, &v.Page, wubu.FieldErrorf("photos", wubu.EINVALID, "A pass may have at most %d photos.", wubu.MaxPassPhotos), ""))
+			return
+		}
+		for _, fh := range files {
+			f, err := fh.Open()
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			data, err := io.ReadAll(io.LimitReader(f, 2<<20+1))
+			f.Close()
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			if ct := http.DetectContentType(data); ct != "image/jpeg" && ct != "image/png" || len(data) > 2<<20 {
+				h.passNewFill(w, r, v, formError(r, &v.Page, wubu.FieldErrorf("photos", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB."), ""))
+				return
+			}
+			photos = append(photos, data)
+		}
+	}
+	p, err := h.Passes.StartPass(r.Context(), np)
+	if err != nil {
+		if code := server.ErrorCode(err); code == wubu.EINTERNAL || code == wubu.EFORBIDDEN {
+			h.fail(w, r, err)
+			return
+		}
+		h.passNewFill(w, r, v, formError(r, &v.Page, err, ""))
+		return
+	}
+	for _, data := range photos {
+		if err := h.Passes.AddPassPhoto(r.Context(), p.ID, http.DetectContentType(data), data); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.redirect(w, r, fmt.Sprintf("/passes/%d", p.ID), h.T(r, "Pass started: the service centre is asked to confirm."))
+}
+
+func (h *Handler) passView(r *http.Request) (*passView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	sp, err := h.newSecurityPage(r, "Release pass")
+	if err != nil {
+		return nil, err
+	}
+	p, err := h.Passes.FindPassByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	v := &passView{securityPage: sp, Pass: p, Methods: wubu.PassConfirmMethods, Poll: p.State == wubu.PassPending,
+		CanRelease: sp.CanEdit && p.State == wubu.PassConfirmed}
+	v.Title = v.T("Release pass #%d", p.ID)
+	return v, nil
+}
+
+func (h *Handler) passShow(w http.ResponseWriter, r *http.Request) {
+	v, err := h.passView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "pass", v)
+}
+
+// passStatus answers the pass page's polling with the status block alone:
+// the guard sees the service centre's answer without reloading.
+func (h *Handler) passStatus(w http.ResponseWriter, r *http.Request) {
+	v, err := h.passView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderBlock(w, r, "pass", "pass-status", v)
+}
+
+// renderBlock writes one block of a page's template, for htmx.
+func (h *Handler) renderBlock(w http.ResponseWriter, r *http.Request, page, block string, v any) {
+	var buf bytes.Buffer
+	if err := h.pages[page].ExecuteTemplate(&buf, block, v); err != nil {
+		h.Logger.Error("render block", "page", page, "block", block, "err", err)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}
+
+func (h *Handler) passPhoto(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 {
+		h.fail(w, r, wubu.Errorf(wubu.ENOTFOUND, "Photo not found."))
+		return
+	}
+	ct, data, err := h.Passes.PassPhoto(r.Context(), id, n)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(data)
+}
+
+// passDecide handles the pass's three forms: confirm and refuse (the
+// service centre), release (the guard).
+func (h *Handler) passDecide(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		ctx := r.Context()
+		var flash string
+		switch action {
+		case "confirm":
+			_, err = h.Passes.ConfirmPass(ctx, id, wubu.PassConfirmation{Method: wubu.PassConfirmMethod(r.PostFormValue("method")),
+				OwnerPersonID: optionalID(r.PostFormValue("owner_person_id")), Note: r.PostFormValue("note")})
+			flash = h.T(r, "Pass confirmed: the guard sees it now.")
+		case "refuse":
+			_, err = h.Passes.RefusePass(ctx, id, r.PostFormValue("reason"))
+			flash = h.T(r, "Pass refused.")
+		case "release":
+			_, err = h.Passes.ReleasePass(ctx, id, r.PostFormValue("gate"))
+			flash = h.T(r, "Goods released.")
+		}
+		if err != nil {
+			code := server.ErrorCode(err)
+			if code == wubu.EINTERNAL || code == wubu.ENOTFOUND || code == wubu.EFORBIDDEN {
+				h.fail(w, r, err)
+				return
+			}
+			v, verr := h.passView(r)
+			if verr != nil {
+				h.fail(w, r, verr)
+				return
+			}
+			v.Form = r.PostForm
+			h.render(w, r, formError(r, &v.Page, err, action+"_"), "pass", v)
+			return
+		}
+		h.redirect(w, r, fmt.Sprintf("/passes/%d", id), flash)
+	}
+}

@@ -1,0 +1,486 @@
+package web
+
+import (
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
+)
+
+// patrolRoutes are the pages of patrols and inspections, hazards, parking
+// problems, alarm reminders, the building one-to-one, safety campaigns and
+// the knowledge base (S3–S7, S10, S11). /patrol/checkin, /hazards/new and
+// /parking/new are linked from the guard's start page and must stay.
+func (h *Handler) patrolRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/patrol", Perm: wubu.PermSecurityView, Handler: h.patrolHome},
+		{Method: "GET", Path: "/patrol/checkin", Perm: wubu.PermSecurityEdit, Handler: h.checkinShow},
+		{Method: "POST", Path: "/patrol/checkin", Perm: wubu.PermSecurityEdit, Handler: h.checkinSubmit},
+		{Method: "POST", Path: "/patrol/runs", Perm: wubu.PermSecurityEdit, Handler: h.runStart},
+		{Method: "GET", Path: "/patrol/runs/{id}", Perm: wubu.PermSecurityView, Handler: h.runShow},
+		{Method: "POST", Path: "/patrol/runs/{id}/finish", Perm: wubu.PermSecurityEdit, Handler: h.runFinish},
+		{Method: "POST", Path: "/patrol/runs/{id}/review", Perm: wubu.PermSecurityManage, Handler: h.runReview},
+		{Method: "POST", Path: "/patrol/routes", Perm: wubu.PermSecurityManage, Handler: h.routeCreate},
+		{Method: "GET", Path: "/patrol/routes/{id}", Perm: wubu.PermSecurityView, Handler: h.routeShow},
+		{Method: "POST", Path: "/patrol/routes/{id}/checkpoints", Perm: wubu.PermSecurityManage, Handler: h.checkpointAdd},
+		{Method: "GET", Path: "/patrol/routes/{id}/qr", Perm: wubu.PermSecurityView, Handler: h.routeQR},
+
+		{Method: "GET", Path: "/hazards", Perm: wubu.PermSecurityView, Handler: h.hazardList},
+		{Method: "GET", Path: "/hazards/new", Perm: wubu.PermSecurityEdit, Handler: h.hazardNew},
+		{Method: "POST", Path: "/hazards", Perm: wubu.PermSecurityEdit, Handler: h.hazardCreate},
+		{Method: "GET", Path: "/hazards/{id}", Perm: wubu.PermSecurityView, Handler: h.hazardShow},
+		{Method: "GET", Path: "/hazards/{id}/photos/{photo}", Perm: wubu.PermSecurityView, Handler: h.securityPhoto("hazard")},
+		{Method: "POST", Path: "/hazards/{id}/assign", Perm: wubu.PermSecurityManage, Handler: h.hazardStep("assign")},
+		{Method: "POST", Path: "/hazards/{id}/rectify", Perm: wubu.PermSecurityEdit, Handler: h.hazardStep("rectify")},
+		{Method: "POST", Path: "/hazards/{id}/verify", Perm: wubu.PermSecurityEdit, Handler: h.hazardStep("verify")},
+
+		{Method: "GET", Path: "/parking", Perm: wubu.PermSecurityView, Handler: h.parkingList},
+		{Method: "GET", Path: "/parking/new", Perm: wubu.PermSecurityEdit, Handler: h.parkingNew},
+		{Method: "POST", Path: "/parking", Perm: wubu.PermSecurityEdit, Handler: h.parkingCreate},
+		{Method: "GET", Path: "/parking/{id}", Perm: wubu.PermSecurityView, Handler: h.parkingShow},
+		{Method: "GET", Path: "/parking/{id}/photos/{photo}", Perm: wubu.PermSecurityView, Handler: h.securityPhoto("parking")},
+		{Method: "POST", Path: "/parking/{id}/assign", Perm: wubu.PermSecurityManage, Handler: h.parkingStep("assign")},
+		{Method: "POST", Path: "/parking/{id}/handle", Perm: wubu.PermSecurityEdit, Handler: h.parkingStep("handle")},
+		{Method: "POST", Path: "/parking/{id}/close", Perm: wubu.PermSecurityEdit, Handler: h.parkingStep("close")},
+
+		{Method: "GET", Path: "/alarms", Perm: wubu.PermSecurityView, Handler: h.alarmList},
+		{Method: "POST", Path: "/residents/{id}/alarm-reminders", Perm: wubu.PermSecurityEdit, Handler: h.alarmRecord("reminder")},
+		{Method: "POST", Path: "/residents/{id}/security-advice", Perm: wubu.PermSecurityEdit, Handler: h.alarmRecord("advice")},
+		{Method: "GET", Path: "/security/buildings", Perm: wubu.PermSecurityView, Handler: h.myBuildings},
+		{Method: "GET", Path: "/buildings/{id}/security", Perm: wubu.PermSecurityView, Handler: h.buildingSecurity},
+		{Method: "POST", Path: "/buildings/{id}/security/archive", Perm: wubu.PermSecurityEdit, Handler: h.archiveAdd},
+
+		{Method: "GET", Path: "/safety-campaigns", Perm: wubu.PermSecurityView, Handler: h.safetyList},
+		{Method: "POST", Path: "/safety-campaigns", Perm: wubu.PermSecurityManage, Handler: h.safetyCreate},
+		{Method: "GET", Path: "/knowledge", Perm: wubu.PermSecurityView, Handler: h.kbList},
+		{Method: "POST", Path: "/knowledge", Perm: wubu.PermSecurityManage, Handler: h.kbSave},
+		{Method: "GET", Path: "/knowledge/{id}", Perm: wubu.PermSecurityView, Handler: h.kbShow},
+		{Method: "POST", Path: "/knowledge/{id}", Perm: wubu.PermSecurityManage, Handler: h.kbSave},
+	}
+}
+
+// secPage is the base of these pages: the user's projects, the one chosen,
+// what the user may do, and the time of the request.
+type secPage struct {
+	Page
+	Projects  []*wubu.Project
+	ProjectID int64
+	CanEdit   bool // check in, report, rectify, verify, record
+	CanManage bool // routes, assignments, campaigns, knowledge base
+	Now       time.Time
+}
+
+func (h *Handler) newSecPage(r *http.Request, title string) (secPage, error) {
+	u := wubu.UserFromContext(r.Context())
+	projects, err := h.Projects.FindProjects(r.Context())
+	v := secPage{Page: h.newPage(r, title), Projects: projects, CanEdit: u.Can(wubu.PermSecurityEdit), CanManage: u.Can(wubu.PermSecurityManage), Now: h.Clock.Now()}
+	id, _ := strconv.ParseInt(r.FormValue("project"), 10, 64)
+	for _, p := range projects {
+		if p.ID == id || v.ProjectID == 0 {
+			v.ProjectID = p.ID
+		}
+	}
+	return v, err
+}
+
+// ProjectName returns the name of the chosen project.
+func (v *secPage) ProjectName() string {
+	for _, p := range v.Projects {
+		if p.ID == v.ProjectID {
+			return p.Name
+		}
+	}
+	return ""
+}
+
+// When shows a time as 11-27 14:05 in China Standard Time.
+func (v *secPage) When(t time.Time) string { return t.In(cst).Format("01-02 15:04") }
+
+// WhenP shows an optional time, "—" for none.
+func (v *secPage) WhenP(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return v.When(*t)
+}
+
+// DueText shows the time left to a due time, or how late it is.
+func (v *secPage) DueText(due *time.Time) string {
+	if due == nil {
+		return ""
+	}
+	left := due.Sub(v.Now)
+	if left < 0 {
+		return v.T("Late by %s", v.spanText(-left))
+	}
+	return v.T("Due in %s", v.spanText(left))
+}
+
+func (v *secPage) spanText(d time.Duration) string {
+	if d < time.Hour {
+		return v.T("%d minutes", int(d.Minutes())+1)
+	}
+	return v.T("%d hours %d minutes", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// DueClass colours a due time: red when late.
+func (v *secPage) DueClass(due *time.Time) string {
+	if due != nil && due.Before(v.Now) {
+		return "clock overdue"
+	}
+	return "clock"
+}
+
+// Label translates a symbolic key: Label "severity" "high" → "高".
+func (v *secPage) Label(prefix string, value any) string {
+	return v.T(prefix + ":" + fmt.Sprint(value))
+}
+
+// formPhoto reads an optional photo from a multipart form field.
+func formPhoto(r *http.Request, field string) (*wubu.SecurityPhoto, error) {
+	f, _, err := r.FormFile(field)
+	if err != nil {
+		return nil, nil
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, wubu.MaxSecurityPhotoSize+1))
+	if err != nil {
+		return nil, wubu.FieldErrorf(field, wubu.EINVALID, "The photo could not be read; try again.")
+	}
+	return &wubu.SecurityPhoto{Data: data}, nil
+}
+
+// parseForm reads a form, multipart or not, of at most 6 MB.
+func parseForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, wubu.MaxSecurityPhotoSize+2<<20)
+	if err := r.ParseMultipartForm(wubu.MaxSecurityPhotoSize + 1<<20); err != nil {
+		r.ParseForm()
+	}
+}
+
+// optID reads an optional ID from a form field.
+func optID(r *http.Request, name string) *int64 {
+	id, err := strconv.ParseInt(r.FormValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return nil
+	}
+	return &id
+}
+
+type patrolHomeView struct {
+	secPage
+	Runs    []*wubu.PatrolRun
+	Routes  []*wubu.PatrolRoute
+	Flagged []*wubu.PatrolRun
+	Rooms   []*wubu.Room
+}
+
+// patrolHome shows the guard's runs going on, the project's routes to
+// start, and for leaders the flagged runs and the route form.
+func (h *Handler) patrolHome(w http.ResponseWriter, r *http.Request) {
+	base, err := h.newSecPage(r, "Patrols")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderPatrolHome(w, r, &patrolHomeView{secPage: base}, http.StatusOK)
+}
+
+func (h *Handler) renderPatrolHome(w http.ResponseWriter, r *http.Request, v *patrolHomeView, status int) {
+	ctx := r.Context()
+	var err error
+	if v.Runs, err = h.Patrols.MyRuns(ctx); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if v.ProjectID != 0 {
+		if v.Routes, err = h.Patrols.FindRoutes(ctx, v.ProjectID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if v.CanManage {
+			if v.Flagged, _, err = h.Patrols.FindRuns(ctx, v.ProjectID, wubu.RunFilter{Flagged: true, Unreviewed: true, Limit: 50}); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
+	}
+	h.render(w, r, status, "patrol", v)
+}
+
+type checkinView struct {
+	secPage
+	Code       string
+	Checkpoint *wubu.Checkpoint
+	Result     *wubu.CheckinResult
+}
+
+// checkinShow is the check-in page: a box for the code, or, opened from a
+// scanned QR code, the checkpoint with one button to check in.
+func (h *Handler) checkinShow(w http.ResponseWriter, r *http.Request) {
+	base, err := h.newSecPage(r, "Check in at a checkpoint")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &checkinView{secPage: base, Code: r.URL.Query().Get("code")}
+	status := http.StatusOK
+	if v.Code != "" {
+		if v.Checkpoint, err = h.Patrols.FindCheckpoint(r.Context(), v.Code); err != nil {
+			status = formError(r, &v.Page, err, "")
+		}
+	}
+	h.render(w, r, status, "patrol_checkin", v)
+}
+
+func (h *Handler) checkinSubmit(w http.ResponseWriter, r *http.Request) {
+	base, err := h.newSecPage(r, "Check in at a checkpoint")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &checkinView{secPage: base, Code: r.PostFormValue("code")}
+	method := wubu.CheckinTyped
+	if r.PostFormValue("method") == string(wubu.CheckinScan) {
+		method = wubu.CheckinScan
+	}
+	res, err := h.Patrols.Checkin(r.Context(), v.Code, method)
+	if err != nil {
+		v.Form = r.PostForm
+		h.render(w, r, formError(r, &v.Page, err, ""), "patrol_checkin", v)
+		return
+	}
+	v.Result, v.Checkpoint, v.Code = res, res.Checkpoint, ""
+	v.Flash = v.T("Checked in at %s.", res.Checkpoint.Name)
+	h.render(w, r, http.StatusOK, "patrol_checkin", v)
+}
+
+func (h *Handler) runStart(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PostFormValue("route_id"), 10, 64)
+	run, err := h.Patrols.StartRun(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, "/patrol/runs/"+strconv.FormatInt(run.ID, 10), h.T(r, "Run started: scan each checkpoint's code."))
+}
+
+type runView struct {
+	secPage
+	Run *wubu.PatrolRun
+}
+
+func (h *Handler) runShow(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	base, err := h.newSecPage(r, "Patrol run")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := &runView{secPage: base}
+	if v.Run, err = h.Patrols.FindRun(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Title = v.Run.RouteName + " · " + v.T("Patrol run")
+	h.render(w, r, http.StatusOK, "patrol_run", v)
+}
+
+func (h *Handler) runFinish(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	run, err := h.Patrols.FinishRun(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	msg := h.T(r, "Run finished: every checkpoint visited in time.")
+	if run.Missed > 0 || run.Late > 0 {
+		msg = h.T(r, "Run finished: %d checkpoints missed and %d late; your leader has been told.", run.Missed, run.Late)
+	}
+	h.redirect(w, r, "/patrol/runs/"+strconv.FormatInt(id, 10), msg)
+}
+
+func (h *Handler) runReview(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.Patrols.ReviewRun(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, "/patrol/runs/"+strconv.FormatInt(id, 10), h.T(r, "Marked as reviewed."))
+}
+
+func (h *Handler) routeCreate(w http.ResponseWriter, r *http.Request) {
+	base, err := h.newSecPage(r, "Patrols")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	interval, _ := strconv.Atoi(r.PostFormValue("interval_minutes"))
+	every, _ := strconv.Atoi(r.PostFormValue("every_days"))
+	rt := &wubu.PatrolRoute{ProjectID: base.ProjectID, Name: r.PostFormValue("name"), Kind: wubu.RouteKind(r.PostFormValue("kind")),
+		IntervalMinutes: interval, EveryDays: every, LeaderID: optID(r, "leader_id")}
+	if label := strings.TrimSpace(r.PostFormValue("room")); label != "" && base.ProjectID != 0 {
+		rooms, _, err := h.Org.FindRooms(r.Context(), wubu.RoomFilter{ProjectID: base.ProjectID, Label: &label, Limit: 1})
+		if err == nil && len(rooms) == 1 {
+			rt.RoomID = &rooms[0].ID
+		} else if err == nil {
+			err = wubu.FieldErrorf("room", wubu.EINVALID, "Room %s does not exist in this project.", label)
+		}
+		if err != nil {
+			v := &patrolHomeView{secPage: base}
+			v.Form = r.PostForm
+			h.renderPatrolHome(w, r, v, formError(r, &v.Page, err, "route_"))
+			return
+		}
+	}
+	if err := h.Patrols.CreateRoute(r.Context(), rt); err != nil {
+		v := &patrolHomeView{secPage: base}
+		v.Form = r.PostForm
+		h.renderPatrolHome(w, r, v, formError(r, &v.Page, err, "route_"))
+		return
+	}
+	h.redirect(w, r, "/patrol/routes/"+strconv.FormatInt(rt.ID, 10), h.T(r, "Route %s created: add its checkpoints.", rt.Name))
+}
+
+type routeView struct {
+	secPage
+	Route *wubu.PatrolRoute
+	Runs  []*wubu.PatrolRun
+	Kinds []wubu.CheckpointKind
+}
+
+func (h *Handler) routeView(r *http.Request) (*routeView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	base, err := h.newSecPage(r, "Patrol route")
+	if err != nil {
+		return nil, err
+	}
+	v := &routeView{secPage: base, Kinds: wubu.CheckpointKinds}
+	if v.Route, err = h.Patrols.FindRoute(r.Context(), id); err != nil {
+		return nil, err
+	}
+	v.Title = v.Route.Name
+	if v.Runs, _, err = h.Patrols.FindRuns(r.Context(), v.Route.ProjectID, wubu.RunFilter{RouteID: &id, Limit: 20}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (h *Handler) routeShow(w http.ResponseWriter, r *http.Request) {
+	v, err := h.routeView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "patrol_route", v)
+}
+
+func (h *Handler) checkpointAdd(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	visits, _ := strconv.Atoi(r.PostFormValue("visits"))
+	c := &wubu.Checkpoint{RouteID: id, Name: r.PostFormValue("name"), Place: r.PostFormValue("place"), Kind: wubu.CheckpointKind(r.PostFormValue("kind")), Visits: visits}
+	if err := h.Patrols.AddCheckpoint(r.Context(), c); err != nil {
+		v, verr := h.routeView(r)
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		v.Form = r.PostForm
+		h.render(w, r, formError(r, &v.Page, err, ""), "patrol_route", v)
+		return
+	}
+	h.redirect(w, r, "/patrol/routes/"+strconv.FormatInt(id, 10), h.T(r, "Checkpoint %s added with code %s.", c.Name, c.Code))
+}
+
+// qrLabel is one printable checkpoint label.
+type qrLabel struct {
+	Checkpoint *wubu.Checkpoint
+	Image      template.URL
+	Link       string
+}
+
+type qrView struct {
+	secPage
+	Route  *wubu.PatrolRoute
+	Labels []qrLabel
+}
+
+// routeQR is the printable sheet of a route's checkpoint labels: each QR
+// code is the link /patrol/checkin?code=…, which any phone camera opens.
+func (h *Handler) routeQR(w http.ResponseWriter, r *http.Request) {
+	v, err := h.routeView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	qv := &qrView{secPage: v.secPage, Route: v.Route}
+	qv.Title = v.T("QR labels") + " · " + v.Route.Name
+	scheme := "http"
+	if r.TLS != nil || h.Secure {
+		scheme = "https"
+	}
+	for _, c := range v.Route.Checkpoints {
+		link := scheme + "://" + r.Host + "/patrol/checkin?code=" + url.QueryEscape(c.Code)
+		png, err := qrcode.Encode(link, qrcode.Medium, 256)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		qv.Labels = append(qv.Labels, qrLabel{Checkpoint: c, Link: link, Image: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))})
+	}
+	h.render(w, r, http.StatusOK, "patrol_qr", qv)
+}
+
+// securityPhoto serves a photo of a hazard or parking problem.
+func (h *Handler) securityPhoto(objectType string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		pid, err := pathID(r, "photo")
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		p, err := h.Hazards.FindSecurityPhoto(r.Context(), objectType, id, pid)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", p.ContentType)
+		w.Header().Set("Cache-Control", "private, max-age=86400")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Write(p.Data)
+	}
+}

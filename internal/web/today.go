@@ -1,0 +1,129 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/i18n"
+	"github.com/wubu-oss/wubu/internal/server"
+)
+
+// todayRoutes are the Today page (F9) and the screens of the proactive
+// rules: settings, expiring cards, care visits and festival greetings.
+func (h *Handler) todayRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/today", Perm: wubu.PermSelf, Handler: h.today},
+		{Method: "GET", Path: "/projects/{id}/settings", Perm: wubu.PermOrgView, Handler: h.settingsShow},
+		{Method: "POST", Path: "/projects/{id}/settings", Perm: wubu.PermSettingsEdit, Handler: h.settingsUpdate},
+		{Method: "GET", Path: "/projects/{id}/cards/expiring", Perm: wubu.PermResidentView, Handler: h.cardsExpiring},
+		{Method: "GET", Path: "/projects/{id}/care", Perm: wubu.PermResidentView, Handler: h.careList},
+		{Method: "POST", Path: "/residents/{id}/care-visits", Perm: wubu.PermResidentEdit, Handler: h.careVisitAdd},
+		{Method: "GET", Path: "/projects/{id}/greetings", Perm: wubu.PermOutboxManage, Handler: h.greetingList},
+		{Method: "POST", Path: "/projects/{id}/greetings", Perm: wubu.PermOutboxManage, Handler: h.greetingCreate},
+		{Method: "GET", Path: "/projects/{id}/greetings/{greeting}", Perm: wubu.PermOutboxManage, Handler: h.greetingShow},
+		{Method: "POST", Path: "/projects/{id}/greetings/{greeting}/cancel", Perm: wubu.PermOutboxManage, Handler: h.greetingCancel},
+		{Method: "POST", Path: "/projects/{id}/greetings/{greeting}/send", Perm: wubu.PermOutboxManage, Handler: h.greetingSend},
+	}
+}
+
+// AgendaText translates an agenda item's title into lang. Arguments that
+// are catalogue keys ("day:birthday", "object:order", "deadline:arrival")
+// are translated too.
+func AgendaText(lang string, it wubu.AgendaItem) string {
+	args := make([]any, len(it.TitleArgs))
+	for i, a := range it.TitleArgs {
+		if s, ok := a.(string); ok && (strings.HasPrefix(s, "day:") || strings.HasPrefix(s, "object:") || strings.HasPrefix(s, "deadline:")) {
+			if i18n.Has(s) {
+				a = i18n.T(lang, s)
+			} else {
+				_, a, _ = strings.Cut(s, ":")
+			}
+		}
+		args[i] = a
+	}
+	return i18n.T(lang, it.Title, args...)
+}
+
+// todayItem is an agenda item as the page shows it.
+type todayItem struct {
+	wubu.AgendaItem
+	Project string
+	Left    string // "1h 20m left", "overdue by 5m"
+	Class   string // urgency class
+}
+
+// todayProject is a project of the user, with the rules' screens they may
+// open.
+type todayProject struct {
+	*wubu.Project
+	CanSettings, CanGreetings, CanResidents bool
+}
+
+type todayView struct {
+	Page
+	Today    string
+	Items    []todayItem
+	Projects []todayProject
+}
+
+// formatLeft formats a remaining time as the page shows it.
+func (p *Page) formatLeft(d time.Duration) string {
+	abs := d
+	if abs < 0 {
+		abs = -abs
+	}
+	abs = abs.Round(time.Minute)
+	var s string
+	switch {
+	case abs >= 48*time.Hour:
+		s = p.T("%d days", int(abs/(24*time.Hour)))
+	case abs >= time.Hour:
+		s = p.T("%dh %dm", int(abs/time.Hour), int(abs%time.Hour/time.Minute))
+	default:
+		s = p.T("%d min", int(abs/time.Minute))
+	}
+	if d < 0 {
+		return p.T("overdue by %s", s)
+	}
+	return p.T("%s left", s)
+}
+
+var urgencyClass = map[wubu.Urgency]string{wubu.UrgencyCritical: "critical", wubu.UrgencyHigh: "high", wubu.UrgencyNormal: "normal", wubu.UrgencyLow: "low"}
+
+// today is the first page a staff member sees after signing in: what the
+// method asks of them today, most urgent first.
+func (h *Handler) today(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := wubu.UserFromContext(ctx)
+	v := &todayView{Page: h.newPage(r, "Today")}
+	now := h.Clock.Now().In(cst)
+	v.Today = v.T("%d-%02d-%02d %s", now.Year(), int(now.Month()), now.Day(), v.T(weekdays[now.Weekday()]))
+	projects, err := h.Projects.FindProjects(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, p := range projects {
+		names[p.ID] = p.Name
+		v.Projects = append(v.Projects, todayProject{Project: p, CanSettings: u.Can(wubu.PermOrgView), CanGreetings: u.Can(wubu.PermOutboxManage), CanResidents: u.Can(wubu.PermResidentView)})
+	}
+	if h.Agenda != nil {
+		items, err := h.Agenda.Agenda(ctx)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, it := range items {
+			it.Text = AgendaText(v.Lang, it)
+			ti := todayItem{AgendaItem: it, Project: names[it.ProjectID], Class: urgencyClass[it.Urgency]}
+			if it.Due != nil {
+				ti.Left = v.formatLeft(it.Remaining)
+			}
+			v.Items = append(v.Items, ti)
+		}
+	}
+	h.render(w, r, http.StatusOK, "today", v)
+}
