@@ -260,7 +260,7 @@ func (m *Main) Services() server.Services {
 		Cards:     sqlstore.NewCardService(m.DB),
 		Care:      sqlstore.NewCareService(m.DB),
 		Greetings: sqlstore.NewGreetingService(m.DB, m.Outbox),
-		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox)),
+		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB)),
 		Passes:    sqlstore.NewPassService(m.DB, m.Clocks),
 		Tenants:   sqlstore.NewTenantService(m.DB, m.Clocks),
 		Incidents: sqlstore.NewIncidentService(m.DB, m.Clocks, m.Outbox),
@@ -273,6 +273,8 @@ func (m *Main) Services() server.Services {
 		Inspections:  sqlstore.NewInspectionService(m.DB),
 		Housekeeping: sqlstore.NewHousekeepingService(m.DB),
 		Orders:       sqlstore.NewOrderService(m.DB, m.Clocks, m.Outbox),
+		// Revisits of residents, key customers with their buildings' security leaders (U4, S3).
+		Revisits: sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)),
 	}
 }
 

@@ -64,6 +64,8 @@ func init() {
 		"POST /api/v1/orders/{id}/follow-up":       {allow: orderEditors, body: `{"works":true,"satisfaction":4}`},
 		"POST /api/v1/orders/{id}/close":           {allow: orderEditors},
 		"POST /api/v1/orders/{id}/cancel":          {allow: orderEditors, body: `{"reason":"住户取消"}`},
+		"POST /api/v1/orders/{id}/photos":          {allow: orderEditors},
+		"GET /api/v1/orders/{id}/photos/{photo}":   {allow: orderViewers, missingOK: true},
 		"GET /api/v1/projects/{id}/prices":         {allow: orderViewers},
 		"POST /api/v1/projects/{id}/prices":        {allow: managers, body: `{"category":"repair","kind":"material","name":"灯泡","unit":"个","price":800}`},
 		"GET /api/v1/projects/{id}/order-settings": {allow: orderViewers},

@@ -142,3 +142,48 @@ func TestRulesScreens(t *testing.T) {
 		t.Fatalf("care list: %d %s", resp.StatusCode, body)
 	}
 }
+
+// TestTodayGuardQuickActions checks that a guard's start page, Today,
+// carries the security post's actions (issue 6 item 10): each form is one
+// tap away, so lookup, a pass, a checkpoint, a hazard, an incident or a
+// parking problem takes at most three taps from signing in. Other posts do
+// not get them.
+func TestTodayGuardQuickActions(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	app.User(t, "menwei", wubu.RoleStaff, wubu.PostSecurity, app.ProjectA)
+	app.User(t, "kefu", wubu.RoleStaff, wubu.PostService, app.ProjectA)
+	b := app.newBrowser(t)
+	resp, _ := b.post("/login", url.Values{"login": {"menwei"}, "password": {wubutest.Password}})
+	if loc := resp.Header.Get("Location"); loc != "/today" {
+		t.Fatalf("guard's sign-in: redirected to %q, want /today", loc)
+	}
+	_, body := b.get("/today")
+	if !strings.Contains(body, `id="guard-quick"`) || !strings.Contains(body, `action="/lookup"`) {
+		t.Fatalf("today has no guard actions: %s", body)
+	}
+	project := "?project=" + itoa(app.ProjectA.ID)
+	for id, href := range map[string]string{
+		"today-start-pass":      "/passes/new" + project,
+		"today-checkin":         "/patrol/checkin",
+		"today-report-hazard":   "/hazards/new",
+		"today-report-incident": "/incidents/new" + project,
+		"today-report-parking":  "/parking/new",
+	} {
+		tile := `id="` + id + `" href="` + href + `"`
+		if !strings.Contains(body, tile) {
+			t.Errorf("today lacks %s", tile)
+			continue
+		}
+		// Tap two: the form opens.
+		if resp, page := b.get(href); resp.StatusCode != 200 || !strings.Contains(page, "<form") {
+			t.Errorf("%s: status %d, or no form", href, resp.StatusCode)
+		}
+	}
+	// Tap two of the lookup is its result.
+	if resp, _ := b.get("/lookup?q=101"); resp.StatusCode != 200 {
+		t.Errorf("lookup: status %d", resp.StatusCode)
+	}
+	if _, body := app.webLogin(t, "kefu").get("/today"); strings.Contains(body, `id="guard-quick"`) {
+		t.Errorf("a service assistant's today shows the guard's actions")
+	}
+}

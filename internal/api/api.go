@@ -71,6 +71,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.housekeepingRoutes(r)...)
 	routes = append(routes, h.passRoutes(r)...)
 	routes = append(routes, h.patrolRoutes(r)...)
+	routes = append(routes, h.revisitRoutes(r)...)
 	return routes
 }
 

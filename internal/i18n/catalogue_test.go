@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/notify"
 )
 
 // messagesInSource returns every English message the code and templates
@@ -74,7 +75,7 @@ func messagesInSource(t *testing.T) []string {
 						}
 					}
 					switch {
-					case (name == "Errorf" && recv != "fmt") || name == "T" || name == "newPage":
+					case (name == "Errorf" && recv != "fmt") || name == "T" || name == "newPage" || name == "newSecPage" || name == "newSecurityPage":
 						add(firstString(n.Args))
 					case name == "FieldErrorf" && len(n.Args) >= 3:
 						add(firstString(n.Args[2:]))
@@ -149,6 +150,16 @@ func messagesInSource(t *testing.T) []string {
 		add("campaign:" + string(st))
 	}
 	add("timeline:care_visit") // a care visit (H1) on the resident's timeline
+	// Revisits (U4, S3): the timeline's kinds, states and satisfaction choices.
+	for _, k := range []string{"timeline:revisit", "timeline:revisit.planned", "revisit:planned", "revisit:done",
+		"satisfaction:1", "satisfaction:2", "satisfaction:3", "satisfaction:4", "satisfaction:5"} {
+		add(k)
+	}
+	// The customer card's opt-out boxes name each kind of message (a new
+	// kind needs a "message_kind:" entry).
+	for _, k := range notify.Kinds() {
+		add("message_kind:" + k)
+	}
 	// The security post's states, methods, kinds and incident log lines.
 	for _, st := range wubu.PassStates {
 		add("pass:" + string(st))
@@ -266,6 +277,11 @@ func messagesInSource(t *testing.T) []string {
 	}
 	for _, d := range []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"} {
 		add(d)
+	}
+	// The SLA clocks on the Today page name their object and step (DeadlineKey of each feature).
+	for _, k := range []string{"object:order", "object:hazard", "object:pass", "object:tenant_registration", "object:patrol_run", "object:incident",
+		"deadline:arrival", "deadline:rectify", "deadline:confirm", "deadline:check", "deadline:file", "deadline:finish", "deadline:ack"} {
+		add(k)
 	}
 	out := make([]string, 0, len(seen))
 	for k := range seen {

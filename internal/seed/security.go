@@ -71,7 +71,7 @@ func seedSecurity(ctx context.Context, db *sqlstore.DB, project *wubu.Project) e
 		Name: "周晓明", Phone: "13926001234", IDNumber: "11010519491231002X", MoveIn: db.Clock.Now().In(cst).Format("2006-01-02"), Note: "两人合租"}); err != nil {
 		return fmt.Errorf("seed tenant: %w", err)
 	}
-	incidents := sqlstore.NewIncidentService(db, clocks, nil)
+	incidents := sqlstore.NewIncidentService(db, clocks, sqlstore.NewOutboxService(db))
 	i, err := incidents.ReportIncident(as(guard), &wubu.NewIncident{ProjectID: project.ID, Kind: wubu.IncidentFlood, Place: "2栋地下车库",
 		Description: "B1 消防管漏水，地面积水约 3 厘米"})
 	if err != nil {

@@ -53,6 +53,8 @@ type Services struct {
 	Housekeeping wubu.HousekeepingService
 	// Orders are the repair and home-service work orders (M5–M8).
 	Orders wubu.OrderService
+	// Revisits are the service assistants' revisits of residents (U4, S3).
+	Revisits wubu.RevisitService
 }
 
 // Route is one entry of the route table: a ServeMux pattern, the

@@ -360,9 +360,26 @@ func (s *ClockService) arm(ctx context.Context, reqs []wubu.ArmRequest, rearm bo
 		return nil, err
 	}
 	defer tx.Rollback()
+	out, jobs, err := s.armTx(ctx, tx, reqs, rearm)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.commitWithJobs(ctx, tx, jobs); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// armTx arms the requests in tx, an open transaction of the service's
+// database, and returns the deadlines and the jobs of their first stages,
+// for commitWithJobs to queue when tx commits. The caller has authorized
+// the requests: a service arming the clock of its own object in the
+// object's transaction, so that both are committed or neither.
+func (s *ClockService) armTx(ctx context.Context, tx *Tx, reqs []wubu.ArmRequest, rearm bool) ([]*wubu.Deadline, []StageJob, error) {
+	var err error
 	if len(reqs) > 1 {
 		if err := tx.lockDeadlines(ctx, reqs); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	out := make([]*wubu.Deadline, 0, len(reqs))
@@ -373,21 +390,21 @@ func (s *ClockService) arm(ctx context.Context, reqs []wubu.ArmRequest, rearm bo
 		sched, ok := schedules[req.ProjectID]
 		if !ok {
 			if sched, err = s.scheduleFor(ctx, tx, req.ProjectID); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			schedules[req.ProjectID] = sched
 		}
 		d, err := s.plan(&req, tx.now, sched)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		// The project must exist (admins serve every project ID).
 		if !projects[d.ProjectID] {
 			var one int
 			if err := tx.queryRow(ctx, `SELECT 1 FROM projects WHERE id = ?`, d.ProjectID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-				return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
+				return nil, nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 			} else if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			projects[d.ProjectID] = true
 		}
@@ -395,23 +412,23 @@ func (s *ClockService) arm(ctx context.Context, reqs []wubu.ArmRequest, rearm bo
 		switch {
 		case wubu.ErrorCode(err) == wubu.ENOTFOUND:
 			if rearm {
-				return nil, err
+				return nil, nil, err
 			}
 			old = nil
 		case err != nil:
-			return nil, err
+			return nil, nil, err
 		case !rearm && old.State.Running():
-			return nil, wubu.Errorf(wubu.ECONFLICT, "%s %s already has a running deadline of kind %q.", d.ObjectType, d.ObjectID, d.Kind)
+			return nil, nil, wubu.Errorf(wubu.ECONFLICT, "%s %s already has a running deadline of kind %q.", d.ObjectType, d.ObjectID, d.Kind)
 		}
 		if err := tx.putDeadline(ctx, d, old); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		action := wubu.ActionCreate
 		if old != nil {
 			action = wubu.ActionUpdate
 		}
 		if err := tx.audit(ctx, d.ProjectID, action, "deadline", d.ID, snapshot(old), snapshot(d)); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		d.Remaining = d.DueAt.Sub(tx.now)
 		out = append(out, d)
@@ -420,10 +437,7 @@ func (s *ClockService) arm(ctx context.Context, reqs []wubu.ArmRequest, rearm bo
 	for _, d := range out {
 		jobs = append(jobs, stageJob(d))
 	}
-	if err := s.commitWithJobs(ctx, tx, jobs); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, jobs, nil
 }
 
 // lockDeadlines locks the existing deadlines of the requests' keys in key
@@ -602,6 +616,16 @@ func (s *ClockService) stop(ctx context.Context, key wubu.DeadlineKey, cancel bo
 		return nil, err
 	}
 	defer tx.Rollback()
+	d, err := s.stopTx(ctx, tx, key, cancel)
+	if err != nil {
+		return nil, err
+	}
+	return d, tx.Commit()
+}
+
+// stopTx stops a running deadline in tx, as Disarm or Cancel do; the caller
+// has authorized it and commits tx.
+func (s *ClockService) stopTx(ctx context.Context, tx *Tx, key wubu.DeadlineKey, cancel bool) (*wubu.Deadline, error) {
 	d, err := tx.findDeadline(ctx, `project_id = ? AND object_type = ? AND object_id = ? AND kind = ?`, key.ProjectID, key.ObjectType, key.ObjectID, key.Kind)
 	if err != nil {
 		return nil, err
@@ -631,7 +655,7 @@ func (s *ClockService) stop(ctx context.Context, key wubu.DeadlineKey, cancel bo
 		return nil, err
 	}
 	d.Remaining = d.DueAt.Sub(now)
-	return d, tx.Commit()
+	return d, nil
 }
 
 // FindDeadline returns the deadline of a key; see wubu.ClockService.

@@ -565,6 +565,9 @@ type step struct {
 	// apply checks the step's own conditions and changes o; it may write
 	// more rows in tx. It returns the event's note.
 	apply func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error)
+	// clock, filled in by apply, is the change of the order's clock made
+	// with the step (nil: none).
+	clock *orderClock
 }
 
 // leads reports whether u may act on an order in place of its assignee: a
@@ -626,9 +629,14 @@ func (s *OrderService) transition(ctx context.Context, id int64, st step) (befor
 	if err := tx.audit(ctx, o.ProjectID, wubu.ActionUpdate, "order", o.ID, auditOrder(&b), auditOrder(o)); err != nil {
 		return nil, nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	jobs, left, err := s.applyClockTx(ctx, tx, o, st.clock)
+	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.commitOrder(ctx, tx, jobs); err != nil {
+		return nil, nil, err
+	}
+	s.applyClockAfter(ctx, o, left)
 	return &b, o, nil
 }
 
@@ -700,47 +708,10 @@ func promiseDue(req wubu.ArmRequest, now time.Time) time.Time {
 	return now.Add(req.After)
 }
 
-// armClock arms (or, when the order had one, re-arms) the order's on-site
-// clock after its transaction committed. A failure is logged: the order's
-// change stands and its promise time is on the order.
-func (s *OrderService) armClock(ctx context.Context, o *wubu.Order, req wubu.ArmRequest, rearm bool) {
-	if s.clocks == nil {
-		return
-	}
-	var err error
-	if rearm {
-		_, err = s.clocks.Rearm(ctx, req)
-		if wubu.ErrorCode(err) == wubu.ENOTFOUND {
-			_, err = s.clocks.Arm(ctx, req)
-		}
-	} else {
-		_, err = s.clocks.Arm(ctx, req)
-	}
-	if err != nil {
-		s.logger().Error("order clock not armed", "order", o.ID, "err", err)
-	}
-}
-
-// stopClock disarms (or cancels) the order's clock if it runs.
-func (s *OrderService) stopClock(ctx context.Context, o *wubu.Order, cancel bool) {
-	if s.clocks == nil {
-		return
-	}
-	var err error
-	if cancel {
-		_, err = s.clocks.Cancel(ctx, orderKey(o))
-	} else {
-		_, err = s.clocks.Disarm(ctx, orderKey(o))
-	}
-	if err != nil && wubu.ErrorCode(err) != wubu.ENOTFOUND && wubu.ErrorCode(err) != wubu.ECONFLICT {
-		s.logger().Error("order clock not stopped", "order", o.ID, "err", err)
-	}
-}
-
 // Dispatch assigns an order, reassigns it, or puts it up for grabs.
 func (s *OrderService) Dispatch(ctx context.Context, id int64, req wubu.DispatchRequest) (*wubu.Order, error) {
-	var arm *wubu.ArmRequest
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActDispatch, perm: wubu.PermOrderDispatch,
+	clk := &orderClock{}
+	_, o, err := s.transition(ctx, id, step{action: wubu.ActDispatch, perm: wubu.PermOrderDispatch, clock: clk,
 		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
 			note := strings.TrimSpace(req.Note)
 			if utf8.RuneCountInString(note) > 500 {
@@ -765,31 +736,39 @@ func (s *OrderService) Dispatch(ctx context.Context, id int64, req wubu.Dispatch
 				o.CalledAt = at(tx.now)
 				note = strings.TrimSpace("☎ " + note)
 			}
+			changed := !sameUser(o.AssigneeID, req.AssigneeID)
 			o.AssigneeID = req.AssigneeID
 			o.AcceptedAt = nil
 			if o.DispatchedAt == nil {
 				o.DispatchedAt = at(tx.now)
 			}
+			set, err := tx.orderSettings(ctx, o.ProjectID)
+			if err != nil {
+				return "", err
+			}
 			// The promise starts on the first dispatch (or the call); a
-			// reassignment keeps it running.
-			if o.PromiseDueAt == nil {
-				set, err := tx.orderSettings(ctx, o.ProjectID)
-				if err != nil {
-					return "", err
-				}
+			// reassignment keeps its due time and warns the new assignee.
+			switch {
+			case o.PromiseDueAt == nil:
 				r := armRequest(o, set, tx.now)
 				o.PromiseDueAt = at(promiseDue(r, tx.now))
-				arm = &r
+				*clk = orderClock{arm: &r}
+			case changed:
+				if h := handOver(o, set, tx.now); h != nil {
+					*clk = *h
+				}
 			}
 			return note, nil
 		}})
 	if err != nil {
 		return nil, err
 	}
-	if arm != nil {
-		s.armClock(ctx, o, *arm, false)
-	}
 	return s.FindOrder(ctx, o.ID)
+}
+
+// sameUser reports whether two optional user IDs name the same user.
+func sameUser(a, b *int64) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 // teamMember checks that a user is an active member of the order's team
@@ -811,7 +790,8 @@ func (tx *Tx) teamMember(ctx context.Context, o *wubu.Order, userID int64) (stri
 
 // Grab takes an order up for grabs in the caller's team: the first one wins.
 func (s *OrderService) Grab(ctx context.Context, id int64) (*wubu.Order, error) {
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActGrab, perm: wubu.PermOrderEdit,
+	clk := &orderClock{}
+	_, o, err := s.transition(ctx, id, step{action: wubu.ActGrab, perm: wubu.PermOrderEdit, clock: clk,
 		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
 			if o.AssigneeID != nil {
 				return "", wubu.Errorf(wubu.ECONFLICT, "Order %d has already been taken by %s.", o.ID, o.AssigneeName)
@@ -830,6 +810,13 @@ func (s *OrderService) Grab(ctx context.Context, id int64) (*wubu.Order, error) 
 				return "", wubu.Errorf(wubu.ECONFLICT, "Order %d has already been taken by someone else.", o.ID)
 			}
 			o.AssigneeID, o.AssigneeName, o.AcceptedAt = &u.ID, u.Name, at(tx.now)
+			set, err := tx.orderSettings(ctx, o.ProjectID)
+			if err != nil {
+				return "", err
+			}
+			if h := handOver(o, set, tx.now); h != nil {
+				*clk = *h
+			}
 			return "", nil
 		}})
 	if err != nil {
@@ -854,7 +841,7 @@ func (s *OrderService) Accept(ctx context.Context, id int64) (*wubu.Order, error
 // Arrive records that the technician is on site: the promise is judged and
 // the clock disarmed.
 func (s *OrderService) Arrive(ctx context.Context, id int64) (*wubu.Order, error) {
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActArrive, perm: wubu.PermOrderEdit, assigneeOnly: true,
+	_, o, err := s.transition(ctx, id, step{action: wubu.ActArrive, perm: wubu.PermOrderEdit, assigneeOnly: true, clock: &orderClock{stop: true},
 		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
 			o.ArrivedAt = at(tx.now)
 			if o.PromiseDueAt != nil {
@@ -866,7 +853,6 @@ func (s *OrderService) Arrive(ctx context.Context, id int64) (*wubu.Order, error
 	if err != nil {
 		return nil, err
 	}
-	s.stopClock(ctx, o, false)
 	return s.FindOrder(ctx, o.ID)
 }
 
@@ -907,8 +893,8 @@ func (s *OrderService) FollowUp(ctx context.Context, id int64, req wubu.FollowUp
 	if poor {
 		action = wubu.ActReopen
 	}
-	var arm *wubu.ArmRequest
-	_, o, err := s.transition(ctx, id, step{action: action, perm: wubu.PermOrderEdit,
+	clk := &orderClock{}
+	_, o, err := s.transition(ctx, id, step{action: action, perm: wubu.PermOrderEdit, clock: clk,
 		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
 			works := req.Works
 			o.Works, o.Satisfaction, o.FollowUpNote, o.FollowedUpAt = &works, req.Satisfaction, comment, at(tx.now)
@@ -925,14 +911,13 @@ func (s *OrderService) FollowUp(ctx context.Context, id int64, req wubu.FollowUp
 			o.DispatchedAt = at(tx.now)
 			r := armRequest(o, set, tx.now)
 			o.PromiseDueAt = at(promiseDue(r, tx.now))
-			arm = &r
+			*clk = orderClock{arm: &r, rearm: true}
 			return strconv.Itoa(req.Satisfaction) + "/5: " + comment, nil
 		}})
 	if err != nil {
 		return nil, err
 	}
 	if poor {
-		s.armClock(ctx, o, *arm, true)
 		oid := strconv.FormatInt(o.ID, 10)
 		s.notify(ctx, wubu.Notification{ProjectID: o.ProjectID, Kind: "order_reopened", To: wubu.Recipient{Role: wubu.RoleTeamLeader},
 			Vars:     map[string]string{"order": oid, "room": o.RoomLabel, "item": orderSubject(o), "comment": comment, "satisfaction": strconv.Itoa(req.Satisfaction)},
@@ -960,16 +945,17 @@ func (s *OrderService) Cancel(ctx context.Context, id int64, reason string) (*wu
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		return nil, wubu.FieldErrorf("reason", wubu.EINVALID, "Give the reason for cancelling (at most %d characters).", 500)
 	}
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActCancel, perm: wubu.PermOrderEdit,
+	clk := &orderClock{}
+	_, o, err := s.transition(ctx, id, step{action: wubu.ActCancel, perm: wubu.PermOrderEdit, clock: clk,
 		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
 			o.CancelledAt, o.CancelReason = at(tx.now), reason
+			if o.ArrivedAt == nil {
+				*clk = orderClock{stop: true, cancel: true}
+			}
 			return reason, nil
 		}})
 	if err != nil {
 		return nil, err
-	}
-	if o.ArrivedAt == nil {
-		s.stopClock(ctx, o, true)
 	}
 	return s.FindOrder(ctx, o.ID)
 }

@@ -56,6 +56,10 @@ func (h *Handler) careVisitAdd(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
+		if careVisitFromCard(r) {
+			h.residentFormFailed(w, r, err)
+			return
+		}
 		res, ferr := h.Residents.FindResident(r.Context(), id)
 		if ferr != nil {
 			h.fail(w, r, ferr)
@@ -66,6 +70,10 @@ func (h *Handler) careVisitAdd(w http.ResponseWriter, r *http.Request) {
 			cv.Form = r.PostForm
 			formError(r, &cv.Page, err, "")
 		})
+		return
+	}
+	if careVisitFromCard(r) {
+		h.redirect(w, r, "/residents/"+strconv.FormatInt(id, 10), h.T(r, "Visit recorded."))
 		return
 	}
 	h.redirect(w, r, "/projects/"+strconv.FormatInt(v.ProjectID, 10)+"/care", h.T(r, "Visit recorded."))

@@ -36,9 +36,9 @@ func (h *Handler) unreadCount(r *http.Request) int {
 
 type inboxView struct {
 	Page
-	Unread   bool
-	Messages []*wubu.Message
-	Pager    PagerView
+	UnreadOnly bool
+	Messages   []*wubu.Message
+	Pager      PagerView
 }
 
 // objectHref returns the page of what a message is about, if Wubu has one.
@@ -59,9 +59,9 @@ func (p *Page) Href(objectType, objectID string) string { return objectHref(obje
 
 // inboxList shows the signed-in user's messages, newest first.
 func (h *Handler) inboxList(w http.ResponseWriter, r *http.Request) {
-	v := &inboxView{Page: h.newPage(r, "Inbox"), Unread: r.URL.Query().Get("unread") == "1"}
+	v := &inboxView{Page: h.newPage(r, "Inbox"), UnreadOnly: r.URL.Query().Get("unread") == "1"}
 	page, offset := pageOffset(r)
-	msgs, total, err := h.Outbox.Inbox(r.Context(), v.Unread, offset, pageSize)
+	msgs, total, err := h.Outbox.Inbox(r.Context(), v.UnreadOnly, offset, pageSize)
 	if err != nil {
 		h.fail(w, r, err)
 		return

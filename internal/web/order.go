@@ -209,11 +209,14 @@ func photoFiles(r *http.Request) ([]photoFile, error) {
 		if err != nil {
 			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
 		}
-		data, err := io.ReadAll(io.LimitReader(f, 2<<20+1))
+		data, err := io.ReadAll(io.LimitReader(f, wubu.MaxOrderPhotoSize+1))
 		f.Close()
-		ct := http.DetectContentType(data)
-		if err != nil || len(data) > 2<<20 || (ct != "image/jpeg" && ct != "image/png") {
+		if err != nil {
 			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
+		}
+		ct, err := wubu.CheckOrderPhoto(data)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, photoFile{ct, data})
 	}

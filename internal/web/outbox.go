@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/i18n"
 	"github.com/wubu-oss/wubu/internal/notify"
 )
 
@@ -22,6 +23,15 @@ type outboxView struct {
 	Messages  []*wubu.Message
 	Pager     PagerView
 	CanResend bool
+}
+
+// KindLabel names a kind of message in the page's language (the
+// "message_kind:" catalogue keys); a kind without a name shows as it is.
+func (v *outboxView) KindLabel(kind string) string {
+	if key := "message_kind:" + kind; i18n.Has(key) {
+		return v.T(key)
+	}
+	return kind
 }
 
 // outboxList shows a project's messages with filters.

@@ -25,6 +25,11 @@ type residentView struct {
 	DayKinds                             []wubu.SpecialDayKind
 	Relations                            []wubu.Relation
 	today                                time.Time
+	// Links (resident_links.go): the kinds of message the resident may opt
+	// out of and those they did, and whether the care visit form shows.
+	MessageKinds []string
+	OptedOut     map[string]bool
+	CanCareVisit bool
 }
 
 // Initial returns the first character of the name, for a card without a
@@ -68,6 +73,27 @@ func (v *residentView) EntryText(e *wubu.TimelineEntry) string {
 			return head + " " + v.T(prefix+tail)
 		}
 		return v.T(prefix+head) + " " + tail
+	case "alarm.reminder", "security.advice":
+		// "intercom → on: note", "fraud,door_lock: note" (sqlstore/alarm.go)
+		head, note, hasNote := strings.Cut(e.Text, ": ")
+		var out string
+		if e.Kind == "alarm.reminder" {
+			method, on := strings.CutSuffix(head, " → on")
+			out = v.T("reminder:" + method)
+			if on {
+				out += " → " + v.T("Switched on now")
+			}
+		} else {
+			var parts []string
+			for _, t := range strings.Split(head, ",") {
+				parts = append(parts, v.T("advice:"+t))
+			}
+			out = strings.Join(parts, "、")
+		}
+		if hasNote {
+			out += ": " + note
+		}
+		return out
 	}
 	return e.Text
 }
@@ -93,6 +119,9 @@ func (h *Handler) residentView(r *http.Request) (*residentView, error) {
 		CanRevealID: u.Can(wubu.PermRevealID), DayKinds: wubu.SpecialDayKinds, Relations: wubu.Relations, today: dateIn(h.Clock.Now())}
 	v.Title = res.Name + " · " + v.T("Customer card")
 	if v.Timeline, err = h.Residents.Timeline(ctx, id, 50); err != nil {
+		return nil, err
+	}
+	if err := h.residentLinks(r, v); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -66,6 +66,10 @@ type todayView struct {
 	Today    string
 	Items    []todayItem
 	Projects []todayProject
+	// Guard shows the security post's quick actions (issue 6 item 10): a
+	// guard's every action within three taps of the start page.
+	Guard     bool
+	ProjectID int64 // the one project served, for the actions' links
 }
 
 // formatLeft formats a remaining time as the page shows it.
@@ -104,6 +108,10 @@ func (h *Handler) today(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	v.Guard = u.Post == wubu.PostSecurity && u.Can(wubu.PermSecurityEdit)
+	if len(projects) == 1 {
+		v.ProjectID = projects[0].ID
 	}
 	names := map[int64]string{}
 	for _, p := range projects {

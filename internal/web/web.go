@@ -142,6 +142,8 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.passRoutes()...)
 	routes = append(routes, h.housekeepingRoutes()...)
 	routes = append(routes, h.patrolRoutes()...)
+	routes = append(routes, h.revisitRoutes()...)
+	routes = append(routes, h.residentLinkRoutes()...)
 	return routes
 }
 

@@ -1,0 +1,133 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
+)
+
+// photoResponse is an order after photos were added, with the IDs of the
+// photos just added.
+type photoResponse struct {
+	*wubu.Order
+	Added []int64 `json:"added"`
+}
+
+// orderPhotoAdd adds photos to an order: POST /api/v1/orders/{id}/photos,
+// multipart/form-data with one or more files in the field "photo", each a
+// JPEG or PNG of at most 2 MB, at most 6 an order. The photos are checked
+// as the web form checks them, all before any is stored: a bad one stores
+// none. It answers 201 with the order and the new photos' IDs.
+func (h *Handler) orderPhotoAdd(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// Another project's order is not found, whatever the body.
+	o, err := h.Orders.FindOrder(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	files, err := readPhotos(w, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if len(o.PhotoIDs)+len(files) > wubu.MaxOrderPhotos {
+		h.fail(w, r, wubu.FieldErrorf("photo", wubu.EINVALID, "An order has at most %d photos.", wubu.MaxOrderPhotos))
+		return
+	}
+	added := make([]int64, 0, len(files))
+	for _, f := range files {
+		pid, err := h.Orders.AddPhoto(r.Context(), id, f.contentType, f.data)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		added = append(added, pid)
+	}
+	if o, err = h.Orders.FindOrder(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	server.WriteJSON(w, http.StatusCreated, photoResponse{Order: o, Added: added})
+}
+
+type photoFile struct {
+	contentType string
+	data        []byte
+}
+
+// readPhotos reads and checks the files of the multipart field "photo".
+func readPhotos(w http.ResponseWriter, r *http.Request) ([]photoFile, error) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
+		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Send the photos as multipart/form-data in the field \"photo\".")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, int64(wubu.MaxOrderPhotos)*wubu.MaxOrderPhotoSize+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
+		}
+		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Send the photos as multipart/form-data in the field \"photo\".")
+	}
+	defer r.MultipartForm.RemoveAll()
+	headers := r.MultipartForm.File["photo"]
+	switch {
+	case len(headers) == 0:
+		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
+	case len(headers) > wubu.MaxOrderPhotos:
+		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "An order has at most %d photos.", wubu.MaxOrderPhotos)
+	}
+	out := make([]photoFile, 0, len(headers))
+	for _, fh := range headers {
+		if fh.Size > wubu.MaxOrderPhotoSize {
+			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
+		}
+		data, err := io.ReadAll(io.LimitReader(f, wubu.MaxOrderPhotoSize+1))
+		f.Close()
+		if err != nil {
+			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
+		}
+		ct, err := wubu.CheckOrderPhoto(data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, photoFile{ct, data})
+	}
+	return out, nil
+}
+
+// orderPhoto answers a photo of an order: GET
+// /api/v1/orders/{id}/photos/{photo}, the image itself.
+func (h *Handler) orderPhoto(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pid, err := pathID(r, "photo")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ct, data, err := h.Orders.Photo(r.Context(), id, pid)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(data)
+}
