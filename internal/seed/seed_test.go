@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +146,17 @@ func TestSeedHouseholds(t *testing.T) {
 				find(string(plate[len(plate)-4:]), int64(atoi(r[0])))
 				find(r[1], int64(atoi(r[0])))
 			}
+			// The load fills every lookup card once at the end (its
+			// triggers paused): each person's card shows their plates,
+			// homes and first phone.
+			if n, err := db.StaleLookupCards(ctx); err != nil || n != 0 {
+				t.Errorf("stale lookup cards after the load: %d, %v", n, err)
+			}
+			for _, r := range q(`SELECT p.card_plates, v.plate FROM vehicles v JOIN persons p ON p.project_id = v.project_id AND p.id = v.person_id ORDER BY v.id LIMIT 50`) {
+				if !strings.Contains(r[0], r[1]) {
+					t.Errorf("lookup card plates %q lack %s", r[0], r[1])
+				}
+			}
 			for _, r := range q(`SELECT h.person_id, r.label FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id ORDER BY h.id LIMIT 20`) {
 				find(r[1], int64(atoi(r[0])))
 				parts := strings.Split(r[1], "-")
@@ -165,6 +177,10 @@ func TestSeedHouseholds(t *testing.T) {
 			}
 			if err := rs.AddVehicle(sys, &wubu.Vehicle{PersonID: p.ID, Plate: "粤BZ0001"}); err != nil {
 				t.Fatal(err)
+			}
+			// The cards' triggers work again after the load.
+			if got := q(`SELECT card_plates, card_phone FROM persons WHERE id = ` + strconv.FormatInt(p.ID, 10)); got[0][0] != "粤BZ0001" || got[0][1] != "13800000000" {
+				t.Errorf("lookup card of a person added after the load: %v", got)
 			}
 			if _, err := sqlstore.NewOrgService(db).GenerateRooms(sys, wubu.RoomGeneration{ProjectID: res.Projects[0].ID, Building: "99", Units: 1, Floors: 2, PerFloor: 2}); err != nil {
 				t.Fatal(err)

@@ -42,6 +42,11 @@ type Bulk struct {
 	// indexes are the CREATE INDEX statements of the secondary indexes
 	// dropped for the load of an empty database, made again by Commit.
 	indexes []string
+	// triggers are the CREATE TRIGGER statements of the lookup cards'
+	// triggers dropped for the load (SQLite; on PostgreSQL they are
+	// disabled), made again by Commit, which then fills the cards once.
+	triggers    []string
+	cardsPaused bool
 }
 
 // bulkTable buffers the rows of one table.
@@ -119,6 +124,12 @@ func (db *DB) BeginBulk(ctx context.Context) (b *Bulk, err error) {
 			return nil, err
 		}
 	}
+	// The lookup cards' triggers update a person per row written (and,
+	// without the indexes, scan the table to do it): the cards are filled
+	// once at the end instead.
+	if err := b.pauseCards(ctx); err != nil {
+		return nil, err
+	}
 	if err := b.begin(ctx); err != nil {
 		return nil, err
 	}
@@ -152,6 +163,74 @@ func (b *Bulk) dropIndexes(ctx context.Context) error {
 	for _, name := range drop {
 		if _, err := b.conn.ExecContext(ctx, `DROP INDEX `+name); err != nil {
 			return fmt.Errorf("bulk: drop index %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// pauseCards stops the lookup cards' triggers for the load: drops them on
+// SQLite (remembering them), disables them on PostgreSQL.
+func (b *Bulk) pauseCards(ctx context.Context) error {
+	names := "'" + strings.Join(cardTables, "','") + "'"
+	if b.db.Dialect == Postgres {
+		for _, t := range cardTables {
+			if _, err := b.conn.ExecContext(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER `+t+`_card`); err != nil {
+				return fmt.Errorf("bulk: pause lookup cards: %w", err)
+			}
+		}
+		b.cardsPaused = true
+		return nil
+	}
+	rows, err := b.conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (`+names+`) AND name LIKE '%card%' ORDER BY name`)
+	if err != nil {
+		return fmt.Errorf("bulk: triggers: %w", err)
+	}
+	var drop []string
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			rows.Close()
+			return err
+		}
+		drop, b.triggers = append(drop, name), append(b.triggers, create)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, name := range drop {
+		if _, err := b.conn.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
+			return fmt.Errorf("bulk: drop trigger %s: %w", name, err)
+		}
+	}
+	b.cardsPaused = true
+	return nil
+}
+
+// resumeCards makes the lookup cards' triggers work again and, if fill,
+// fills every person's card.
+func (b *Bulk) resumeCards(ctx context.Context, fill bool) error {
+	if !b.cardsPaused {
+		return nil
+	}
+	if b.db.Dialect == Postgres {
+		for _, t := range cardTables {
+			if _, err := b.conn.ExecContext(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER `+t+`_card`); err != nil {
+				return fmt.Errorf("bulk: resume lookup cards: %w", err)
+			}
+		}
+	} else {
+		for _, create := range b.triggers {
+			if _, err := b.conn.ExecContext(ctx, create); err != nil {
+				return fmt.Errorf("bulk: %s: %w", create, err)
+			}
+		}
+		b.triggers = nil
+	}
+	b.cardsPaused = false
+	if fill {
+		if _, err := b.conn.ExecContext(ctx, b.db.lookupCardsSQL()); err != nil {
+			return fmt.Errorf("bulk: fill lookup cards: %w", err)
 		}
 	}
 	return nil
@@ -435,6 +514,9 @@ func (b *Bulk) Commit(ctx context.Context) error {
 	if err := b.createIndexes(ctx); err != nil {
 		return err
 	}
+	if err := b.resumeCards(ctx, true); err != nil {
+		return err
+	}
 	var stmts []string
 	if b.db.Dialect == SQLite {
 		stmts = []string{"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -2000", "PRAGMA analysis_limit = 1000", "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"}
@@ -466,8 +548,9 @@ func (b *Bulk) Commit(ctx context.Context) error {
 func (b *Bulk) Rollback() error {
 	defer b.conn.Close()
 	err := b.tx.Rollback()
+	ctx := context.Background()
+	err = errors.Join(err, b.resumeCards(ctx, false))
 	if b.db.Dialect == SQLite {
-		ctx := context.Background()
 		err = errors.Join(err, b.createIndexes(ctx))
 		for _, p := range []string{"foreign_keys = ON", "synchronous = NORMAL", "cache_size = -2000"} {
 			b.conn.ExecContext(ctx, "PRAGMA "+p)

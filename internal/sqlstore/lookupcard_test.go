@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -68,6 +69,9 @@ func TestLookupCardFollowsChanges(t *testing.T) {
 		r = find("8-2-1201")
 		if !slices.Equal(r.Rooms, []string{"8-1-101", "8-2-1201"}) {
 			t.Fatalf("card after renaming building 3 to 8: %+v", r)
+		}
+		if n, err := db.StaleLookupCards(context.Background()); err != nil || n != 0 {
+			t.Fatalf("stale lookup cards: %d, %v", n, err)
 		}
 	})
 }

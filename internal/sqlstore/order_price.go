@@ -260,7 +260,9 @@ func (s *OrderService) Confirm(ctx context.Context, id int64, req wubu.ConfirmRe
 	_, o, err := s.transition(ctx, id, step{action: wubu.ActConfirm, perm: wubu.PermOrderEdit, assigneeOnly: true,
 		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
 			o.ConfirmedAt, o.ConfirmedBy, o.ConfirmMethod = at(tx.now), by, req.Method
-			return by + " (" + req.Method + ") " + yuan(o.QuoteTotal()), nil
+			// The method is on the order (ConfirmMethod), shown translated;
+			// the event's note, shown as it is, names who and how much.
+			return by + " " + yuan(o.QuoteTotal()), nil
 		}})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -901,6 +902,32 @@ func (w *importWrite) addHome(p *importPerson, h *importHome, personID int64) {
 	w.homes = append(w.homes, w.projectID, h.roomID, personID, string(rel), h.moveIn, h.moveOut)
 }
 
+// newCard returns the lookup card of a new resident — first phone, plates
+// in the order written, homes with the relation, current ones first then
+// by label — as the triggers of migration 00012 would make it from the
+// rows written (TestImportLookupCards checks they agree).
+func (w *importWrite) newCard(p *importPerson) (phone, plates, homes string) {
+	phone, _, _ = strings.Cut(p.phones.v, ",")
+	plates = strings.Join(p.plates, string(rune(lookupSep)))
+	type home struct{ moveOut, label, rel string }
+	hs := make([]home, 0, len(p.homes))
+	for _, h := range p.homes {
+		rel := h.relation
+		if rel == "" {
+			rel = wubu.RelationOwner
+		}
+		hs = append(hs, home{h.moveOut, h.label, string(rel)})
+	}
+	slices.SortFunc(hs, func(a, b home) int {
+		return cmp.Or(strings.Compare(a.moveOut, b.moveOut), strings.Compare(a.label, b.label))
+	})
+	parts := make([]string, len(hs))
+	for i, h := range hs {
+		parts[i] = h.label + string(rune(lookupRelSep)) + h.rel
+	}
+	return phone, plates, strings.Join(parts, string(rune(lookupSep)))
+}
+
 func (w *importWrite) addVehicle(personID int64, plate string) {
 	w.vehicles = append(w.vehicles, w.projectID, personID, plate, reverse(plate), "")
 }
@@ -926,6 +953,12 @@ func (w *importWrite) write(ctx context.Context, tx *Tx) error {
 	if err != nil {
 		return err
 	}
+	// The lookup cards of the residents written are filled once at the
+	// end, not by a trigger per phone, home and plate.
+	resumeCards, err := tx.pauseCards(ctx)
+	if err != nil {
+		return err
+	}
 	persons := make([]any, 0, len(w.newPersons)*16)
 	for i, p := range w.newPersons {
 		p.id = ids[i]
@@ -935,8 +968,9 @@ func (w *importWrite) write(ctx context.Context, tx *Tx) error {
 				birthday = t.Format(time.DateOnly)
 			}
 		}
+		phone, plates, homes := w.newCard(p)
 		persons = append(persons, p.id, w.projectID, p.name.v, p.gender.v, p.idNumber.v, birthday, p.occupation.v, p.notes.v, p.careFlags.v,
-			string(wubu.AlarmUnknown), p.pinyin[0], p.pinyin[1], createdBy, now, now)
+			string(wubu.AlarmUnknown), p.pinyin[0], p.pinyin[1], createdBy, now, now, phone, plates, homes)
 		if p.phones.v != "" {
 			w.phones = append(w.phones, p)
 		}
@@ -951,7 +985,7 @@ func (w *importWrite) write(ctx context.Context, tx *Tx) error {
 		}
 	}
 	if err := tx.insertRows(ctx, "persons", []string{"id", "project_id", "name", "gender", "id_number", "birthday", "occupation", "notes", "care_flags",
-		"alarm_status", "pinyin_initials", "pinyin_full", "created_by", "created_at", "updated_at"}, persons); err != nil {
+		"alarm_status", "pinyin_initials", "pinyin_full", "created_by", "created_at", "updated_at", "card_phone", "card_plates", "card_homes"}, persons); err != nil {
 		return err
 	}
 
@@ -1040,7 +1074,16 @@ func (w *importWrite) write(ctx context.Context, tx *Tx) error {
 	for _, c := range w.changed {
 		timeline = append(timeline, w.projectID, c.PersonID, now, "import", strings.Join(c.Fields, ","), userID)
 	}
-	return tx.insertRows(ctx, "timeline", []string{"project_id", "person_id", "at", "kind", "text", "user_id"}, timeline)
+	if err := tx.insertRows(ctx, "timeline", []string{"project_id", "person_id", "at", "kind", "text", "user_id"}, timeline); err != nil {
+		return err
+	}
+	// New residents' cards were written with them (newCard); stored
+	// residents who changed get theirs filled.
+	touched := make([]int64, 0, len(w.changed))
+	for _, c := range w.changed {
+		touched = append(touched, c.PersonID)
+	}
+	return resumeCards(ctx, w.projectID, touched)
 }
 
 // nextIDs reserves n IDs of a table: from its identity sequence on

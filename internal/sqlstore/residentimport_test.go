@@ -156,6 +156,11 @@ func TestImportResidents(t *testing.T) {
 					t.Errorf("%s: got %d rows more, want %d", table, n-before[table], want[table])
 				}
 			}
+			// The lookup cards of new residents (written with them) and of
+			// changed ones (filled at the end) agree with their rows.
+			if n, err := db.StaleLookupCards(context.Background()); err != nil || n != 0 {
+				t.Errorf("stale lookup cards after the import: %d, %v", n, err)
+			}
 			li := residentByName(t, f, "李雷")
 			if got, want := li.Phones, []string{"13800000001", "13800000002"}; !slices.Equal(got, want) {
 				t.Errorf("phones: got %v, want %v", got, want)
