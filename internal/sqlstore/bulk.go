@@ -138,70 +138,23 @@ func (db *DB) BeginBulk(ctx context.Context) (b *Bulk, err error) {
 
 // dropIndexes drops the secondary indexes of the bulk tables (not those of
 // primary keys and UNIQUE constraints), remembering how to make them again.
-func (b *Bulk) dropIndexes(ctx context.Context) error {
+func (b *Bulk) dropIndexes(ctx context.Context) (err error) {
 	names := make([]string, len(b.tables))
 	for i, t := range b.tables {
-		names[i] = "'" + t.name + "'"
+		names[i] = t.name
 	}
-	rows, err := b.conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (`+strings.Join(names, ",")+`) ORDER BY name`)
+	b.indexes, err = dropSQLiteObjects(ctx, b.conn, "index", names, "")
 	if err != nil {
-		return fmt.Errorf("bulk: indexes: %w", err)
-	}
-	var drop []string
-	for rows.Next() {
-		var name, create string
-		if err := rows.Scan(&name, &create); err != nil {
-			rows.Close()
-			return err
-		}
-		drop, b.indexes = append(drop, name), append(b.indexes, create)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, name := range drop {
-		if _, err := b.conn.ExecContext(ctx, `DROP INDEX `+name); err != nil {
-			return fmt.Errorf("bulk: drop index %s: %w", name, err)
-		}
+		return fmt.Errorf("bulk: %w", err)
 	}
 	return nil
 }
 
-// pauseCards stops the lookup cards' triggers for the load: drops them on
-// SQLite (remembering them), disables them on PostgreSQL.
-func (b *Bulk) pauseCards(ctx context.Context) error {
-	names := "'" + strings.Join(cardTables, "','") + "'"
-	if b.db.Dialect == Postgres {
-		for _, t := range cardTables {
-			if _, err := b.conn.ExecContext(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER `+t+`_card`); err != nil {
-				return fmt.Errorf("bulk: pause lookup cards: %w", err)
-			}
-		}
-		b.cardsPaused = true
-		return nil
-	}
-	rows, err := b.conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (`+names+`) AND name LIKE '%card%' ORDER BY name`)
-	if err != nil {
-		return fmt.Errorf("bulk: triggers: %w", err)
-	}
-	var drop []string
-	for rows.Next() {
-		var name, create string
-		if err := rows.Scan(&name, &create); err != nil {
-			rows.Close()
-			return err
-		}
-		drop, b.triggers = append(drop, name), append(b.triggers, create)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, name := range drop {
-		if _, err := b.conn.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
-			return fmt.Errorf("bulk: drop trigger %s: %w", name, err)
-		}
+// pauseCards stops the lookup cards' triggers for the load (see
+// pauseCardTriggers); Commit makes them work again and fills the cards.
+func (b *Bulk) pauseCards(ctx context.Context) (err error) {
+	if b.triggers, err = pauseCardTriggers(ctx, b.conn, b.db.Dialect); err != nil {
+		return fmt.Errorf("bulk: %w", err)
 	}
 	b.cardsPaused = true
 	return nil
@@ -213,21 +166,10 @@ func (b *Bulk) resumeCards(ctx context.Context, fill bool) error {
 	if !b.cardsPaused {
 		return nil
 	}
-	if b.db.Dialect == Postgres {
-		for _, t := range cardTables {
-			if _, err := b.conn.ExecContext(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER `+t+`_card`); err != nil {
-				return fmt.Errorf("bulk: resume lookup cards: %w", err)
-			}
-		}
-	} else {
-		for _, create := range b.triggers {
-			if _, err := b.conn.ExecContext(ctx, create); err != nil {
-				return fmt.Errorf("bulk: %s: %w", create, err)
-			}
-		}
-		b.triggers = nil
+	if err := resumeCardTriggers(ctx, b.conn, b.db.Dialect, b.triggers); err != nil {
+		return fmt.Errorf("bulk: %w", err)
 	}
-	b.cardsPaused = false
+	b.triggers, b.cardsPaused = nil, false
 	if fill {
 		if _, err := b.conn.ExecContext(ctx, b.db.lookupCardsSQL()); err != nil {
 			return fmt.Errorf("bulk: fill lookup cards: %w", err)

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -43,6 +44,81 @@ func (db *DB) StaleLookupCards(ctx context.Context) (int, error) {
 // cardTables are the tables whose triggers keep the lookup cards.
 var cardTables = []string{"person_phones", "vehicles", "households"}
 
+// execQuerier is what both a connection and a transaction offer.
+type execQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// dropSQLiteObjects drops the SQLite schema objects of a type ("index",
+// "trigger") on the tables, those whose names contain like if it is not
+// empty (automatic indexes, which have no SQL, are kept), and returns the
+// statements that make them again.
+func dropSQLiteObjects(ctx context.Context, c execQuerier, typ string, tables []string, like string) ([]string, error) {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = ? AND sql IS NOT NULL AND tbl_name IN ('` + strings.Join(tables, "','") + `')`
+	args := []any{typ}
+	if like != "" {
+		q += ` AND name LIKE ?`
+		args = append(args, "%"+like+"%")
+	}
+	rows, err := c.QueryContext(ctx, q+` ORDER BY name`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%ss: %w", typ, err)
+	}
+	var names, creates []string
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names, creates = append(names, name), append(creates, create)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		if _, err := c.ExecContext(ctx, `DROP `+strings.ToUpper(typ)+` `+name); err != nil {
+			return nil, fmt.Errorf("drop %s %s: %w", typ, name, err)
+		}
+	}
+	return creates, nil
+}
+
+// pauseCardTriggers stops the triggers that keep the lookup cards, for a
+// write of many rows that fills the cards itself: drops them on SQLite
+// (returning the statements that make them again), disables them on
+// PostgreSQL.
+func pauseCardTriggers(ctx context.Context, c execQuerier, dialect string) ([]string, error) {
+	if dialect == Postgres {
+		for _, t := range cardTables {
+			if _, err := c.ExecContext(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER `+t+`_card`); err != nil {
+				return nil, fmt.Errorf("pause lookup cards: %w", err)
+			}
+		}
+		return nil, nil
+	}
+	return dropSQLiteObjects(ctx, c, "trigger", cardTables, "card")
+}
+
+// resumeCardTriggers undoes pauseCardTriggers.
+func resumeCardTriggers(ctx context.Context, c execQuerier, dialect string, creates []string) error {
+	if dialect == Postgres {
+		for _, t := range cardTables {
+			if _, err := c.ExecContext(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER `+t+`_card`); err != nil {
+				return fmt.Errorf("resume lookup cards: %w", err)
+			}
+		}
+	}
+	for _, create := range creates {
+		if _, err := c.ExecContext(ctx, create); err != nil {
+			return fmt.Errorf("resume lookup cards: %w", err)
+		}
+	}
+	return nil
+}
+
 // pauseCards stops, until resume, the triggers that keep the lookup cards,
 // for a write of many rows in one transaction (an import): resume makes
 // them work again and fills the cards of the persons the write touched,
@@ -52,49 +128,13 @@ var cardTables = []string{"person_phones", "vehicles", "households"}
 // PostgreSQL they are disabled and enabled again, which keeps other
 // writers off those three tables until the commit.
 func (tx *Tx) pauseCards(ctx context.Context) (resume func(ctx context.Context, projectID int64, persons []int64) error, err error) {
-	var triggers []string
-	if tx.db.Dialect == Postgres {
-		for _, t := range cardTables {
-			if _, err := tx.exec(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER `+t+`_card`); err != nil {
-				return nil, fmt.Errorf("pause lookup cards: %w", err)
-			}
-		}
-	} else {
-		rows, err := tx.query(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('`+strings.Join(cardTables, "','")+`') AND name LIKE '%card%' ORDER BY name`)
-		if err != nil {
-			return nil, err
-		}
-		var names []string
-		for rows.Next() {
-			var name, create string
-			if err := rows.Scan(&name, &create); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			names, triggers = append(names, name), append(triggers, create)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		for _, name := range names {
-			if _, err := tx.exec(ctx, `DROP TRIGGER `+name); err != nil {
-				return nil, err
-			}
-		}
+	creates, err := pauseCardTriggers(ctx, tx.Tx, tx.db.Dialect)
+	if err != nil {
+		return nil, err
 	}
 	return func(ctx context.Context, projectID int64, persons []int64) error {
-		if tx.db.Dialect == Postgres {
-			for _, t := range cardTables {
-				if _, err := tx.exec(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER `+t+`_card`); err != nil {
-					return fmt.Errorf("resume lookup cards: %w", err)
-				}
-			}
-		}
-		for _, create := range triggers {
-			if _, err := tx.ExecContext(ctx, create); err != nil {
-				return err
-			}
+		if err := resumeCardTriggers(ctx, tx.Tx, tx.db.Dialect, creates); err != nil {
+			return err
 		}
 		fill := tx.db.lookupCardsSQL()
 		for start := 0; start < len(persons); start += 500 {
