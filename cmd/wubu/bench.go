@@ -384,61 +384,45 @@ func benchGet(ctx context.Context, client *http.Client, u, token string) (bool, 
 }
 
 // benchSQL runs the statements the lookup runs for q as plain SQL through
-// the read pool: the searches until 20 persons are found, then the
-// details of those found, reading every row and column.
+// the read pool: the searches, each returning what the lookup shows of the
+// persons found, until 20 persons are found, reading every row and column.
 func benchSQL(ctx context.Context, db *sqlstore.DB, scope []int64, q string) (bool, error) {
 	const limit = 20
-	var hits []sqlstore.LookupHit
-	seen := map[int64]bool{}
+	found := 0
 	for _, st := range db.LookupSearches(scope, strings.TrimSpace(q), limit) {
-		if len(hits) >= limit {
+		if found >= limit {
 			break
 		}
-		rows, err := db.LookupQuery(ctx, st)
+		n, err := drain(ctx, db, st)
 		if err != nil {
 			return false, err
 		}
-		for rows.Next() {
-			var h sqlstore.LookupHit
-			if err := rows.Scan(&h.ProjectID, &h.PersonID); err != nil {
-				rows.Close()
-				return false, err
-			}
-			if !seen[h.PersonID] && len(hits) < limit {
-				seen[h.PersonID] = true
-				hits = append(hits, h)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return false, err
-		}
+		found += n
 	}
-	if len(hits) == 0 {
-		return false, nil
-	}
-	return true, drain(ctx, db, db.LookupDetails(hits))
+	return found > 0, nil
 }
 
-// drain runs a query and reads all its rows.
-func drain(ctx context.Context, db *sqlstore.DB, st sqlstore.LookupStatement) error {
+// drain runs a query, reads all its rows and returns how many.
+func drain(ctx context.Context, db *sqlstore.DB, st sqlstore.LookupStatement) (int, error) {
 	rows, err := db.LookupQuery(ctx, st)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	dest := make([]any, len(cols))
 	for i := range dest {
 		dest[i] = new(sql.RawBytes)
 	}
+	n := 0
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return err
+			return n, err
 		}
+		n++
 	}
-	return rows.Err()
+	return n, rows.Err()
 }

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -49,10 +48,10 @@ func (s *ResidentService) Lookup(ctx context.Context, projectID int64, q string,
 		return []*wubu.LookupResult{}, nil
 	}
 
-	var hits []LookupHit
+	out := make([]*wubu.LookupResult, 0, limit)
 	seen := map[int64]bool{}
 	for _, st := range s.db.LookupSearches(scope, q, limit) {
-		if len(hits) >= limit {
+		if len(out) >= limit {
 			break
 		}
 		rows, err := s.db.LookupQuery(ctx, st)
@@ -60,15 +59,15 @@ func (s *ResidentService) Lookup(ctx context.Context, projectID int64, q string,
 			return nil, err
 		}
 		for rows.Next() {
-			var h LookupHit
-			if err := rows.Scan(&h.ProjectID, &h.PersonID); err != nil {
+			r, err := scanLookupResult(rows)
+			if err != nil {
 				rows.Close()
 				return nil, err
 			}
-			if !seen[h.PersonID] && len(hits) < limit {
-				seen[h.PersonID] = true
-				h.Match = st.Match
-				hits = append(hits, h)
+			if !seen[r.PersonID] && len(out) < limit {
+				seen[r.PersonID] = true
+				r.Match = st.Match
+				out = append(out, r)
 			}
 		}
 		rows.Close()
@@ -76,7 +75,7 @@ func (s *ResidentService) Lookup(ctx context.Context, projectID int64, q string,
 			return nil, err
 		}
 	}
-	return s.lookupResults(ctx, hits)
+	return out, nil
 }
 
 // projectIDs returns the IDs of every project, for a company-wide lookup.
@@ -107,79 +106,70 @@ type LookupStatement struct {
 	Args  []any
 }
 
-// LookupHit is a person a lookup's search found, and what matched.
-type LookupHit struct {
-	ProjectID, PersonID int64
-	Match               string
-}
-
 // LookupSearches returns the searches Lookup runs for q in the projects,
-// in order, each returning (project_id, person_id) rows, at most limit.
-// Lookup stops once it has limit persons. Exported so that the benchmark
-// can measure the plain SQL under the service (wubu bench) and tests can
-// check the query plans; q must be trimmed and scope not empty.
+// in order, each returning at most limit rows of what the lookup shows of
+// a person found (see lookupColumns); Lookup stops once it has limit
+// persons. What a lookup shows is the person's lookup card, kept on its
+// row by triggers (migration 00012), so each search is one statement: an
+// index range, and a primary-key read per person found. Exported so that
+// the benchmark can measure the plain SQL under the service (wubu bench)
+// and tests can check the query plans; q must be trimmed and scope not
+// empty.
 func (db *DB) LookupSearches(scope []int64, q string, limit int) []LookupStatement {
 	in := "project_id = ?"
 	if len(scope) > 1 {
 		in = "project_id IN (" + placeholders(len(scope)) + ")"
 	}
 	var out []LookupStatement
-	add := func(match, where, rest string, args ...any) {
-		st := LookupStatement{Match: match, SQL: db.rebind(strings.ReplaceAll(where, "@scope", in) + rest + " LIMIT ?")}
+	add := func(match, from, rest string, args ...any) {
+		st := LookupStatement{Match: match, SQL: db.rebind(`SELECT ` + lookupColumns + ` FROM ` + strings.ReplaceAll(from, "@scope", in) + rest + " LIMIT ?")}
 		st.Args = append(append(int64Args(scope), args...), limit)
 		out = append(out, st)
 	}
+	const person = ` JOIN persons p ON p.project_id = x.project_id AND p.id = x.person_id`
 	// A room, in any of the forms people write.
 	if ref, err := cnformat.ParseRoom(q); err == nil {
-		add("room", `SELECT h.project_id, h.person_id FROM rooms r
-			JOIN households h ON h.project_id = r.project_id AND h.room_id = r.id
-			WHERE r.@scope AND r.label = ?`, ` ORDER BY h.move_out, h.relation, h.id`, ref.String())
+		add("room", `rooms r JOIN households x ON x.project_id = r.project_id AND x.room_id = r.id`+person+`
+			WHERE r.@scope AND r.label = ?`, ` ORDER BY x.move_out, x.relation, x.id`, ref.String())
 	}
 	// A whole plate, or the end of one.
 	if plate, err := cnformat.NormalizePlate(q); err == nil {
-		add("plate", `SELECT project_id, person_id FROM vehicles WHERE @scope AND plate = ?`, "", plate)
+		add("plate", `vehicles x`+person+` WHERE x.@scope AND x.plate = ?`, ` ORDER BY x.person_id`, plate)
 	} else if suffix, ok := plateEnd(q); ok {
-		cond, args := db.prefixMatch("plate_rev", reverse(suffix))
-		add("plate", `SELECT project_id, person_id FROM vehicles WHERE @scope AND `+cond, ` ORDER BY plate`, args...)
+		cond, args := db.prefixMatch("x.plate_rev", reverse(suffix))
+		// In the index's order: with ORDER BY plate, PostgreSQL's generic
+		// plan walked the project's plates in order and filtered them.
+		add("plate", `vehicles x`+person+` WHERE x.@scope AND `+cond, ` ORDER BY `+db.byteOrder("x.plate_rev"), args...)
 	}
 	// The last four digits of a phone, or a whole number.
 	if len(q) == 4 && isDigits(q) {
-		add("phone", `SELECT project_id, person_id FROM person_phones WHERE @scope AND last4 = ?`, ` ORDER BY person_id`, q)
+		add("phone", `person_phones x`+person+` WHERE x.@scope AND x.last4 = ?`, ` ORDER BY x.person_id`, q)
 	} else if len(q) == 11 && isDigits(q) {
-		add("phone", `SELECT project_id, person_id FROM person_phones WHERE @scope AND phone = ?`, "", q)
+		add("phone", `person_phones x`+person+` WHERE x.@scope AND x.phone = ?`, ` ORDER BY x.person_id`, q)
 	}
 	// Pinyin initials ("zs") or full pinyin ("zhangsan").
 	if cnformat.IsPinyinQuery(q) {
 		lq := strings.ToLower(q)
-		cond, args := db.prefixMatch("pinyin_initials", lq)
-		add("pinyin", `SELECT project_id, id FROM persons WHERE @scope AND `+cond, ` ORDER BY `+db.byteOrder("pinyin_initials")+`, id`, args...)
+		cond, args := db.prefixMatch("p.pinyin_initials", lq)
+		add("pinyin", `persons p WHERE p.@scope AND `+cond, ` ORDER BY `+db.byteOrder("p.pinyin_initials")+`, p.id`, args...)
 		if len(lq) > 1 {
-			cond, args = db.prefixMatch("pinyin_full", lq)
-			add("pinyin", `SELECT project_id, id FROM persons WHERE @scope AND `+cond, ` ORDER BY `+db.byteOrder("pinyin_full")+`, id`, args...)
+			cond, args = db.prefixMatch("p.pinyin_full", lq)
+			add("pinyin", `persons p WHERE p.@scope AND `+cond, ` ORDER BY `+db.byteOrder("p.pinyin_full")+`, p.id`, args...)
 		}
 	}
 	// A name, or its beginning.
 	if hasHan(q) {
-		cond, args := db.prefixMatch("name", q)
-		add("name", `SELECT project_id, id FROM persons WHERE @scope AND `+cond, ` ORDER BY `+db.byteOrder("name")+`, id`, args...)
+		cond, args := db.prefixMatch("p.name", q)
+		add("name", `persons p WHERE p.@scope AND `+cond, ` ORDER BY `+db.byteOrder("p.name")+`, p.id`, args...)
 	}
 	return out
 }
 
-// LookupDetails returns the statement that loads what a lookup shows of
-// the persons found, one row each: ID, name, care flags, first phone,
+// lookupColumns is what a lookup's search returns of each person found:
+// project, ID, name, care flags, and the lookup card — first phone,
 // plates (in the order added) and rooms with the relation (current homes
-// first), the lists joined by lookupSep and lookupRelSep. The last three
-// are the person's lookup card, kept on its row by triggers (migration
-// 00012), so the statement reads one row per person. The (project,
-// person) pairs go in as a list in one argument (two on PostgreSQL) that
-// drives a join on the primary key, so the statement's text is the same
-// whatever the number of persons and stays prepared.
-func (db *DB) LookupDetails(hits []LookupHit) LookupStatement {
-	from, project, person, args := db.hitList(hits)
-	return LookupStatement{SQL: db.rebind(`SELECT p.id, p.name, p.care_flags, p.card_phone, p.card_plates, p.card_homes
-		FROM ` + from + ` CROSS JOIN persons p WHERE p.project_id = ` + project + ` AND p.id = ` + person), Args: args}
-}
+// first), the lists joined by lookupSep and lookupRelSep.
+const lookupColumns = `p.project_id, p.id, p.name, p.care_flags, p.card_phone, p.card_plates, p.card_homes`
 
 // Separators of the lists LookupDetails returns: control characters,
 // which no name, label, plate or relation may contain.
@@ -187,33 +177,6 @@ const (
 	lookupSep    = 0x1f // between items
 	lookupRelSep = 0x1e // between a room's label and the relation
 )
-
-// hitList returns a FROM item that lists the hits' (project, person)
-// pairs, the expressions of its two columns, and its arguments: a JSON
-// array read by json_each on SQLite (where CROSS JOIN makes it the outer
-// loop), two arrays unnested on PostgreSQL.
-func (db *DB) hitList(hits []LookupHit) (from, project, person string, args []any) {
-	if db.Dialect == Postgres {
-		projects, persons := make([]int64, len(hits)), make([]int64, len(hits))
-		for i, h := range hits {
-			projects[i], persons[i] = h.ProjectID, h.PersonID
-		}
-		return "unnest(?::bigint[], ?::bigint[]) AS j (project_id, person_id)", "j.project_id", "j.person_id", []any{projects, persons}
-	}
-	b := make([]byte, 0, 16*len(hits)+2)
-	b = append(b, '[')
-	for i, h := range hits {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		b = strconv.AppendInt(b, h.ProjectID, 10)
-		b = append(b, ',')
-		b = strconv.AppendInt(b, h.PersonID, 10)
-		b = append(b, ']')
-	}
-	return "json_each(?) AS j", "(j.value ->> 0)", "(j.value ->> 1)", []any{string(append(b, ']'))}
-}
 
 // LookupQuery runs one of the lookup's statements on the read pool, through
 // a prepared statement kept for the next lookup (SQLite; PostgreSQL's
@@ -261,50 +224,28 @@ func hasHan(s string) bool {
 	return false
 }
 
-// lookupResults loads what a lookup shows of each person found, in one
-// statement (LookupDetails).
-func (s *ResidentService) lookupResults(ctx context.Context, hits []LookupHit) ([]*wubu.LookupResult, error) {
-	out := make([]*wubu.LookupResult, 0, len(hits))
-	if len(hits) == 0 {
-		return out, nil
-	}
-	byID := map[int64]*wubu.LookupResult{}
-	for _, h := range hits {
-		r := &wubu.LookupResult{PersonID: h.PersonID, ProjectID: h.ProjectID, Match: h.Match, Rooms: []string{}, Plates: []string{}, CareFlags: []wubu.CareFlag{}}
-		byID[h.PersonID] = r
-		out = append(out, r)
-	}
-	rows, err := s.db.LookupQuery(ctx, s.db.LookupDetails(hits))
-	if err != nil {
+// scanLookupResult reads a row of lookupColumns.
+func scanLookupResult(rows *sql.Rows) (*wubu.LookupResult, error) {
+	r := &wubu.LookupResult{Rooms: []string{}, Plates: []string{}}
+	var flags, phone, plates, rooms string
+	if err := rows.Scan(&r.ProjectID, &r.PersonID, &r.Name, &flags, &phone, &plates, &rooms); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var name, flags, phone, plates, rooms string
-		if err := rows.Scan(&id, &name, &flags, &phone, &plates, &rooms); err != nil {
-			return nil, err
-		}
-		r := byID[id]
-		r.Name, r.CareFlags = name, splitFlags(flags)
-		if phone != "" {
-			r.Phone = cnformat.MaskPhone(phone)
-		}
-		if plates != "" {
-			r.Plates = strings.Split(plates, string(rune(lookupSep)))
-		}
-		if rooms != "" {
-			for i, room := range strings.Split(rooms, string(rune(lookupSep))) {
-				label, rel, _ := strings.Cut(room, string(rune(lookupRelSep)))
-				if i == 0 {
-					r.Room, r.Relation = label, wubu.Relation(rel)
-				}
-				r.Rooms = append(r.Rooms, label)
+	r.CareFlags = splitFlags(flags)
+	if phone != "" {
+		r.Phone = cnformat.MaskPhone(phone)
+	}
+	if plates != "" {
+		r.Plates = strings.Split(plates, string(rune(lookupSep)))
+	}
+	if rooms != "" {
+		for i, room := range strings.Split(rooms, string(rune(lookupSep))) {
+			label, rel, _ := strings.Cut(room, string(rune(lookupRelSep)))
+			if i == 0 {
+				r.Room, r.Relation = label, wubu.Relation(rel)
 			}
+			r.Rooms = append(r.Rooms, label)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return r, nil
 }
