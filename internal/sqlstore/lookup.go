@@ -171,7 +171,7 @@ func (db *DB) LookupSearches(scope []int64, q string, limit int) []LookupStateme
 // first), the lists joined by lookupSep and lookupRelSep.
 const lookupColumns = `p.project_id, p.id, p.name, p.care_flags, p.card_phone, p.card_plates, p.card_homes`
 
-// Separators of the lists LookupDetails returns: control characters,
+// Separators of the lists of a lookup card (lookupColumns): control characters,
 // which no name, label, plate or relation may contain.
 const (
 	lookupSep    = 0x1f // between items
