@@ -75,7 +75,7 @@ func messagesInSource(t *testing.T) []string {
 						}
 					}
 					switch {
-					case (name == "Errorf" && recv != "fmt") || name == "T" || name == "newPage" || name == "newSecPage" || name == "newSecurityPage":
+					case (name == "Errorf" && recv != "fmt") || name == "T" || name == "newPage" || name == "newSecurityPage":
 						add(firstString(n.Args))
 					case name == "FieldErrorf" && len(n.Args) >= 3:
 						add(firstString(n.Args[2:]))

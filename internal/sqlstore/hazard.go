@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -259,36 +258,24 @@ func (s *HazardService) AssignHazard(ctx context.Context, id int64, a wubu.Hazar
 		map[string]any{"state": wubu.HazardAssigned, "assignee_id": a.AssigneeID, "due_at": due}); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	if err := s.armClock(ctx, h.ProjectID, id, a.AssigneeID, due, reassign); err != nil {
+	if _, err := commitClocks(ctx, tx, s.clocks, hazardClock(h.ProjectID, id, a.AssigneeID, due, reassign)); err != nil {
 		return nil, err
 	}
 	return s.FindHazard(ctx, id)
 }
 
-// armClock arms (or, on a reassignment or a rejected rectification, re-arms)
-// the rectification clock of a hazard.
-func (s *HazardService) armClock(ctx context.Context, projectID, id, assigneeID int64, due time.Time, rearm bool) error {
-	if s.clocks == nil {
-		return nil
-	}
+// hazardClock arms (or, on a reassignment or a rejected rectification,
+// re-arms) the rectification clock of a hazard.
+func hazardClock(projectID, id, assigneeID int64, due time.Time, rearm bool) clockChange {
 	assignee := "user:" + strconv.FormatInt(assigneeID, 10)
 	req := wubu.ArmRequest{DeadlineKey: hazardKey(projectID, id), Due: due, WarnBefore: time.Hour,
 		WarnNotify:   []string{assignee},
 		BreachNotify: []string{assignee, "role:" + string(wubu.RoleTeamLeader)},
 		Escalation:   hazardEscalation}
-	var err error
 	if rearm {
-		_, err = s.clocks.Rearm(ctx, req)
-	} else {
-		_, err = s.clocks.Arm(ctx, req)
+		return rearmClock(req)
 	}
-	if err != nil {
-		return fmt.Errorf("arm hazard clock: %w", err)
-	}
-	return nil
+	return armClock(req)
 }
 
 // RectifyHazard records the rectification and stops the clock.
@@ -328,12 +315,9 @@ func (s *HazardService) RectifyHazard(ctx context.Context, id int64, note string
 	if err := tx.audit(ctx, h.ProjectID, wubu.ActionUpdate, "hazard", id, map[string]any{"state": h.State}, map[string]any{"state": wubu.HazardRectified, "note": note}); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	// The promise was to rectify; a clock already stopped stays so.
+	if _, err := commitClocks(ctx, tx, s.clocks, stopClock(hazardKey(h.ProjectID, id))); err != nil {
 		return nil, err
-	}
-	if s.clocks != nil {
-		// The promise was to rectify; a clock already stopped stays so.
-		s.clocks.Disarm(ctx, hazardKey(h.ProjectID, id))
 	}
 	return s.FindHazard(ctx, id)
 }
@@ -379,13 +363,12 @@ func (s *HazardService) VerifyHazard(ctx context.Context, id int64, accepted boo
 		map[string]any{"accepted": accepted, "note": note}); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
+	var clock []clockChange
 	if !accepted && h.AssigneeID != nil {
-		if err := s.armClock(ctx, h.ProjectID, id, *h.AssigneeID, due, true); err != nil {
-			return nil, err
-		}
+		clock = append(clock, hazardClock(h.ProjectID, id, *h.AssigneeID, due, true))
+	}
+	if _, err := commitClocks(ctx, tx, s.clocks, clock...); err != nil {
+		return nil, err
 	}
 	return s.FindHazard(ctx, id)
 }

@@ -173,24 +173,23 @@ func (s *IncidentService) ReportIncident(ctx context.Context, ni *wubu.NewIncide
 	if err := tx.audit(ctx, ni.ProjectID, wubu.ActionCreate, "incident", id, nil, i); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-
-	// The direct superior hears of it at once, quiet hours or not.
+	// The clock, committed with the incident: acknowledged within 5
+	// minutes, or the team leaders, the duty manager and the manager are
+	// alerted in turn.
 	who := securityNotifyTarget(superior)
-	s.alert(ctx, i, who)
-
-	// Then the clock: acknowledged within 5 minutes, or the team leaders,
-	// the duty manager and the manager are alerted in turn.
 	breach := []string{who}
 	if team := "role:" + string(wubu.RoleTeamLeader); who != team {
 		breach = append(breach, team)
 	}
-	if i.Deadline, err = s.clocks.Arm(ctx, wubu.ArmRequest{DeadlineKey: incidentKey(i.ProjectID, id), After: wubu.IncidentAckWithin,
-		BreachNotify: breach, Escalation: wubu.IncidentEscalation}); err != nil {
-		return nil, fmt.Errorf("arm incident clock: %w", err)
+	ds, err := commitClocks(ctx, tx, s.clocks, armClock(wubu.ArmRequest{DeadlineKey: incidentKey(i.ProjectID, id), After: wubu.IncidentAckWithin,
+		BreachNotify: breach, Escalation: wubu.IncidentEscalation}))
+	if err != nil {
+		return nil, err
 	}
+	i.Deadline = ds[0]
+
+	// The direct superior hears of it at once, quiet hours or not.
+	s.alert(ctx, i, who)
 	return i, nil
 }
 
@@ -292,11 +291,13 @@ func (s *IncidentService) transition(ctx context.Context, id int64, perm wubu.Pe
 	if err := tx.audit(ctx, i.ProjectID, wubu.ActionUpdate, "incident", id, i, after); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
+	// Acknowledged: the escalation stops with the step.
+	var clock []clockChange
 	if kind == "acknowledged" {
-		s.clocks.Disarm(ctx, incidentKey(i.ProjectID, id))
+		clock = append(clock, stopClock(incidentKey(i.ProjectID, id)))
+	}
+	if _, err := commitClocks(ctx, tx, s.clocks, clock...); err != nil {
+		return nil, err
 	}
 	return s.FindIncidentByID(ctx, id)
 }

@@ -218,19 +218,16 @@ func (s *PassService) StartPass(ctx context.Context, np *wubu.NewPass) (*wubu.Pa
 	if err := tx.audit(ctx, np.ProjectID, wubu.ActionCreate, "pass", id, nil, p); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
 	// The resident waits at the gate: the service centre answers within
 	// 15 minutes, warned 5 minutes before; a breach alerts the duty manager.
-	d, err := s.clocks.Arm(ctx, wubu.ArmRequest{DeadlineKey: passKey(p.ProjectID, id), After: wubu.PassConfirmWithin, WarnBefore: wubu.PassConfirmWithin / 3,
+	ds, err := commitClocks(ctx, tx, s.clocks, armClock(wubu.ArmRequest{DeadlineKey: passKey(p.ProjectID, id), After: wubu.PassConfirmWithin, WarnBefore: wubu.PassConfirmWithin / 3,
 		WarnNotify:   []string{"role:" + string(wubu.RoleTeamLeader)},
 		BreachNotify: []string{"role:" + string(wubu.RoleDutyManager)},
-		Escalation:   []wubu.EscalationStep{{After: wubu.PassConfirmWithin, Notify: "role:" + string(wubu.RoleManager)}}})
+		Escalation:   []wubu.EscalationStep{{After: wubu.PassConfirmWithin, Notify: "role:" + string(wubu.RoleManager)}}}))
 	if err != nil {
-		return nil, fmt.Errorf("arm pass clock: %w", err)
+		return nil, err
 	}
-	p.Deadline = d
+	p.Deadline = ds[0]
 	return p, nil
 }
 
@@ -359,25 +356,28 @@ func (s *PassService) ConfirmPass(ctx context.Context, id int64, c wubu.PassConf
 			return nil, err
 		}
 	}
-	after, err := s.findPass(ctx, tx, wubu.PermPassConfirm, id, false)
+	return s.commitStep(ctx, tx, wubu.PermPassConfirm, &before, stopClock(passKey(p.ProjectID, id)))
+}
+
+// commitStep ends a step on a pass, given as it was before: it reads the
+// pass back, audits the change and commits it with the clock's change (a
+// decision disarms the clock; one already stopped is left).
+func (s *PassService) commitStep(ctx context.Context, tx *Tx, perm wubu.Permission, before *wubu.Pass, clock ...clockChange) (*wubu.Pass, error) {
+	after, err := s.findPass(ctx, tx, perm, before.ID, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.audit(ctx, p.ProjectID, wubu.ActionUpdate, "pass", id, &before, after); err != nil {
+	if err := tx.audit(ctx, before.ProjectID, wubu.ActionUpdate, "pass", before.ID, before, after); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	ds, err := commitClocks(ctx, tx, s.clocks, clock...)
+	if err != nil {
 		return nil, err
 	}
-	s.stopClock(ctx, after)
+	if len(ds) > 0 && ds[0] != nil {
+		after.Deadline = ds[0]
+	}
 	return after, nil
-}
-
-// stopClock disarms a decided pass's clock; one already stopped is left.
-func (s *PassService) stopClock(ctx context.Context, p *wubu.Pass) {
-	if d, err := s.clocks.Disarm(ctx, passKey(p.ProjectID, p.ID)); err == nil {
-		p.Deadline = d
-	}
 }
 
 // RefusePass refuses a pending pass with a reason.
@@ -409,18 +409,7 @@ func (s *PassService) RefusePass(ctx context.Context, id int64, reason string) (
 			return nil, err
 		}
 	}
-	after, err := s.findPass(ctx, tx, wubu.PermPassConfirm, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, p.ProjectID, wubu.ActionUpdate, "pass", id, &before, after); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	s.stopClock(ctx, after)
-	return after, nil
+	return s.commitStep(ctx, tx, wubu.PermPassConfirm, &before, stopClock(passKey(p.ProjectID, id)))
 }
 
 // ReleasePass records that the goods left through the gate.
@@ -460,17 +449,7 @@ func (s *PassService) ReleasePass(ctx context.Context, id int64, gate string) (*
 			return nil, err
 		}
 	}
-	after, err := s.findPass(ctx, tx, wubu.PermSecurityEdit, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, p.ProjectID, wubu.ActionUpdate, "pass", id, &before, after); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return after, nil
+	return s.commitStep(ctx, tx, wubu.PermSecurityEdit, &before)
 }
 
 // FindPassByID returns a pass with its room's owners and its clock.

@@ -39,25 +39,18 @@ func runKey(projectID, id int64) wubu.DeadlineKey {
 	return wubu.DeadlineKey{ProjectID: projectID, ObjectType: "patrol_run", ObjectID: strconv.FormatInt(id, 10), Kind: "finish"}
 }
 
-// armRun arms the clock of a run just started: due one interval after its
+// runClock is the clock of a run just started: due one interval after its
 // last checkpoint's time, alerting the route's leader (else the team
 // leaders) at the breach and the duty manager half an hour later.
-func (s *PatrolService) armRun(ctx context.Context, route *wubu.PatrolRoute, runID int64, startedAt time.Time, checkpoints int) error {
-	if s.clocks == nil {
-		return nil
-	}
+func runClock(route *wubu.PatrolRoute, runID int64, startedAt time.Time, checkpoints int) clockChange {
 	leader := "role:" + string(wubu.RoleTeamLeader)
 	if route.LeaderID != nil {
 		leader = "user:" + strconv.FormatInt(*route.LeaderID, 10)
 	}
 	due := startedAt.Add(time.Duration(checkpoints+1) * time.Duration(route.IntervalMinutes) * time.Minute)
-	_, err := s.clocks.Arm(ctx, wubu.ArmRequest{DeadlineKey: runKey(route.ProjectID, runID), Due: due,
+	return armClock(wubu.ArmRequest{DeadlineKey: runKey(route.ProjectID, runID), Due: due,
 		BreachNotify: []string{leader},
 		Escalation:   []wubu.EscalationStep{{After: 30 * time.Minute, Notify: "role:" + string(wubu.RoleDutyManager)}}})
-	if err != nil {
-		return fmt.Errorf("arm patrol run clock: %w", err)
-	}
-	return nil
 }
 
 const routeColumns = `r.id, r.project_id, r.name, r.kind, r.room_id, COALESCE(rm.label, ''), r.interval_minutes, r.every_days,
@@ -422,18 +415,14 @@ func (s *PatrolService) StartRun(ctx context.Context, routeID int64) (*wubu.Patr
 	} else if run != nil {
 		return nil, wubu.Errorf(wubu.ECONFLICT, "You already have a run of this route going: finish it first.")
 	}
-	id, err := s.startRun(ctx, tx, route, u)
+	id, clock, err := s.startRun(ctx, tx, route, u)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := commitClocks(ctx, tx, s.clocks, clock); err != nil {
 		return nil, err
 	}
-	run, err := s.FindRun(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return run, s.armRun(ctx, route, id, run.StartedAt, len(run.Checkpoints))
+	return s.FindRun(ctx, id)
 }
 
 func (s *PatrolService) openRun(ctx context.Context, tx *Tx, projectID, routeID, guardID int64) (*wubu.PatrolRun, error) {
@@ -445,23 +434,28 @@ func (s *PatrolService) openRun(ctx context.Context, tx *Tx, projectID, routeID,
 	return run, err
 }
 
-func (s *PatrolService) startRun(ctx context.Context, tx *Tx, route *wubu.PatrolRoute, u *wubu.User) (int64, error) {
+// startRun starts a run in tx and returns it with its clock, to be armed
+// with the commit.
+func (s *PatrolService) startRun(ctx context.Context, tx *Tx, route *wubu.PatrolRoute, u *wubu.User) (int64, clockChange, error) {
 	if !route.Active {
-		return 0, wubu.Errorf(wubu.ECONFLICT, "This route is no longer in use.")
+		return 0, clockChange{}, wubu.Errorf(wubu.ECONFLICT, "This route is no longer in use.")
 	}
 	var n int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM patrol_checkpoints WHERE project_id = ? AND route_id = ?`, route.ProjectID, route.ID).Scan(&n); err != nil {
-		return 0, err
+		return 0, clockChange{}, err
 	}
 	if n == 0 {
-		return 0, wubu.Errorf(wubu.EINVALID, "This route has no checkpoints yet.")
+		return 0, clockChange{}, wubu.Errorf(wubu.EINVALID, "This route has no checkpoints yet.")
 	}
 	id, err := tx.insert(ctx, `INSERT INTO patrol_runs (project_id, route_id, guard_id, started_at) VALUES (?, ?, ?, ?)`,
 		route.ProjectID, route.ID, u.ID, tx.now)
 	if err != nil {
-		return 0, err
+		return 0, clockChange{}, err
 	}
-	return id, tx.audit(ctx, route.ProjectID, wubu.ActionCreate, "patrol_run", id, nil, map[string]any{"route_id": route.ID})
+	if err := tx.audit(ctx, route.ProjectID, wubu.ActionCreate, "patrol_run", id, nil, map[string]any{"route_id": route.ID}); err != nil {
+		return 0, clockChange{}, err
+	}
+	return id, runClock(route, id, tx.now, n), nil
 }
 
 // Checkin checks the caller in at the checkpoint of the code.
@@ -488,14 +482,17 @@ func (s *PatrolService) Checkin(ctx context.Context, code string, method wubu.Ch
 		return nil, err
 	}
 	var runID int64
-	var route *wubu.PatrolRoute
+	var clock []clockChange
 	if run == nil {
-		if route, err = scanRoute(tx.queryRow(ctx, `SELECT `+routeColumns+routeFrom+` WHERE r.project_id = ? AND r.id = ?`, cp.ProjectID, cp.RouteID)); err != nil {
+		route, err := scanRoute(tx.queryRow(ctx, `SELECT `+routeColumns+routeFrom+` WHERE r.project_id = ? AND r.id = ?`, cp.ProjectID, cp.RouteID))
+		if err != nil {
 			return nil, err
 		}
-		if runID, err = s.startRun(ctx, tx, route, u); err != nil {
+		id, c, err := s.startRun(ctx, tx, route, u)
+		if err != nil {
 			return nil, err
 		}
+		runID, clock = id, []clockChange{c}
 		res.Started = true
 	} else {
 		runID = run.ID
@@ -508,16 +505,12 @@ func (s *PatrolService) Checkin(ctx context.Context, code string, method wubu.Ch
 	if err := tx.audit(ctx, cp.ProjectID, wubu.ActionCreate, "patrol_checkin", id, nil, map[string]any{"run_id": runID, "checkpoint": cp.Code, "method": method}); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	// A run started by this check-in has its clock armed with it.
+	if _, err := commitClocks(ctx, tx, s.clocks, clock...); err != nil {
 		return nil, err
 	}
 	if res.Run, err = s.FindRun(ctx, runID); err != nil {
 		return nil, err
-	}
-	if res.Started {
-		if err := s.armRun(ctx, route, runID, res.Run.StartedAt, len(res.Run.Checkpoints)); err != nil {
-			return nil, err
-		}
 	}
 	for _, rc := range res.Run.Checkpoints {
 		if rc.ID == cp.ID {
@@ -636,13 +629,10 @@ func (s *PatrolService) FinishRun(ctx context.Context, id int64) (*wubu.PatrolRu
 	if err := tx.audit(ctx, run.ProjectID, wubu.ActionUpdate, "patrol_run", id, nil, map[string]any{"finished": true, "missed": run.Missed, "late": run.Late}); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	// Finished: the run's clock stops with it (met or missed); one already
+	// stopped stays so.
+	if _, err := commitClocks(ctx, tx, s.clocks, stopClock(runKey(run.ProjectID, id))); err != nil {
 		return nil, err
-	}
-	if s.clocks != nil {
-		// Finished: the run's clock stops (met or missed); one already
-		// stopped stays so.
-		s.clocks.Disarm(ctx, runKey(run.ProjectID, id))
 	}
 	// Tell the leader, once per run: the outbox's dedup key makes a retry
 	// harmless.

@@ -168,17 +168,16 @@ func (s *TenantService) RegisterTenant(ctx context.Context, nt *wubu.NewTenant) 
 	if err := tx.audit(ctx, t.ProjectID, wubu.ActionCreate, "tenant_registration", id, nil, t); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
 	// The superior checks within 4 hours, warned an hour before; a stalled
 	// check alerts the duty manager, then the manager.
 	who := securityNotifyTarget(superior)
-	if t.Deadline, err = s.clocks.Arm(ctx, wubu.ArmRequest{DeadlineKey: tenantKey(t.ProjectID, id, "check"), After: wubu.TenantCheckWithin, WarnBefore: wubu.TenantCheckWithin / 4,
+	ds, err := commitClocks(ctx, tx, s.clocks, armClock(wubu.ArmRequest{DeadlineKey: tenantKey(t.ProjectID, id, "check"), After: wubu.TenantCheckWithin, WarnBefore: wubu.TenantCheckWithin / 4,
 		WarnNotify: []string{who}, BreachNotify: []string{who, "role:" + string(wubu.RoleDutyManager)},
-		Escalation: []wubu.EscalationStep{{After: wubu.TenantCheckWithin, Notify: "role:" + string(wubu.RoleManager)}}}); err != nil {
-		return nil, fmt.Errorf("arm tenant clock: %w", err)
+		Escalation: []wubu.EscalationStep{{After: wubu.TenantCheckWithin, Notify: "role:" + string(wubu.RoleManager)}}}))
+	if err != nil {
+		return nil, err
 	}
+	t.Deadline = ds[0]
 	return t, nil
 }
 
@@ -206,25 +205,12 @@ func (s *TenantService) CheckTenant(ctx context.Context, id int64) (*wubu.Tenant
 		wubu.TenantChecked, actorID(u), tx.now, tx.now, t.ProjectID, id); err != nil {
 		return nil, err
 	}
-	after, err := s.findTenant(ctx, tx, wubu.PermPassConfirm, id, false)
-	if err != nil {
-		return nil, err
-	}
-	maskTenant(after)
-	if err := tx.audit(ctx, t.ProjectID, wubu.ActionUpdate, "tenant_registration", id, &before, after); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	s.clocks.Disarm(ctx, tenantKey(t.ProjectID, id, "check"))
-	// The service assistant files it within a working day.
-	if after.Deadline, err = s.clocks.Arm(ctx, wubu.ArmRequest{DeadlineKey: tenantKey(t.ProjectID, id, "file"), WorkingDays: wubu.TenantFileDays,
-		BreachNotify: []string{"role:" + string(wubu.RoleDutyManager)},
-		Escalation:   []wubu.EscalationStep{{After: wubu.TenantCheckWithin, Notify: "role:" + string(wubu.RoleManager)}}}); err != nil {
-		return nil, fmt.Errorf("arm tenant clock: %w", err)
-	}
-	return after, nil
+	// The check's clock stops, and the service assistant files it within a
+	// working day.
+	return s.commitStep(ctx, tx, &before, stopClock(tenantKey(t.ProjectID, id, "check")),
+		armClock(wubu.ArmRequest{DeadlineKey: tenantKey(t.ProjectID, id, "file"), WorkingDays: wubu.TenantFileDays,
+			BreachNotify: []string{"role:" + string(wubu.RoleDutyManager)},
+			Escalation:   []wubu.EscalationStep{{After: wubu.TenantCheckWithin, Notify: "role:" + string(wubu.RoleManager)}}}))
 }
 
 // tenantStateErr explains why a registration cannot take the step asked.
@@ -292,19 +278,7 @@ func (s *TenantService) FileTenant(ctx context.Context, id int64) (*wubu.TenantR
 		wubu.TenantFiled, actorID(u), tx.now, personID, tx.now, t.ProjectID, id); err != nil {
 		return nil, err
 	}
-	after, err := s.findTenant(ctx, tx, wubu.PermPassConfirm, id, false)
-	if err != nil {
-		return nil, err
-	}
-	maskTenant(after)
-	if err := tx.audit(ctx, t.ProjectID, wubu.ActionUpdate, "tenant_registration", id, &before, after); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	after.Deadline, _ = s.clocks.Disarm(ctx, tenantKey(t.ProjectID, id, "file"))
-	return after, nil
+	return s.commitStep(ctx, tx, &before, stopClock(tenantKey(t.ProjectID, id, "file")))
 }
 
 // RejectTenant sends a registration back with a reason.
@@ -336,18 +310,27 @@ func (s *TenantService) RejectTenant(ctx context.Context, id int64, reason strin
 		wubu.TenantRejected, actorID(u), tx.now, reason, tx.now, t.ProjectID, id); err != nil {
 		return nil, err
 	}
-	after, err := s.findTenant(ctx, tx, wubu.PermPassConfirm, id, false)
+	return s.commitStep(ctx, tx, &before, cancelClock(tenantKey(t.ProjectID, id, step)))
+}
+
+// commitStep ends a step on a registration, given masked as it was before:
+// it reads the registration back, audits the change and commits it with
+// the clocks' changes; the registration carries the deadline the last of
+// them left.
+func (s *TenantService) commitStep(ctx context.Context, tx *Tx, before *wubu.TenantRegistration, clock ...clockChange) (*wubu.TenantRegistration, error) {
+	after, err := s.findTenant(ctx, tx, wubu.PermPassConfirm, before.ID, false)
 	if err != nil {
 		return nil, err
 	}
 	maskTenant(after)
-	if err := tx.audit(ctx, t.ProjectID, wubu.ActionUpdate, "tenant_registration", id, &before, after); err != nil {
+	if err := tx.audit(ctx, before.ProjectID, wubu.ActionUpdate, "tenant_registration", before.ID, before, after); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	ds, err := commitClocks(ctx, tx, s.clocks, clock...)
+	if err != nil {
 		return nil, err
 	}
-	after.Deadline, _ = s.clocks.Cancel(ctx, tenantKey(t.ProjectID, id, step))
+	after.Deadline = ds[len(ds)-1]
 	return after, nil
 }
 

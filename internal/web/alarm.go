@@ -16,7 +16,7 @@ type alarmGroup struct {
 }
 
 type alarmListView struct {
-	secPage
+	securityPage
 	BuildingID int64
 	Buildings  []*wubu.Building
 	Groups     []*alarmGroup
@@ -28,12 +28,12 @@ type alarmListView struct {
 // alarmList lists the households whose home alarm is not on, per building,
 // with the forms to record a reminder or advice.
 func (h *Handler) alarmList(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Home alarms")
+	base, err := h.newSecurityPage(r, "Home alarms")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v := &alarmListView{secPage: base, Topics: wubu.AdviceTopics, LowFloor: wubu.LowFloor}
+	v := &alarmListView{securityPage: base, Topics: wubu.AdviceTopics, LowFloor: wubu.LowFloor}
 	v.BuildingID, _ = strconv.ParseInt(r.URL.Query().Get("building"), 10, 64)
 	h.renderAlarmList(w, r, v, http.StatusOK)
 }
@@ -87,18 +87,17 @@ func (h *Handler) alarmRecord(kind string) http.HandlerFunc {
 			msg = h.T(r, "Advice recorded.")
 		}
 		if err != nil {
-			code := server.ErrorCode(err)
-			if code == wubu.EINTERNAL || code == wubu.ENOTFOUND {
+			if codeIn(err, wubu.EINTERNAL, wubu.ENOTFOUND) {
 				h.fail(w, r, err)
 				return
 			}
-			base, berr := h.newSecPage(r, "Home alarms")
+			base, berr := h.newSecurityPage(r, "Home alarms")
 			if berr != nil {
 				h.fail(w, r, berr)
 				return
 			}
 			base.ProjectID = c.ProjectID
-			v := &alarmListView{secPage: base, Topics: wubu.AdviceTopics, LowFloor: wubu.LowFloor}
+			v := &alarmListView{securityPage: base, Topics: wubu.AdviceTopics, LowFloor: wubu.LowFloor}
 			v.BuildingID, _ = strconv.ParseInt(r.PostFormValue("building"), 10, 64)
 			status := formError(r, &v.Page, err, "")
 			v.Error = server.ErrMessage(r, err)
@@ -114,19 +113,19 @@ func (h *Handler) alarmRecord(kind string) http.HandlerFunc {
 }
 
 type myBuildingsView struct {
-	secPage
+	securityPage
 	Buildings []*wubu.BuildingSummary
 }
 
 // myBuildings is the building security leader's start: their buildings
 // with the open issues of each.
 func (h *Handler) myBuildings(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "My buildings")
+	base, err := h.newSecurityPage(r, "My buildings")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v := &myBuildingsView{secPage: base}
+	v := &myBuildingsView{securityPage: base}
 	if v.Buildings, err = h.Security.MyBuildings(r.Context()); err != nil {
 		h.fail(w, r, err)
 		return
@@ -135,7 +134,7 @@ func (h *Handler) myBuildings(w http.ResponseWriter, r *http.Request) {
 }
 
 type buildingSecurityView struct {
-	secPage
+	securityPage
 	S            *wubu.BuildingSecurity
 	ArchiveKinds []string
 }
@@ -145,11 +144,11 @@ func (h *Handler) buildingSecurityView(r *http.Request) (*buildingSecurityView, 
 	if err != nil {
 		return nil, err
 	}
-	base, err := h.newSecPage(r, "Building security")
+	base, err := h.newSecurityPage(r, "Building security")
 	if err != nil {
 		return nil, err
 	}
-	v := &buildingSecurityView{secPage: base, ArchiveKinds: wubu.ArchiveKinds}
+	v := &buildingSecurityView{securityPage: base, ArchiveKinds: wubu.ArchiveKinds}
 	if v.S, err = h.Security.BuildingSecurity(r.Context(), id); err != nil {
 		return nil, err
 	}
@@ -162,12 +161,7 @@ func (h *Handler) buildingSecurityView(r *http.Request) (*buildingSecurityView, 
 // parking problems, households with the alarm off, key customers and the
 // security archive.
 func (h *Handler) buildingSecurity(w http.ResponseWriter, r *http.Request) {
-	v, err := h.buildingSecurityView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "building_security", v)
+	showPage(h, w, r, h.buildingSecurityView, "building_security")
 }
 
 func (h *Handler) archiveAdd(w http.ResponseWriter, r *http.Request) {
@@ -178,17 +172,11 @@ func (h *Handler) archiveAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	n := &wubu.ArchiveNote{BuildingID: id, Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
 	if err := h.Security.AddArchiveNote(r.Context(), n); err != nil {
-		if code := server.ErrorCode(err); code == wubu.EINTERNAL || code == wubu.ENOTFOUND {
+		if codeIn(err, wubu.EINTERNAL, wubu.ENOTFOUND) {
 			h.fail(w, r, err)
 			return
 		}
-		v, verr := h.buildingSecurityView(r)
-		if verr != nil {
-			h.fail(w, r, verr)
-			return
-		}
-		v.Form = r.PostForm
-		h.render(w, r, formError(r, &v.Page, err, "archive_"), "building_security", v)
+		reshowForm(h, w, r, err, h.buildingSecurityView, r.PostForm, "building_security", "archive_")
 		return
 	}
 	h.redirect(w, r, "/buildings/"+strconv.FormatInt(id, 10)+"/security", h.T(r, "Added to the security archive."))

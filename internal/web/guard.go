@@ -10,9 +10,8 @@ import (
 // three taps, and the passes waiting at the gate.
 type guardView struct {
 	securityPage
-	ProjectID int64
-	Pending   []*wubu.Pass
-	Ready     []*wubu.Pass
+	Pending []*wubu.Pass
+	Ready   []*wubu.Pass
 }
 
 // guardHome is the security post's start page (item 10 of the issue):
@@ -26,7 +25,6 @@ func (h *Handler) guardHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &guardView{securityPage: sp}
-	v.ProjectID = v.projectFrom(r)
 	if v.ProjectID != 0 {
 		for st, dst := range map[wubu.PassState]*[]*wubu.Pass{wubu.PassPending: &v.Pending, wubu.PassConfirmed: &v.Ready} {
 			if *dst, _, err = h.Passes.FindPasses(r.Context(), wubu.PassFilter{ProjectID: v.ProjectID, State: &st, Limit: 20}); err != nil {

@@ -10,7 +10,7 @@ import (
 )
 
 type hazardListView struct {
-	secPage
+	securityPage
 	Hazards []*wubu.Hazard
 	Pager   PagerView
 	State   string
@@ -20,38 +20,32 @@ type hazardListView struct {
 
 // hazardList lists a project's hazards with filters kept in the URL.
 func (h *Handler) hazardList(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Hazards")
+	base, err := h.newSecurityPage(r, "Hazards")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	q := r.URL.Query()
-	v := &hazardListView{secPage: base, State: q.Get("state"), Mine: q.Get("mine") == "1", Overdue: q.Get("overdue") == "1"}
-	page, offset := pageOffset(r)
-	f := wubu.HazardFilter{Overdue: v.Overdue, Offset: offset, Limit: pageSize}
-	switch v.State {
-	case "":
-		f.Open = true
-	case "all":
-	default:
-		f.State = wubu.HazardState(v.State)
-	}
+	v := &hazardListView{securityPage: base, State: q.Get("state"), Mine: q.Get("mine") == "1", Overdue: q.Get("overdue") == "1"}
+	f := wubu.HazardFilter{Overdue: v.Overdue, Limit: pageSize}
+	var state string
+	f.Open, state = openOrState(v.State)
+	f.State = wubu.HazardState(state)
 	if v.Mine {
 		f.AssigneeID = &v.User.ID
 	}
-	total := 0
-	if v.ProjectID != 0 {
-		if v.Hazards, total, err = h.Hazards.FindHazards(r.Context(), v.ProjectID, f); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+	if v.Hazards, v.Pager, err = listPage(r, &v.securityPage, func(offset int) ([]*wubu.Hazard, int, error) {
+		f.Offset = offset
+		return h.Hazards.FindHazards(r.Context(), v.ProjectID, f)
+	}); err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	v.Pager = newPager(&v.Page, r, page, total)
 	h.render(w, r, http.StatusOK, "hazards", v)
 }
 
 type hazardNewView struct {
-	secPage
+	securityPage
 	Buildings  []*wubu.Building
 	Sources    []wubu.HazardSource
 	Severities []wubu.Severity
@@ -59,12 +53,12 @@ type hazardNewView struct {
 
 // hazardNew is the form to report a hazard, from the guard's phone.
 func (h *Handler) hazardNew(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Report a hazard")
+	base, err := h.newSecurityPage(r, "Report a hazard")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v := &hazardNewView{secPage: base}
+	v := &hazardNewView{securityPage: base}
 	for _, k := range []string{"run_id", "place", "source"} {
 		if s := r.URL.Query().Get(k); s != "" {
 			v.Form.Set(k, s)
@@ -75,19 +69,17 @@ func (h *Handler) hazardNew(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) renderHazardNew(w http.ResponseWriter, r *http.Request, v *hazardNewView, status int) {
 	v.Sources, v.Severities = wubu.HazardSources, wubu.Severities
-	if v.ProjectID != 0 {
-		var err error
-		if v.Buildings, err = h.Org.FindBuildings(r.Context(), v.ProjectID); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+	var err error
+	if v.Buildings, err = h.chosenBuildings(r, &v.securityPage); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, status, "hazard_new", v)
 }
 
 func (h *Handler) hazardCreate(w http.ResponseWriter, r *http.Request) {
 	parseForm(w, r)
-	base, err := h.newSecPage(r, "Report a hazard")
+	base, err := h.newSecurityPage(r, "Report a hazard")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -115,19 +107,18 @@ func (h *Handler) hazardCreate(w http.ResponseWriter, r *http.Request) {
 		err = h.Hazards.ReportHazard(r.Context(), hz, photo)
 	}
 	if err != nil {
-		v := &hazardNewView{secPage: base}
-		v.Form = r.Form
 		if e := wubu.AsError(err); e != nil && e.Field == "person_id" {
 			err = &wubu.Error{Code: e.Code, Format: e.Format, Args: e.Args, Field: "resident"}
 		}
-		h.renderHazardNew(w, r, v, formError(r, &v.Page, err, ""))
+		v := &hazardNewView{securityPage: base}
+		h.renderHazardNew(w, r, v, refuse(r, v, r.Form, err, ""))
 		return
 	}
 	h.redirect(w, r, "/hazards/"+strconv.FormatInt(hz.ID, 10), h.T(r, "Hazard reported."))
 }
 
 type hazardView struct {
-	secPage
+	securityPage
 	Hazard *wubu.Hazard
 	Staff  []*wubu.User
 	// CanVerify is false for the person who rectified it.
@@ -139,11 +130,11 @@ func (h *Handler) hazardView(r *http.Request) (*hazardView, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := h.newSecPage(r, "Hazard")
+	base, err := h.newSecurityPage(r, "Hazard")
 	if err != nil {
 		return nil, err
 	}
-	v := &hazardView{secPage: base}
+	v := &hazardView{securityPage: base}
 	if v.Hazard, err = h.Hazards.FindHazard(r.Context(), id); err != nil {
 		return nil, err
 	}
@@ -172,12 +163,7 @@ func (h *Handler) projectStaff(r *http.Request, projectID int64) []*wubu.User {
 }
 
 func (h *Handler) hazardShow(w http.ResponseWriter, r *http.Request) {
-	v, err := h.hazardView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "hazard", v)
+	showPage(h, w, r, h.hazardView, "hazard")
 }
 
 // hazardStep assigns, rectifies or verifies a hazard.
@@ -226,13 +212,7 @@ func (h *Handler) hazardStep(step string) http.HandlerFunc {
 				h.fail(w, r, err)
 				return
 			}
-			v, verr := h.hazardView(r)
-			if verr != nil {
-				h.fail(w, r, verr)
-				return
-			}
-			v.Form = r.Form
-			h.render(w, r, formError(r, &v.Page, err, step+"_"), "hazard", v)
+			reshowForm(h, w, r, err, h.hazardView, r.Form, "hazard", step+"_")
 			return
 		}
 		h.redirect(w, r, "/hazards/"+strconv.FormatInt(id, 10), msg)

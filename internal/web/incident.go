@@ -6,12 +6,10 @@ import (
 	"strings"
 
 	"github.com/wubu-oss/wubu"
-	"github.com/wubu-oss/wubu/internal/server"
 )
 
 type incidentListView struct {
 	securityPage
-	ProjectID int64
 	Incidents []*wubu.Incident
 	Pager     PagerView
 }
@@ -24,22 +22,17 @@ func (h *Handler) incidentList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &incidentListView{securityPage: sp}
-	v.ProjectID = v.projectFrom(r)
-	page, offset := pageOffset(r)
-	var total int
-	if v.ProjectID != 0 {
-		if v.Incidents, total, err = h.Incidents.FindIncidents(r.Context(), wubu.IncidentFilter{ProjectID: v.ProjectID, Offset: offset, Limit: pageSize}); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+	if v.Incidents, v.Pager, err = listPage(r, &v.securityPage, func(offset int) ([]*wubu.Incident, int, error) {
+		return h.Incidents.FindIncidents(r.Context(), wubu.IncidentFilter{ProjectID: v.ProjectID, Offset: offset, Limit: pageSize})
+	}); err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	v.Pager = newPager(&v.Page, r, page, total)
 	h.render(w, r, http.StatusOK, "incidents", v)
 }
 
 type incidentNewView struct {
 	securityPage
-	ProjectID int64
 	Kinds     []wubu.IncidentKind
 	Buildings []*wubu.Building
 }
@@ -50,20 +43,12 @@ func (h *Handler) incidentNewView(r *http.Request) (*incidentNewView, error) {
 		return nil, err
 	}
 	v := &incidentNewView{securityPage: sp, Kinds: wubu.IncidentKinds}
-	v.ProjectID = v.projectFrom(r)
-	if v.ProjectID != 0 {
-		v.Buildings, err = h.Org.FindBuildings(r.Context(), v.ProjectID)
-	}
+	v.Buildings, err = h.chosenBuildings(r, &v.securityPage)
 	return v, err
 }
 
 func (h *Handler) incidentNew(w http.ResponseWriter, r *http.Request) {
-	v, err := h.incidentNewView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "incident_new", v)
+	showPage(h, w, r, h.incidentNewView, "incident_new")
 }
 
 func (h *Handler) incidentCreate(w http.ResponseWriter, r *http.Request) {
@@ -76,7 +61,7 @@ func (h *Handler) incidentCreate(w http.ResponseWriter, r *http.Request) {
 	i, err := h.Incidents.ReportIncident(r.Context(), &wubu.NewIncident{ProjectID: v.ProjectID, Kind: wubu.IncidentKind(r.PostFormValue("kind")),
 		Place: r.PostFormValue("place"), Description: r.PostFormValue("description"), BuildingID: optionalID(r.PostFormValue("building_id"))})
 	if err != nil {
-		if code := server.ErrorCode(err); code == wubu.EINTERNAL || code == wubu.EFORBIDDEN {
+		if codeIn(err, wubu.EINTERNAL, wubu.EFORBIDDEN) {
 			h.fail(w, r, err)
 			return
 		}
@@ -125,12 +110,7 @@ func (h *Handler) incidentView(r *http.Request) (*incidentView, error) {
 }
 
 func (h *Handler) incidentShow(w http.ResponseWriter, r *http.Request) {
-	v, err := h.incidentView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "incident", v)
+	showPage(h, w, r, h.incidentView, "incident")
 }
 
 // incidentStep handles acknowledging, closing and adding notes.
@@ -155,18 +135,11 @@ func (h *Handler) incidentStep(step string) http.HandlerFunc {
 			flash = h.T(r, "Saved.")
 		}
 		if err != nil {
-			code := server.ErrorCode(err)
-			if code == wubu.EINTERNAL || code == wubu.ENOTFOUND || code == wubu.EFORBIDDEN {
+			if codeIn(err, wubu.EINTERNAL, wubu.ENOTFOUND, wubu.EFORBIDDEN) {
 				h.fail(w, r, err)
 				return
 			}
-			v, verr := h.incidentView(r)
-			if verr != nil {
-				h.fail(w, r, verr)
-				return
-			}
-			v.Form = r.PostForm
-			h.render(w, r, formError(r, &v.Page, err, ""), "incident", v)
+			reshowForm(h, w, r, err, h.incidentView, r.PostForm, "incident", "")
 			return
 		}
 		h.redirect(w, r, fmt.Sprintf("/incidents/%d", id), flash)

@@ -5,11 +5,10 @@ import (
 	"strconv"
 
 	"github.com/wubu-oss/wubu"
-	"github.com/wubu-oss/wubu/internal/server"
 )
 
 type safetyCampaignView struct {
-	secPage
+	securityPage
 	Day       string
 	Campaigns []*wubu.SafetyCampaign
 	Themes    []string
@@ -18,12 +17,12 @@ type safetyCampaignView struct {
 // safetyList shows the safety campaigns: where each board stands on the
 // day (this week by default), the activities, and the form for leaders.
 func (h *Handler) safetyList(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Safety campaigns")
+	base, err := h.newSecurityPage(r, "Safety campaigns")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.renderSafety(w, r, &safetyCampaignView{secPage: base}, http.StatusOK)
+	h.renderSafety(w, r, &safetyCampaignView{securityPage: base}, http.StatusOK)
 }
 
 func (h *Handler) renderSafety(w http.ResponseWriter, r *http.Request, v *safetyCampaignView, status int) {
@@ -43,7 +42,7 @@ func (h *Handler) renderSafety(w http.ResponseWriter, r *http.Request, v *safety
 }
 
 func (h *Handler) safetyCreate(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Safety campaigns")
+	base, err := h.newSecurityPage(r, "Safety campaigns")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -53,16 +52,15 @@ func (h *Handler) safetyCreate(w http.ResponseWriter, r *http.Request) {
 		Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), StartsOn: r.PostFormValue("starts_on"), EndsOn: r.PostFormValue("ends_on"),
 		Places: []string{r.PostFormValue("places")}, WeeksPerStop: weeks}
 	if err := h.Knowledge.CreateSafetyCampaign(r.Context(), c); err != nil {
-		v := &safetyCampaignView{secPage: base}
-		v.Form = r.PostForm
-		h.renderSafety(w, r, v, formError(r, &v.Page, err, ""))
+		v := &safetyCampaignView{securityPage: base}
+		h.renderSafety(w, r, v, refuse(r, v, r.PostForm, err, ""))
 		return
 	}
 	h.redirect(w, r, "/safety-campaigns?project="+strconv.FormatInt(c.ProjectID, 10), h.T(r, "Campaign %s created.", c.Title))
 }
 
 type kbListView struct {
-	secPage
+	securityPage
 	Category   string
 	Query      string
 	Entries    []*wubu.KBEntry
@@ -72,12 +70,12 @@ type kbListView struct {
 // kbList is the staff knowledge base, by category, searchable, readable
 // on the phone.
 func (h *Handler) kbList(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Knowledge base")
+	base, err := h.newSecurityPage(r, "Knowledge base")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.renderKBList(w, r, &kbListView{secPage: base}, http.StatusOK)
+	h.renderKBList(w, r, &kbListView{securityPage: base}, http.StatusOK)
 }
 
 func (h *Handler) renderKBList(w http.ResponseWriter, r *http.Request, v *kbListView, status int) {
@@ -94,7 +92,7 @@ func (h *Handler) renderKBList(w http.ResponseWriter, r *http.Request, v *kbList
 }
 
 type kbView struct {
-	secPage
+	securityPage
 	Entry      *wubu.KBEntry
 	Categories []string
 }
@@ -105,12 +103,12 @@ func (h *Handler) kbShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	base, err := h.newSecPage(r, "Knowledge base")
+	base, err := h.newSecurityPage(r, "Knowledge base")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v := &kbView{secPage: base, Categories: wubu.KBCategories}
+	v := &kbView{securityPage: base, Categories: wubu.KBCategories}
 	if v.Entry, err = h.Knowledge.FindKBEntry(r.Context(), id); err != nil {
 		h.fail(w, r, err)
 		return
@@ -121,7 +119,7 @@ func (h *Handler) kbShow(w http.ResponseWriter, r *http.Request) {
 
 // kbSave creates an entry (POST /knowledge) or changes one.
 func (h *Handler) kbSave(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Knowledge base")
+	base, err := h.newSecurityPage(r, "Knowledge base")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -134,23 +132,21 @@ func (h *Handler) kbSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := h.Knowledge.SaveKBEntry(r.Context(), e); err != nil {
-		if code := server.ErrorCode(err); code == wubu.EINTERNAL || code == wubu.ENOTFOUND {
+		if codeIn(err, wubu.EINTERNAL, wubu.ENOTFOUND) {
 			h.fail(w, r, err)
 			return
 		}
 		if e.ID != 0 {
-			v := &kbView{secPage: base, Categories: wubu.KBCategories}
+			v := &kbView{securityPage: base, Categories: wubu.KBCategories}
 			if v.Entry, _ = h.Knowledge.FindKBEntry(r.Context(), e.ID); v.Entry == nil {
 				h.fail(w, r, err)
 				return
 			}
-			v.Form = r.PostForm
-			h.render(w, r, formError(r, &v.Page, err, ""), "knowledge_entry", v)
+			h.render(w, r, refuse(r, v, r.PostForm, err, ""), "knowledge_entry", v)
 			return
 		}
-		v := &kbListView{secPage: base}
-		v.Form = r.PostForm
-		h.renderKBList(w, r, v, formError(r, &v.Page, err, ""))
+		v := &kbListView{securityPage: base}
+		h.renderKBList(w, r, v, refuse(r, v, r.PostForm, err, ""))
 		return
 	}
 	h.redirect(w, r, "/knowledge/"+strconv.FormatInt(e.ID, 10), h.T(r, "Saved."))

@@ -9,7 +9,7 @@ import (
 )
 
 type parkingListView struct {
-	secPage
+	securityPage
 	Problems []*wubu.ParkingProblem
 	Pager    PagerView
 	State    string
@@ -19,47 +19,41 @@ type parkingListView struct {
 
 // parkingList lists a project's parking problems.
 func (h *Handler) parkingList(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Parking problems")
+	base, err := h.newSecurityPage(r, "Parking problems")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	q := r.URL.Query()
-	v := &parkingListView{secPage: base, State: q.Get("state"), Plate: q.Get("plate"), States: wubu.ParkingStates}
-	page, offset := pageOffset(r)
-	f := wubu.ParkingFilter{Plate: v.Plate, Offset: offset, Limit: pageSize}
-	switch v.State {
-	case "":
-		f.Open = true
-	case "all":
-	default:
-		f.State = wubu.ParkingState(v.State)
+	v := &parkingListView{securityPage: base, State: q.Get("state"), Plate: q.Get("plate"), States: wubu.ParkingStates}
+	f := wubu.ParkingFilter{Plate: v.Plate, Limit: pageSize}
+	var state string
+	f.Open, state = openOrState(v.State)
+	f.State = wubu.ParkingState(state)
+	if v.Problems, v.Pager, err = listPage(r, &v.securityPage, func(offset int) ([]*wubu.ParkingProblem, int, error) {
+		f.Offset = offset
+		return h.Parking.FindParkings(r.Context(), v.ProjectID, f)
+	}); err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	total := 0
-	if v.ProjectID != 0 {
-		if v.Problems, total, err = h.Parking.FindParkings(r.Context(), v.ProjectID, f); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	v.Pager = newPager(&v.Page, r, page, total)
 	h.render(w, r, http.StatusOK, "parkings", v)
 }
 
 type parkingNewView struct {
-	secPage
+	securityPage
 	Buildings []*wubu.Building
 	Kinds     []wubu.ParkingKind
 }
 
 // parkingNew is the form to report a parking problem from the phone.
 func (h *Handler) parkingNew(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Report a parking problem")
+	base, err := h.newSecurityPage(r, "Report a parking problem")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v := &parkingNewView{secPage: base}
+	v := &parkingNewView{securityPage: base}
 	if s := r.URL.Query().Get("plate"); s != "" {
 		v.Form.Set("plate", s)
 	}
@@ -68,19 +62,17 @@ func (h *Handler) parkingNew(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) renderParkingNew(w http.ResponseWriter, r *http.Request, v *parkingNewView, status int) {
 	v.Kinds = wubu.ParkingKinds
-	if v.ProjectID != 0 {
-		var err error
-		if v.Buildings, err = h.Org.FindBuildings(r.Context(), v.ProjectID); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+	var err error
+	if v.Buildings, err = h.chosenBuildings(r, &v.securityPage); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, status, "parking_new", v)
 }
 
 func (h *Handler) parkingCreate(w http.ResponseWriter, r *http.Request) {
 	parseForm(w, r)
-	base, err := h.newSecPage(r, "Report a parking problem")
+	base, err := h.newSecurityPage(r, "Report a parking problem")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -96,16 +88,15 @@ func (h *Handler) parkingCreate(w http.ResponseWriter, r *http.Request) {
 		err = h.Parking.ReportParking(r.Context(), p, photos...)
 	}
 	if err != nil {
-		v := &parkingNewView{secPage: base}
-		v.Form = r.Form
-		h.renderParkingNew(w, r, v, formError(r, &v.Page, err, ""))
+		v := &parkingNewView{securityPage: base}
+		h.renderParkingNew(w, r, v, refuse(r, v, r.Form, err, ""))
 		return
 	}
 	h.redirect(w, r, "/parking/"+strconv.FormatInt(p.ID, 10), h.T(r, "Parking problem reported."))
 }
 
 type parkingView struct {
-	secPage
+	securityPage
 	Problem *wubu.ParkingProblem
 	Staff   []*wubu.User
 }
@@ -115,11 +106,11 @@ func (h *Handler) parkingView(r *http.Request) (*parkingView, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := h.newSecPage(r, "Parking problem")
+	base, err := h.newSecurityPage(r, "Parking problem")
 	if err != nil {
 		return nil, err
 	}
-	v := &parkingView{secPage: base}
+	v := &parkingView{securityPage: base}
 	if v.Problem, err = h.Parking.FindParking(r.Context(), id); err != nil {
 		return nil, err
 	}
@@ -130,12 +121,7 @@ func (h *Handler) parkingView(r *http.Request) (*parkingView, error) {
 }
 
 func (h *Handler) parkingShow(w http.ResponseWriter, r *http.Request) {
-	v, err := h.parkingView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "parking", v)
+	showPage(h, w, r, h.parkingView, "parking")
 }
 
 // parkingStep assigns, handles or closes a parking problem.
@@ -170,13 +156,7 @@ func (h *Handler) parkingStep(step string) http.HandlerFunc {
 				h.fail(w, r, err)
 				return
 			}
-			v, verr := h.parkingView(r)
-			if verr != nil {
-				h.fail(w, r, verr)
-				return
-			}
-			v.Form = r.Form
-			h.render(w, r, formError(r, &v.Page, err, step+"_"), "parking", v)
+			reshowForm(h, w, r, err, h.parkingView, r.Form, "parking", step+"_")
 			return
 		}
 		h.redirect(w, r, "/parking/"+strconv.FormatInt(id, 10), msg)

@@ -47,44 +47,12 @@ func (h *Handler) passRoutes() []server.Route {
 	}
 }
 
-// securityPage is the base of the security post's pages: the projects the
-// user serves and what they may do.
-type securityPage struct {
-	Page
-	Projects   []*wubu.Project
-	CanEdit    bool // start passes, register tenants, report incidents
-	CanConfirm bool // confirm passes, check and file tenants, acknowledge incidents
-	now        time.Time
-}
-
-func (h *Handler) newSecurityPage(r *http.Request, title string) (securityPage, error) {
-	u := wubu.UserFromContext(r.Context())
-	projects, err := h.Projects.FindProjects(r.Context())
-	return securityPage{Page: h.newPage(r, title), Projects: projects, CanEdit: u.Can(wubu.PermSecurityEdit), CanConfirm: u.Can(wubu.PermPassConfirm),
-		now: h.Clock.Now()}, err
-}
-
-// projectFrom returns the project chosen by ?project= (or the form), else
-// the user's first.
-func (v *securityPage) projectFrom(r *http.Request) int64 {
-	id, _ := strconv.ParseInt(r.FormValue("project"), 10, 64)
-	for _, p := range v.Projects {
-		if p.ID == id {
-			return id
-		}
-	}
-	if len(v.Projects) > 0 {
-		return v.Projects[0].ID
-	}
-	return 0
-}
-
 // Clock shows a deadline's remaining time: "还剩 12 分钟" or "已超时 3 分钟".
 func (v *securityPage) Clock(d *wubu.Deadline) string {
 	if d == nil || !d.State.Running() {
 		return ""
 	}
-	left := d.DueAt.Sub(v.now)
+	left := d.DueAt.Sub(v.Now)
 	if left < 0 {
 		return v.T("Overdue by %s", v.span(-left))
 	}
@@ -96,7 +64,7 @@ func (v *securityPage) ClockClass(d *wubu.Deadline) string {
 	if d == nil || !d.State.Running() {
 		return ""
 	}
-	left := d.DueAt.Sub(v.now)
+	left := d.DueAt.Sub(v.Now)
 	switch {
 	case left < 0:
 		return "clock overdue"
@@ -127,7 +95,7 @@ func (v *securityPage) Time(at any) string {
 	default:
 		return ""
 	}
-	if t.In(cst).Format("2006-01-02") == v.now.In(cst).Format("2006-01-02") {
+	if t.In(cst).Format("2006-01-02") == v.Now.In(cst).Format("2006-01-02") {
 		return t.In(cst).Format("15:04")
 	}
 	return t.In(cst).Format("01-02 15:04")
@@ -153,11 +121,10 @@ func (v *passView) PhotoIndexes() []int {
 
 type passListView struct {
 	securityPage
-	ProjectID int64
-	State     string
-	States    []wubu.PassState
-	Passes    []*wubu.Pass
-	Pager     PagerView
+	State  string
+	States []wubu.PassState
+	Passes []*wubu.Pass
+	Pager  PagerView
 }
 
 // passList lists a project's passes; the pending ones refresh by themselves
@@ -169,29 +136,25 @@ func (h *Handler) passList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &passListView{securityPage: sp, State: r.URL.Query().Get("state"), States: wubu.PassStates}
-	v.ProjectID = v.projectFrom(r)
-	page, offset := pageOffset(r)
-	f := wubu.PassFilter{ProjectID: v.ProjectID, Offset: offset, Limit: pageSize}
+	f := wubu.PassFilter{ProjectID: v.ProjectID, Limit: pageSize}
 	if st := wubu.PassState(v.State); st.Valid() {
 		f.State = &st
 	}
-	var total int
-	if v.ProjectID != 0 {
-		if v.Passes, total, err = h.Passes.FindPasses(r.Context(), f); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+	if v.Passes, v.Pager, err = listPage(r, &v.securityPage, func(offset int) ([]*wubu.Pass, int, error) {
+		f.Offset = offset
+		return h.Passes.FindPasses(r.Context(), f)
+	}); err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	v.Pager = newPager(&v.Page, r, page, total)
 	h.render(w, r, http.StatusOK, "passes", v)
 }
 
 type passNewView struct {
 	securityPage
-	ProjectID int64
-	Query     string
-	Results   []*wubu.LookupResult
-	Person    *wubu.Resident
+	Query   string
+	Results []*wubu.LookupResult
+	Person  *wubu.Resident
 }
 
 // passNew is the guard's form: find the person with the lookup (or type a
@@ -203,7 +166,6 @@ func (h *Handler) passNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &passNewView{securityPage: sp, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
-	v.ProjectID = v.projectFrom(r)
 	h.passNewFill(w, r, v, http.StatusOK)
 }
 
@@ -247,7 +209,6 @@ func (h *Handler) passCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &passNewView{securityPage: sp}
-	v.ProjectID = v.projectFrom(r)
 	v.Form = r.PostForm
 	np := &wubu.NewPass{ProjectID: v.ProjectID, Room: r.PostFormValue("room"), PersonID: optionalID(r.PostFormValue("person_id")),
 		PersonName: r.PostFormValue("person_name"), Items: []string{r.PostFormValue("items")}, Gate: r.PostFormValue("gate"), Note: r.PostFormValue("note")}
@@ -280,7 +241,7 @@ func (h *Handler) passCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := h.Passes.StartPass(r.Context(), np)
 	if err != nil {
-		if code := server.ErrorCode(err); code == wubu.EINTERNAL || code == wubu.EFORBIDDEN {
+		if codeIn(err, wubu.EINTERNAL, wubu.EFORBIDDEN) {
 			h.fail(w, r, err)
 			return
 		}
@@ -316,12 +277,7 @@ func (h *Handler) passView(r *http.Request) (*passView, error) {
 }
 
 func (h *Handler) passShow(w http.ResponseWriter, r *http.Request) {
-	v, err := h.passView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "pass", v)
+	showPage(h, w, r, h.passView, "pass")
 }
 
 // passStatus answers the pass page's polling with the status block alone:
@@ -394,18 +350,11 @@ func (h *Handler) passDecide(action string) http.HandlerFunc {
 			flash = h.T(r, "Goods released.")
 		}
 		if err != nil {
-			code := server.ErrorCode(err)
-			if code == wubu.EINTERNAL || code == wubu.ENOTFOUND || code == wubu.EFORBIDDEN {
+			if codeIn(err, wubu.EINTERNAL, wubu.ENOTFOUND, wubu.EFORBIDDEN) {
 				h.fail(w, r, err)
 				return
 			}
-			v, verr := h.passView(r)
-			if verr != nil {
-				h.fail(w, r, verr)
-				return
-			}
-			v.Form = r.PostForm
-			h.render(w, r, formError(r, &v.Page, err, action+"_"), "pass", v)
+			reshowForm(h, w, r, err, h.passView, r.PostForm, "pass", action+"_")
 			return
 		}
 		h.redirect(w, r, fmt.Sprintf("/passes/%d", id), flash)

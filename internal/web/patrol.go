@@ -69,32 +69,8 @@ func (h *Handler) patrolRoutes() []server.Route {
 	}
 }
 
-// secPage is the base of these pages: the user's projects, the one chosen,
-// what the user may do, and the time of the request.
-type secPage struct {
-	Page
-	Projects  []*wubu.Project
-	ProjectID int64
-	CanEdit   bool // check in, report, rectify, verify, record
-	CanManage bool // routes, assignments, campaigns, knowledge base
-	Now       time.Time
-}
-
-func (h *Handler) newSecPage(r *http.Request, title string) (secPage, error) {
-	u := wubu.UserFromContext(r.Context())
-	projects, err := h.Projects.FindProjects(r.Context())
-	v := secPage{Page: h.newPage(r, title), Projects: projects, CanEdit: u.Can(wubu.PermSecurityEdit), CanManage: u.Can(wubu.PermSecurityManage), Now: h.Clock.Now()}
-	id, _ := strconv.ParseInt(r.FormValue("project"), 10, 64)
-	for _, p := range projects {
-		if p.ID == id || v.ProjectID == 0 {
-			v.ProjectID = p.ID
-		}
-	}
-	return v, err
-}
-
 // ProjectName returns the name of the chosen project.
-func (v *secPage) ProjectName() string {
+func (v *securityPage) ProjectName() string {
 	for _, p := range v.Projects {
 		if p.ID == v.ProjectID {
 			return p.Name
@@ -104,10 +80,10 @@ func (v *secPage) ProjectName() string {
 }
 
 // When shows a time as 11-27 14:05 in China Standard Time.
-func (v *secPage) When(t time.Time) string { return t.In(cst).Format("01-02 15:04") }
+func (v *securityPage) When(t time.Time) string { return t.In(cst).Format("01-02 15:04") }
 
 // WhenP shows an optional time, "—" for none.
-func (v *secPage) WhenP(t *time.Time) string {
+func (v *securityPage) WhenP(t *time.Time) string {
 	if t == nil {
 		return "—"
 	}
@@ -115,7 +91,7 @@ func (v *secPage) WhenP(t *time.Time) string {
 }
 
 // DueText shows the time left to a due time, or how late it is.
-func (v *secPage) DueText(due *time.Time) string {
+func (v *securityPage) DueText(due *time.Time) string {
 	if due == nil {
 		return ""
 	}
@@ -126,7 +102,7 @@ func (v *secPage) DueText(due *time.Time) string {
 	return v.T("Due in %s", v.spanText(left))
 }
 
-func (v *secPage) spanText(d time.Duration) string {
+func (v *securityPage) spanText(d time.Duration) string {
 	if d < time.Hour {
 		return v.T("%d minutes", int(d.Minutes())+1)
 	}
@@ -134,7 +110,7 @@ func (v *secPage) spanText(d time.Duration) string {
 }
 
 // DueClass colours a due time: red when late.
-func (v *secPage) DueClass(due *time.Time) string {
+func (v *securityPage) DueClass(due *time.Time) string {
 	if due != nil && due.Before(v.Now) {
 		return "clock overdue"
 	}
@@ -142,7 +118,7 @@ func (v *secPage) DueClass(due *time.Time) string {
 }
 
 // Label translates a symbolic key: Label "severity" "high" → "高".
-func (v *secPage) Label(prefix string, value any) string {
+func (v *securityPage) Label(prefix string, value any) string {
 	return v.T(prefix + ":" + fmt.Sprint(value))
 }
 
@@ -178,7 +154,7 @@ func optID(r *http.Request, name string) *int64 {
 }
 
 type patrolHomeView struct {
-	secPage
+	securityPage
 	Runs    []*wubu.PatrolRun
 	Routes  []*wubu.PatrolRoute
 	Flagged []*wubu.PatrolRun
@@ -188,12 +164,12 @@ type patrolHomeView struct {
 // patrolHome shows the guard's runs going on, the project's routes to
 // start, and for leaders the flagged runs and the route form.
 func (h *Handler) patrolHome(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Patrols")
+	base, err := h.newSecurityPage(r, "Patrols")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.renderPatrolHome(w, r, &patrolHomeView{secPage: base}, http.StatusOK)
+	h.renderPatrolHome(w, r, &patrolHomeView{securityPage: base}, http.StatusOK)
 }
 
 func (h *Handler) renderPatrolHome(w http.ResponseWriter, r *http.Request, v *patrolHomeView, status int) {
@@ -219,7 +195,7 @@ func (h *Handler) renderPatrolHome(w http.ResponseWriter, r *http.Request, v *pa
 }
 
 type checkinView struct {
-	secPage
+	securityPage
 	Code       string
 	Checkpoint *wubu.Checkpoint
 	Result     *wubu.CheckinResult
@@ -228,12 +204,12 @@ type checkinView struct {
 // checkinShow is the check-in page: a box for the code, or, opened from a
 // scanned QR code, the checkpoint with one button to check in.
 func (h *Handler) checkinShow(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Check in at a checkpoint")
+	base, err := h.newSecurityPage(r, "Check in at a checkpoint")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v := &checkinView{secPage: base, Code: r.URL.Query().Get("code")}
+	v := &checkinView{securityPage: base, Code: r.URL.Query().Get("code")}
 	status := http.StatusOK
 	if v.Code != "" {
 		if v.Checkpoint, err = h.Patrols.FindCheckpoint(r.Context(), v.Code); err != nil {
@@ -244,20 +220,19 @@ func (h *Handler) checkinShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) checkinSubmit(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Check in at a checkpoint")
+	base, err := h.newSecurityPage(r, "Check in at a checkpoint")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v := &checkinView{secPage: base, Code: r.PostFormValue("code")}
+	v := &checkinView{securityPage: base, Code: r.PostFormValue("code")}
 	method := wubu.CheckinTyped
 	if r.PostFormValue("method") == string(wubu.CheckinScan) {
 		method = wubu.CheckinScan
 	}
 	res, err := h.Patrols.Checkin(r.Context(), v.Code, method)
 	if err != nil {
-		v.Form = r.PostForm
-		h.render(w, r, formError(r, &v.Page, err, ""), "patrol_checkin", v)
+		h.render(w, r, refuse(r, v, r.PostForm, err, ""), "patrol_checkin", v)
 		return
 	}
 	v.Result, v.Checkpoint, v.Code = res, res.Checkpoint, ""
@@ -276,7 +251,7 @@ func (h *Handler) runStart(w http.ResponseWriter, r *http.Request) {
 }
 
 type runView struct {
-	secPage
+	securityPage
 	Run *wubu.PatrolRun
 }
 
@@ -286,12 +261,12 @@ func (h *Handler) runShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	base, err := h.newSecPage(r, "Patrol run")
+	base, err := h.newSecurityPage(r, "Patrol run")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v := &runView{secPage: base}
+	v := &runView{securityPage: base}
 	if v.Run, err = h.Patrols.FindRun(r.Context(), id); err != nil {
 		h.fail(w, r, err)
 		return
@@ -332,7 +307,7 @@ func (h *Handler) runReview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) routeCreate(w http.ResponseWriter, r *http.Request) {
-	base, err := h.newSecPage(r, "Patrols")
+	base, err := h.newSecurityPage(r, "Patrols")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -342,30 +317,27 @@ func (h *Handler) routeCreate(w http.ResponseWriter, r *http.Request) {
 	rt := &wubu.PatrolRoute{ProjectID: base.ProjectID, Name: r.PostFormValue("name"), Kind: wubu.RouteKind(r.PostFormValue("kind")),
 		IntervalMinutes: interval, EveryDays: every, LeaderID: optID(r, "leader_id")}
 	if label := strings.TrimSpace(r.PostFormValue("room")); label != "" && base.ProjectID != 0 {
-		rooms, _, err := h.Org.FindRooms(r.Context(), wubu.RoomFilter{ProjectID: base.ProjectID, Label: &label, Limit: 1})
+		var rooms []*wubu.Room
+		rooms, _, err = h.Org.FindRooms(r.Context(), wubu.RoomFilter{ProjectID: base.ProjectID, Label: &label, Limit: 1})
 		if err == nil && len(rooms) == 1 {
 			rt.RoomID = &rooms[0].ID
 		} else if err == nil {
 			err = wubu.FieldErrorf("room", wubu.EINVALID, "Room %s does not exist in this project.", label)
 		}
-		if err != nil {
-			v := &patrolHomeView{secPage: base}
-			v.Form = r.PostForm
-			h.renderPatrolHome(w, r, v, formError(r, &v.Page, err, "route_"))
-			return
-		}
 	}
-	if err := h.Patrols.CreateRoute(r.Context(), rt); err != nil {
-		v := &patrolHomeView{secPage: base}
-		v.Form = r.PostForm
-		h.renderPatrolHome(w, r, v, formError(r, &v.Page, err, "route_"))
+	if err == nil {
+		err = h.Patrols.CreateRoute(r.Context(), rt)
+	}
+	if err != nil {
+		v := &patrolHomeView{securityPage: base}
+		h.renderPatrolHome(w, r, v, refuse(r, v, r.PostForm, err, "route_"))
 		return
 	}
 	h.redirect(w, r, "/patrol/routes/"+strconv.FormatInt(rt.ID, 10), h.T(r, "Route %s created: add its checkpoints.", rt.Name))
 }
 
 type routeView struct {
-	secPage
+	securityPage
 	Route *wubu.PatrolRoute
 	Runs  []*wubu.PatrolRun
 	Kinds []wubu.CheckpointKind
@@ -376,11 +348,11 @@ func (h *Handler) routeView(r *http.Request) (*routeView, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := h.newSecPage(r, "Patrol route")
+	base, err := h.newSecurityPage(r, "Patrol route")
 	if err != nil {
 		return nil, err
 	}
-	v := &routeView{secPage: base, Kinds: wubu.CheckpointKinds}
+	v := &routeView{securityPage: base, Kinds: wubu.CheckpointKinds}
 	if v.Route, err = h.Patrols.FindRoute(r.Context(), id); err != nil {
 		return nil, err
 	}
@@ -392,12 +364,7 @@ func (h *Handler) routeView(r *http.Request) (*routeView, error) {
 }
 
 func (h *Handler) routeShow(w http.ResponseWriter, r *http.Request) {
-	v, err := h.routeView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "patrol_route", v)
+	showPage(h, w, r, h.routeView, "patrol_route")
 }
 
 func (h *Handler) checkpointAdd(w http.ResponseWriter, r *http.Request) {
@@ -409,13 +376,7 @@ func (h *Handler) checkpointAdd(w http.ResponseWriter, r *http.Request) {
 	visits, _ := strconv.Atoi(r.PostFormValue("visits"))
 	c := &wubu.Checkpoint{RouteID: id, Name: r.PostFormValue("name"), Place: r.PostFormValue("place"), Kind: wubu.CheckpointKind(r.PostFormValue("kind")), Visits: visits}
 	if err := h.Patrols.AddCheckpoint(r.Context(), c); err != nil {
-		v, verr := h.routeView(r)
-		if verr != nil {
-			h.fail(w, r, verr)
-			return
-		}
-		v.Form = r.PostForm
-		h.render(w, r, formError(r, &v.Page, err, ""), "patrol_route", v)
+		reshowForm(h, w, r, err, h.routeView, r.PostForm, "patrol_route", "")
 		return
 	}
 	h.redirect(w, r, "/patrol/routes/"+strconv.FormatInt(id, 10), h.T(r, "Checkpoint %s added with code %s.", c.Name, c.Code))
@@ -429,7 +390,7 @@ type qrLabel struct {
 }
 
 type qrView struct {
-	secPage
+	securityPage
 	Route  *wubu.PatrolRoute
 	Labels []qrLabel
 }
@@ -442,7 +403,7 @@ func (h *Handler) routeQR(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	qv := &qrView{secPage: v.secPage, Route: v.Route}
+	qv := &qrView{securityPage: v.securityPage, Route: v.Route}
 	qv.Title = v.T("QR labels") + " · " + v.Route.Name
 	scheme := "http"
 	if r.TLS != nil || h.Secure {

@@ -5,16 +5,14 @@ import (
 	"net/http"
 
 	"github.com/wubu-oss/wubu"
-	"github.com/wubu-oss/wubu/internal/server"
 )
 
 type tenantListView struct {
 	securityPage
-	ProjectID int64
-	State     string
-	States    []wubu.TenantState
-	Tenants   []*wubu.TenantRegistration
-	Pager     PagerView
+	State   string
+	States  []wubu.TenantState
+	Tenants []*wubu.TenantRegistration
+	Pager   PagerView
 }
 
 // tenantList lists a project's new tenant registrations (S2).
@@ -25,26 +23,22 @@ func (h *Handler) tenantList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &tenantListView{securityPage: sp, State: r.URL.Query().Get("state"), States: wubu.TenantStates}
-	v.ProjectID = v.projectFrom(r)
-	page, offset := pageOffset(r)
-	f := wubu.TenantFilter{ProjectID: v.ProjectID, Offset: offset, Limit: pageSize}
+	f := wubu.TenantFilter{ProjectID: v.ProjectID, Limit: pageSize}
 	if st := wubu.TenantState(v.State); st.Valid() {
 		f.State = &st
 	}
-	var total int
-	if v.ProjectID != 0 {
-		if v.Tenants, total, err = h.Tenants.FindTenants(r.Context(), f); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+	if v.Tenants, v.Pager, err = listPage(r, &v.securityPage, func(offset int) ([]*wubu.TenantRegistration, int, error) {
+		f.Offset = offset
+		return h.Tenants.FindTenants(r.Context(), f)
+	}); err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	v.Pager = newPager(&v.Page, r, page, total)
 	h.render(w, r, http.StatusOK, "tenants", v)
 }
 
 type tenantNewView struct {
 	securityPage
-	ProjectID int64
 }
 
 func (h *Handler) tenantNew(w http.ResponseWriter, r *http.Request) {
@@ -54,7 +48,6 @@ func (h *Handler) tenantNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &tenantNewView{securityPage: sp}
-	v.ProjectID = v.projectFrom(r)
 	v.Form.Set("move_in", h.Clock.Now().In(cst).Format("2006-01-02"))
 	v.Form.Set("room", r.URL.Query().Get("room"))
 	h.render(w, r, http.StatusOK, "tenant_new", v)
@@ -67,12 +60,11 @@ func (h *Handler) tenantCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &tenantNewView{securityPage: sp}
-	v.ProjectID = v.projectFrom(r)
 	v.Form = r.PostForm
 	t, err := h.Tenants.RegisterTenant(r.Context(), &wubu.NewTenant{ProjectID: v.ProjectID, Room: r.PostFormValue("room"), Name: r.PostFormValue("name"),
 		Phone: r.PostFormValue("phone"), IDNumber: r.PostFormValue("id_number"), MoveIn: r.PostFormValue("move_in"), Note: r.PostFormValue("note")})
 	if err != nil {
-		if code := server.ErrorCode(err); code == wubu.EINTERNAL || code == wubu.EFORBIDDEN {
+		if codeIn(err, wubu.EINTERNAL, wubu.EFORBIDDEN) {
 			h.fail(w, r, err)
 			return
 		}
@@ -111,12 +103,7 @@ func (h *Handler) tenantView(r *http.Request) (*tenantView, error) {
 }
 
 func (h *Handler) tenantShow(w http.ResponseWriter, r *http.Request) {
-	v, err := h.tenantView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "tenant", v)
+	showPage(h, w, r, h.tenantView, "tenant")
 }
 
 // tenantStep handles the registration's steps: the superior's check, the
@@ -142,18 +129,11 @@ func (h *Handler) tenantStep(step string) http.HandlerFunc {
 			flash = h.T(r, "Sent back.")
 		}
 		if err != nil {
-			code := server.ErrorCode(err)
-			if code == wubu.EINTERNAL || code == wubu.ENOTFOUND || code == wubu.EFORBIDDEN {
+			if codeIn(err, wubu.EINTERNAL, wubu.ENOTFOUND, wubu.EFORBIDDEN) {
 				h.fail(w, r, err)
 				return
 			}
-			v, verr := h.tenantView(r)
-			if verr != nil {
-				h.fail(w, r, verr)
-				return
-			}
-			v.Form = r.PostForm
-			h.render(w, r, formError(r, &v.Page, err, ""), "tenant", v)
+			reshowForm(h, w, r, err, h.tenantView, r.PostForm, "tenant", "")
 			return
 		}
 		h.redirect(w, r, fmt.Sprintf("/tenants/%d", id), flash)
