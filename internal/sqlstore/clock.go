@@ -1080,52 +1080,6 @@ func (tx *Tx) updateFired(ctx context.Context, ds []*wubu.Deadline) error {
 	return nil
 }
 
-// auditEntry builds an audit entry as Tx.audit does.
-func auditEntry(projectID int64, action, objectType string, objectID any, before, after any) (*wubu.AuditEntry, error) {
-	e := &wubu.AuditEntry{Action: action, ObjectType: objectType, ObjectID: fmt.Sprint(objectID), ProjectID: &projectID}
-	for _, v := range []struct {
-		src any
-		dst *string
-	}{{before, &e.Before}, {after, &e.After}} {
-		if v.src == nil {
-			continue
-		}
-		b, err := json.Marshal(v.src)
-		if err != nil {
-			return nil, err
-		}
-		*v.dst = string(b)
-	}
-	return e, nil
-}
-
-// writeAudits writes audit entries in one statement, filled in as
-// Tx.writeAudit fills one.
-func (tx *Tx) writeAudits(ctx context.Context, entries []*wubu.AuditEntry) error {
-	u := wubu.UserFromContext(ctx)
-	ip := wubu.RequestInfoFromContext(ctx).IP
-	args := make([]any, 0, 11*len(entries))
-	for _, e := range entries {
-		if u != nil && e.UserID == nil {
-			if u.ID != 0 {
-				e.UserID = &u.ID
-			}
-			e.Login = u.Login
-		}
-		if e.IP == "" {
-			e.IP = ip
-		}
-		e.At = tx.now
-		args = append(args, e.At, e.UserID, e.Login, e.ProjectID, e.Action, e.ObjectType, e.ObjectID, e.Field, nullJSON(e.Before), nullJSON(e.After), e.IP)
-	}
-	_, err := tx.exec(ctx, `INSERT INTO audit_log (at, user_id, login, project_id, action, object_type, object_id, field, before_json, after_json, ip) VALUES `+
-		strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(entries)-1)+`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
-	if err != nil {
-		return fmt.Errorf("write audit: %w", err)
-	}
-	return nil
-}
-
 func nullString(s string) any {
 	if s == "" {
 		return nil

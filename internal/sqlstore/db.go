@@ -309,42 +309,67 @@ func (r cachedReader) QueryRowContext(ctx context.Context, q string, args ...any
 // audit records a change in the audit log, inside the change's transaction.
 // before and after are marshalled to JSON; nil leaves them empty.
 func (tx *Tx) audit(ctx context.Context, projectID int64, action, objectType string, objectID any, before, after any) error {
-	e := &wubu.AuditEntry{Action: action, ObjectType: objectType, ObjectID: fmt.Sprint(objectID)}
-	if projectID != 0 {
-		e.ProjectID = &projectID
-	}
-	if before != nil {
-		b, err := json.Marshal(before)
-		if err != nil {
-			return err
-		}
-		e.Before = string(b)
-	}
-	if after != nil {
-		b, err := json.Marshal(after)
-		if err != nil {
-			return err
-		}
-		e.After = string(b)
+	e, err := auditEntry(projectID, action, objectType, objectID, before, after)
+	if err != nil {
+		return err
 	}
 	return tx.writeAudit(ctx, e)
 }
 
-func (tx *Tx) writeAudit(ctx context.Context, e *wubu.AuditEntry) error {
-	if u := wubu.UserFromContext(ctx); u != nil && e.UserID == nil {
-		// The command line acts as a system user with no account (ID 0).
-		if u.ID != 0 {
-			e.UserID = &u.ID
+// auditEntry makes an audit entry of a change to an object of a project (0:
+// none), with the object before and after it as JSON (nil: none).
+func auditEntry(projectID int64, action, objectType string, objectID any, before, after any) (*wubu.AuditEntry, error) {
+	e := &wubu.AuditEntry{Action: action, ObjectType: objectType, ObjectID: fmt.Sprint(objectID)}
+	if projectID != 0 {
+		e.ProjectID = &projectID
+	}
+	for _, v := range []struct {
+		src any
+		dst *string
+	}{{before, &e.Before}, {after, &e.After}} {
+		if v.src == nil {
+			continue
 		}
-		e.Login = u.Login
+		b, err := json.Marshal(v.src)
+		if err != nil {
+			return nil, err
+		}
+		*v.dst = string(b)
 	}
-	if e.IP == "" {
-		e.IP = wubu.RequestInfoFromContext(ctx).IP
+	return e, nil
+}
+
+// writeAudit writes one audit entry as the user of ctx.
+func (tx *Tx) writeAudit(ctx context.Context, e *wubu.AuditEntry) error {
+	return tx.writeAudits(ctx, []*wubu.AuditEntry{e})
+}
+
+// writeAudits writes audit entries in one statement, each as the user of
+// ctx (unless it names one) and from the request's address, at the
+// transaction's time.
+func (tx *Tx) writeAudits(ctx context.Context, entries []*wubu.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
 	}
-	e.At = tx.now
-	_, err := tx.exec(ctx, `INSERT INTO audit_log (at, user_id, login, project_id, action, object_type, object_id, field, before_json, after_json, ip)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.At, e.UserID, e.Login, e.ProjectID, e.Action, e.ObjectType, e.ObjectID, e.Field, nullJSON(e.Before), nullJSON(e.After), e.IP)
+	u := wubu.UserFromContext(ctx)
+	ip := wubu.RequestInfoFromContext(ctx).IP
+	args := make([]any, 0, 11*len(entries))
+	for _, e := range entries {
+		if u != nil && e.UserID == nil {
+			// The command line acts as a system user with no account (ID 0).
+			if u.ID != 0 {
+				e.UserID = &u.ID
+			}
+			e.Login = u.Login
+		}
+		if e.IP == "" {
+			e.IP = ip
+		}
+		e.At = tx.now
+		args = append(args, e.At, e.UserID, e.Login, e.ProjectID, e.Action, e.ObjectType, e.ObjectID, e.Field, nullJSON(e.Before), nullJSON(e.After), e.IP)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO audit_log (at, user_id, login, project_id, action, object_type, object_id, field, before_json, after_json, ip) VALUES `+
+		strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(entries)-1)+`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	if err != nil {
 		return fmt.Errorf("write audit: %w", err)
 	}
