@@ -95,17 +95,27 @@ type EscalationStep struct {
 	Notify string `json:"notify"`
 }
 
-// ValidNotify reports whether s names a staff member ("user:17") or a role
-// ("role:duty_manager").
+// ValidNotify reports whether s names a staff member ("user:17"), a role
+// ("role:duty_manager") or a role of one post ("role:team_leader:maintenance").
 func ValidNotify(s string) bool {
 	if id, ok := strings.CutPrefix(s, "user:"); ok {
 		n, err := strconv.ParseInt(id, 10, 64)
 		return err == nil && n > 0 && strconv.FormatInt(n, 10) == id
 	}
 	if r, ok := strings.CutPrefix(s, "role:"); ok {
-		return Role(r).Valid()
+		r, post, scoped := strings.Cut(r, ":")
+		return Role(r).Valid() && (!scoped || Post(post).Valid())
 	}
 	return false
+}
+
+// NotifyRole returns the notify string of a role, narrowed to a post unless
+// post is empty or PostNone.
+func NotifyRole(role Role, post Post) string {
+	if post == "" || post == PostNone {
+		return "role:" + string(role)
+	}
+	return "role:" + string(role) + ":" + string(post)
 }
 
 // DeadlineKey names a deadline: one promise of one kind about one object of

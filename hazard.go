@@ -56,6 +56,50 @@ const (
 // HazardStates lists every state.
 var HazardStates = []HazardState{HazardReported, HazardAssigned, HazardRectified, HazardClosed}
 
+// Hazard steps.
+const (
+	HazardReport  = "report"
+	HazardAssign  = "assign"  // assign, or reassign before the rectification
+	HazardRectify = "rectify" // the assignee's rectification, with a photo
+	HazardVerify  = "verify"  // someone else checks it and closes it
+	HazardReject  = "reject"  // someone else checks it and sends it back
+)
+
+// HazardLifecycle: reported → assigned (the rectification clock runs) →
+// rectified (the clock stops) → closed by someone other than the rectifier,
+// or sent back to the assignee with a new span.
+var HazardLifecycle = declare(&Lifecycle{
+	Object: "hazard",
+	Messages: LifecycleMessages{
+		Unassigned: "Hazard %d is not assigned to anyone yet.",
+		OthersOnly: "Only the assignee or a team leader may record the rectification.",
+	},
+	States: []LifecycleState{
+		{Name: string(HazardReported), Refusal: "Hazard %d is not assigned yet: this step is not possible now."},
+		{Name: string(HazardAssigned), Refusal: "Hazard %d is assigned and not yet rectified: this step is not possible now."},
+		{Name: string(HazardRectified), Refusal: "Hazard %d is already rectified and awaits verification: this step is not possible now."},
+		{Name: string(HazardClosed), Refusal: "Hazard %d is closed: it cannot change any more.", Final: true},
+	},
+	Steps: []StepDecl{
+		{Action: HazardReport, To: string(HazardReported), Perm: PermSecurityEdit},
+		{Action: HazardAssign, From: []string{string(HazardReported), string(HazardAssigned)}, To: string(HazardAssigned), Perm: PermSecurityManage,
+			Clock: ClockEffect{Op: ClockRearm, Kind: "rectify"}},
+		{Action: HazardRectify, From: []string{string(HazardAssigned)}, To: string(HazardRectified), Perm: PermSecurityEdit,
+			Actor: ActorRule{Assignee: true}, Clock: ClockEffect{Op: ClockStop, Kind: "rectify"}},
+		{Action: HazardVerify, From: []string{string(HazardRectified)}, To: string(HazardClosed), Perm: PermSecurityEdit,
+			Actor: ActorRule{NotBy: []string{HazardRectify}, Refusal: "You rectified this hazard, so someone else must verify it."}},
+		{Action: HazardReject, From: []string{string(HazardRectified)}, To: string(HazardAssigned), Perm: PermSecurityEdit,
+			Actor: ActorRule{NotBy: []string{HazardRectify}, Refusal: "You rectified this hazard, so someone else must verify it."},
+			Clock: ClockEffect{Op: ClockRearm, Kind: "rectify"}},
+	},
+	// Overdue: the assignee and the security team leaders at the breach,
+	// the duty manager two hours later, the manager after a day.
+	Clocks: []ClockDecl{{Kind: "rectify", WarnBefore: time.Hour,
+		Warn:       []Party{PartyAssignee},
+		Breach:     []Party{PartyAssignee, PartyLeaders},
+		Escalation: []EscalationDecl{{After: 2 * time.Hour, To: PartyDutyManager}, {After: 24 * time.Hour, To: PartyManager}}}},
+})
+
 // Photo stages of hazards and parking problems.
 const (
 	PhotoFound     = "found"

@@ -31,6 +31,9 @@ type Recipient struct {
 	// Role is every active staff member of that role serving the project
 	// (the duty manager on breach, the team leaders of a post…).
 	Role Role `json:"role,omitempty"`
+	// Post narrows Role to the staff of that post (the team leaders of the
+	// maintenance team, not every team leader); empty for every post.
+	Post Post `json:"post,omitempty"`
 	// PersonID is a resident.
 	PersonID int64 `json:"person_id,omitempty"`
 	// Address is an e-mail address, a mobile number or a URL, for the

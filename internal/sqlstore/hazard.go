@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,8 +14,8 @@ import (
 // HazardService implements wubu.HazardService: hazards to a verified close
 // (S11), with an SLA clock on their rectification.
 type HazardService struct {
-	db     *DB
-	clocks wubu.ClockService
+	db  *DB
+	run *runner
 }
 
 var _ wubu.HazardService = (*HazardService)(nil)
@@ -24,7 +23,7 @@ var _ wubu.HazardService = (*HazardService)(nil)
 // NewHazardService returns a hazard service over db; rectification clocks
 // are armed on clocks.
 func NewHazardService(db *DB, clocks wubu.ClockService) *HazardService {
-	return &HazardService{db: db, clocks: clocks}
+	return &HazardService{db: db, run: newRunner(db, clocks, nil)}
 }
 
 // Timeline kinds of hazards and security contacts, as catalogue keys.
@@ -33,18 +32,6 @@ const (
 	msgTimelineAlarmReminder  = "timeline:alarm.reminder"
 	msgTimelineSecurityAdvice = "timeline:security.advice"
 )
-
-// hazardKey is the deadline key of a hazard's rectification clock.
-func hazardKey(projectID, id int64) wubu.DeadlineKey {
-	return wubu.DeadlineKey{ProjectID: projectID, ObjectType: "hazard", ObjectID: strconv.FormatInt(id, 10), Kind: "rectify"}
-}
-
-// Escalation of an overdue hazard: the assignee and the team leaders at the
-// breach, the duty manager two hours later, the manager after a day.
-var hazardEscalation = []wubu.EscalationStep{
-	{After: 2 * time.Hour, Notify: "role:" + string(wubu.RoleDutyManager)},
-	{After: 24 * time.Hour, Notify: "role:" + string(wubu.RoleManager)},
-}
 
 // checkPhoto validates an uploaded photo; the error names the field.
 func checkPhoto(p *wubu.SecurityPhoto, field string) error {
@@ -145,10 +132,43 @@ func scanHazard(s interface{ Scan(...any) error }, now time.Time, extra ...any) 
 	return h, err
 }
 
+// hazards is how the life-cycle runner reads and writes hazards.
+var hazards = &machine[*wubu.Hazard]{
+	lc: wubu.HazardLifecycle,
+	load: func(ctx context.Context, tx *Tx, id int64, lock bool) (*wubu.Hazard, error) {
+		q := `SELECT ` + hazardColumns + hazardFrom + ` WHERE h.id = ?`
+		if lock {
+			q += tx.db.forUpdate("h")
+		}
+		return scanHazard(tx.queryRow(ctx, q, id), tx.now)
+	},
+	facts: func(h *wubu.Hazard) facts {
+		return facts{ProjectID: h.ProjectID, ID: h.ID, State: string(h.State), Post: wubu.PostSecurity, AssigneeID: h.AssigneeID, AssigneeName: h.AssigneeName,
+			ReporterID: &h.ReportedBy, PersonID: h.PersonID, Due: h.DueAt}
+	},
+	setState: func(h *wubu.Hazard, s string) { h.State = wubu.HazardState(s) },
+	insert: func(ctx context.Context, tx *Tx, h *wubu.Hazard) (err error) {
+		h.ID, err = tx.insert(ctx, `INSERT INTO hazards (project_id, source, run_id, person_id, building_id, place, description, severity, state, reported_by, reported_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.ProjectID, h.Source, h.RunID, h.PersonID, h.BuildingID, h.Place, h.Description, h.Severity, h.State, h.ReportedBy, h.ReportedAt, h.UpdatedAt)
+		return err
+	},
+	save: func(ctx context.Context, tx *Tx, h *wubu.Hazard) error {
+		_, err := tx.exec(ctx, `UPDATE hazards SET state = ?, assignee_id = ?, assigned_at = ?, due_at = ?, rectified_by = ?, rectified_at = ?, rectify_note = ?,
+			verified_by = ?, verified_at = ?, verify_note = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
+			h.State, h.AssigneeID, h.AssignedAt, h.DueAt, h.RectifiedBy, h.RectifiedAt, h.RectifyNote, h.VerifiedBy, h.VerifiedAt, h.VerifyNote, tx.now, h.ProjectID, h.ID)
+		return err
+	},
+	clone: func(h *wubu.Hazard) *wubu.Hazard { c := *h; return &c },
+	audit: func(h *wubu.Hazard) any {
+		return map[string]any{"state": h.State, "place": h.Place, "severity": h.Severity, "assignee_id": h.AssigneeID, "due_at": h.DueAt,
+			"rectify_note": h.RectifyNote, "verify_note": h.VerifyNote}
+	},
+	timeline: func(h *wubu.Hazard) string { return h.Place + ": " + h.Description },
+}
+
 // ReportHazard records a hazard with an optional photo.
 func (s *HazardService) ReportHazard(ctx context.Context, h *wubu.Hazard, photo *wubu.SecurityPhoto) error {
-	u, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, h.ProjectID)
-	if err != nil {
+	if _, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, h.ProjectID); err != nil {
 		return err
 	}
 	h.Place, h.Description = strings.TrimSpace(h.Place), strings.TrimSpace(h.Description)
@@ -172,202 +192,99 @@ func (s *HazardService) ReportHazard(ctx context.Context, h *wubu.Hazard, photo 
 	if err := checkPhoto(photo, "photo"); err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	for _, ref := range []struct {
-		id           *int64
-		table, field string
-	}{{h.PersonID, "persons", "person_id"}, {h.BuildingID, "buildings", "building_id"}, {h.RunID, "patrol_runs", "run_id"}} {
-		if ref.id == nil {
-			continue
+	_, err := runCreate(ctx, s.run, hazards, h.ProjectID, wubu.HazardReport, h, func(ctx context.Context, tx *Tx, h *wubu.Hazard, u *wubu.User) (string, error) {
+		for _, ref := range []struct {
+			id           *int64
+			table, field string
+		}{{h.PersonID, "persons", "person_id"}, {h.BuildingID, "buildings", "building_id"}, {h.RunID, "patrol_runs", "run_id"}} {
+			if ref.id == nil {
+				continue
+			}
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM `+ref.table+` WHERE project_id = ? AND id = ?`, h.ProjectID, *ref.id).Scan(&n); err != nil {
+				return "", err
+			} else if n == 0 {
+				return "", wubu.FieldErrorf(ref.field, wubu.ENOTFOUND, "Not found.")
+			}
 		}
-		var n int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM `+ref.table+` WHERE project_id = ? AND id = ?`, h.ProjectID, *ref.id).Scan(&n); err != nil {
-			return err
-		} else if n == 0 {
-			return wubu.FieldErrorf(ref.field, wubu.ENOTFOUND, "Not found.")
-		}
-	}
-	h.State, h.ReportedBy, h.ReporterName, h.ReportedAt, h.UpdatedAt = wubu.HazardReported, u.ID, u.Name, tx.now, tx.now
-	h.ID, err = tx.insert(ctx, `INSERT INTO hazards (project_id, source, run_id, person_id, building_id, place, description, severity, state, reported_by, reported_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.ProjectID, h.Source, h.RunID, h.PersonID, h.BuildingID, h.Place, h.Description, h.Severity, h.State, u.ID, tx.now, tx.now)
-	if err != nil {
-		return err
-	}
-	if err := addPhoto(ctx, tx, h.ProjectID, "hazard", h.ID, wubu.PhotoFound, photo); err != nil {
-		return err
-	}
-	if h.PersonID != nil {
-		if err := addTimeline(ctx, tx, h.ProjectID, *h.PersonID, strings.TrimPrefix(msgTimelineHazardReported, "timeline:"), h.Place+": "+h.Description); err != nil {
-			return err
-		}
-	}
-	if err := tx.audit(ctx, h.ProjectID, wubu.ActionCreate, "hazard", h.ID, nil, h); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// loadHazard reads a hazard inside a transaction and checks the caller's
-// permission on its project.
-func (s *HazardService) loadHazard(ctx context.Context, tx *Tx, id int64, perm wubu.Permission) (*wubu.Hazard, *wubu.User, error) {
-	h, err := scanHazard(tx.queryRow(ctx, `SELECT `+hazardColumns+hazardFrom+` WHERE h.id = ?`, id), tx.now)
-	if err != nil {
-		return nil, nil, err
-	}
-	u, err := wubu.Authorize(ctx, perm, h.ProjectID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return h, u, nil
+		h.ReportedBy, h.ReporterName, h.ReportedAt, h.UpdatedAt = u.ID, u.Name, tx.now, tx.now
+		return "", nil
+	}, func(ctx context.Context, tx *Tx, h *wubu.Hazard, u *wubu.User) (string, error) {
+		return "", addPhoto(ctx, tx, h.ProjectID, "hazard", h.ID, wubu.PhotoFound, photo)
+	})
+	return err
 }
 
 // AssignHazard assigns a hazard and arms its deadline.
 func (s *HazardService) AssignHazard(ctx context.Context, id int64, a wubu.HazardAssignment) (*wubu.Hazard, error) {
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	h, _, err := s.loadHazard(ctx, tx, id, wubu.PermSecurityManage)
-	if err != nil {
-		return nil, err
-	}
-	if h.State != wubu.HazardReported && h.State != wubu.HazardAssigned {
-		return nil, wubu.Errorf(wubu.ECONFLICT, "This hazard is already rectified: it can no longer be reassigned.")
-	}
-	if err := checkStaff(ctx, tx, h.ProjectID, a.AssigneeID, "assignee_id"); err != nil {
-		return nil, err
-	}
-	due := a.Due
-	if due.IsZero() {
-		due = tx.now.Add(h.Severity.RectifyWithin())
-	} else if !due.After(tx.now) {
-		return nil, wubu.FieldErrorf("due", wubu.EINVALID, "The due time must be in the future.")
-	}
-	due = due.UTC().Truncate(time.Microsecond)
-	reassign := h.State == wubu.HazardAssigned
-	if _, err := tx.exec(ctx, `UPDATE hazards SET state = ?, assignee_id = ?, assigned_at = ?, due_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-		wubu.HazardAssigned, a.AssigneeID, tx.now, due, tx.now, h.ProjectID, id); err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, h.ProjectID, wubu.ActionUpdate, "hazard", id, map[string]any{"state": h.State, "assignee_id": h.AssigneeID},
-		map[string]any{"state": wubu.HazardAssigned, "assignee_id": a.AssigneeID, "due_at": due}); err != nil {
-		return nil, err
-	}
-	if _, err := commitClocks(ctx, tx, s.clocks, hazardClock(h.ProjectID, id, a.AssigneeID, due, reassign)); err != nil {
-		return nil, err
-	}
-	return s.FindHazard(ctx, id)
-}
-
-// hazardClock arms (or, on a reassignment or a rejected rectification,
-// re-arms) the rectification clock of a hazard.
-func hazardClock(projectID, id, assigneeID int64, due time.Time, rearm bool) clockChange {
-	assignee := "user:" + strconv.FormatInt(assigneeID, 10)
-	req := wubu.ArmRequest{DeadlineKey: hazardKey(projectID, id), Due: due, WarnBefore: time.Hour,
-		WarnNotify:   []string{assignee},
-		BreachNotify: []string{assignee, "role:" + string(wubu.RoleTeamLeader)},
-		Escalation:   hazardEscalation}
-	if rearm {
-		return rearmClock(req)
-	}
-	return armClock(req)
-}
-
-// RectifyHazard records the rectification and stops the clock.
-func (s *HazardService) RectifyHazard(ctx context.Context, id int64, note string, photo *wubu.SecurityPhoto) (*wubu.Hazard, error) {
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	h, u, err := s.loadHazard(ctx, tx, id, wubu.PermSecurityEdit)
-	if err != nil {
-		return nil, err
-	}
-	if h.State != wubu.HazardAssigned {
-		return nil, wubu.Errorf(wubu.ECONFLICT, "Only an assigned hazard can be rectified.")
-	}
-	if (h.AssigneeID == nil || *h.AssigneeID != u.ID) && !u.Can(wubu.PermSecurityManage) {
-		return nil, wubu.Errorf(wubu.EFORBIDDEN, "Only the assignee or a team leader may record the rectification.")
-	}
-	note = strings.TrimSpace(note)
-	if len([]rune(note)) > 1000 {
-		return nil, wubu.FieldErrorf("note", wubu.EINVALID, "The note may be at most %d characters.", 1000)
-	}
-	if photo == nil || len(photo.Data) == 0 {
-		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Take a photo of the rectified hazard.")
-	}
-	if err := checkPhoto(photo, "photo"); err != nil {
-		return nil, err
-	}
-	if _, err := tx.exec(ctx, `UPDATE hazards SET state = ?, rectified_by = ?, rectified_at = ?, rectify_note = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-		wubu.HazardRectified, u.ID, tx.now, note, tx.now, h.ProjectID, id); err != nil {
-		return nil, err
-	}
-	if err := addPhoto(ctx, tx, h.ProjectID, "hazard", id, wubu.PhotoRectified, photo); err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, h.ProjectID, wubu.ActionUpdate, "hazard", id, map[string]any{"state": h.State}, map[string]any{"state": wubu.HazardRectified, "note": note}); err != nil {
-		return nil, err
-	}
-	// The promise was to rectify; a clock already stopped stays so.
-	if _, err := commitClocks(ctx, tx, s.clocks, stopClock(hazardKey(h.ProjectID, id))); err != nil {
-		return nil, err
-	}
-	return s.FindHazard(ctx, id)
-}
-
-// VerifyHazard closes a rectified hazard, or sends it back.
-func (s *HazardService) VerifyHazard(ctx context.Context, id int64, accepted bool, note string) (*wubu.Hazard, error) {
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	h, u, err := s.loadHazard(ctx, tx, id, wubu.PermSecurityEdit)
-	if err != nil {
-		return nil, err
-	}
-	if h.State != wubu.HazardRectified {
-		return nil, wubu.Errorf(wubu.ECONFLICT, "Only a rectified hazard can be verified.")
-	}
-	if h.RectifiedBy != nil && *h.RectifiedBy == u.ID {
-		return nil, wubu.Errorf(wubu.EFORBIDDEN, "You rectified this hazard, so someone else must verify it.")
-	}
-	note = strings.TrimSpace(note)
-	if len([]rune(note)) > 1000 {
-		return nil, wubu.FieldErrorf("note", wubu.EINVALID, "The note may be at most %d characters.", 1000)
-	}
-	var due time.Time
-	if accepted {
-		_, err = tx.exec(ctx, `UPDATE hazards SET state = ?, verified_by = ?, verified_at = ?, verify_note = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-			wubu.HazardClosed, u.ID, tx.now, note, tx.now, h.ProjectID, id)
-	} else {
-		if note == "" {
-			return nil, wubu.FieldErrorf("note", wubu.EINVALID, "Say what is still wrong when sending a hazard back.")
+	_, err := runStep(ctx, s.run, hazards, id, wubu.HazardAssign, func(ctx context.Context, tx *Tx, h *wubu.Hazard, u *wubu.User) (string, error) {
+		if err := checkStaff(ctx, tx, h.ProjectID, a.AssigneeID, "assignee_id"); err != nil {
+			return "", err
 		}
-		// Back to the assignee, with a new span of the severity's time.
-		due = tx.now.Add(h.Severity.RectifyWithin())
-		_, err = tx.exec(ctx, `UPDATE hazards SET state = ?, rectified_by = NULL, rectified_at = NULL, verify_note = ?, due_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-			wubu.HazardAssigned, note, due, tx.now, h.ProjectID, id)
-	}
+		due := a.Due
+		if due.IsZero() {
+			due = tx.now.Add(h.Severity.RectifyWithin())
+		} else if !due.After(tx.now) {
+			return "", wubu.FieldErrorf("due", wubu.EINVALID, "The due time must be in the future.")
+		}
+		due = due.UTC().Truncate(time.Microsecond)
+		h.AssigneeID, h.AssignedAt, h.DueAt = &a.AssigneeID, &tx.now, &due
+		return "", nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.audit(ctx, h.ProjectID, wubu.ActionUpdate, "hazard", id, map[string]any{"state": h.State},
-		map[string]any{"accepted": accepted, "note": note}); err != nil {
+	return s.FindHazard(ctx, id)
+}
+
+// RectifyHazard records the rectification with its photo and stops the
+// clock.
+func (s *HazardService) RectifyHazard(ctx context.Context, id int64, note string, photo *wubu.SecurityPhoto) (*wubu.Hazard, error) {
+	note = strings.TrimSpace(note)
+	_, err := runStep(ctx, s.run, hazards, id, wubu.HazardRectify, func(ctx context.Context, tx *Tx, h *wubu.Hazard, u *wubu.User) (string, error) {
+		if len([]rune(note)) > 1000 {
+			return "", wubu.FieldErrorf("note", wubu.EINVALID, "The note may be at most %d characters.", 1000)
+		}
+		if photo == nil || len(photo.Data) == 0 {
+			return "", wubu.FieldErrorf("photo", wubu.EINVALID, "Take a photo of the rectified hazard.")
+		}
+		if err := checkPhoto(photo, "photo"); err != nil {
+			return "", err
+		}
+		h.RectifiedBy, h.RectifiedAt, h.RectifyNote = &u.ID, &tx.now, note
+		return note, addPhoto(ctx, tx, h.ProjectID, "hazard", id, wubu.PhotoRectified, photo)
+	})
+	if err != nil {
 		return nil, err
 	}
-	var clock []clockChange
-	if !accepted && h.AssigneeID != nil {
-		clock = append(clock, hazardClock(h.ProjectID, id, *h.AssigneeID, due, true))
+	return s.FindHazard(ctx, id)
+}
+
+// VerifyHazard closes a rectified hazard, or sends it back to its assignee
+// with a new span of the severity's time.
+func (s *HazardService) VerifyHazard(ctx context.Context, id int64, accepted bool, note string) (*wubu.Hazard, error) {
+	note = strings.TrimSpace(note)
+	action := wubu.HazardVerify
+	if !accepted {
+		action = wubu.HazardReject
 	}
-	if _, err := commitClocks(ctx, tx, s.clocks, clock...); err != nil {
+	_, err := runStep(ctx, s.run, hazards, id, action, func(ctx context.Context, tx *Tx, h *wubu.Hazard, u *wubu.User) (string, error) {
+		if len([]rune(note)) > 1000 {
+			return "", wubu.FieldErrorf("note", wubu.EINVALID, "The note may be at most %d characters.", 1000)
+		}
+		h.VerifyNote = note
+		if accepted {
+			h.VerifiedBy, h.VerifiedAt = &u.ID, &tx.now
+			return note, nil
+		}
+		if note == "" {
+			return "", wubu.FieldErrorf("note", wubu.EINVALID, "Say what is still wrong when sending a hazard back.")
+		}
+		due := tx.now.Add(h.Severity.RectifyWithin())
+		h.RectifiedBy, h.RectifiedAt, h.DueAt = nil, nil, &due
+		return note, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s.FindHazard(ctx, id)

@@ -314,8 +314,8 @@ func (s *OrderService) Events(ctx context.Context, id int64) ([]*wubu.OrderEvent
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT e.id, e.project_id, e.order_id, e.at, e.user_id, COALESCE(u.name, ''), e.action, e.from_state, e.to_state, e.note
-		FROM order_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.project_id = ? AND e.order_id = ? ORDER BY e.id`, o.ProjectID, o.ID)
+	rows, err := s.db.query(ctx, `SELECT e.id, e.project_id, e.object_id, e.at, e.user_id, COALESCE(u.name, ''), e.action, e.from_state, e.to_state, e.note
+		FROM lifecycle_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.project_id = ? AND e.object_type = 'order' AND e.object_id = ? ORDER BY e.id`, o.ProjectID, o.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -507,7 +507,7 @@ func (tx *Tx) orderEvent(ctx context.Context, o *wubu.Order, action wubu.OrderAc
 	if u := wubu.UserFromContext(ctx); u != nil && u.ID != 0 {
 		uid = &u.ID
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO order_events (project_id, order_id, at, user_id, action, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.exec(ctx, `INSERT INTO lifecycle_events (project_id, object_type, object_id, at, user_id, action, from_state, to_state, note) VALUES (?, 'order', ?, ?, ?, ?, ?, ?, ?)`,
 		o.ProjectID, o.ID, tx.now, uid, action, from, to, note); err != nil {
 		return fmt.Errorf("order event: %w", err)
 	}

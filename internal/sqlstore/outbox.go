@@ -124,6 +124,9 @@ func validateNotification(n *wubu.Notification) error {
 	if to.Role != "" && !to.Role.Valid() {
 		return wubu.FieldErrorf("to", wubu.EINVALID, "Role %q is not valid.", string(to.Role))
 	}
+	if to.Post != "" && (to.Role == "" || !to.Post.Valid()) {
+		return wubu.FieldErrorf("to", wubu.EINVALID, "Post %q is not valid.", string(to.Post))
+	}
 	if to.UserID < 0 || to.PersonID < 0 {
 		return wubu.FieldErrorf("to", wubu.EINVALID, "A notification needs exactly one recipient.")
 	}
@@ -172,6 +175,7 @@ func (tx *Tx) notify(ctx context.Context, ns []wubu.Notification) error {
 	type projRole struct {
 		project int64
 		role    wubu.Role
+		post    wubu.Post
 	}
 	roles := map[projRole][]int64{}
 	users := map[int64]map[int64]bool{}   // project → user → exists
@@ -186,7 +190,7 @@ func (tx *Tx) notify(ctx context.Context, ns []wubu.Notification) error {
 		}
 		switch {
 		case n.To.Role != "":
-			roles[projRole{n.ProjectID, n.To.Role}] = nil
+			roles[projRole{n.ProjectID, n.To.Role, n.To.Post}] = nil
 		case n.To.UserID != 0:
 			if users[n.ProjectID] == nil {
 				users[n.ProjectID] = map[int64]bool{}
@@ -200,7 +204,7 @@ func (tx *Tx) notify(ctx context.Context, ns []wubu.Notification) error {
 		}
 	}
 	for k := range roles {
-		ids, err := tx.staffOfRole(ctx, k.project, k.role)
+		ids, err := tx.staffOfRole(ctx, k.project, k.role, k.post)
 		if err != nil {
 			return err
 		}
@@ -262,7 +266,7 @@ func (tx *Tx) notify(ctx context.Context, ns []wubu.Notification) error {
 		}
 		switch {
 		case n.To.Role != "":
-			for _, uid := range roles[projRole{n.ProjectID, n.To.Role}] {
+			for _, uid := range roles[projRole{n.ProjectID, n.To.Role, n.To.Post}] {
 				r := base
 				r.userID = &uid
 				r.dedupKey = n.DedupKey + "/user:" + strconv.FormatInt(uid, 10)
@@ -310,10 +314,15 @@ func quietUntil(st *wubu.OutboxSettings, t time.Time) (time.Time, bool) {
 }
 
 // staffOfRole returns the active staff of a role serving a project (every
-// active admin for the admin role, as admins serve all projects).
-func (tx *Tx) staffOfRole(ctx context.Context, projectID int64, role wubu.Role) ([]int64, error) {
+// active admin for the admin role, as admins serve all projects), of one
+// post unless post is empty.
+func (tx *Tx) staffOfRole(ctx context.Context, projectID int64, role wubu.Role, post wubu.Post) ([]int64, error) {
 	q := `SELECT u.id FROM users u JOIN user_projects up ON up.user_id = u.id WHERE up.project_id = ? AND u.role = ? AND u.disabled = FALSE ORDER BY u.id`
 	args := []any{projectID, string(role)}
+	if post != "" {
+		q = strings.Replace(q, " ORDER BY", " AND u.post = ? ORDER BY", 1)
+		args = append(args, string(post))
+	}
 	if role == wubu.RoleAdmin {
 		q, args = `SELECT id FROM users WHERE role = ? AND disabled = FALSE ORDER BY id`, []any{string(role)}
 	}

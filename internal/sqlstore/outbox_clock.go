@@ -61,14 +61,16 @@ func unmarshalNotify(d *wubu.Deadline, warn, breach string) error {
 	return nil
 }
 
-// recipientOf turns "user:17" or "role:duty_manager" into a recipient.
+// recipientOf turns "user:17", "role:duty_manager" or
+// "role:team_leader:maintenance" into a recipient.
 func recipientOf(s string) (wubu.Recipient, bool) {
 	if v, ok := strings.CutPrefix(s, "user:"); ok {
 		id, err := strconv.ParseInt(v, 10, 64)
 		return wubu.Recipient{UserID: id}, err == nil && id > 0
 	}
 	if v, ok := strings.CutPrefix(s, "role:"); ok {
-		return wubu.Recipient{Role: wubu.Role(v)}, wubu.Role(v).Valid()
+		role, post, _ := strings.Cut(v, ":")
+		return wubu.Recipient{Role: wubu.Role(role), Post: wubu.Post(post)}, wubu.ValidNotify(s)
 	}
 	return wubu.Recipient{}, false
 }

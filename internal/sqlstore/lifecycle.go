@@ -1,0 +1,442 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wubu-oss/wubu"
+)
+
+// The runner of life cycles (wubu.Lifecycle): one way to take a step on any
+// object that moves through steps. A step, in one transaction:
+//
+//  1. reads the object and locks its row (forUpdate);
+//  2. authorizes the caller in the object's project (another project's
+//     object is not found, as a missing one);
+//  3. checks the step against the declaration: the state allows it (else
+//     the state's own message), the actor rule holds (the assignee or a
+//     leader of the post; the four-eyes rule);
+//  4. applies the object's own changes (the service's function) and saves
+//     the object;
+//  5. writes the event (who, when, from → to, note), the audit entry and
+//     the resident's timeline entry;
+//  6. changes the clock as the step declares (arm, re-arm, stop, cancel,
+//     hand over) and queues the declared notices through the outbox;
+//  7. commits — with the clock's first stage job when the job queue can
+//     join the transaction.
+//
+// A refused step changes nothing.
+
+// machine tells the runner how to read, write and describe one kind of
+// object; what the object does is its wubu.Lifecycle.
+type machine[T any] struct {
+	lc *wubu.Lifecycle
+	// load reads the object in tx, its row locked for the transaction when
+	// lock is set (use db.forUpdate). A missing object is ENOTFOUND.
+	load func(ctx context.Context, tx *Tx, id int64, lock bool) (T, error)
+	// facts describes the object for the runner.
+	facts func(T) facts
+	// setState sets the object's state (its field; save writes it).
+	setState func(T, string)
+	// insert writes a new object and sets its ID (creating steps).
+	insert func(ctx context.Context, tx *Tx, o T) error
+	// save writes the object's changeable columns after a step.
+	save func(ctx context.Context, tx *Tx, o T) error
+	// clone copies the object, for the audit's "before".
+	clone func(T) T
+	// audit is the object as the audit log records it (nil: the object).
+	audit func(T) any
+	// timeline is the text of the step's entry on the resident's timeline
+	// (nil: no entry).
+	timeline func(T) string
+	// vars are the variables of the step's notices and hand-over message.
+	vars func(T) map[string]string
+	// tune adjusts the arm request of a clock (nil: as declared).
+	tune func(o T, kind string, req *wubu.ArmRequest)
+}
+
+// facts is what the runner needs to know of an object.
+type facts struct {
+	ProjectID, ID int64
+	State         string
+	// Post is the post whose team leaders lead the object.
+	Post wubu.Post
+	// AssigneeID, SuperiorID, ReporterID are the people the parties name;
+	// AssigneeName names the assignee in messages.
+	AssigneeID, SuperiorID, ReporterID *int64
+	AssigneeName                       string
+	// PersonID is the resident whose timeline records the steps.
+	PersonID *int64
+	// Due is when the object's running promise falls due (nil: the
+	// clock's declared span from now).
+	Due *time.Time
+}
+
+// stepFunc applies a step's own changes to the object (its state already
+// set to the step's target): it checks the step's own conditions, changes
+// o, may write more rows in tx, and returns the event's note.
+type stepFunc[T any] func(ctx context.Context, tx *Tx, o T, u *wubu.User) (string, error)
+
+// runner executes steps with a store's clocks and notices.
+type runner struct {
+	db     *DB
+	clocks wubu.ClockService
+	// notifier queues the notices: the store's outbox (in the step's
+	// transaction) unless a test gives another.
+	notifier wubu.Notifier
+}
+
+func newRunner(db *DB, clocks wubu.ClockService, n wubu.Notifier) *runner {
+	return &runner{db: db, clocks: clocks, notifier: n}
+}
+
+// stepHook, set by tests only, runs after a step has read (and locked) its
+// object and before it checks anything: the concurrency tests pause the
+// first step there while a second one runs.
+var stepHook func(object string, id int64)
+
+// forUpdate returns the clause that locks the rows of the table aliased
+// alias for the transaction: PostgreSQL's FOR UPDATE OF; nothing on
+// SQLite, whose one writer connection already serializes write
+// transactions.
+func (db *DB) forUpdate(alias string) string {
+	if db.Dialect == Postgres {
+		return " FOR UPDATE OF " + alias
+	}
+	return ""
+}
+
+// runStep takes the step of an action on the object id, applying fn; it
+// returns the object after the step as the transaction left it.
+func runStep[T any](ctx context.Context, r *runner, m *machine[T], id int64, action string, fn stepFunc[T]) (T, error) {
+	var zero T
+	decl, ok := m.lc.Step(action)
+	if !ok || len(decl.From) == 0 {
+		return zero, fmt.Errorf("%s: no step %q", m.lc.Object, action)
+	}
+	u, err := wubu.Authorize(ctx, decl.Perm, 0)
+	if err != nil {
+		return zero, err
+	}
+	tx, err := r.db.BeginTx(ctx)
+	if err != nil {
+		return zero, err
+	}
+	defer tx.Rollback()
+	o, err := m.load(ctx, tx, id, true)
+	if err != nil {
+		return zero, err
+	}
+	f := m.facts(o)
+	if _, err := wubu.Authorize(ctx, decl.Perm, f.ProjectID); err != nil {
+		return zero, err
+	}
+	if stepHook != nil {
+		stepHook(m.lc.Object, id)
+	}
+	to, ok := m.lc.Next(f.State, action)
+	if !ok {
+		return zero, m.lc.Refuse(f.State, f.ID)
+	}
+	if err := r.checkActor(ctx, tx, m.lc, decl, f, u); err != nil {
+		return zero, err
+	}
+	before := m.clone(o)
+	m.setState(o, to)
+	note, err := fn(ctx, tx, o, u)
+	if err != nil {
+		return zero, err
+	}
+	if err := m.save(ctx, tx, o); err != nil {
+		return zero, err
+	}
+	if err := record(ctx, r, tx, m, decl, f.State, &before, o, note); err != nil {
+		return zero, err
+	}
+	return o, nil
+}
+
+// runCreate takes a creating step: fn checks and fills the new object (its
+// state set to the step's target, or the first declared state), the runner
+// inserts it, then runs each of then (writing the rows that need the new
+// object's ID: photos, a log) and records the step as any other.
+func runCreate[T any](ctx context.Context, r *runner, m *machine[T], projectID int64, action string, o T, fn stepFunc[T], then ...stepFunc[T]) (T, error) {
+	var zero T
+	decl, ok := m.lc.Step(action)
+	if !ok || len(decl.From) != 0 {
+		return zero, fmt.Errorf("%s: no creating step %q", m.lc.Object, action)
+	}
+	u, err := wubu.Authorize(ctx, decl.Perm, projectID)
+	if err != nil {
+		return zero, err
+	}
+	tx, err := r.db.BeginTx(ctx)
+	if err != nil {
+		return zero, err
+	}
+	defer tx.Rollback()
+	to := decl.To
+	if to == "" {
+		to = m.lc.States[0].Name
+	}
+	m.setState(o, to)
+	note, err := fn(ctx, tx, o, u)
+	if err != nil {
+		return zero, err
+	}
+	if err := m.insert(ctx, tx, o); err != nil {
+		return zero, err
+	}
+	for _, fn := range then {
+		if _, err := fn(ctx, tx, o, u); err != nil {
+			return zero, err
+		}
+	}
+	if err := record(ctx, r, tx, m, decl, "", nil, o, note); err != nil {
+		return zero, err
+	}
+	return o, nil
+}
+
+// record writes what every step writes after the object's own change —
+// the event, the audit entry, the timeline entry, the clock and the
+// notices — and commits. before is nil for a creating step.
+func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl wubu.StepDecl, from string, before *T, o T, note string) error {
+	f := m.facts(o)
+	var uid *int64
+	if u := wubu.UserFromContext(ctx); u != nil && u.ID != 0 {
+		uid = &u.ID
+	}
+	eventID, err := tx.insert(ctx, `INSERT INTO lifecycle_events (project_id, object_type, object_id, at, user_id, action, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		f.ProjectID, m.lc.Object, f.ID, tx.now, uid, decl.Action, from, f.State, note)
+	if err != nil {
+		return fmt.Errorf("%s event: %w", m.lc.Object, err)
+	}
+	auditOf := func(v T) any {
+		if m.audit != nil {
+			return m.audit(v)
+		}
+		return v
+	}
+	action, b := wubu.ActionCreate, any(nil)
+	if before != nil {
+		action, b = wubu.ActionUpdate, auditOf(*before)
+	}
+	if err := tx.audit(ctx, f.ProjectID, action, m.lc.Object, f.ID, b, auditOf(o)); err != nil {
+		return err
+	}
+	if f.PersonID != nil && m.timeline != nil {
+		if err := addTimeline(ctx, tx, f.ProjectID, *f.PersonID, m.lc.Object+"."+f.State, m.timeline(o)); err != nil {
+			return fmt.Errorf("%s timeline: %w", m.lc.Object, err)
+		}
+	}
+	var vars map[string]string
+	if m.vars != nil {
+		vars = m.vars(o)
+	}
+	change, notices, err := r.clockChange(m.lc, decl, f, tx.now, vars)
+	if err != nil {
+		return err
+	}
+	if change != nil && change.arm != nil && m.tune != nil {
+		m.tune(o, decl.Clock.Kind, change.arm)
+	}
+	oid := strconv.FormatInt(f.ID, 10)
+	for _, n := range decl.Notify {
+		for _, to := range parties(n.To, f) {
+			rcpt, ok := recipientOf(to)
+			if !ok {
+				continue
+			}
+			notices = append(notices, wubu.Notification{ProjectID: f.ProjectID, Kind: n.Kind, To: rcpt, Urgent: n.Urgent, Vars: vars,
+				DedupKey:   n.Kind + ":" + m.lc.Object + ":" + oid + ":" + strconv.FormatInt(eventID, 10) + ":" + to,
+				ObjectType: m.lc.Object, ObjectID: oid})
+		}
+	}
+	if len(notices) > 0 {
+		if err := r.notify(ctx, tx, notices); err != nil {
+			return err
+		}
+	}
+	var changes []clockChange
+	if change != nil {
+		changes = append(changes, *change)
+	}
+	_, err = commitClocks(ctx, tx, r.clocks, changes...)
+	return err
+}
+
+// notify queues notices in the step's transaction: through the store's
+// outbox, or the notifier a test gave (called before the commit, so that a
+// failure refuses the step).
+func (r *runner) notify(ctx context.Context, tx *Tx, ns []wubu.Notification) error {
+	switch n := r.notifier.(type) {
+	case nil:
+		return tx.notify(ctx, ns)
+	case txNotifier:
+		return n.NotifyTx(ctx, tx, ns...)
+	default:
+		return n.Notify(ctx, ns...)
+	}
+}
+
+// clockChange is the clock change a step declares on an object, and the
+// notices it implies (a hand-over of a promise already broken).
+func (r *runner) clockChange(lc *wubu.Lifecycle, decl wubu.StepDecl, f facts, now time.Time, vars map[string]string) (*clockChange, []wubu.Notification, error) {
+	if decl.Clock.Op == "" {
+		return nil, nil, nil
+	}
+	c, _ := lc.Clock(decl.Clock.Kind)
+	key := lc.ClockKey(f.ProjectID, f.ID, c.Kind)
+	switch decl.Clock.Op {
+	case wubu.ClockStop:
+		ch := stopClock(key)
+		return &ch, nil, nil
+	case wubu.ClockCancel:
+		ch := cancelClock(key)
+		return &ch, nil, nil
+	}
+	req := wubu.ArmRequest{DeadlineKey: key, WarnBefore: c.WarnBefore, WarnNotify: parties(c.Warn, f), BreachNotify: parties(c.Breach, f)}
+	for _, e := range c.Escalation {
+		for _, to := range party(e.To, f) {
+			req.Escalation = append(req.Escalation, wubu.EscalationStep{After: e.After, Notify: to})
+		}
+	}
+	if f.Due != nil {
+		req.Due = *f.Due
+	} else {
+		req.After, req.Working = c.Within, c.Working
+	}
+	switch decl.Clock.Op {
+	case wubu.ClockArm:
+		ch := armClock(req)
+		return &ch, nil, nil
+	case wubu.ClockRearm:
+		ch := rearmClock(req)
+		return &ch, nil, nil
+	}
+	// Hand-over: a promise still running is armed again for the new
+	// assignee with the same due time; one already broken stays broken,
+	// and the new assignee hears at once that it is late.
+	if f.Due == nil {
+		return nil, nil, nil
+	}
+	if now.Before(*f.Due) {
+		ch := rearmClock(req)
+		return &ch, nil, nil
+	}
+	if f.AssigneeID == nil {
+		return nil, nil, nil
+	}
+	v := map[string]string{}
+	for k, val := range vars {
+		v[k] = val
+	}
+	v["due"] = f.Due.In(china).Format("2006-01-02 15:04")
+	v["late_min"] = strconv.Itoa(int(now.Sub(*f.Due).Minutes()))
+	oid := strconv.FormatInt(f.ID, 10)
+	return nil, []wubu.Notification{{ProjectID: f.ProjectID, Kind: lc.Object + "_overdue_assigned", To: wubu.Recipient{UserID: *f.AssigneeID}, Urgent: true, Vars: v,
+		DedupKey:   lc.Object + "_overdue_assigned:" + oid + ":" + strconv.FormatInt(*f.AssigneeID, 10) + ":" + strconv.FormatInt(now.UnixMilli(), 10),
+		ObjectType: lc.Object, ObjectID: oid}}, nil
+}
+
+// checkActor checks the step's actor rule.
+func (r *runner) checkActor(ctx context.Context, tx *Tx, lc *wubu.Lifecycle, decl wubu.StepDecl, f facts, u *wubu.User) error {
+	if decl.Actor.Assignee && (f.AssigneeID == nil || *f.AssigneeID != u.ID) && !leadsPost(u, f.Post) {
+		if f.AssigneeID == nil {
+			return refusal(wubu.EFORBIDDEN, lc.Messages.Unassigned, f.ID)
+		}
+		return refusal(wubu.EFORBIDDEN, lc.Messages.OthersOnly, f.ID, f.AssigneeName)
+	}
+	if len(decl.Actor.NotBy) == 0 {
+		return nil
+	}
+	var by sql.NullInt64
+	err := tx.queryRow(ctx, `SELECT user_id FROM lifecycle_events WHERE project_id = ? AND object_type = ? AND object_id = ? AND action IN (`+placeholders(len(decl.Actor.NotBy))+`)
+		ORDER BY id DESC LIMIT 1`, append([]any{f.ProjectID, lc.Object, f.ID}, stringArgs(decl.Actor.NotBy)...)...).Scan(&by)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if by.Valid && by.Int64 == u.ID {
+		return refusal(wubu.EFORBIDDEN, decl.Actor.Refusal, f.ID)
+	}
+	return nil
+}
+
+// refusal is the error of a declared message, given as many of args as it
+// uses (a message may leave out the object's number or the assignee).
+func refusal(code, format string, args ...any) error {
+	if !strings.Contains(format, "%[") {
+		n := strings.Count(format, "%") - 2*strings.Count(format, "%%")
+		args = args[:min(n, len(args))]
+	}
+	return wubu.Errorf(code, format, args...)
+}
+
+// leadsPost reports whether u may act in place of an assignee of the post:
+// a team leader of that post, a duty manager, a manager or an admin.
+func leadsPost(u *wubu.User, post wubu.Post) bool {
+	switch u.Role {
+	case wubu.RoleTeamLeader:
+		return post == "" || u.Post == post
+	case wubu.RoleDutyManager, wubu.RoleManager, wubu.RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// stringArgs returns strings as query arguments.
+func stringArgs(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// party returns the notify strings of a party of an object.
+func party(p wubu.Party, f facts) []string {
+	user := func(id *int64) []string {
+		if id == nil {
+			return nil
+		}
+		return []string{"user:" + strconv.FormatInt(*id, 10)}
+	}
+	switch p {
+	case wubu.PartyAssignee:
+		return user(f.AssigneeID)
+	case wubu.PartyReporter:
+		return user(f.ReporterID)
+	case wubu.PartySuperior:
+		if f.SuperiorID != nil {
+			return user(f.SuperiorID)
+		}
+		return party(wubu.PartyLeaders, f)
+	case wubu.PartyLeaders:
+		return []string{wubu.NotifyRole(wubu.RoleTeamLeader, f.Post)}
+	case wubu.PartyDutyManager:
+		return []string{wubu.NotifyRole(wubu.RoleDutyManager, "")}
+	case wubu.PartyManager:
+		return []string{wubu.NotifyRole(wubu.RoleManager, "")}
+	}
+	return nil
+}
+
+// parties returns the notify strings of parties, each once.
+func parties(ps []wubu.Party, f facts) []string {
+	var out []string
+	for _, p := range ps {
+		for _, s := range party(p, f) {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
