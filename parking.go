@@ -42,6 +42,31 @@ const (
 // ParkingStates lists every state.
 var ParkingStates = []ParkingState{ParkingReported, ParkingAssigned, ParkingHandled, ParkingClosed}
 
+// Parking problem steps.
+const (
+	ParkingReport = "report"
+	ParkingAssign = "assign" // assign, or reassign before it is handled
+	ParkingHandle = "handle"
+	ParkingClose  = "close"
+)
+
+// ParkingLifecycle: reported → assigned → handled → closed.
+var ParkingLifecycle = declare(&Lifecycle{
+	Object: "parking_problem",
+	States: []LifecycleState{
+		{Name: string(ParkingReported), Refusal: "Parking problem %d is not assigned yet: assign it before recording how it was handled."},
+		{Name: string(ParkingAssigned), Refusal: "Parking problem %d is assigned and not yet handled: this step is not possible now."},
+		{Name: string(ParkingHandled), Refusal: "Parking problem %d is already handled: this step is not possible now."},
+		{Name: string(ParkingClosed), Refusal: "Parking problem %d is closed: it cannot change any more.", Final: true},
+	},
+	Steps: []StepDecl{
+		{Action: ParkingReport, To: string(ParkingReported), Perm: PermSecurityEdit},
+		{Action: ParkingAssign, From: []string{string(ParkingReported), string(ParkingAssigned)}, To: string(ParkingAssigned), Perm: PermSecurityManage},
+		{Action: ParkingHandle, From: []string{string(ParkingAssigned)}, To: string(ParkingHandled), Perm: PermSecurityEdit},
+		{Action: ParkingClose, From: []string{string(ParkingHandled)}, To: string(ParkingClosed), Perm: PermSecurityEdit},
+	},
+})
+
 // ParkingProblem is a problem at the car park.
 type ParkingProblem struct {
 	ID        int64       `json:"id"`

@@ -275,3 +275,34 @@ func TestHazardConcurrentVerify(t *testing.T) {
 		}
 	})
 }
+
+// TestParkingConcurrentClose: two guards close one handled parking
+// problem at once: one closes it, the other is told it is closed.
+func TestParkingConcurrentClose(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		o := newSecurityOrg(t, db)
+		guard := o.f.Ctx(o.guard)
+		ps := sqlstore.NewParkingService(db)
+		pp := &wubu.ParkingProblem{ProjectID: o.f.ProjectA.ID, Kind: wubu.ParkingBlockedExit, Place: "B1 出口"}
+		if err := ps.ReportParking(guard, pp); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ps.AssignParking(o.f.Ctx(o.leader), pp.ID, o.guard.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ps.HandleParking(guard, pp.ID, "已联系车主挪车", nil); err != nil {
+			t.Fatal(err)
+		}
+		a, b := raceSteps(t, db, "parking_problem", func() error {
+			_, err := ps.CloseParking(guard, pp.ID)
+			return err
+		}, func() error {
+			_, err := ps.CloseParking(o.f.Ctx(o.guard2), pp.ID)
+			return err
+		})
+		oneWins(t, a, b)
+		if n := stepEvents(t, db, "parking_problem", pp.ID, wubu.ParkingClose); n != 1 {
+			t.Fatalf("got %d close events, want 1", n)
+		}
+	})
+}

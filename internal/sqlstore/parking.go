@@ -12,12 +12,17 @@ import (
 
 // ParkingService implements wubu.ParkingService: parking problems through
 // the department's steps (S4).
-type ParkingService struct{ db *DB }
+type ParkingService struct {
+	db  *DB
+	run *runner
+}
 
 var _ wubu.ParkingService = (*ParkingService)(nil)
 
 // NewParkingService returns a parking service over db.
-func NewParkingService(db *DB) *ParkingService { return &ParkingService{db: db} }
+func NewParkingService(db *DB) *ParkingService {
+	return &ParkingService{db: db, run: newRunner(db, nil, nil)}
+}
 
 const parkingColumns = `pp.id, pp.project_id, pp.kind, pp.plate, pp.person_id, COALESCE(p.name, ''),
 	COALESCE((SELECT MIN(r.label) FROM households hh JOIN rooms r ON r.project_id = hh.project_id AND r.id = hh.room_id
@@ -44,8 +49,7 @@ func scanParking(s interface{ Scan(...any) error }, extra ...any) (*wubu.Parking
 
 // ReportParking records a problem, matching its plate to a resident.
 func (s *ParkingService) ReportParking(ctx context.Context, pp *wubu.ParkingProblem, photos ...*wubu.SecurityPhoto) error {
-	u, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, pp.ProjectID)
-	if err != nil {
+	if _, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, pp.ProjectID); err != nil {
 		return err
 	}
 	pp.Place, pp.Description, pp.Plate = strings.TrimSpace(pp.Place), strings.TrimSpace(pp.Description), strings.TrimSpace(pp.Plate)
@@ -74,70 +78,74 @@ func (s *ParkingService) ReportParking(ctx context.Context, pp *wubu.ParkingProb
 			return err
 		}
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if pp.BuildingID != nil {
-		var n int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM buildings WHERE project_id = ? AND id = ?`, pp.ProjectID, *pp.BuildingID).Scan(&n); err != nil {
-			return err
-		} else if n == 0 {
-			return wubu.FieldErrorf("building_id", wubu.ENOTFOUND, "Building not found.")
+	_, err := runCreate(ctx, s.run, parkings, pp.ProjectID, wubu.ParkingReport, pp, func(ctx context.Context, tx *Tx, pp *wubu.ParkingProblem, u *wubu.User) (string, error) {
+		if pp.BuildingID != nil {
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM buildings WHERE project_id = ? AND id = ?`, pp.ProjectID, *pp.BuildingID).Scan(&n); err != nil {
+				return "", err
+			} else if n == 0 {
+				return "", wubu.FieldErrorf("building_id", wubu.ENOTFOUND, "Building not found.")
+			}
 		}
-	}
-	// The plate's owner, when the vehicle is known.
-	pp.PersonID = nil
-	if pp.Plate != "" {
-		var pid int64
-		err := tx.queryRow(ctx, `SELECT person_id FROM vehicles WHERE project_id = ? AND plate = ?`, pp.ProjectID, pp.Plate).Scan(&pid)
-		if err == nil {
-			pp.PersonID = &pid
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
+		// The plate's owner, when the vehicle is known.
+		pp.PersonID = nil
+		if pp.Plate != "" {
+			var pid int64
+			err := tx.queryRow(ctx, `SELECT person_id FROM vehicles WHERE project_id = ? AND plate = ?`, pp.ProjectID, pp.Plate).Scan(&pid)
+			if err == nil {
+				pp.PersonID = &pid
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return "", err
+			}
 		}
-	}
-	pp.State, pp.ReportedBy, pp.ReporterName, pp.ReportedAt, pp.UpdatedAt = wubu.ParkingReported, u.ID, u.Name, tx.now, tx.now
-	pp.ID, err = tx.insert(ctx, `INSERT INTO parking_problems (project_id, kind, plate, person_id, building_id, place, description, state, reported_by, reported_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, pp.ProjectID, pp.Kind, pp.Plate, pp.PersonID, pp.BuildingID, pp.Place, pp.Description, pp.State, u.ID, tx.now, tx.now)
-	if err != nil {
-		return err
-	}
-	for _, ph := range photos {
-		if err := addPhoto(ctx, tx, pp.ProjectID, "parking", pp.ID, wubu.PhotoFound, ph); err != nil {
-			return err
+		pp.ReportedBy, pp.ReporterName, pp.ReportedAt, pp.UpdatedAt = u.ID, u.Name, tx.now, tx.now
+		return pp.Place, nil
+	}, func(ctx context.Context, tx *Tx, pp *wubu.ParkingProblem, u *wubu.User) (string, error) {
+		for _, ph := range photos {
+			if err := addPhoto(ctx, tx, pp.ProjectID, "parking", pp.ID, wubu.PhotoFound, ph); err != nil {
+				return "", err
+			}
 		}
-	}
-	if err := tx.audit(ctx, pp.ProjectID, wubu.ActionCreate, "parking_problem", pp.ID, nil, pp); err != nil {
-		return err
-	}
-	return tx.Commit()
+		return "", nil
+	})
+	return err
 }
 
-// step moves a problem from one state to the next inside a transaction.
-func (s *ParkingService) step(ctx context.Context, id int64, perm wubu.Permission, fn func(tx *Tx, pp *wubu.ParkingProblem, u *wubu.User) error) (*wubu.ParkingProblem, error) {
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	pp, err := scanParking(tx.queryRow(ctx, `SELECT `+parkingColumns+parkingFrom+` WHERE pp.id = ?`, id))
-	if err != nil {
-		return nil, err
-	}
-	u, err := wubu.Authorize(ctx, perm, pp.ProjectID)
-	if err != nil {
-		return nil, err
-	}
-	before := pp.State
-	if err := fn(tx, pp, u); err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, pp.ProjectID, wubu.ActionUpdate, "parking_problem", id, map[string]any{"state": before}, map[string]any{"state": pp.State}); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
+// parkings is how the life-cycle runner reads and writes parking problems.
+var parkings = &machine[*wubu.ParkingProblem]{
+	lc: wubu.ParkingLifecycle,
+	load: func(ctx context.Context, tx *Tx, id int64, lock bool) (*wubu.ParkingProblem, error) {
+		q := `SELECT ` + parkingColumns + parkingFrom + ` WHERE pp.id = ?`
+		if lock {
+			q += tx.db.forUpdate("pp")
+		}
+		return scanParking(tx.queryRow(ctx, q, id))
+	},
+	facts: func(pp *wubu.ParkingProblem) facts {
+		return facts{ProjectID: pp.ProjectID, ID: pp.ID, State: string(pp.State), Post: wubu.PostSecurity, AssigneeID: pp.AssigneeID, AssigneeName: pp.AssigneeName,
+			ReporterID: &pp.ReportedBy}
+	},
+	setState: func(pp *wubu.ParkingProblem, s string) { pp.State = wubu.ParkingState(s) },
+	insert: func(ctx context.Context, tx *Tx, pp *wubu.ParkingProblem) (err error) {
+		pp.ID, err = tx.insert(ctx, `INSERT INTO parking_problems (project_id, kind, plate, person_id, building_id, place, description, state, reported_by, reported_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, pp.ProjectID, pp.Kind, pp.Plate, pp.PersonID, pp.BuildingID, pp.Place, pp.Description, pp.State, pp.ReportedBy, pp.ReportedAt, pp.UpdatedAt)
+		return err
+	},
+	save: func(ctx context.Context, tx *Tx, pp *wubu.ParkingProblem) error {
+		_, err := tx.exec(ctx, `UPDATE parking_problems SET state = ?, assignee_id = ?, assigned_at = ?, handled_by = ?, handled_at = ?, handle_note = ?,
+			closed_by = ?, closed_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
+			pp.State, pp.AssigneeID, pp.AssignedAt, pp.HandledBy, pp.HandledAt, pp.HandleNote, pp.ClosedBy, pp.ClosedAt, tx.now, pp.ProjectID, pp.ID)
+		return err
+	},
+	clone: func(pp *wubu.ParkingProblem) *wubu.ParkingProblem { c := *pp; return &c },
+	audit: func(pp *wubu.ParkingProblem) any {
+		return map[string]any{"state": pp.State, "kind": pp.Kind, "plate": pp.Plate, "place": pp.Place, "assignee_id": pp.AssigneeID, "handle_note": pp.HandleNote}
+	},
+}
+
+// parkingStep takes a step on a problem and returns it as it now is.
+func (s *ParkingService) parkingStep(ctx context.Context, id int64, action string, fn stepFunc[*wubu.ParkingProblem]) (*wubu.ParkingProblem, error) {
+	if _, err := runStep(ctx, s.run, parkings, id, action, fn); err != nil {
 		return nil, err
 	}
 	return s.FindParking(ctx, id)
@@ -145,52 +153,35 @@ func (s *ParkingService) step(ctx context.Context, id int64, perm wubu.Permissio
 
 // AssignParking assigns a reported problem.
 func (s *ParkingService) AssignParking(ctx context.Context, id, assigneeID int64) (*wubu.ParkingProblem, error) {
-	return s.step(ctx, id, wubu.PermSecurityManage, func(tx *Tx, pp *wubu.ParkingProblem, u *wubu.User) error {
-		if pp.State != wubu.ParkingReported && pp.State != wubu.ParkingAssigned {
-			return wubu.Errorf(wubu.ECONFLICT, "This problem is already handled.")
-		}
+	return s.parkingStep(ctx, id, wubu.ParkingAssign, func(ctx context.Context, tx *Tx, pp *wubu.ParkingProblem, u *wubu.User) (string, error) {
 		if err := checkStaff(ctx, tx, pp.ProjectID, assigneeID, "assignee_id"); err != nil {
-			return err
+			return "", err
 		}
-		pp.State = wubu.ParkingAssigned
-		_, err := tx.exec(ctx, `UPDATE parking_problems SET state = ?, assignee_id = ?, assigned_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-			pp.State, assigneeID, tx.now, tx.now, pp.ProjectID, id)
-		return err
+		pp.AssigneeID, pp.AssignedAt = &assigneeID, &tx.now
+		return "", nil
 	})
 }
 
 // HandleParking records how a problem was handled.
 func (s *ParkingService) HandleParking(ctx context.Context, id int64, note string, photo *wubu.SecurityPhoto) (*wubu.ParkingProblem, error) {
-	return s.step(ctx, id, wubu.PermSecurityEdit, func(tx *Tx, pp *wubu.ParkingProblem, u *wubu.User) error {
-		if pp.State != wubu.ParkingAssigned {
-			return wubu.Errorf(wubu.ECONFLICT, "Assign the problem before recording how it was handled.")
-		}
-		note = strings.TrimSpace(note)
+	note = strings.TrimSpace(note)
+	return s.parkingStep(ctx, id, wubu.ParkingHandle, func(ctx context.Context, tx *Tx, pp *wubu.ParkingProblem, u *wubu.User) (string, error) {
 		if note == "" || len([]rune(note)) > 1000 {
-			return wubu.FieldErrorf("note", wubu.EINVALID, "Say how the problem was handled (at most %d characters).", 1000)
+			return "", wubu.FieldErrorf("note", wubu.EINVALID, "Say how the problem was handled (at most %d characters).", 1000)
 		}
 		if err := checkPhoto(photo, "photo"); err != nil {
-			return err
+			return "", err
 		}
-		pp.State = wubu.ParkingHandled
-		if _, err := tx.exec(ctx, `UPDATE parking_problems SET state = ?, handled_by = ?, handled_at = ?, handle_note = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-			pp.State, u.ID, tx.now, note, tx.now, pp.ProjectID, id); err != nil {
-			return err
-		}
-		return addPhoto(ctx, tx, pp.ProjectID, "parking", id, wubu.PhotoHandled, photo)
+		pp.HandledBy, pp.HandledAt, pp.HandleNote = &u.ID, &tx.now, note
+		return note, addPhoto(ctx, tx, pp.ProjectID, "parking", id, wubu.PhotoHandled, photo)
 	})
 }
 
 // CloseParking closes a handled problem.
 func (s *ParkingService) CloseParking(ctx context.Context, id int64) (*wubu.ParkingProblem, error) {
-	return s.step(ctx, id, wubu.PermSecurityEdit, func(tx *Tx, pp *wubu.ParkingProblem, u *wubu.User) error {
-		if pp.State != wubu.ParkingHandled {
-			return wubu.Errorf(wubu.ECONFLICT, "Only a handled problem can be closed.")
-		}
-		pp.State = wubu.ParkingClosed
-		_, err := tx.exec(ctx, `UPDATE parking_problems SET state = ?, closed_by = ?, closed_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-			pp.State, u.ID, tx.now, tx.now, pp.ProjectID, id)
-		return err
+	return s.parkingStep(ctx, id, wubu.ParkingClose, func(ctx context.Context, tx *Tx, pp *wubu.ParkingProblem, u *wubu.User) (string, error) {
+		pp.ClosedBy, pp.ClosedAt = &u.ID, &tx.now
+		return "", nil
 	})
 }
 
