@@ -49,11 +49,38 @@ var IncidentStates = []IncidentState{IncidentOpen, IncidentAcknowledged, Inciden
 // duty manager, then the manager are alerted in turn.
 const IncidentAckWithin = 5 * time.Minute
 
-// IncidentEscalation is the chain after the acknowledgement is due.
-var IncidentEscalation = []EscalationStep{
-	{After: 5 * time.Minute, Notify: "role:" + string(RoleDutyManager)},
-	{After: 15 * time.Minute, Notify: "role:" + string(RoleManager)},
-}
+// Incident steps.
+const (
+	IncidentReport      = "report"
+	IncidentAcknowledge = "acknowledge"
+	IncidentNote        = "note"
+	IncidentClose       = "close"
+)
+
+// IncidentLifecycle: reported open, the direct superior alerted at once
+// (urgent, through the outbox in the report's own transaction) and the
+// acknowledgement clock armed; on breach the superior and the security
+// team leaders, then the duty manager, then the manager are alerted until
+// someone acknowledges; closed once dealt with.
+var IncidentLifecycle = declare(&Lifecycle{
+	Object: "incident",
+	States: []LifecycleState{
+		{Name: string(IncidentOpen), Refusal: "Incident %d is not acknowledged yet: acknowledge it before closing it."},
+		{Name: string(IncidentAcknowledged), Refusal: "Incident %d was acknowledged already."},
+		{Name: string(IncidentClosed), Refusal: "Incident %d was closed already.", Final: true},
+	},
+	Steps: []StepDecl{
+		{Action: IncidentReport, To: string(IncidentOpen), Perm: PermSecurityEdit, Clock: ClockEffect{Op: ClockArm, Kind: "ack"},
+			Notify: []NoticeDecl{{Kind: "incident_reported", To: []Party{PartySuperior}, Urgent: true}}},
+		{Action: IncidentAcknowledge, From: []string{string(IncidentOpen)}, To: string(IncidentAcknowledged), Perm: PermPassConfirm,
+			Clock: ClockEffect{Op: ClockStop, Kind: "ack"}},
+		{Action: IncidentNote, From: []string{string(IncidentOpen), string(IncidentAcknowledged)}, Perm: PermSecurityEdit},
+		{Action: IncidentClose, From: []string{string(IncidentAcknowledged)}, To: string(IncidentClosed), Perm: PermPassConfirm},
+	},
+	Clocks: []ClockDecl{{Kind: "ack", Within: IncidentAckWithin,
+		Breach:     []Party{PartySuperior, PartyLeaders},
+		Escalation: []EscalationDecl{{After: 5 * time.Minute, To: PartyDutyManager}, {After: 15 * time.Minute, To: PartyManager}}}},
+})
 
 // Incident is an emergency reported at a post.
 type Incident struct {

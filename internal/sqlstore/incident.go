@@ -4,11 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wubu-oss/wubu"
@@ -19,11 +18,9 @@ import (
 // a post, alerted at once to the direct superior and escalated up the
 // chain by their clock until someone acknowledges (S9).
 type IncidentService struct {
-	// Notifier sends the urgent alert of a report; nil sends none (the
-	// clock's stages are still logged).
+	// Notifier queues the urgent alert of a report in the report's own
+	// transaction; nil for the store's outbox.
 	Notifier wubu.Notifier
-	// Logger receives alerts that could not be queued.
-	Logger *slog.Logger
 
 	db     *DB
 	clocks wubu.ClockService
@@ -36,11 +33,6 @@ var _ wubu.IncidentService = (*IncidentService)(nil)
 // for none).
 func NewIncidentService(db *DB, clocks wubu.ClockService, notifier wubu.Notifier) *IncidentService {
 	return &IncidentService{db: db, clocks: clocks, Notifier: notifier}
-}
-
-// incidentKey is the deadline key of an incident's acknowledgement clock.
-func incidentKey(projectID, id int64) wubu.DeadlineKey {
-	return wubu.DeadlineKey{ProjectID: projectID, ObjectType: "incident", ObjectID: strconv.FormatInt(id, 10), Kind: "ack"}
 }
 
 const incidentColumns = `i.id, i.project_id, i.kind, i.place, i.description, i.state, i.reported_by, COALESCE(ur.name, ''), i.reported_at,
@@ -126,8 +118,7 @@ func incidentSuperior(ctx context.Context, tx *Tx, projectID int64, buildingID *
 // ReportIncident records an incident, alerts the superior and arms the
 // escalation clock.
 func (s *IncidentService) ReportIncident(ctx context.Context, ni *wubu.NewIncident) (*wubu.Incident, error) {
-	u, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, ni.ProjectID)
-	if err != nil {
+	if _, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, ni.ProjectID); err != nil {
 		return nil, err
 	}
 	if !ni.Kind.Valid() {
@@ -141,192 +132,119 @@ func (s *IncidentService) ReportIncident(ctx context.Context, ni *wubu.NewIncide
 	if desc == "" || utf8.RuneCountInString(desc) > 2000 {
 		return nil, wubu.FieldErrorf("description", wubu.EINVALID, "Describe what happened (at most %d characters).", 2000)
 	}
-	tx, err := s.db.BeginTx(ctx)
+	i := &wubu.Incident{ProjectID: ni.ProjectID, Kind: ni.Kind, Place: place, Description: desc}
+	_, err := runCreate(ctx, s.runner(), incidents, ni.ProjectID, wubu.IncidentReport, i, func(ctx context.Context, tx *Tx, i *wubu.Incident, u *wubu.User) (string, error) {
+		if ni.BuildingID != nil {
+			var one int
+			if err := tx.queryRow(ctx, `SELECT 1 FROM buildings WHERE project_id = ? AND id = ?`, ni.ProjectID, *ni.BuildingID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+				return "", wubu.FieldErrorf("building_id", wubu.ENOTFOUND, "Building not found.")
+			} else if err != nil {
+				return "", err
+			}
+		}
+		superior, err := incidentSuperior(ctx, tx, ni.ProjectID, ni.BuildingID, u)
+		if err != nil {
+			return "", err
+		}
+		i.SuperiorID, i.ReportedBy, i.ReportedByName, i.ReportedAt = superior, u.ID, u.Name, tx.now
+		return desc, nil
+	}, func(ctx context.Context, tx *Tx, i *wubu.Incident, u *wubu.User) (string, error) {
+		// Who knew what when: the report, and the alert queued with it.
+		if err := addIncidentLog(ctx, tx, i.ProjectID, i.ID, "reported", "", desc); err != nil {
+			return "", err
+		}
+		return "", addIncidentLog(ctx, tx, i.ProjectID, i.ID, "notified", securityNotifyTarget(i.SuperiorID), "")
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	if ni.BuildingID != nil {
-		var one int
-		if err := tx.queryRow(ctx, `SELECT 1 FROM buildings WHERE project_id = ? AND id = ?`, ni.ProjectID, *ni.BuildingID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-			return nil, wubu.FieldErrorf("building_id", wubu.ENOTFOUND, "Building not found.")
-		} else if err != nil {
+	return s.FindIncidentByID(ctx, i.ID)
+}
+
+// runner returns the life-cycle runner of the service's steps.
+func (s *IncidentService) runner() *runner { return newRunner(s.db, s.clocks, s.Notifier) }
+
+// incidents is how the life-cycle runner reads and writes incidents.
+var incidents = &machine[*wubu.Incident]{
+	lc: wubu.IncidentLifecycle,
+	load: func(ctx context.Context, tx *Tx, id int64, lock bool) (*wubu.Incident, error) {
+		q := `SELECT ` + incidentColumns + incidentFrom + ` WHERE i.id = ?`
+		if lock {
+			q += tx.db.forUpdate("i")
+		}
+		i, err := scanIncident(tx.queryRow(ctx, q, id))
+		if err != nil {
 			return nil, err
 		}
-	}
-	superior, err := incidentSuperior(ctx, tx, ni.ProjectID, ni.BuildingID, u)
-	if err != nil {
-		return nil, err
-	}
-	id, err := tx.insert(ctx, `INSERT INTO incidents (project_id, kind, place, description, state, reported_by, reported_at, superior_id, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ni.ProjectID, ni.Kind, place, desc, wubu.IncidentOpen, u.ID, tx.now, superior, tx.now)
-	if err != nil {
-		return nil, err
-	}
-	if err := addIncidentLog(ctx, tx, ni.ProjectID, id, "reported", "", desc); err != nil {
-		return nil, err
-	}
-	i, err := s.findIncident(ctx, tx, wubu.PermSecurityEdit, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, ni.ProjectID, wubu.ActionCreate, "incident", id, nil, i); err != nil {
-		return nil, err
-	}
-	// The clock, committed with the incident: acknowledged within 5
-	// minutes, or the team leaders, the duty manager and the manager are
-	// alerted in turn.
-	who := securityNotifyTarget(superior)
-	breach := []string{who}
-	if team := "role:" + string(wubu.RoleTeamLeader); who != team {
-		breach = append(breach, team)
-	}
-	ds, err := commitClocks(ctx, tx, s.clocks, armClock(wubu.ArmRequest{DeadlineKey: incidentKey(i.ProjectID, id), After: wubu.IncidentAckWithin,
-		BreachNotify: breach, Escalation: wubu.IncidentEscalation}))
-	if err != nil {
-		return nil, err
-	}
-	i.Deadline = ds[0]
-
-	// The direct superior hears of it at once, quiet hours or not.
-	s.alert(ctx, i, who)
-	return i, nil
+		return i, nil
+	},
+	facts: func(i *wubu.Incident) facts {
+		return facts{ProjectID: i.ProjectID, ID: i.ID, State: string(i.State), Post: wubu.PostSecurity, SuperiorID: i.SuperiorID, ReporterID: &i.ReportedBy}
+	},
+	setState: func(i *wubu.Incident, s string) { i.State = wubu.IncidentState(s) },
+	insert: func(ctx context.Context, tx *Tx, i *wubu.Incident) (err error) {
+		i.ID, err = tx.insert(ctx, `INSERT INTO incidents (project_id, kind, place, description, state, reported_by, reported_at, superior_id, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, i.ProjectID, i.Kind, i.Place, i.Description, i.State, i.ReportedBy, i.ReportedAt, i.SuperiorID, tx.now)
+		return err
+	},
+	save: func(ctx context.Context, tx *Tx, i *wubu.Incident) error {
+		_, err := tx.exec(ctx, `UPDATE incidents SET state = ?, acknowledged_by = ?, acknowledged_at = ?, closed_by = ?, closed_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
+			i.State, i.AcknowledgedBy, i.AcknowledgedAt, i.ClosedBy, i.ClosedAt, tx.now, i.ProjectID, i.ID)
+		return err
+	},
+	clone: func(i *wubu.Incident) *wubu.Incident { c := *i; return &c },
+	vars: func(i *wubu.Incident) map[string]string {
+		return map[string]string{"kind": string(i.Kind), "kind_zh": i18n.T(i18n.ZH, "incident:"+string(i.Kind)), "kind_en": i18n.T(i18n.EN, "incident:"+string(i.Kind)),
+			"place": i.Place, "description": i.Description, "reporter": i.ReportedByName}
+	},
 }
 
-// alert sends the urgent first alert and logs that it was sent, or that it
-// could not be.
-func (s *IncidentService) alert(ctx context.Context, i *wubu.Incident, who string) {
-	kind, text := "notified", ""
-	if s.Notifier == nil {
-		kind, text = "notify_failed", "no notifier"
-	} else {
-		to := wubu.Recipient{}
-		if id, ok := strings.CutPrefix(who, "user:"); ok {
-			to.UserID, _ = strconv.ParseInt(id, 10, 64)
-		} else {
-			to.Role = wubu.Role(strings.TrimPrefix(who, "role:"))
+// incidentStep takes a step on an incident with a note for its log.
+func (s *IncidentService) incidentStep(ctx context.Context, id int64, action, note string, required bool, fn func(i *wubu.Incident, u *wubu.User, now time.Time)) (*wubu.Incident, error) {
+	note = strings.TrimSpace(note)
+	switch {
+	case required && note == "":
+		return nil, wubu.FieldErrorf("text", wubu.EINVALID, "Write the note (at most %d characters).", 1000)
+	case utf8.RuneCountInString(note) > 1000:
+		if required {
+			return nil, wubu.FieldErrorf("text", wubu.EINVALID, "Write the note (at most %d characters).", 1000)
 		}
-		err := s.Notifier.Notify(ctx, wubu.Notification{ProjectID: i.ProjectID, Kind: "incident_reported", To: to, Urgent: true,
-			Vars: map[string]string{"kind": string(i.Kind), "kind_zh": i18n.T(i18n.ZH, "incident:"+string(i.Kind)), "kind_en": i18n.T(i18n.EN, "incident:"+string(i.Kind)),
-				"place": i.Place, "description": i.Description, "reporter": i.ReportedByName},
-			DedupKey: fmt.Sprintf("incident:%d:reported", i.ID), ObjectType: "incident", ObjectID: strconv.FormatInt(i.ID, 10)})
-		if err != nil {
-			kind, text = "notify_failed", wubu.ErrorMessage(err)
-			s.logger().Error("incident alert", "incident", i.ID, "err", err)
-		}
+		return nil, wubu.FieldErrorf("note", wubu.EINVALID, "Note must be at most %d characters.", 1000)
 	}
-	tx, err := s.db.BeginTx(ctx)
+	_, err := runStep(ctx, s.runner(), incidents, id, action, func(ctx context.Context, tx *Tx, i *wubu.Incident, u *wubu.User) (string, error) {
+		if fn != nil {
+			fn(i, u, tx.now)
+		}
+		kind := string(i.State)
+		if action == wubu.IncidentNote {
+			kind = "note"
+		}
+		return note, addIncidentLog(ctx, tx, i.ProjectID, i.ID, kind, "", note)
+	})
 	if err != nil {
-		s.logger().Error("incident log", "incident", i.ID, "err", err)
-		return
+		return nil, err
 	}
-	defer tx.Rollback()
-	if err := addIncidentLog(ctx, tx, i.ProjectID, i.ID, kind, who, text); err == nil {
-		tx.Commit()
-	}
-}
-
-func (s *IncidentService) logger() *slog.Logger {
-	if s.Logger != nil {
-		return s.Logger
-	}
-	return slog.Default()
+	return s.FindIncidentByID(ctx, id)
 }
 
 // AcknowledgeIncident records that the caller has taken the incident and
 // stops its escalation.
 func (s *IncidentService) AcknowledgeIncident(ctx context.Context, id int64, note string) (*wubu.Incident, error) {
-	return s.transition(ctx, id, wubu.PermPassConfirm, note, func(i *wubu.Incident) (string, error) {
-		if i.State != wubu.IncidentOpen {
-			return "", wubu.Errorf(wubu.ECONFLICT, "This incident was acknowledged already.")
-		}
-		return `UPDATE incidents SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`, nil
-	}, "acknowledged")
+	return s.incidentStep(ctx, id, wubu.IncidentAcknowledge, note, false, func(i *wubu.Incident, u *wubu.User, now time.Time) {
+		i.AcknowledgedBy, i.AcknowledgedAt = &u.ID, &now
+	})
 }
 
 // CloseIncident closes an acknowledged incident.
 func (s *IncidentService) CloseIncident(ctx context.Context, id int64, note string) (*wubu.Incident, error) {
-	return s.transition(ctx, id, wubu.PermPassConfirm, note, func(i *wubu.Incident) (string, error) {
-		switch i.State {
-		case wubu.IncidentOpen:
-			return "", wubu.Errorf(wubu.ECONFLICT, "Acknowledge the incident before closing it.")
-		case wubu.IncidentClosed:
-			return "", wubu.Errorf(wubu.ECONFLICT, "This incident was closed already.")
-		}
-		return `UPDATE incidents SET state = 'closed', closed_by = ?, closed_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`, nil
-	}, "closed")
-}
-
-// transition moves an incident on: step checks its state and returns the
-// update (taking user, now, now, project, id); the log gets kind and note.
-func (s *IncidentService) transition(ctx context.Context, id int64, perm wubu.Permission, note string, step func(*wubu.Incident) (string, error), kind string) (*wubu.Incident, error) {
-	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > 1000 {
-		return nil, wubu.FieldErrorf("note", wubu.EINVALID, "Note must be at most %d characters.", 1000)
-	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	i, err := s.findIncident(ctx, tx, perm, id, true)
-	if err != nil {
-		return nil, err
-	}
-	q, err := step(i)
-	if err != nil {
-		return nil, err
-	}
-	u := wubu.UserFromContext(ctx)
-	if _, err := tx.exec(ctx, q, actorID(u), tx.now, tx.now, i.ProjectID, id); err != nil {
-		return nil, err
-	}
-	if err := addIncidentLog(ctx, tx, i.ProjectID, id, kind, "", note); err != nil {
-		return nil, err
-	}
-	after, err := s.findIncident(ctx, tx, perm, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, i.ProjectID, wubu.ActionUpdate, "incident", id, i, after); err != nil {
-		return nil, err
-	}
-	// Acknowledged: the escalation stops with the step.
-	var clock []clockChange
-	if kind == "acknowledged" {
-		clock = append(clock, stopClock(incidentKey(i.ProjectID, id)))
-	}
-	if _, err := commitClocks(ctx, tx, s.clocks, clock...); err != nil {
-		return nil, err
-	}
-	return s.FindIncidentByID(ctx, id)
+	return s.incidentStep(ctx, id, wubu.IncidentClose, note, false, func(i *wubu.Incident, u *wubu.User, now time.Time) {
+		i.ClosedBy, i.ClosedAt = &u.ID, &now
+	})
 }
 
 // AddIncidentNote adds a note to the log.
 func (s *IncidentService) AddIncidentNote(ctx context.Context, id int64, text string) (*wubu.Incident, error) {
-	text = strings.TrimSpace(text)
-	if text == "" || utf8.RuneCountInString(text) > 1000 {
-		return nil, wubu.FieldErrorf("text", wubu.EINVALID, "Write the note (at most %d characters).", 1000)
-	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	i, err := s.findIncident(ctx, tx, wubu.PermSecurityEdit, id, true)
-	if err != nil {
-		return nil, err
-	}
-	if err := addIncidentLog(ctx, tx, i.ProjectID, id, "note", "", text); err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, i.ProjectID, wubu.ActionUpdate, "incident.note", id, nil, map[string]string{"text": text}); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return s.FindIncidentByID(ctx, id)
+	return s.incidentStep(ctx, id, wubu.IncidentNote, text, true, nil)
 }
 
 // FindIncidentByID returns an incident with its log: the service's lines
@@ -353,7 +271,7 @@ func (s *IncidentService) FindIncidentByID(ctx context.Context, id int64) (*wubu
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	d, err := s.clocks.FindDeadline(ctx, incidentKey(i.ProjectID, id))
+	d, err := s.clocks.FindDeadline(ctx, wubu.IncidentLifecycle.ClockKey(i.ProjectID, id, "ack"))
 	if wubu.ErrorCode(err) == wubu.ENOTFOUND {
 		return i, nil
 	} else if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -259,8 +260,20 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 				ObjectType: m.lc.Object, ObjectID: oid})
 		}
 	}
+	// The notices are queued in the step's transaction, through the
+	// store's outbox; another notifier (a test's) hears of them once the
+	// step is committed.
+	var after []wubu.Notification
 	if len(notices) > 0 {
-		if err := r.notify(ctx, tx, notices); err != nil {
+		switch n := r.notifier.(type) {
+		case nil:
+			err = tx.notify(ctx, notices)
+		case txNotifier:
+			err = n.NotifyTx(ctx, tx, notices...)
+		default:
+			after = notices
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -268,22 +281,15 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 	if change != nil {
 		changes = append(changes, *change)
 	}
-	_, err = commitClocks(ctx, tx, r.clocks, changes...)
-	return err
-}
-
-// notify queues notices in the step's transaction: through the store's
-// outbox, or the notifier a test gave (called before the commit, so that a
-// failure refuses the step).
-func (r *runner) notify(ctx context.Context, tx *Tx, ns []wubu.Notification) error {
-	switch n := r.notifier.(type) {
-	case nil:
-		return tx.notify(ctx, ns)
-	case txNotifier:
-		return n.NotifyTx(ctx, tx, ns...)
-	default:
-		return n.Notify(ctx, ns...)
+	if _, err = commitClocks(ctx, tx, r.clocks, changes...); err != nil {
+		return err
 	}
+	if len(after) > 0 {
+		if err := r.notifier.Notify(ctx, after...); err != nil {
+			slog.Default().Error("notices of a step not sent", "object", m.lc.Object, "id", f.ID, "err", err)
+		}
+	}
+	return nil
 }
 
 // clockChange is the clock change a step declares on an object, and the

@@ -493,7 +493,7 @@ func TestIncidentEscalation(t *testing.T) {
 		for _, e := range i.Log {
 			got = append(got, e.Kind+"@"+e.At.Sub(wubutest.Start).String()+":"+e.Notify)
 		}
-		want := []string{"reported@0s:", "notified@0s:user:" + idStr(w.leader.ID), "breach@5m0s:user:" + idStr(w.leader.ID) + ",role:team_leader",
+		want := []string{"reported@0s:", "notified@0s:user:" + idStr(w.leader.ID), "breach@5m0s:user:" + idStr(w.leader.ID) + ",role:team_leader:security",
 			"escalation@10m0s:role:duty_manager", "escalation@20m0s:role:manager", "acknowledged@20m0s:"}
 		if !slices.Equal(got, want) {
 			t.Fatalf("got log\n%v\nwant\n%v", got, want)
