@@ -41,6 +41,10 @@ type Lifecycle struct {
 type LifecycleMessages struct {
 	Unassigned string // a step for the assignee when there is none
 	OthersOnly string // a step for the assignee, taken by someone else
+	// AssigneeCode is the error code of those two refusals: EFORBIDDEN
+	// (the default), or ECONFLICT where the assignment is expected to
+	// change under people's feet (orders up for grabs and reassigned).
+	AssigneeCode string
 }
 
 // LifecycleState is one state of a life cycle.
@@ -101,9 +105,11 @@ const (
 	ClockStop ClockOp = "stop"
 	// ClockCancel cancels it unjudged.
 	ClockCancel ClockOp = "cancel"
-	// ClockHandOver hands a running promise to the object's new assignee
-	// with the same due time; a promise already broken stays broken, and
-	// the new assignee is told at once that the object is late.
+	// ClockHandOver follows the object's assignee: the promise is armed
+	// when the step gives the object its first due time; a running promise
+	// is handed to a new assignee with the same due time; a promise already
+	// broken stays broken, and the new assignee is told at once that the
+	// object is late. Nothing happens when neither changes.
 	ClockHandOver ClockOp = "hand_over"
 )
 
@@ -126,10 +132,11 @@ const (
 	PartyReporter    Party = "reporter"     // whoever created the object
 	PartyDutyManager Party = "duty_manager" // the project's duty managers
 	PartyManager     Party = "manager"      // the project's managers
+	PartyOnDuty      Party = "on_duty"      // the duty person on the roster, else the duty managers
 )
 
 // Parties lists every party.
-var Parties = []Party{PartyAssignee, PartyLeaders, PartySuperior, PartyReporter, PartyDutyManager, PartyManager}
+var Parties = []Party{PartyAssignee, PartyLeaders, PartySuperior, PartyReporter, PartyDutyManager, PartyManager, PartyOnDuty}
 
 // ClockDecl declares one promise of a life cycle.
 type ClockDecl struct {

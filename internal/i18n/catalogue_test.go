@@ -208,7 +208,7 @@ func messagesInSource(t *testing.T) []string {
 		add("state:" + string(st))
 		add("timeline:order." + string(st))
 	}
-	for _, a := range append(wubu.OrderActions, "open") {
+	for _, a := range append(wubu.OrderActions, wubu.ActOpen, wubu.ActOpenNight) {
 		add("action:order." + string(a))
 	}
 	for _, c := range wubu.OrderCategories {

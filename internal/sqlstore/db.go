@@ -188,6 +188,9 @@ type Tx struct {
 	// flushSessions empties the session cache once the transaction commits
 	// (it changed users or ended sessions).
 	flushSessions bool
+	// steps are the life-cycle steps taken in the transaction, whose clock
+	// changes the runner makes as it commits (lifecycle.go).
+	steps []stepWork
 }
 
 // Commit commits the transaction and then drops what it made stale.

@@ -59,7 +59,7 @@ type machine[T any] struct {
 	// vars are the variables of the step's notices and hand-over message.
 	vars func(T) map[string]string
 	// tune adjusts the arm request of a clock (nil: as declared).
-	tune func(o T, kind string, req *wubu.ArmRequest)
+	tune func(ctx context.Context, tx *Tx, o T, req *wubu.ArmRequest) error
 }
 
 // facts is what the runner needs to know of an object.
@@ -72,6 +72,8 @@ type facts struct {
 	// AssigneeName names the assignee in messages.
 	AssigneeID, SuperiorID, ReporterID *int64
 	AssigneeName                       string
+	// OnDutyID is the duty person on the roster, for PartyOnDuty.
+	OnDutyID *int64
 	// PersonID is the resident whose timeline records the steps.
 	PersonID *int64
 	// Due is when the object's running promise falls due (nil: the
@@ -83,6 +85,12 @@ type facts struct {
 // set to the step's target): it checks the step's own conditions, changes
 // o, may write more rows in tx, and returns the event's note.
 type stepFunc[T any] func(ctx context.Context, tx *Tx, o T, u *wubu.User) (string, error)
+
+// txNotifier is a notifier that can queue in a transaction of the store
+// (the outbox).
+type txNotifier interface {
+	NotifyTx(ctx context.Context, tx *Tx, ns ...wubu.Notification) error
+}
 
 // runner executes steps with a store's clocks and notices.
 type runner struct {
@@ -160,13 +168,17 @@ func runStep[T any](ctx context.Context, r *runner, m *machine[T], id int64, act
 	if err := record(ctx, r, tx, m, decl, f.State, &before, o, note); err != nil {
 		return zero, err
 	}
+	if err := r.commit(ctx, tx); err != nil {
+		return zero, err
+	}
 	return o, nil
 }
 
-// runCreate takes a creating step: fn checks and fills the new object (its
-// state set to the step's target, or the first declared state), the runner
-// inserts it, then runs each of then (writing the rows that need the new
-// object's ID: photos, a log) and records the step as any other.
+// runCreate takes a creating step in a transaction of its own: fn checks
+// and fills the new object (its state set to the step's target, or the
+// first declared state), the runner inserts it, then runs each of then
+// (writing the rows that need the new object's ID: photos, a log), records
+// the step as any other and commits.
 func runCreate[T any](ctx context.Context, r *runner, m *machine[T], projectID int64, action string, o T, fn stepFunc[T], then ...stepFunc[T]) (T, error) {
 	var zero T
 	decl, ok := m.lc.Step(action)
@@ -182,32 +194,90 @@ func runCreate[T any](ctx context.Context, r *runner, m *machine[T], projectID i
 		return zero, err
 	}
 	defer tx.Rollback()
-	to := decl.To
-	if to == "" {
-		to = m.lc.States[0].Name
-	}
-	m.setState(o, to)
+	m.setState(o, createdState(m.lc, action))
 	note, err := fn(ctx, tx, o, u)
 	if err != nil {
 		return zero, err
 	}
-	if err := m.insert(ctx, tx, o); err != nil {
+	if err := createIn(ctx, r, tx, m, action, o, note, then...); err != nil {
 		return zero, err
 	}
-	for _, fn := range then {
-		if _, err := fn(ctx, tx, o, u); err != nil {
-			return zero, err
-		}
-	}
-	if err := record(ctx, r, tx, m, decl, "", nil, o, note); err != nil {
+	if err := r.commit(ctx, tx); err != nil {
 		return zero, err
 	}
 	return o, nil
 }
 
+// createdState is the state a creating step leaves its object in.
+func createdState(lc *wubu.Lifecycle, action string) string {
+	if decl, ok := lc.Step(action); ok && decl.To != "" {
+		return decl.To
+	}
+	return lc.States[0].Name
+}
+
+// createIn takes a creating step inside the caller's transaction (an
+// object opened with another's step: the further jobs of a completed
+// order): it inserts o, already checked and filled, runs each of then and
+// records the step. The caller commits with r.commit.
+func createIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], action string, o T, note string, then ...stepFunc[T]) error {
+	decl, ok := m.lc.Step(action)
+	if !ok || len(decl.From) != 0 {
+		return fmt.Errorf("%s: no creating step %q", m.lc.Object, action)
+	}
+	u, err := wubu.Authorize(ctx, decl.Perm, m.facts(o).ProjectID)
+	if err != nil {
+		return err
+	}
+	m.setState(o, createdState(m.lc, action))
+	if err := m.insert(ctx, tx, o); err != nil {
+		return err
+	}
+	for _, fn := range then {
+		if _, err := fn(ctx, tx, o, u); err != nil {
+			return err
+		}
+	}
+	return record(ctx, r, tx, m, decl, "", nil, o, note)
+}
+
+// stepWork is what a step leaves for its transaction's commit: its clock
+// change, and the notices for a notifier that cannot join the transaction.
+type stepWork struct {
+	object string
+	id     int64
+	clock  *clockChange
+	after  []wubu.Notification
+}
+
+// commit commits a transaction of steps, with their clock changes (and the
+// first stage jobs when the job queue can join the transaction), then hands
+// a test's notifier the notices it could not queue in it.
+func (r *runner) commit(ctx context.Context, tx *Tx) error {
+	var changes []clockChange
+	for _, w := range tx.steps {
+		if w.clock != nil {
+			changes = append(changes, *w.clock)
+		}
+	}
+	if _, err := commitClocks(ctx, tx, r.clocks, changes...); err != nil {
+		return err
+	}
+	for _, w := range tx.steps {
+		if len(w.after) == 0 {
+			continue
+		}
+		if err := r.notifier.Notify(ctx, w.after...); err != nil {
+			slog.Default().Error("notices of a step not sent", "object", w.object, "id", w.id, "err", err)
+		}
+	}
+	return nil
+}
+
 // record writes what every step writes after the object's own change —
-// the event, the audit entry, the timeline entry, the clock and the
-// notices — and commits. before is nil for a creating step.
+// the event, the audit entry, the timeline entry and the notices — and
+// leaves its clock change for the commit. before is nil for a creating
+// step.
 func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl wubu.StepDecl, from string, before *T, o T, note string) error {
 	f := m.facts(o)
 	var uid *int64
@@ -241,12 +311,19 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 	if m.vars != nil {
 		vars = m.vars(o)
 	}
-	change, notices, err := r.clockChange(m.lc, decl, f, tx.now, vars)
+	var bf *facts
+	if before != nil {
+		b := m.facts(*before)
+		bf = &b
+	}
+	change, notices, err := r.clockChange(m.lc, decl, bf, f, tx.now, vars)
 	if err != nil {
 		return err
 	}
 	if change != nil && change.arm != nil && m.tune != nil {
-		m.tune(o, decl.Clock.Kind, change.arm)
+		if err := m.tune(ctx, tx, o, change.arm); err != nil {
+			return err
+		}
 	}
 	oid := strconv.FormatInt(f.ID, 10)
 	for _, n := range decl.Notify {
@@ -277,24 +354,13 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 			return err
 		}
 	}
-	var changes []clockChange
-	if change != nil {
-		changes = append(changes, *change)
-	}
-	if _, err = commitClocks(ctx, tx, r.clocks, changes...); err != nil {
-		return err
-	}
-	if len(after) > 0 {
-		if err := r.notifier.Notify(ctx, after...); err != nil {
-			slog.Default().Error("notices of a step not sent", "object", m.lc.Object, "id", f.ID, "err", err)
-		}
-	}
+	tx.steps = append(tx.steps, stepWork{object: m.lc.Object, id: f.ID, clock: change, after: after})
 	return nil
 }
 
 // clockChange is the clock change a step declares on an object, and the
 // notices it implies (a hand-over of a promise already broken).
-func (r *runner) clockChange(lc *wubu.Lifecycle, decl wubu.StepDecl, f facts, now time.Time, vars map[string]string) (*clockChange, []wubu.Notification, error) {
+func (r *runner) clockChange(lc *wubu.Lifecycle, decl wubu.StepDecl, before *facts, f facts, now time.Time, vars map[string]string) (*clockChange, []wubu.Notification, error) {
 	if decl.Clock.Op == "" {
 		return nil, nil, nil
 	}
@@ -327,10 +393,18 @@ func (r *runner) clockChange(lc *wubu.Lifecycle, decl wubu.StepDecl, f facts, no
 		ch := rearmClock(req)
 		return &ch, nil, nil
 	}
-	// Hand-over: a promise still running is armed again for the new
+	// Hand-over: the promise is armed when the step gives the object its
+	// first due time; a promise still running is armed again for a new
 	// assignee with the same due time; one already broken stays broken,
 	// and the new assignee hears at once that it is late.
 	if f.Due == nil {
+		return nil, nil, nil
+	}
+	if before == nil || before.Due == nil {
+		ch := armClock(req)
+		return &ch, nil, nil
+	}
+	if sameID(before.AssigneeID, f.AssigneeID) {
 		return nil, nil, nil
 	}
 	if now.Before(*f.Due) {
@@ -355,10 +429,14 @@ func (r *runner) clockChange(lc *wubu.Lifecycle, decl wubu.StepDecl, f facts, no
 // checkActor checks the step's actor rule.
 func (r *runner) checkActor(ctx context.Context, tx *Tx, lc *wubu.Lifecycle, decl wubu.StepDecl, f facts, u *wubu.User) error {
 	if decl.Actor.Assignee && (f.AssigneeID == nil || *f.AssigneeID != u.ID) && !leadsPost(u, f.Post) {
-		if f.AssigneeID == nil {
-			return refusal(wubu.EFORBIDDEN, lc.Messages.Unassigned, f.ID)
+		code := lc.Messages.AssigneeCode
+		if code == "" {
+			code = wubu.EFORBIDDEN
 		}
-		return refusal(wubu.EFORBIDDEN, lc.Messages.OthersOnly, f.ID, f.AssigneeName)
+		if f.AssigneeID == nil {
+			return refusal(code, lc.Messages.Unassigned, f.ID)
+		}
+		return refusal(code, lc.Messages.OthersOnly, f.ID, f.AssigneeName)
 	}
 	if len(decl.Actor.NotBy) == 0 {
 		return nil
@@ -397,6 +475,11 @@ func leadsPost(u *wubu.User, post wubu.Post) bool {
 	return false
 }
 
+// sameID reports whether two optional IDs are the same.
+func sameID(a, b *int64) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
+
 // stringArgs returns strings as query arguments.
 func stringArgs(ss []string) []any {
 	out := make([]any, len(ss))
@@ -419,6 +502,11 @@ func party(p wubu.Party, f facts) []string {
 		return user(f.AssigneeID)
 	case wubu.PartyReporter:
 		return user(f.ReporterID)
+	case wubu.PartyOnDuty:
+		if f.OnDutyID != nil {
+			return user(f.OnDutyID)
+		}
+		return party(wubu.PartyDutyManager, f)
 	case wubu.PartySuperior:
 		if f.SuperiorID != nil {
 			return user(f.SuperiorID)

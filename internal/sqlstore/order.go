@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,12 +23,10 @@ type OrderService struct {
 	clocks wubu.ClockService
 	cal    *calendar.Calendar
 
-	mu       sync.RWMutex
+	mu sync.RWMutex
+	// notifier queues the steps' notices; nil for the store's outbox, in
+	// the step's own transaction.
 	notifier wubu.Notifier
-	// Logger receives errors that do not fail a call: a clock that could
-	// not be armed after the order's transaction committed, a notification
-	// that could not be queued. It defaults to slog.Default().
-	Logger *slog.Logger
 }
 
 var _ wubu.OrderService = (*OrderService)(nil)
@@ -52,27 +49,6 @@ func (s *OrderService) SetNotifier(n wubu.Notifier) {
 	s.mu.Lock()
 	s.notifier = n
 	s.mu.Unlock()
-}
-
-func (s *OrderService) logger() *slog.Logger {
-	if s.Logger != nil {
-		return s.Logger
-	}
-	return slog.Default()
-}
-
-// notify sends notifications if a notifier is set; a failure is logged,
-// not returned: the order's change stands.
-func (s *OrderService) notify(ctx context.Context, ns ...wubu.Notification) {
-	s.mu.RLock()
-	n := s.notifier
-	s.mu.RUnlock()
-	if n == nil {
-		return
-	}
-	if err := n.Notify(ctx, ns...); err != nil {
-		s.logger().Error("order notification not queued", "kind", ns[0].Kind, "err", err)
-	}
 }
 
 const orderColumns = `o.id, o.project_id, o.category, o.urgency, o.source, o.state, o.item_id, o.item_name, o.description, o.appointment_at,
@@ -126,8 +102,8 @@ func withRemaining(o *wubu.Order, now time.Time) {
 // (SQLite's write transaction holds the database).
 func (tx *Tx) findOrder(ctx context.Context, id int64, lock bool) (*wubu.Order, error) {
 	q := `SELECT ` + orderColumns + orderFrom + ` WHERE o.id = ?`
-	if lock && tx.db.Dialect == Postgres {
-		q += ` FOR UPDATE OF o`
+	if lock {
+		q += tx.db.forUpdate("o")
 	}
 	return scanOrder(tx.queryRow(ctx, q, id))
 }
@@ -348,26 +324,10 @@ func (s *OrderService) CreateOrder(ctx context.Context, n *wubu.NewOrder) (*wubu
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := s.runner().commit(ctx, tx); err != nil {
 		return nil, err
 	}
-	s.afterCreate(ctx, o)
 	return s.FindOrder(ctx, o.ID)
-}
-
-// afterCreate alerts the duty person of an urgent order at night (the duty
-// managers when the roster names nobody).
-func (s *OrderService) afterCreate(ctx context.Context, o *wubu.Order) {
-	if !o.Night {
-		return
-	}
-	to := wubu.Recipient{Role: wubu.RoleDutyManager}
-	if o.DutyUserID != nil {
-		to = wubu.Recipient{UserID: *o.DutyUserID}
-	}
-	s.notify(ctx, wubu.Notification{ProjectID: o.ProjectID, Kind: "order_night_call", To: to, Urgent: true,
-		Vars:     map[string]string{"order": strconv.FormatInt(o.ID, 10), "room": o.RoomLabel, "item": orderSubject(o)},
-		DedupKey: "order_night_call:" + strconv.FormatInt(o.ID, 10), ObjectType: "order", ObjectID: strconv.FormatInt(o.ID, 10)})
 }
 
 // orderSubject is what an order is about, for timelines and messages.
@@ -473,26 +433,90 @@ func (s *OrderService) createOrder(ctx context.Context, tx *Tx, n *wubu.NewOrder
 	if u := wubu.UserFromContext(ctx); u != nil && u.ID != 0 {
 		o.CreatedBy = &u.ID
 	}
-	var err error
-	o.ID, err = tx.insert(ctx, `INSERT INTO orders (project_id, category, urgency, source, state, item_id, item_name, description, appointment_at,
-		person_id, room_id, appliance_id, parent_id, team, night, duty_user_id, reported_at, created_by, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.ProjectID, o.Category, o.Urgency, o.Source, o.State, o.ItemID, o.ItemName, o.Description, o.AppointmentAt,
-		o.PersonID, o.RoomID, o.ApplianceID, o.ParentID, o.Team, o.Night, o.DutyUserID, o.ReportedAt, o.CreatedBy, o.UpdatedAt)
-	if err != nil {
-		return nil, fmt.Errorf("insert order: %w", err)
-	}
-	note := ""
+	action, note := wubu.ActOpen, ""
 	if o.Night {
-		note = "night"
+		// The duty person is called at once (M8).
+		action, note = wubu.ActOpenNight, "night"
 	}
-	if err := tx.orderEvent(ctx, o, "open", "", o.State, note); err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, o.ProjectID, wubu.ActionCreate, "order", o.ID, nil, auditOrder(o)); err != nil {
+	if err := createIn(ctx, s.runner(), tx, orders, string(action), o, note); err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// runner returns the life-cycle runner of the service's steps: its clocks,
+// and its notifier (nil: the store's outbox).
+func (s *OrderService) runner() *runner {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return newRunner(s.db, s.clocks, s.notifier)
+}
+
+// orders is how the life-cycle runner reads and writes orders.
+var orders = &machine[*wubu.Order]{
+	lc: wubu.OrderLifecycle,
+	load: func(ctx context.Context, tx *Tx, id int64, lock bool) (*wubu.Order, error) {
+		return tx.findOrder(ctx, id, lock)
+	},
+	facts: func(o *wubu.Order) facts {
+		f := facts{ProjectID: o.ProjectID, ID: o.ID, State: string(o.State), Post: o.Team, AssigneeID: o.AssigneeID, AssigneeName: o.AssigneeName,
+			ReporterID: o.CreatedBy, OnDutyID: o.DutyUserID, PersonID: o.PersonID}
+		// The promise is to be on site: it runs until the arrival.
+		if o.ArrivedAt == nil {
+			f.Due = o.PromiseDueAt
+		}
+		return f
+	},
+	setState: func(o *wubu.Order, s string) { o.State = wubu.OrderState(s) },
+	insert: func(ctx context.Context, tx *Tx, o *wubu.Order) (err error) {
+		o.ID, err = tx.insert(ctx, `INSERT INTO orders (project_id, category, urgency, source, state, item_id, item_name, description, appointment_at,
+			person_id, room_id, appliance_id, parent_id, team, night, duty_user_id, reported_at, created_by, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.ProjectID, o.Category, o.Urgency, o.Source, o.State, o.ItemID, o.ItemName, o.Description, o.AppointmentAt,
+			o.PersonID, o.RoomID, o.ApplianceID, o.ParentID, o.Team, o.Night, o.DutyUserID, o.ReportedAt, o.CreatedBy, o.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("insert order: %w", err)
+		}
+		return nil
+	},
+	save: func(ctx context.Context, tx *Tx, o *wubu.Order) error {
+		o.UpdatedAt = tx.now
+		return tx.saveOrder(ctx, o)
+	},
+	clone: func(o *wubu.Order) *wubu.Order { c := *o; return &c },
+	audit: func(o *wubu.Order) any { return auditOrder(o) },
+	timeline: func(o *wubu.Order) string {
+		text := "#" + strconv.FormatInt(o.ID, 10) + " " + orderSubject(o)
+		if o.RoomLabel != "" {
+			text += " · " + o.RoomLabel
+		}
+		return text
+	},
+	vars: func(o *wubu.Order) map[string]string {
+		v := map[string]string{"order": strconv.FormatInt(o.ID, 10), "room": o.RoomLabel, "item": orderSubject(o)}
+		if o.FollowedUpAt != nil {
+			v["comment"], v["satisfaction"] = o.FollowUpNote, strconv.Itoa(o.Satisfaction)
+		}
+		return v
+	},
+	// The warning's lead and the escalation follow the urgency.
+	tune: func(ctx context.Context, tx *Tx, o *wubu.Order, req *wubu.ArmRequest) error {
+		set, err := tx.orderSettings(ctx, o.ProjectID)
+		if err != nil {
+			return err
+		}
+		warn := 15 * time.Minute
+		if o.Urgency == wubu.OrderUrgent && !(o.AppointmentAt != nil && o.AppointmentAt.After(tx.now)) {
+			warn = time.Duration(set.WarnMinutes) * time.Minute
+		} else {
+			req.Escalation = nil
+		}
+		if span := req.Due.Sub(tx.now); warn >= span && span > 0 {
+			warn = span / 2
+		}
+		req.WarnBefore = warn
+		return nil
+	},
 }
 
 // auditOrder is the order as the audit log records it.
@@ -501,143 +525,12 @@ func auditOrder(o *wubu.Order) map[string]any {
 		"person_id": o.PersonID, "assignee_id": o.AssigneeID, "quote": o.QuoteTotal(), "final": o.FinalTotal()}
 }
 
-// orderEvent records a transition, and puts it on the resident's timeline.
-func (tx *Tx) orderEvent(ctx context.Context, o *wubu.Order, action wubu.OrderAction, from, to wubu.OrderState, note string) error {
-	var uid *int64
-	if u := wubu.UserFromContext(ctx); u != nil && u.ID != 0 {
-		uid = &u.ID
+// orderStep takes a step on an order; fn applies the step's own changes.
+func (s *OrderService) orderStep(ctx context.Context, id int64, action wubu.OrderAction, fn stepFunc[*wubu.Order]) (*wubu.Order, error) {
+	if _, err := runStep(ctx, s.runner(), orders, id, string(action), fn); err != nil {
+		return nil, err
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO lifecycle_events (project_id, object_type, object_id, at, user_id, action, from_state, to_state, note) VALUES (?, 'order', ?, ?, ?, ?, ?, ?, ?)`,
-		o.ProjectID, o.ID, tx.now, uid, action, from, to, note); err != nil {
-		return fmt.Errorf("order event: %w", err)
-	}
-	if o.PersonID != nil {
-		text := "#" + strconv.FormatInt(o.ID, 10) + " " + orderSubject(o)
-		if o.RoomLabel != "" {
-			text += " · " + o.RoomLabel
-		}
-		if err := addTimeline(ctx, tx, o.ProjectID, *o.PersonID, "order."+string(to), text); err != nil {
-			return fmt.Errorf("order timeline: %w", err)
-		}
-	}
-	return nil
-}
-
-// Messages refusing a step the state machine does not allow, by state.
-const (
-	msgStateReported   = "Order %d has not been dispatched yet: this step is not possible now."
-	msgStateDispatched = "Order %d is dispatched and not yet accepted: this step is not possible now."
-	msgStateAccepted   = "Order %d is accepted but the technician is not on site yet: this step is not possible now."
-	msgStateArrived    = "The technician is on site for order %d but has not quoted yet: this step is not possible now."
-	msgStateQuoted     = "Order %d is quoted and awaits the resident's confirmation: this step is not possible now."
-	msgStateConfirmed  = "The resident confirmed order %d's quote and work has not started: this step is not possible now."
-	msgStateInProgress = "Order %d is in progress: this step is not possible now."
-	msgStateDone       = "Order %d is done and awaits its follow-up call: this step is not possible now."
-	msgStateFollowedUp = "Order %d has been followed up and awaits closing: this step is not possible now."
-	msgStateClosed     = "Order %d is closed: it cannot change any more."
-	msgStateCancelled  = "Order %d was cancelled: it cannot change any more."
-	msgStateReopened   = "Order %d was reopened and awaits dispatch: this step is not possible now."
-)
-
-// stateConflict is the message refusing a step the state machine does not
-// allow from a state.
-var stateConflict = map[wubu.OrderState]string{
-	wubu.OrderReported:   msgStateReported,
-	wubu.OrderDispatched: msgStateDispatched,
-	wubu.OrderAccepted:   msgStateAccepted,
-	wubu.OrderArrived:    msgStateArrived,
-	wubu.OrderQuoted:     msgStateQuoted,
-	wubu.OrderConfirmed:  msgStateConfirmed,
-	wubu.OrderInProgress: msgStateInProgress,
-	wubu.OrderDone:       msgStateDone,
-	wubu.OrderFollowedUp: msgStateFollowedUp,
-	wubu.OrderClosed:     msgStateClosed,
-	wubu.OrderCancelled:  msgStateCancelled,
-	wubu.OrderReopened:   msgStateReopened,
-}
-
-// step is one transition: the permission it needs, whether only the
-// assignee (or a leader) may make it, and what it changes.
-type step struct {
-	action       wubu.OrderAction
-	perm         wubu.Permission
-	assigneeOnly bool
-	// apply checks the step's own conditions and changes o; it may write
-	// more rows in tx. It returns the event's note.
-	apply func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error)
-	// clock, filled in by apply, is the change of the order's clock made
-	// with the step (nil: none).
-	clock *orderClock
-}
-
-// leads reports whether u may act on an order in place of its assignee: a
-// leader of its team, a duty manager, a manager or an admin.
-func leads(u *wubu.User, o *wubu.Order) bool {
-	if u.Role == wubu.RoleStaff || !u.Can(wubu.PermOrderDispatch) {
-		return false
-	}
-	return u.Role != wubu.RoleTeamLeader || u.Post == o.Team
-}
-
-// transition makes a step on an order in one transaction: the state
-// machine's check, the step's change, the event, the timeline and the
-// audit. It returns the order before and after.
-func (s *OrderService) transition(ctx context.Context, id int64, st step) (before, after *wubu.Order, err error) {
-	u, err := wubu.Authorize(ctx, st.perm, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer tx.Rollback()
-	o, err := tx.findOrder(ctx, id, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := authorizeOrder(ctx, st.perm, o); err != nil {
-		return nil, nil, err
-	}
-	if st.action == wubu.ActGrab && o.AssigneeID != nil && o.State != wubu.OrderReported {
-		return nil, nil, wubu.Errorf(wubu.ECONFLICT, "Order %d has already been taken by %s.", o.ID, o.AssigneeName)
-	}
-	to, ok := o.State.Next(st.action)
-	if !ok {
-		return nil, nil, wubu.Errorf(wubu.ECONFLICT, stateConflict[o.State], o.ID)
-	}
-	if st.assigneeOnly && (o.AssigneeID == nil || *o.AssigneeID != u.ID) && !leads(u, o) {
-		if o.AssigneeID == nil {
-			return nil, nil, wubu.Errorf(wubu.ECONFLICT, "Order %d is not assigned to anyone yet.", o.ID)
-		}
-		return nil, nil, wubu.Errorf(wubu.ECONFLICT, "Order %d is assigned to %s: only they or a team leader may do this.", o.ID, o.AssigneeName)
-	}
-	b := *o
-	from := o.State
-	o.State = to
-	note, err := st.apply(ctx, tx, o, u)
-	if err != nil {
-		return nil, nil, err
-	}
-	o.UpdatedAt = tx.now
-	if err := tx.saveOrder(ctx, o); err != nil {
-		return nil, nil, err
-	}
-	if err := tx.orderEvent(ctx, o, st.action, from, o.State, note); err != nil {
-		return nil, nil, err
-	}
-	if err := tx.audit(ctx, o.ProjectID, wubu.ActionUpdate, "order", o.ID, auditOrder(&b), auditOrder(o)); err != nil {
-		return nil, nil, err
-	}
-	jobs, left, err := s.applyClockTx(ctx, tx, o, st.clock)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.commitOrder(ctx, tx, jobs); err != nil {
-		return nil, nil, err
-	}
-	s.applyClockAfter(ctx, o, left)
-	return &b, o, nil
+	return s.FindOrder(ctx, id)
 }
 
 // saveOrder writes an order's changeable columns.
@@ -668,107 +561,60 @@ func (tx *Tx) saveOrder(ctx context.Context, o *wubu.Order) error {
 // at returns a pointer to a copy of t.
 func at(t time.Time) *time.Time { return &t }
 
-// orderKey is the key of an order's on-site clock.
-func orderKey(o *wubu.Order) wubu.DeadlineKey {
-	return wubu.DeadlineKey{ProjectID: o.ProjectID, ObjectType: "order", ObjectID: strconv.FormatInt(o.ID, 10), Kind: "arrival"}
-}
-
-// armRequest is the on-site promise of an order from now: the urgent or
-// normal minutes of the project's settings, or the appointment.
-func armRequest(o *wubu.Order, set *wubu.OrderSettings, now time.Time) wubu.ArmRequest {
-	req := wubu.ArmRequest{DeadlineKey: orderKey(o), BreachNotify: []string{"role:duty_manager"}}
+// promise returns when an order's on-site promise made now falls due: the
+// urgent or normal minutes of the project's settings, or the appointment.
+func promise(o *wubu.Order, set *wubu.OrderSettings, now time.Time) *time.Time {
 	switch {
 	case o.Urgency == wubu.OrderPlanned && o.AppointmentAt != nil && o.AppointmentAt.After(now):
-		req.Due = *o.AppointmentAt
-		req.WarnBefore = 15 * time.Minute
+		return at(*o.AppointmentAt)
 	case o.Urgency == wubu.OrderUrgent:
-		req.After = time.Duration(set.UrgentMinutes) * time.Minute
-		req.WarnBefore = time.Duration(set.WarnMinutes) * time.Minute
-		req.Escalation = []wubu.EscalationStep{{After: 10 * time.Minute, Notify: "role:manager"}}
-	default:
-		req.After = time.Duration(set.NormalMinutes) * time.Minute
-		req.WarnBefore = 15 * time.Minute
+		return at(now.Add(time.Duration(set.UrgentMinutes) * time.Minute))
 	}
-	if req.WarnBefore >= req.After && req.After > 0 {
-		req.WarnBefore = req.After / 2
-	}
-	if o.AssigneeID != nil {
-		req.WarnNotify = append(req.WarnNotify, "user:"+strconv.FormatInt(*o.AssigneeID, 10))
-	}
-	req.WarnNotify = append(req.WarnNotify, "role:team_leader")
-	return req
-}
-
-// promiseDue returns when the promise armed now falls due, as the clock
-// service will compute it (elapsed time).
-func promiseDue(req wubu.ArmRequest, now time.Time) time.Time {
-	if !req.Due.IsZero() {
-		return req.Due
-	}
-	return now.Add(req.After)
+	return at(now.Add(time.Duration(set.NormalMinutes) * time.Minute))
 }
 
 // Dispatch assigns an order, reassigns it, or puts it up for grabs.
 func (s *OrderService) Dispatch(ctx context.Context, id int64, req wubu.DispatchRequest) (*wubu.Order, error) {
-	clk := &orderClock{}
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActDispatch, perm: wubu.PermOrderDispatch, clock: clk,
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			note := strings.TrimSpace(req.Note)
-			if utf8.RuneCountInString(note) > 500 {
-				return "", wubu.FieldErrorf("note", wubu.EINVALID, "The note is too long (at most %d characters).", 500)
+	return s.orderStep(ctx, id, wubu.ActDispatch, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		note := strings.TrimSpace(req.Note)
+		if utf8.RuneCountInString(note) > 500 {
+			return "", wubu.FieldErrorf("note", wubu.EINVALID, "The note is too long (at most %d characters).", 500)
+		}
+		if req.AssigneeID != nil {
+			name, err := tx.teamMember(ctx, o, *req.AssigneeID)
+			if err != nil {
+				return "", err
 			}
-			if req.AssigneeID != nil {
-				name, err := tx.teamMember(ctx, o, *req.AssigneeID)
-				if err != nil {
-					return "", err
-				}
-				if o.AssigneeID != nil && *o.AssigneeID == *req.AssigneeID && o.State != wubu.OrderReopened {
-					return "", wubu.FieldErrorf("assignee_id", wubu.EINVALID, "Order %d is already assigned to %s.", o.ID, name)
-				}
-				o.AssigneeName = name
+			if o.AssigneeID != nil && *o.AssigneeID == *req.AssigneeID {
+				return "", wubu.FieldErrorf("assignee_id", wubu.EINVALID, "Order %d is already assigned to %s.", o.ID, name)
 			}
-			// At night an urgent order waits for the duty person's call to a
-			// named technician; the clock runs from the call (M8).
-			if o.Night && o.CalledAt == nil {
-				if req.AssigneeID == nil || !req.Call {
-					return "", wubu.FieldErrorf("assignee_id", wubu.EINVALID, "At night, call the on-call technician and record the call.")
-				}
-				o.CalledAt = at(tx.now)
-				note = strings.TrimSpace("☎ " + note)
+			o.AssigneeName = name
+		}
+		// At night an urgent order waits for the duty person's call to a
+		// named technician; the clock runs from the call (M8).
+		if o.Night && o.CalledAt == nil {
+			if req.AssigneeID == nil || !req.Call {
+				return "", wubu.FieldErrorf("assignee_id", wubu.EINVALID, "At night, call the on-call technician and record the call.")
 			}
-			changed := !sameUser(o.AssigneeID, req.AssigneeID)
-			o.AssigneeID = req.AssigneeID
-			o.AcceptedAt = nil
-			if o.DispatchedAt == nil {
-				o.DispatchedAt = at(tx.now)
-			}
+			o.CalledAt = at(tx.now)
+			note = strings.TrimSpace("☎ " + note)
+		}
+		o.AssigneeID = req.AssigneeID
+		o.AcceptedAt = nil
+		if o.DispatchedAt == nil {
+			o.DispatchedAt = at(tx.now)
+		}
+		// The promise starts on the first dispatch (or the call); a
+		// reassignment keeps its due time (the runner hands it over).
+		if o.PromiseDueAt == nil {
 			set, err := tx.orderSettings(ctx, o.ProjectID)
 			if err != nil {
 				return "", err
 			}
-			// The promise starts on the first dispatch (or the call); a
-			// reassignment keeps its due time and warns the new assignee.
-			switch {
-			case o.PromiseDueAt == nil:
-				r := armRequest(o, set, tx.now)
-				o.PromiseDueAt = at(promiseDue(r, tx.now))
-				*clk = orderClock{arm: &r}
-			case changed:
-				if h := handOver(o, set, tx.now); h != nil {
-					*clk = *h
-				}
-			}
-			return note, nil
-		}})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindOrder(ctx, o.ID)
-}
-
-// sameUser reports whether two optional user IDs name the same user.
-func sameUser(a, b *int64) bool {
-	return a == nil && b == nil || a != nil && b != nil && *a == *b
+			o.PromiseDueAt = promise(o, set, tx.now)
+		}
+		return note, nil
+	})
 }
 
 // teamMember checks that a user is an active member of the order's team
@@ -790,94 +636,56 @@ func (tx *Tx) teamMember(ctx context.Context, o *wubu.Order, userID int64) (stri
 
 // Grab takes an order up for grabs in the caller's team: the first one wins.
 func (s *OrderService) Grab(ctx context.Context, id int64) (*wubu.Order, error) {
-	clk := &orderClock{}
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActGrab, perm: wubu.PermOrderEdit, clock: clk,
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			if o.AssigneeID != nil {
-				return "", wubu.Errorf(wubu.ECONFLICT, "Order %d has already been taken by %s.", o.ID, o.AssigneeName)
-			}
-			if u.Post != o.Team {
-				return "", wubu.Errorf(wubu.ECONFLICT, "Only the team that does order %d may grab it.", o.ID)
-			}
-			// The first grab wins: the row changes only if still unassigned,
-			// whatever another transaction did since this one read it.
-			res, err := tx.exec(ctx, `UPDATE orders SET assignee_id = ? WHERE project_id = ? AND id = ? AND assignee_id IS NULL AND state = 'dispatched'`,
-				u.ID, o.ProjectID, o.ID)
-			if err != nil {
-				return "", err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return "", wubu.Errorf(wubu.ECONFLICT, "Order %d has already been taken by someone else.", o.ID)
-			}
-			o.AssigneeID, o.AssigneeName, o.AcceptedAt = &u.ID, u.Name, at(tx.now)
-			set, err := tx.orderSettings(ctx, o.ProjectID)
-			if err != nil {
-				return "", err
-			}
-			if h := handOver(o, set, tx.now); h != nil {
-				*clk = *h
-			}
-			return "", nil
-		}})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindOrder(ctx, o.ID)
+	return s.orderStep(ctx, id, wubu.ActGrab, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		if o.AssigneeID != nil {
+			return "", wubu.Errorf(wubu.ECONFLICT, "Order %d has already been taken by %s.", o.ID, o.AssigneeName)
+		}
+		if u.Post != o.Team {
+			return "", wubu.Errorf(wubu.ECONFLICT, "Only the team that does order %d may grab it.", o.ID)
+		}
+		o.AssigneeID, o.AssigneeName, o.AcceptedAt = &u.ID, u.Name, at(tx.now)
+		return "", nil
+	})
 }
 
 // Accept records that the assignee accepted the order.
 func (s *OrderService) Accept(ctx context.Context, id int64) (*wubu.Order, error) {
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActAccept, perm: wubu.PermOrderEdit, assigneeOnly: true,
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			o.AcceptedAt = at(tx.now)
-			return "", nil
-		}})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindOrder(ctx, o.ID)
+	return s.orderStep(ctx, id, wubu.ActAccept, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		o.AcceptedAt = at(tx.now)
+		return "", nil
+	})
 }
 
 // Arrive records that the technician is on site: the promise is judged and
 // the clock disarmed.
 func (s *OrderService) Arrive(ctx context.Context, id int64) (*wubu.Order, error) {
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActArrive, perm: wubu.PermOrderEdit, assigneeOnly: true, clock: &orderClock{stop: true},
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			o.ArrivedAt = at(tx.now)
-			if o.PromiseDueAt != nil {
-				kept := !tx.now.After(*o.PromiseDueAt)
-				o.PromiseKept = &kept
-			}
-			return "", nil
-		}})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindOrder(ctx, o.ID)
+	return s.orderStep(ctx, id, wubu.ActArrive, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		o.ArrivedAt = at(tx.now)
+		if o.PromiseDueAt != nil {
+			kept := !tx.now.After(*o.PromiseDueAt)
+			o.PromiseKept = &kept
+		}
+		return "", nil
+	})
 }
 
 // Start starts work. Paid work needs the resident's confirmation; a rework
 // after a reopening starts without a new quote.
 func (s *OrderService) Start(ctx context.Context, id int64) (*wubu.Order, error) {
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActStart, perm: wubu.PermOrderEdit, assigneeOnly: true,
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			switch {
-			case o.QuotedAt == nil && o.Reopens == 0:
-				return "", wubu.Errorf(wubu.ECONFLICT, "Quote the price to the resident before work starts.")
-			case o.QuotedAt != nil && o.ConfirmedAt == nil && o.QuoteTotal() > 0:
-				return "", wubu.Errorf(wubu.ECONFLICT, "The resident has not confirmed the quote: paid work cannot start.")
-			}
-			o.StartedAt = at(tx.now)
-			return "", nil
-		}})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindOrder(ctx, o.ID)
+	return s.orderStep(ctx, id, wubu.ActStart, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		switch {
+		case o.QuotedAt == nil && o.Reopens == 0:
+			return "", wubu.Errorf(wubu.ECONFLICT, "Quote the price to the resident before work starts.")
+		case o.QuotedAt != nil && o.ConfirmedAt == nil && o.QuoteTotal() > 0:
+			return "", wubu.Errorf(wubu.ECONFLICT, "The resident has not confirmed the quote: paid work cannot start.")
+		}
+		o.StartedAt = at(tx.now)
+		return "", nil
+	})
 }
 
 // FollowUp records the resident's answer to the follow-up call; a poor
-// answer reopens the order, re-arms its clock and alerts the team leader.
+// answer reopens the order, re-arms its clock and alerts the team leaders.
 func (s *OrderService) FollowUp(ctx context.Context, id int64, req wubu.FollowUpRequest) (*wubu.Order, error) {
 	comment := strings.TrimSpace(req.Comment)
 	switch {
@@ -893,69 +701,42 @@ func (s *OrderService) FollowUp(ctx context.Context, id int64, req wubu.FollowUp
 	if poor {
 		action = wubu.ActReopen
 	}
-	clk := &orderClock{}
-	_, o, err := s.transition(ctx, id, step{action: action, perm: wubu.PermOrderEdit, clock: clk,
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			works := req.Works
-			o.Works, o.Satisfaction, o.FollowUpNote, o.FollowedUpAt = &works, req.Satisfaction, comment, at(tx.now)
-			if !poor {
-				return strconv.Itoa(req.Satisfaction) + "/5", nil
-			}
-			// Reopened: the technician goes back with a new promise.
-			o.Reopens++
-			set, err := tx.orderSettings(ctx, o.ProjectID)
-			if err != nil {
-				return "", err
-			}
-			o.ArrivedAt, o.AcceptedAt, o.StartedAt, o.DoneAt, o.PromiseKept = nil, nil, nil, nil, nil
-			o.DispatchedAt = at(tx.now)
-			r := armRequest(o, set, tx.now)
-			o.PromiseDueAt = at(promiseDue(r, tx.now))
-			*clk = orderClock{arm: &r, rearm: true}
-			return strconv.Itoa(req.Satisfaction) + "/5: " + comment, nil
-		}})
-	if err != nil {
-		return nil, err
-	}
-	if poor {
-		oid := strconv.FormatInt(o.ID, 10)
-		s.notify(ctx, wubu.Notification{ProjectID: o.ProjectID, Kind: "order_reopened", To: wubu.Recipient{Role: wubu.RoleTeamLeader},
-			Vars:     map[string]string{"order": oid, "room": o.RoomLabel, "item": orderSubject(o), "comment": comment, "satisfaction": strconv.Itoa(req.Satisfaction)},
-			DedupKey: "order_reopened:" + oid + ":" + strconv.Itoa(o.Reopens), ObjectType: "order", ObjectID: oid})
-	}
-	return s.FindOrder(ctx, o.ID)
+	return s.orderStep(ctx, id, action, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		works := req.Works
+		o.Works, o.Satisfaction, o.FollowUpNote, o.FollowedUpAt = &works, req.Satisfaction, comment, at(tx.now)
+		if !poor {
+			return strconv.Itoa(req.Satisfaction) + "/5", nil
+		}
+		// Reopened: the technician goes back with a new promise.
+		o.Reopens++
+		set, err := tx.orderSettings(ctx, o.ProjectID)
+		if err != nil {
+			return "", err
+		}
+		o.ArrivedAt, o.AcceptedAt, o.StartedAt, o.DoneAt, o.PromiseKept = nil, nil, nil, nil, nil
+		o.DispatchedAt = at(tx.now)
+		o.PromiseDueAt = promise(o, set, tx.now)
+		return strconv.Itoa(req.Satisfaction) + "/5: " + comment, nil
+	})
 }
 
 // Close closes a followed-up order.
 func (s *OrderService) Close(ctx context.Context, id int64) (*wubu.Order, error) {
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActClose, perm: wubu.PermOrderEdit,
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			o.ClosedAt = at(tx.now)
-			return "", nil
-		}})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindOrder(ctx, o.ID)
+	return s.orderStep(ctx, id, wubu.ActClose, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		o.ClosedAt = at(tx.now)
+		return "", nil
+	})
 }
 
-// Cancel withdraws an order not yet done; its clock stops unjudged.
+// Cancel withdraws an order not yet done; its clock stops unjudged (a
+// promise already judged on arrival stays judged).
 func (s *OrderService) Cancel(ctx context.Context, id int64, reason string) (*wubu.Order, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		return nil, wubu.FieldErrorf("reason", wubu.EINVALID, "Give the reason for cancelling (at most %d characters).", 500)
 	}
-	clk := &orderClock{}
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActCancel, perm: wubu.PermOrderEdit, clock: clk,
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			o.CancelledAt, o.CancelReason = at(tx.now), reason
-			if o.ArrivedAt == nil {
-				*clk = orderClock{stop: true, cancel: true}
-			}
-			return reason, nil
-		}})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindOrder(ctx, o.ID)
+	return s.orderStep(ctx, id, wubu.ActCancel, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		o.CancelledAt, o.CancelReason = at(tx.now), reason
+		return reason, nil
+	})
 }

@@ -32,7 +32,7 @@ func (s *OrderService) AddPhoto(ctx context.Context, id int64, contentType strin
 		return 0, err
 	}
 	if o.State.Final() {
-		return 0, wubu.Errorf(wubu.ECONFLICT, stateConflict[o.State], o.ID)
+		return 0, wubu.OrderLifecycle.Refuse(string(o.State), o.ID)
 	}
 	var n int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM order_photos WHERE project_id = ? AND order_id = ?`, o.ProjectID, o.ID).Scan(&n); err != nil {

@@ -209,19 +209,18 @@ func (tx *Tx) readLines(ctx context.Context, o *wubu.Order, phase string) ([]*wu
 // Quote records the price breakdown shown to the resident; a new quote
 // needs a new confirmation.
 func (s *OrderService) Quote(ctx context.Context, id int64, req wubu.QuoteRequest) (*wubu.Order, error) {
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActQuote, perm: wubu.PermOrderEdit, assigneeOnly: true,
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			lines, err := tx.priceLines(ctx, o, req)
-			if err != nil {
-				return "", err
-			}
-			if err := tx.writeLines(ctx, o, "quote", lines); err != nil {
-				return "", err
-			}
-			o.QuoteLabour, o.QuoteMaterials = sums(lines)
-			o.QuotedAt, o.ConfirmedAt, o.ConfirmedBy, o.ConfirmMethod = at(tx.now), nil, "", ""
-			return yuan(o.QuoteTotal()), nil
-		}})
+	o, err := runStep(ctx, s.runner(), orders, id, string(wubu.ActQuote), func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		lines, err := tx.priceLines(ctx, o, req)
+		if err != nil {
+			return "", err
+		}
+		if err := tx.writeLines(ctx, o, "quote", lines); err != nil {
+			return "", err
+		}
+		o.QuoteLabour, o.QuoteMaterials = sums(lines)
+		o.QuotedAt, o.ConfirmedAt, o.ConfirmedBy, o.ConfirmMethod = at(tx.now), nil, "", ""
+		return yuan(o.QuoteTotal()), nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -257,13 +256,12 @@ func (s *OrderService) Confirm(ctx context.Context, id int64, req wubu.ConfirmRe
 	case !slices.Contains(wubu.ConfirmMethods, req.Method):
 		return nil, wubu.FieldErrorf("method", wubu.EINVALID, "Choose how the resident confirmed.")
 	}
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActConfirm, perm: wubu.PermOrderEdit, assigneeOnly: true,
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			o.ConfirmedAt, o.ConfirmedBy, o.ConfirmMethod = at(tx.now), by, req.Method
-			// The method is on the order (ConfirmMethod), shown translated;
-			// the event's note, shown as it is, names who and how much.
-			return by + " " + yuan(o.QuoteTotal()), nil
-		}})
+	o, err := runStep(ctx, s.runner(), orders, id, string(wubu.ActConfirm), func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		o.ConfirmedAt, o.ConfirmedBy, o.ConfirmMethod = at(tx.now), by, req.Method
+		// The method is on the order (ConfirmMethod), shown translated;
+		// the event's note, shown as it is, names who and how much.
+		return by + " " + yuan(o.QuoteTotal()), nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -288,85 +286,81 @@ func (s *OrderService) Done(ctx context.Context, id int64, req wubu.DoneRequest)
 		return nil, nil, wubu.FieldErrorf("others", wubu.EINVALID, "At most %d further jobs at once.", 10)
 	}
 	var others []*wubu.Order
-	_, o, err := s.transition(ctx, id, step{action: wubu.ActDone, perm: wubu.PermOrderEdit, assigneeOnly: true,
-		apply: func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-			// The bill: the quote, or what the earlier completion billed for
-			// a rework, unless a different final bill comes with a reason.
-			base, err := tx.readLines(ctx, o, "quote")
+	o, err := runStep(ctx, s.runner(), orders, id, string(wubu.ActDone), func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+		// The bill: the quote, or what the earlier completion billed for
+		// a rework, unless a different final bill comes with a reason.
+		base, err := tx.readLines(ctx, o, "quote")
+		if err != nil {
+			return "", err
+		}
+		if o.Reopens > 0 {
+			if base, err = tx.readLines(ctx, o, "final"); err != nil {
+				return "", err
+			}
+		}
+		final := base
+		if req.Final != nil {
+			if final, err = tx.priceLines(ctx, o, *req.Final); err != nil {
+				return "", err
+			}
+			if !sameLines(base, final) && reason == "" {
+				return "", wubu.FieldErrorf("reason", wubu.EINVALID, "The bill differs from the quote: give the reason.")
+			}
+		}
+		if err := tx.writeLines(ctx, o, "final", final); err != nil {
+			return "", err
+		}
+		o.FinalLabour, o.FinalMaterials = sums(final)
+		if sameLines(base, final) {
+			reason = ""
+		}
+		o.FinalReason = reason
+		// 一免: done within the free minutes of arrival, on the free list.
+		set, err := tx.orderSettings(ctx, o.ProjectID)
+		if err != nil {
+			return "", err
+		}
+		o.LabourWaived = false
+		if o.ItemID != nil && o.ArrivedAt != nil && tx.now.Sub(*o.ArrivedAt) <= time.Duration(set.FreeMinutes)*time.Minute {
+			if it, err := tx.findPriceItem(ctx, o.ProjectID, *o.ItemID); err == nil && it.Free {
+				o.LabourWaived, o.FinalLabour = true, 0
+			}
+		}
+		cl := req.Checklist
+		cl.OnTime = o.PromiseKept == nil || *o.PromiseKept
+		o.Checklist = &cl
+		o.DoneAt = at(tx.now)
+		o.FollowUpDue = at(tx.now.AddDate(0, 0, set.FollowUpDays))
+		// 三要: "anything else?" — the further jobs, opened on the spot.
+		for i := range req.Others {
+			n := req.Others[i]
+			n.ProjectID, n.ParentID, n.Source = o.ProjectID, &o.ID, wubu.SourceLinked
+			if n.PersonID == nil && n.RoomID == nil {
+				n.PersonID, n.RoomID = o.PersonID, o.RoomID
+			}
+			if n.Category == "" {
+				n.Category = o.Category
+			}
+			if n.Urgency == "" {
+				n.Urgency = wubu.OrderNormal
+			}
+			other, err := s.createOrder(ctx, tx, &n)
 			if err != nil {
+				if e := wubu.AsError(err); e != nil && e.Field != "" {
+					e.Field = "others." + e.Field
+				}
 				return "", err
 			}
-			if o.Reopens > 0 {
-				if base, err = tx.readLines(ctx, o, "final"); err != nil {
-					return "", err
-				}
-			}
-			final := base
-			if req.Final != nil {
-				if final, err = tx.priceLines(ctx, o, *req.Final); err != nil {
-					return "", err
-				}
-				if !sameLines(base, final) && reason == "" {
-					return "", wubu.FieldErrorf("reason", wubu.EINVALID, "The bill differs from the quote: give the reason.")
-				}
-			}
-			if err := tx.writeLines(ctx, o, "final", final); err != nil {
-				return "", err
-			}
-			o.FinalLabour, o.FinalMaterials = sums(final)
-			if sameLines(base, final) {
-				reason = ""
-			}
-			o.FinalReason = reason
-			// 一免: done within the free minutes of arrival, on the free list.
-			set, err := tx.orderSettings(ctx, o.ProjectID)
-			if err != nil {
-				return "", err
-			}
-			o.LabourWaived = false
-			if o.ItemID != nil && o.ArrivedAt != nil && tx.now.Sub(*o.ArrivedAt) <= time.Duration(set.FreeMinutes)*time.Minute {
-				if it, err := tx.findPriceItem(ctx, o.ProjectID, *o.ItemID); err == nil && it.Free {
-					o.LabourWaived, o.FinalLabour = true, 0
-				}
-			}
-			cl := req.Checklist
-			cl.OnTime = o.PromiseKept == nil || *o.PromiseKept
-			o.Checklist = &cl
-			o.DoneAt = at(tx.now)
-			o.FollowUpDue = at(tx.now.AddDate(0, 0, set.FollowUpDays))
-			// 三要: "anything else?" — the further jobs, opened on the spot.
-			for i := range req.Others {
-				n := req.Others[i]
-				n.ProjectID, n.ParentID, n.Source = o.ProjectID, &o.ID, wubu.SourceLinked
-				if n.PersonID == nil && n.RoomID == nil {
-					n.PersonID, n.RoomID = o.PersonID, o.RoomID
-				}
-				if n.Category == "" {
-					n.Category = o.Category
-				}
-				if n.Urgency == "" {
-					n.Urgency = wubu.OrderNormal
-				}
-				other, err := s.createOrder(ctx, tx, &n)
-				if err != nil {
-					if e := wubu.AsError(err); e != nil && e.Field != "" {
-						e.Field = "others." + e.Field
-					}
-					return "", err
-				}
-				others = append(others, other)
-			}
-			note := yuan(o.FinalTotal())
-			if reason != "" {
-				note += ": " + reason
-			}
-			return note, nil
-		}})
+			others = append(others, other)
+		}
+		note := yuan(o.FinalTotal())
+		if reason != "" {
+			note += ": " + reason
+		}
+		return note, nil
+	})
 	if err != nil {
 		return nil, nil, err
-	}
-	for _, other := range others {
-		s.afterCreate(ctx, other)
 	}
 	done, err := s.FindOrder(ctx, o.ID)
 	return done, others, err
