@@ -83,14 +83,14 @@ var HazardLifecycle = declare(&Lifecycle{
 	Steps: []StepDecl{
 		{Action: HazardReport, To: string(HazardReported), Perm: PermSecurityEdit},
 		{Action: HazardAssign, From: []string{string(HazardReported), string(HazardAssigned)}, To: string(HazardAssigned), Perm: PermSecurityManage,
-			Clock: ClockEffect{Op: ClockRearm, Kind: "rectify"}},
+			Clocks: []ClockEffect{{Op: ClockRearm, Kind: "rectify"}}},
 		{Action: HazardRectify, From: []string{string(HazardAssigned)}, To: string(HazardRectified), Perm: PermSecurityEdit,
-			Actor: ActorRule{Assignee: true}, Clock: ClockEffect{Op: ClockStop, Kind: "rectify"}},
+			Actor: ActorRule{Assignee: true}, Clocks: []ClockEffect{{Op: ClockStop, Kind: "rectify"}}},
 		{Action: HazardVerify, From: []string{string(HazardRectified)}, To: string(HazardClosed), Perm: PermSecurityEdit,
 			Actor: ActorRule{NotBy: []string{HazardRectify}, Refusal: "You rectified this hazard, so someone else must verify it."}},
 		{Action: HazardReject, From: []string{string(HazardRectified)}, To: string(HazardAssigned), Perm: PermSecurityEdit,
-			Actor: ActorRule{NotBy: []string{HazardRectify}, Refusal: "You rectified this hazard, so someone else must verify it."},
-			Clock: ClockEffect{Op: ClockRearm, Kind: "rectify"}},
+			Actor:  ActorRule{NotBy: []string{HazardRectify}, Refusal: "You rectified this hazard, so someone else must verify it."},
+			Clocks: []ClockEffect{{Op: ClockRearm, Kind: "rectify"}}},
 	},
 	// Overdue: the assignee and the security team leaders at the breach,
 	// the duty manager two hours later, the manager after a day.

@@ -70,10 +70,10 @@ var IncidentLifecycle = declare(&Lifecycle{
 		{Name: string(IncidentClosed), Refusal: "Incident %d was closed already.", Final: true},
 	},
 	Steps: []StepDecl{
-		{Action: IncidentReport, To: string(IncidentOpen), Perm: PermSecurityEdit, Clock: ClockEffect{Op: ClockArm, Kind: "ack"},
+		{Action: IncidentReport, To: string(IncidentOpen), Perm: PermSecurityEdit, Clocks: []ClockEffect{{Op: ClockArm, Kind: "ack"}},
 			Notify: []NoticeDecl{{Kind: "incident_reported", To: []Party{PartySuperior}, Urgent: true}}},
 		{Action: IncidentAcknowledge, From: []string{string(IncidentOpen)}, To: string(IncidentAcknowledged), Perm: PermPassConfirm,
-			Clock: ClockEffect{Op: ClockStop, Kind: "ack"}},
+			Clocks: []ClockEffect{{Op: ClockStop, Kind: "ack"}}},
 		{Action: IncidentNote, From: []string{string(IncidentOpen), string(IncidentAcknowledged)}, Perm: PermSecurityEdit},
 		{Action: IncidentClose, From: []string{string(IncidentAcknowledged)}, To: string(IncidentClosed), Perm: PermPassConfirm},
 	},

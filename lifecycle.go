@@ -71,8 +71,8 @@ type StepDecl struct {
 	Perm Permission
 	// Actor narrows who among those with Perm may take the step.
 	Actor ActorRule
-	// Clock is what the step does to the object's clock (zero: nothing).
-	Clock ClockEffect
+	// Clocks are what the step does to the object's clocks, in order.
+	Clocks []ClockEffect
 	// Notify lists the notices the step sends, queued in its transaction.
 	Notify []NoticeDecl
 }
@@ -142,9 +142,11 @@ var Parties = []Party{PartyAssignee, PartyLeaders, PartySuperior, PartyReporter,
 type ClockDecl struct {
 	Kind string
 	// Within is the promise's span when the object gives no due time of its
-	// own; Working counts it in the project's working time.
-	Within  time.Duration
-	Working bool
+	// own; Working counts it in the project's working time. WorkingDays
+	// instead gives it as "within n working days".
+	Within      time.Duration
+	Working     bool
+	WorkingDays int
 	// WarnBefore is the lead time of the warning (0: none).
 	WarnBefore time.Duration
 	// Warn and Breach are whom the warning and the breach alert.
@@ -281,9 +283,9 @@ func (lc *Lifecycle) Check() error {
 		if _, ok := lc.State(st.To); st.To != "" && !ok {
 			return fmt.Errorf("%s: step %q to undeclared state %q", lc.Object, st.Action, st.To)
 		}
-		if st.Clock.Op != "" {
-			if _, ok := lc.Clock(st.Clock.Kind); !ok {
-				return fmt.Errorf("%s: step %q uses undeclared clock %q", lc.Object, st.Action, st.Clock.Kind)
+		for _, c := range st.Clocks {
+			if _, ok := lc.Clock(c.Kind); !ok || c.Op == "" {
+				return fmt.Errorf("%s: step %q uses undeclared clock %q or no operation", lc.Object, st.Action, c.Kind)
 			}
 		}
 		for _, n := range st.Notify {

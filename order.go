@@ -114,12 +114,12 @@ var OrderLifecycle = declare(&Lifecycle{
 		// The promise starts on the first dispatch (or, at night, the call);
 		// a reassignment hands it to the new assignee with its due time.
 		{Action: string(ActDispatch), From: states(OrderReported, OrderDispatched, OrderAccepted, OrderReopened), To: string(OrderDispatched),
-			Perm: PermOrderDispatch, Clock: ClockEffect{Op: ClockHandOver, Kind: "arrival"}},
+			Perm: PermOrderDispatch, Clocks: []ClockEffect{{Op: ClockHandOver, Kind: "arrival"}}},
 		{Action: string(ActGrab), From: states(OrderDispatched), To: string(OrderAccepted), Perm: PermOrderEdit,
-			Clock: ClockEffect{Op: ClockHandOver, Kind: "arrival"}},
+			Clocks: []ClockEffect{{Op: ClockHandOver, Kind: "arrival"}}},
 		{Action: string(ActAccept), From: states(OrderDispatched, OrderReopened), To: string(OrderAccepted), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}},
 		{Action: string(ActArrive), From: states(OrderAccepted), To: string(OrderArrived), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true},
-			Clock: ClockEffect{Op: ClockStop, Kind: "arrival"}},
+			Clocks: []ClockEffect{{Op: ClockStop, Kind: "arrival"}}},
 		{Action: string(ActQuote), From: states(OrderArrived, OrderQuoted), To: string(OrderQuoted), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}},
 		{Action: string(ActConfirm), From: states(OrderQuoted), To: string(OrderConfirmed), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}},
 		{Action: string(ActStart), From: states(OrderArrived, OrderQuoted, OrderConfirmed), To: string(OrderInProgress), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}},
@@ -130,11 +130,11 @@ var OrderLifecycle = declare(&Lifecycle{
 		// A poor answer reopens the order: a new promise, and the team's
 		// leaders hear of it.
 		{Action: string(ActReopen), From: states(OrderDone), To: string(OrderReopened), Perm: PermOrderEdit, Actor: followUpActor,
-			Clock:  ClockEffect{Op: ClockRearm, Kind: "arrival"},
+			Clocks: []ClockEffect{{Op: ClockRearm, Kind: "arrival"}},
 			Notify: []NoticeDecl{{Kind: "order_reopened", To: []Party{PartyLeaders}}}},
 		{Action: string(ActClose), From: states(OrderFollowedUp), To: string(OrderClosed), Perm: PermOrderEdit},
 		{Action: string(ActCancel), From: states(OrderReported, OrderDispatched, OrderAccepted, OrderArrived, OrderQuoted, OrderReopened), To: string(OrderCancelled),
-			Perm: PermOrderEdit, Clock: ClockEffect{Op: ClockCancel, Kind: "arrival"}},
+			Perm: PermOrderEdit, Clocks: []ClockEffect{{Op: ClockCancel, Kind: "arrival"}}},
 	},
 	// On site in time (M7 三要): the assignee and the team's leaders are
 	// warned before the promise breaks, the duty manager hears of the

@@ -57,6 +57,40 @@ const (
 	MaxPassPhotos = 4
 )
 
+// Pass steps.
+const (
+	PassStart   = "start"   // the guard starts a pass at the gate
+	PassPhoto   = "photo"   // a photo of the goods, while it waits
+	PassConfirm = "confirm" // the service centre confirms, with the owner's word
+	PassRefuse  = "refuse"  // the service centre refuses, with a reason
+	PassRelease = "release" // the guard lets the goods out
+)
+
+// PassLifecycle: started at the gate → confirmed or refused by the service
+// centre within PassConfirmWithin (its team leaders warned 5 minutes
+// before, the duty manager at the breach, the manager after another 15) →
+// the confirmed goods released at the gate.
+var PassLifecycle = declare(&Lifecycle{
+	Object: "pass",
+	States: []LifecycleState{
+		{Name: string(PassPending), Refusal: "Pass %d is waiting for the service centre's confirmation: the goods may not leave yet."},
+		{Name: string(PassConfirmed), Refusal: "Pass %d was confirmed already."},
+		{Name: string(PassRefused), Refusal: "Pass %d was refused: the goods may not leave.", Final: true},
+		{Name: string(PassReleased), Refusal: "The goods of pass %d were released already.", Final: true},
+	},
+	Steps: []StepDecl{
+		{Action: PassStart, To: string(PassPending), Perm: PermSecurityEdit, Clocks: []ClockEffect{{Op: ClockArm, Kind: "confirm"}}},
+		{Action: PassPhoto, From: []string{string(PassPending)}, Perm: PermSecurityEdit},
+		{Action: PassConfirm, From: []string{string(PassPending)}, To: string(PassConfirmed), Perm: PermPassConfirm, Clocks: []ClockEffect{{Op: ClockStop, Kind: "confirm"}}},
+		{Action: PassRefuse, From: []string{string(PassPending)}, To: string(PassRefused), Perm: PermPassConfirm, Clocks: []ClockEffect{{Op: ClockStop, Kind: "confirm"}}},
+		{Action: PassRelease, From: []string{string(PassConfirmed)}, To: string(PassReleased), Perm: PermSecurityEdit},
+	},
+	Clocks: []ClockDecl{{Kind: "confirm", Within: PassConfirmWithin, WarnBefore: PassConfirmWithin / 3,
+		Warn:       []Party{PartyLeaders},
+		Breach:     []Party{PartyDutyManager},
+		Escalation: []EscalationDecl{{After: PassConfirmWithin, To: PartyManager}}}},
+})
+
 // PassConfirmWithin is how long the service centre has to answer a pass
 // before its clock breaches: the resident is waiting at the gate.
 const PassConfirmWithin = 15 * time.Minute

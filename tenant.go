@@ -37,6 +37,47 @@ const (
 	TenantFileDays    = 1             // the assistant files within 1 working day
 )
 
+// Tenant registration steps.
+const (
+	TenantRegister = "register" // the guard records a new tenant
+	TenantCheck    = "check"    // the superior checks it
+	TenantFile     = "file"     // customer service files it into the registry
+	TenantReject   = "reject"   // sent back with a reason
+)
+
+// TenantLifecycle: registered by the guard → checked by the superior (the
+// building's security leader, or the security team leaders) within
+// TenantCheckWithin → filed into the registry by customer service within
+// TenantFileDays working days; or sent back. A stalled step alerts the
+// duty manager, then the manager.
+var TenantLifecycle = declare(&Lifecycle{
+	Object: "tenant_registration",
+	States: []LifecycleState{
+		{Name: string(TenantSubmitted), Refusal: "Registration %d has not been checked by the superior yet."},
+		{Name: string(TenantChecked), Refusal: "Registration %d was checked already and waits to be filed."},
+		{Name: string(TenantFiled), Refusal: "The tenant of registration %d was filed into the archive already.", Final: true},
+		{Name: string(TenantRejected), Refusal: "Registration %d was sent back.", Final: true},
+	},
+	Steps: []StepDecl{
+		{Action: TenantRegister, To: string(TenantSubmitted), Perm: PermSecurityEdit, Clocks: []ClockEffect{{Op: ClockArm, Kind: "check"}}},
+		{Action: TenantCheck, From: []string{string(TenantSubmitted)}, To: string(TenantChecked), Perm: PermPassConfirm,
+			Clocks: []ClockEffect{{Op: ClockStop, Kind: "check"}, {Op: ClockArm, Kind: "file"}}},
+		{Action: TenantFile, From: []string{string(TenantChecked)}, To: string(TenantFiled), Perm: PermPassConfirm,
+			Clocks: []ClockEffect{{Op: ClockStop, Kind: "file"}}},
+		{Action: TenantReject, From: []string{string(TenantSubmitted), string(TenantChecked)}, To: string(TenantRejected), Perm: PermPassConfirm,
+			Clocks: []ClockEffect{{Op: ClockCancel, Kind: "check"}, {Op: ClockCancel, Kind: "file"}}},
+	},
+	Clocks: []ClockDecl{
+		{Kind: "check", Within: TenantCheckWithin, WarnBefore: TenantCheckWithin / 4,
+			Warn:       []Party{PartySuperior},
+			Breach:     []Party{PartySuperior, PartyDutyManager},
+			Escalation: []EscalationDecl{{After: TenantCheckWithin, To: PartyManager}}},
+		{Kind: "file", WorkingDays: TenantFileDays,
+			Breach:     []Party{PartyDutyManager},
+			Escalation: []EscalationDecl{{After: TenantCheckWithin, To: PartyManager}}},
+	},
+})
+
 // TenantRegistration is a new tenant on the way to the archive.
 type TenantRegistration struct {
 	ID        int64  `json:"id"`

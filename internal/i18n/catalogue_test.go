@@ -81,7 +81,8 @@ func messagesInSource(t *testing.T) []string {
 						add(firstString(n.Args[2:]))
 					}
 				case *ast.KeyValueExpr:
-					if k, ok := n.Key.(*ast.Ident); ok && k.Name == "Label" {
+					// Labels, and the messages a life cycle declares.
+					if k, ok := n.Key.(*ast.Ident); ok && slices.Contains([]string{"Label", "Refusal", "Unassigned", "OthersOnly"}, k.Name) {
 						add(firstString([]ast.Expr{n.Value}))
 					}
 				case *ast.ValueSpec:
@@ -207,6 +208,15 @@ func messagesInSource(t *testing.T) []string {
 	for _, st := range wubu.OrderStates {
 		add("state:" + string(st))
 		add("timeline:order." + string(st))
+	}
+	// The steps and states of every life cycle, as its events name them.
+	for _, lc := range wubu.Lifecycles {
+		for _, st := range lc.Steps {
+			add("action:" + lc.Object + "." + st.Action)
+		}
+	}
+	for _, st := range wubu.HazardStates {
+		add("timeline:hazard." + string(st))
 	}
 	for _, a := range append(wubu.OrderActions, wubu.ActOpen, wubu.ActOpenNight) {
 		add("action:order." + string(a))

@@ -70,11 +70,11 @@ var ToyLifecycle = &wubu.Lifecycle{
 	Steps: []wubu.StepDecl{
 		{Action: "make", To: "new", Perm: wubu.PermSecurityEdit},
 		{Action: "take", From: []string{"new"}, To: "taken", Perm: wubu.PermSecurityEdit, Actor: wubu.ActorRule{Assignee: true},
-			Clock: wubu.ClockEffect{Op: wubu.ClockArm, Kind: "fix"}, Notify: []wubu.NoticeDecl{{Kind: "test_message", To: []wubu.Party{wubu.PartyLeaders}}}},
+			Clocks: []wubu.ClockEffect{{Op: wubu.ClockArm, Kind: "fix"}}, Notify: []wubu.NoticeDecl{{Kind: "test_message", To: []wubu.Party{wubu.PartyLeaders}}}},
 		{Action: "check", From: []string{"taken"}, To: "checked", Perm: wubu.PermSecurityEdit,
-			Actor: wubu.ActorRule{NotBy: []string{"take"}, Refusal: "You took toy %d."}, Clock: wubu.ClockEffect{Op: wubu.ClockStop, Kind: "fix"}},
+			Actor: wubu.ActorRule{NotBy: []string{"take"}, Refusal: "You took toy %d."}, Clocks: []wubu.ClockEffect{{Op: wubu.ClockStop, Kind: "fix"}}},
 		{Action: "note", From: []string{"new", "taken"}, Perm: wubu.PermSecurityEdit},
-		{Action: "drop", From: []string{"new", "taken"}, To: "dropped", Perm: wubu.PermSecurityManage, Clock: wubu.ClockEffect{Op: wubu.ClockCancel, Kind: "fix"},
+		{Action: "drop", From: []string{"new", "taken"}, To: "dropped", Perm: wubu.PermSecurityManage, Clocks: []wubu.ClockEffect{{Op: wubu.ClockCancel, Kind: "fix"}},
 			Notify: []wubu.NoticeDecl{{Kind: "no_such_template", To: []wubu.Party{wubu.PartyAssignee}}}},
 	},
 	Clocks: []wubu.ClockDecl{{Kind: "fix", Within: time.Hour, WarnBefore: 10 * time.Minute, Warn: []wubu.Party{wubu.PartyAssignee},
@@ -105,7 +105,7 @@ var toys = &machine[*Toy]{
 		return err
 	},
 	clone:    func(t *Toy) *Toy { c := *t; return &c },
-	timeline: func(t *Toy) string { return "toy " + t.Note },
+	timeline: func(t *Toy, _ string) (string, string) { return "", "toy " + t.Note },
 	vars:     func(t *Toy) map[string]string { return map[string]string{"text": t.Note} },
 }
 

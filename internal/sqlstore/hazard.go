@@ -163,7 +163,7 @@ var hazards = &machine[*wubu.Hazard]{
 		return map[string]any{"state": h.State, "place": h.Place, "severity": h.Severity, "assignee_id": h.AssigneeID, "due_at": h.DueAt,
 			"rectify_note": h.RectifyNote, "verify_note": h.VerifyNote}
 	},
-	timeline: func(h *wubu.Hazard) string { return h.Place + ": " + h.Description },
+	timeline: func(h *wubu.Hazard, _ string) (string, string) { return "", h.Place + ": " + h.Description },
 }
 
 // ReportHazard records a hazard with an optional photo.

@@ -53,9 +53,10 @@ type machine[T any] struct {
 	clone func(T) T
 	// audit is the object as the audit log records it (nil: the object).
 	audit func(T) any
-	// timeline is the text of the step's entry on the resident's timeline
-	// (nil: no entry).
-	timeline func(T) string
+	// timeline is the kind and text of the step's entry on the resident's
+	// timeline (nil, or an empty text: no entry; an empty kind: the
+	// object's type and its new state, "order.done").
+	timeline func(o T, action string) (kind, text string)
 	// vars are the variables of the step's notices and hand-over message.
 	vars func(T) map[string]string
 	// tune adjusts the arm request of a clock (nil: as declared).
@@ -246,7 +247,7 @@ func createIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], acti
 type stepWork struct {
 	object string
 	id     int64
-	clock  *clockChange
+	clocks []clockChange
 	after  []wubu.Notification
 }
 
@@ -256,9 +257,7 @@ type stepWork struct {
 func (r *runner) commit(ctx context.Context, tx *Tx) error {
 	var changes []clockChange
 	for _, w := range tx.steps {
-		if w.clock != nil {
-			changes = append(changes, *w.clock)
-		}
+		changes = append(changes, w.clocks...)
 	}
 	if _, err := commitClocks(ctx, tx, r.clocks, changes...); err != nil {
 		return err
@@ -303,8 +302,14 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 		return err
 	}
 	if f.PersonID != nil && m.timeline != nil {
-		if err := addTimeline(ctx, tx, f.ProjectID, *f.PersonID, m.lc.Object+"."+f.State, m.timeline(o)); err != nil {
-			return fmt.Errorf("%s timeline: %w", m.lc.Object, err)
+		kind, text := m.timeline(o, decl.Action)
+		if kind == "" {
+			kind = m.lc.Object + "." + f.State
+		}
+		if text != "" {
+			if err := addTimeline(ctx, tx, f.ProjectID, *f.PersonID, kind, text); err != nil {
+				return fmt.Errorf("%s timeline: %w", m.lc.Object, err)
+			}
 		}
 	}
 	var vars map[string]string
@@ -316,14 +321,22 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 		b := m.facts(*before)
 		bf = &b
 	}
-	change, notices, err := r.clockChange(m.lc, decl, bf, f, tx.now, vars)
-	if err != nil {
-		return err
-	}
-	if change != nil && change.arm != nil && m.tune != nil {
-		if err := m.tune(ctx, tx, o, change.arm); err != nil {
+	var changes []clockChange
+	var notices []wubu.Notification
+	for _, effect := range decl.Clocks {
+		change, ns, err := r.clockChange(m.lc, effect, bf, f, tx.now, vars)
+		if err != nil {
 			return err
 		}
+		if change != nil && change.arm != nil && m.tune != nil {
+			if err := m.tune(ctx, tx, o, change.arm); err != nil {
+				return err
+			}
+		}
+		if change != nil {
+			changes = append(changes, *change)
+		}
+		notices = append(notices, ns...)
 	}
 	oid := strconv.FormatInt(f.ID, 10)
 	for _, n := range decl.Notify {
@@ -354,19 +367,16 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 			return err
 		}
 	}
-	tx.steps = append(tx.steps, stepWork{object: m.lc.Object, id: f.ID, clock: change, after: after})
+	tx.steps = append(tx.steps, stepWork{object: m.lc.Object, id: f.ID, clocks: changes, after: after})
 	return nil
 }
 
-// clockChange is the clock change a step declares on an object, and the
+// clockChange is one clock change a step declares on an object, and the
 // notices it implies (a hand-over of a promise already broken).
-func (r *runner) clockChange(lc *wubu.Lifecycle, decl wubu.StepDecl, before *facts, f facts, now time.Time, vars map[string]string) (*clockChange, []wubu.Notification, error) {
-	if decl.Clock.Op == "" {
-		return nil, nil, nil
-	}
-	c, _ := lc.Clock(decl.Clock.Kind)
+func (r *runner) clockChange(lc *wubu.Lifecycle, effect wubu.ClockEffect, before *facts, f facts, now time.Time, vars map[string]string) (*clockChange, []wubu.Notification, error) {
+	c, _ := lc.Clock(effect.Kind)
 	key := lc.ClockKey(f.ProjectID, f.ID, c.Kind)
-	switch decl.Clock.Op {
+	switch effect.Op {
 	case wubu.ClockStop:
 		ch := stopClock(key)
 		return &ch, nil, nil
@@ -380,12 +390,15 @@ func (r *runner) clockChange(lc *wubu.Lifecycle, decl wubu.StepDecl, before *fac
 			req.Escalation = append(req.Escalation, wubu.EscalationStep{After: e.After, Notify: to})
 		}
 	}
-	if f.Due != nil {
+	switch {
+	case c.WorkingDays > 0:
+		req.WorkingDays = c.WorkingDays
+	case f.Due != nil:
 		req.Due = *f.Due
-	} else {
+	default:
 		req.After, req.Working = c.Within, c.Working
 	}
-	switch decl.Clock.Op {
+	switch effect.Op {
 	case wubu.ClockArm:
 		ch := armClock(req)
 		return &ch, nil, nil

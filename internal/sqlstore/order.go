@@ -485,12 +485,12 @@ var orders = &machine[*wubu.Order]{
 	},
 	clone: func(o *wubu.Order) *wubu.Order { c := *o; return &c },
 	audit: func(o *wubu.Order) any { return auditOrder(o) },
-	timeline: func(o *wubu.Order) string {
+	timeline: func(o *wubu.Order, _ string) (string, string) {
 		text := "#" + strconv.FormatInt(o.ID, 10) + " " + orderSubject(o)
 		if o.RoomLabel != "" {
 			text += " · " + o.RoomLabel
 		}
-		return text
+		return "", text
 	},
 	vars: func(o *wubu.Order) map[string]string {
 		v := map[string]string{"order": strconv.FormatInt(o.ID, 10), "room": o.RoomLabel, "item": orderSubject(o)}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -17,6 +16,7 @@ import (
 type PassService struct {
 	db     *DB
 	clocks wubu.ClockService
+	run    *runner
 }
 
 var _ wubu.PassService = (*PassService)(nil)
@@ -24,7 +24,7 @@ var _ wubu.PassService = (*PassService)(nil)
 // NewPassService returns a pass service over db; each pass's confirmation
 // clock is armed on clocks.
 func NewPassService(db *DB, clocks wubu.ClockService) *PassService {
-	return &PassService{db: db, clocks: clocks}
+	return &PassService{db: db, clocks: clocks, run: newRunner(db, clocks, nil)}
 }
 
 // Timeline kinds of the security post, as catalogue keys "timeline:…".
@@ -39,11 +39,6 @@ const (
 
 // timelineKind returns the timeline kind of a catalogue key.
 func securityTimelineKind(msg string) string { return strings.TrimPrefix(msg, "timeline:") }
-
-// passKey is the deadline key of a pass's confirmation clock.
-func passKey(projectID, id int64) wubu.DeadlineKey {
-	return wubu.DeadlineKey{ProjectID: projectID, ObjectType: "pass", ObjectID: strconv.FormatInt(id, 10), Kind: "confirm"}
-}
 
 // resolveRoom finds a room of the project by ID or by its label as staff
 // write it ("3-2-1201", "3栋2单元1201"); errors name the field.
@@ -162,8 +157,7 @@ func passItems(in []string) ([]string, error) {
 
 // StartPass starts a pending pass at the gate.
 func (s *PassService) StartPass(ctx context.Context, np *wubu.NewPass) (*wubu.Pass, error) {
-	u, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, np.ProjectID)
-	if err != nil {
+	if _, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, np.ProjectID); err != nil {
 		return nil, err
 	}
 	items, err := passItems(np.Items)
@@ -178,57 +172,76 @@ func (s *PassService) StartPass(ctx context.Context, np *wubu.NewPass) (*wubu.Pa
 	if utf8.RuneCountInString(note) > 500 {
 		return nil, wubu.FieldErrorf("note", wubu.EINVALID, "Note must be at most %d characters.", 500)
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	roomID, label, err := securityRoom(ctx, tx, s.db, np.ProjectID, np.RoomID, np.Room, "room")
-	if err != nil {
-		return nil, err
-	}
-	name := strings.TrimSpace(np.PersonName)
-	var rel wubu.Relation
-	if np.PersonID != nil {
-		// The person found by the lookup: their name and their relation to the room.
-		if err := tx.queryRow(ctx, `SELECT name FROM persons WHERE project_id = ? AND id = ?`, np.ProjectID, *np.PersonID).Scan(&name); errors.Is(err, sql.ErrNoRows) {
-			return nil, wubu.FieldErrorf("person_id", wubu.ENOTFOUND, "Resident not found.")
-		} else if err != nil {
-			return nil, err
+	p := &wubu.Pass{ProjectID: np.ProjectID, PersonID: np.PersonID, Items: items, Gate: gate, Note: note}
+	_, err = runCreate(ctx, s.run, passes, np.ProjectID, wubu.PassStart, p, func(ctx context.Context, tx *Tx, p *wubu.Pass, u *wubu.User) (string, error) {
+		roomID, label, err := securityRoom(ctx, tx, s.db, np.ProjectID, np.RoomID, np.Room, "room")
+		if err != nil {
+			return "", err
 		}
-		if rel, err = roomRelation(ctx, tx, np.ProjectID, *np.PersonID, roomID); err != nil {
-			return nil, err
+		p.RoomID, p.RoomLabel = roomID, label
+		p.PersonName = strings.TrimSpace(np.PersonName)
+		if np.PersonID != nil {
+			// The person found by the lookup: their name and their relation to the room.
+			if err := tx.queryRow(ctx, `SELECT name FROM persons WHERE project_id = ? AND id = ?`, np.ProjectID, *np.PersonID).Scan(&p.PersonName); errors.Is(err, sql.ErrNoRows) {
+				return "", wubu.FieldErrorf("person_id", wubu.ENOTFOUND, "Resident not found.")
+			} else if err != nil {
+				return "", err
+			}
+			if p.Relation, err = roomRelation(ctx, tx, np.ProjectID, *np.PersonID, roomID); err != nil {
+				return "", err
+			}
+		} else if !wubu.ValidName(p.PersonName, 32) {
+			return "", wubu.FieldErrorf("person_name", wubu.EINVALID, "Write the name of the person moving the goods, or find them with the lookup.")
 		}
-	} else if !wubu.ValidName(name, 32) {
-		return nil, wubu.FieldErrorf("person_name", wubu.EINVALID, "Write the name of the person moving the goods, or find them with the lookup.")
-	}
-	id, err := tx.insert(ctx, `INSERT INTO passes (project_id, room_id, person_id, person_name, relation, items, gate, note, state, started_by, started_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		np.ProjectID, roomID, np.PersonID, name, rel, strings.Join(items, "\n"), gate, note, wubu.PassPending, u.ID, tx.now, tx.now)
+		p.StartedBy, p.StartedByName, p.StartedAt = u.ID, u.Name, tx.now
+		return "", nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	p := &wubu.Pass{ID: id, ProjectID: np.ProjectID, RoomID: roomID, RoomLabel: label, PersonID: np.PersonID, PersonName: name, Relation: rel,
-		Items: items, Gate: gate, Note: note, State: wubu.PassPending, StartedBy: u.ID, StartedByName: u.Name, StartedAt: tx.now}
-	if np.PersonID != nil {
-		if err := addTimeline(ctx, tx, np.ProjectID, *np.PersonID, securityTimelineKind(msgTimelinePassStarted), passSummary(p)); err != nil {
-			return nil, err
+	return s.FindPassByID(ctx, p.ID)
+}
+
+// passes is how the life-cycle runner reads and writes passes.
+var passes = &machine[*wubu.Pass]{
+	lc: wubu.PassLifecycle,
+	load: func(ctx context.Context, tx *Tx, id int64, lock bool) (*wubu.Pass, error) {
+		q := `SELECT ` + passColumns + passFrom + ` WHERE p.id = ?`
+		if lock {
+			q += tx.db.forUpdate("p")
 		}
-	}
-	if err := tx.audit(ctx, np.ProjectID, wubu.ActionCreate, "pass", id, nil, p); err != nil {
-		return nil, err
-	}
-	// The resident waits at the gate: the service centre answers within
-	// 15 minutes, warned 5 minutes before; a breach alerts the duty manager.
-	ds, err := commitClocks(ctx, tx, s.clocks, armClock(wubu.ArmRequest{DeadlineKey: passKey(p.ProjectID, id), After: wubu.PassConfirmWithin, WarnBefore: wubu.PassConfirmWithin / 3,
-		WarnNotify:   []string{"role:" + string(wubu.RoleTeamLeader)},
-		BreachNotify: []string{"role:" + string(wubu.RoleDutyManager)},
-		Escalation:   []wubu.EscalationStep{{After: wubu.PassConfirmWithin, Notify: "role:" + string(wubu.RoleManager)}}}))
-	if err != nil {
-		return nil, err
-	}
-	p.Deadline = ds[0]
-	return p, nil
+		return scanPass(tx.queryRow(ctx, q, id))
+	},
+	facts: func(p *wubu.Pass) facts {
+		return facts{ProjectID: p.ProjectID, ID: p.ID, State: string(p.State), Post: wubu.PostService, ReporterID: &p.StartedBy, PersonID: p.PersonID}
+	},
+	setState: func(p *wubu.Pass, s string) { p.State = wubu.PassState(s) },
+	insert: func(ctx context.Context, tx *Tx, p *wubu.Pass) (err error) {
+		p.ID, err = tx.insert(ctx, `INSERT INTO passes (project_id, room_id, person_id, person_name, relation, items, gate, note, state, started_by, started_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ProjectID, p.RoomID, p.PersonID, p.PersonName, p.Relation, strings.Join(p.Items, "\n"), p.Gate, p.Note, p.State, p.StartedBy, p.StartedAt, tx.now)
+		return err
+	},
+	save: func(ctx context.Context, tx *Tx, p *wubu.Pass) error {
+		_, err := tx.exec(ctx, `UPDATE passes SET state = ?, decided_by = ?, decided_at = ?, confirm_method = ?, owner_person_id = ?, decision_note = ?,
+			released_by = ?, released_at = ?, release_gate = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
+			p.State, p.DecidedBy, p.DecidedAt, p.ConfirmMethod, p.OwnerPersonID, p.DecisionNote, p.ReleasedBy, p.ReleasedAt, p.ReleaseGate, tx.now, p.ProjectID, p.ID)
+		return err
+	},
+	clone: func(p *wubu.Pass) *wubu.Pass { c := *p; return &c },
+	timeline: func(p *wubu.Pass, action string) (string, string) {
+		switch action {
+		case wubu.PassStart:
+			return securityTimelineKind(msgTimelinePassStarted), passSummary(p)
+		case wubu.PassConfirm:
+			return securityTimelineKind(msgTimelinePassConfirmed), passSummary(p)
+		case wubu.PassRefuse:
+			return securityTimelineKind(msgTimelinePassRefused), passSummary(p) + " — " + p.DecisionNote
+		case wubu.PassRelease:
+			return securityTimelineKind(msgTimelinePassReleased), passSummary(p) + " @ " + p.ReleaseGate
+		}
+		return "", ""
+	},
 }
 
 // passSummary is the timeline text of a pass: "#12 3-2-1201: 沙发、冰箱".
@@ -244,29 +257,16 @@ func (s *PassService) AddPassPhoto(ctx context.Context, id int64, contentType st
 	if len(data) == 0 || len(data) > MaxPhotoSize {
 		return wubu.FieldErrorf("photo", wubu.EINVALID, "The photo must be at most %d MB.", MaxPhotoSize>>20)
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	p, err := s.findPass(ctx, tx, wubu.PermSecurityEdit, id, true)
-	if err != nil {
-		return err
-	}
-	if p.State != wubu.PassPending {
-		return wubu.Errorf(wubu.ECONFLICT, "Photos can be added only while the pass waits for confirmation.")
-	}
-	if p.Photos >= wubu.MaxPassPhotos {
-		return wubu.FieldErrorf("photo", wubu.EINVALID, "A pass may have at most %d photos.", wubu.MaxPassPhotos)
-	}
-	if _, err := tx.exec(ctx, `INSERT INTO pass_photos (project_id, pass_id, position, content_type, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		p.ProjectID, id, p.Photos, contentType, data, tx.now); err != nil {
-		return err
-	}
-	if err := tx.audit(ctx, p.ProjectID, wubu.ActionUpdate, "pass.photo", id, nil, map[string]int{"position": p.Photos}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err := runStep(ctx, s.run, passes, id, wubu.PassPhoto, func(ctx context.Context, tx *Tx, p *wubu.Pass, u *wubu.User) (string, error) {
+		if p.Photos >= wubu.MaxPassPhotos {
+			return "", wubu.FieldErrorf("photo", wubu.EINVALID, "A pass may have at most %d photos.", wubu.MaxPassPhotos)
+		}
+		_, err := tx.exec(ctx, `INSERT INTO pass_photos (project_id, pass_id, position, content_type, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			p.ProjectID, id, p.Photos, contentType, data, tx.now)
+		p.Photos++
+		return "", err
+	})
+	return err
 }
 
 // PassPhoto returns the n-th photo of a pass.
@@ -284,16 +284,12 @@ func (s *PassService) PassPhoto(ctx context.Context, id int64, n int) (string, [
 	return ct, data, err
 }
 
-// notPending explains why a pass that is no longer pending cannot be
-// decided.
-func passNotPending(p *wubu.Pass) error {
-	switch p.State {
-	case wubu.PassRefused:
-		return wubu.Errorf(wubu.ECONFLICT, "This pass was refused already.")
-	case wubu.PassConfirmed, wubu.PassReleased:
-		return wubu.Errorf(wubu.ECONFLICT, "This pass was confirmed already.")
+// passStep takes a step on a pass and returns it as it now is.
+func (s *PassService) passStep(ctx context.Context, id int64, action string, fn stepFunc[*wubu.Pass]) (*wubu.Pass, error) {
+	if _, err := runStep(ctx, s.run, passes, id, action, fn); err != nil {
+		return nil, err
 	}
-	return wubu.Errorf(wubu.ECONFLICT, "This pass is not waiting for confirmation.")
+	return s.FindPassByID(ctx, id)
 }
 
 // ConfirmPass confirms a pending pass: by the owner in person, or by an
@@ -306,78 +302,38 @@ func (s *PassService) ConfirmPass(ctx context.Context, id int64, c wubu.PassConf
 	if utf8.RuneCountInString(note) > 500 {
 		return nil, wubu.FieldErrorf("note", wubu.EINVALID, "Note must be at most %d characters.", 500)
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	p, err := s.findPass(ctx, tx, wubu.PermPassConfirm, id, true)
-	if err != nil {
-		return nil, err
-	}
-	if p.State != wubu.PassPending {
-		return nil, passNotPending(p)
-	}
-	before := *p
-	var owner *int64
-	switch c.Method {
-	case wubu.PassOwnerPresent:
-		// Only an owner of the room vouches for themselves; everyone else
-		// (a tenant above all) needs an owner's word.
-		if p.Relation != wubu.RelationOwner {
-			return nil, wubu.FieldErrorf("method", wubu.EINVALID, "%s is not an owner of room %s: an owner must confirm by phone or through the portal before the goods may leave.", p.PersonName, p.RoomLabel)
+	return s.passStep(ctx, id, wubu.PassConfirm, func(ctx context.Context, tx *Tx, p *wubu.Pass, u *wubu.User) (string, error) {
+		var owner *int64
+		switch c.Method {
+		case wubu.PassOwnerPresent:
+			// Only an owner of the room vouches for themselves; everyone else
+			// (a tenant above all) needs an owner's word.
+			if p.Relation != wubu.RelationOwner {
+				return "", wubu.FieldErrorf("method", wubu.EINVALID, "%s is not an owner of room %s: an owner must confirm by phone or through the portal before the goods may leave.", p.PersonName, p.RoomLabel)
+			}
+			owner = p.PersonID
+		default:
+			if c.OwnerPersonID == nil {
+				return "", wubu.FieldErrorf("owner_person_id", wubu.EINVALID, "Choose the owner who confirmed.")
+			}
+			rel, err := roomRelation(ctx, tx, p.ProjectID, *c.OwnerPersonID, p.RoomID)
+			if err != nil {
+				return "", err
+			}
+			if rel != wubu.RelationOwner {
+				return "", wubu.FieldErrorf("owner_person_id", wubu.EINVALID, "The person chosen is not an owner of room %s.", p.RoomLabel)
+			}
+			owner = c.OwnerPersonID
 		}
-		owner = p.PersonID
-	default:
-		if c.OwnerPersonID == nil {
-			return nil, wubu.FieldErrorf("owner_person_id", wubu.EINVALID, "Choose the owner who confirmed.")
+		p.DecidedBy, p.DecidedAt, p.ConfirmMethod, p.OwnerPersonID, p.DecisionNote = actorID(u), &tx.now, c.Method, owner, note
+		// The owner who gave their word has it on their timeline too.
+		if owner != nil && (p.PersonID == nil || *owner != *p.PersonID) {
+			if err := addTimeline(ctx, tx, p.ProjectID, *owner, securityTimelineKind(msgTimelinePassOwnerConfirmed), passSummary(p)+" ("+p.PersonName+")"); err != nil {
+				return "", err
+			}
 		}
-		rel, err := roomRelation(ctx, tx, p.ProjectID, *c.OwnerPersonID, p.RoomID)
-		if err != nil {
-			return nil, err
-		}
-		if rel != wubu.RelationOwner {
-			return nil, wubu.FieldErrorf("owner_person_id", wubu.EINVALID, "The person chosen is not an owner of room %s.", p.RoomLabel)
-		}
-		owner = c.OwnerPersonID
-	}
-	u := wubu.UserFromContext(ctx)
-	if _, err := tx.exec(ctx, `UPDATE passes SET state = ?, decided_by = ?, decided_at = ?, confirm_method = ?, owner_person_id = ?, decision_note = ?, updated_at = ?
-		WHERE project_id = ? AND id = ?`, wubu.PassConfirmed, actorID(u), tx.now, c.Method, owner, note, tx.now, p.ProjectID, id); err != nil {
-		return nil, err
-	}
-	if p.PersonID != nil {
-		if err := addTimeline(ctx, tx, p.ProjectID, *p.PersonID, securityTimelineKind(msgTimelinePassConfirmed), passSummary(p)); err != nil {
-			return nil, err
-		}
-	}
-	if owner != nil && (p.PersonID == nil || *owner != *p.PersonID) {
-		if err := addTimeline(ctx, tx, p.ProjectID, *owner, securityTimelineKind(msgTimelinePassOwnerConfirmed), passSummary(p)+" ("+p.PersonName+")"); err != nil {
-			return nil, err
-		}
-	}
-	return s.commitStep(ctx, tx, wubu.PermPassConfirm, &before, stopClock(passKey(p.ProjectID, id)))
-}
-
-// commitStep ends a step on a pass, given as it was before: it reads the
-// pass back, audits the change and commits it with the clock's change (a
-// decision disarms the clock; one already stopped is left).
-func (s *PassService) commitStep(ctx context.Context, tx *Tx, perm wubu.Permission, before *wubu.Pass, clock ...clockChange) (*wubu.Pass, error) {
-	after, err := s.findPass(ctx, tx, perm, before.ID, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, before.ProjectID, wubu.ActionUpdate, "pass", before.ID, before, after); err != nil {
-		return nil, err
-	}
-	ds, err := commitClocks(ctx, tx, s.clocks, clock...)
-	if err != nil {
-		return nil, err
-	}
-	if len(ds) > 0 && ds[0] != nil {
-		after.Deadline = ds[0]
-	}
-	return after, nil
+		return note, nil
+	})
 }
 
 // RefusePass refuses a pending pass with a reason.
@@ -386,30 +342,10 @@ func (s *PassService) RefusePass(ctx context.Context, id int64, reason string) (
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		return nil, wubu.FieldErrorf("reason", wubu.EINVALID, "Give the reason for the refusal (at most %d characters).", 500)
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	p, err := s.findPass(ctx, tx, wubu.PermPassConfirm, id, true)
-	if err != nil {
-		return nil, err
-	}
-	if p.State != wubu.PassPending {
-		return nil, passNotPending(p)
-	}
-	before := *p
-	u := wubu.UserFromContext(ctx)
-	if _, err := tx.exec(ctx, `UPDATE passes SET state = ?, decided_by = ?, decided_at = ?, decision_note = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-		wubu.PassRefused, actorID(u), tx.now, reason, tx.now, p.ProjectID, id); err != nil {
-		return nil, err
-	}
-	if p.PersonID != nil {
-		if err := addTimeline(ctx, tx, p.ProjectID, *p.PersonID, securityTimelineKind(msgTimelinePassRefused), passSummary(p)+" — "+reason); err != nil {
-			return nil, err
-		}
-	}
-	return s.commitStep(ctx, tx, wubu.PermPassConfirm, &before, stopClock(passKey(p.ProjectID, id)))
+	return s.passStep(ctx, id, wubu.PassRefuse, func(ctx context.Context, tx *Tx, p *wubu.Pass, u *wubu.User) (string, error) {
+		p.DecidedBy, p.DecidedAt, p.DecisionNote = actorID(u), &tx.now, reason
+		return reason, nil
+	})
 }
 
 // ReleasePass records that the goods left through the gate.
@@ -418,38 +354,13 @@ func (s *PassService) ReleasePass(ctx context.Context, id int64, gate string) (*
 	if gate != "" && !wubu.ValidName(gate, 32) {
 		return nil, wubu.FieldErrorf("gate", wubu.EINVALID, "Gate is required and must be at most %d characters.", 32)
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	p, err := s.findPass(ctx, tx, wubu.PermSecurityEdit, id, true)
-	if err != nil {
-		return nil, err
-	}
-	switch p.State {
-	case wubu.PassPending:
-		return nil, wubu.Errorf(wubu.ECONFLICT, "This pass is waiting for the service centre's confirmation: the goods may not leave yet.")
-	case wubu.PassRefused:
-		return nil, wubu.Errorf(wubu.ECONFLICT, "This pass was refused: the goods may not leave.")
-	case wubu.PassReleased:
-		return nil, wubu.Errorf(wubu.ECONFLICT, "These goods were released already.")
-	}
-	if gate == "" {
-		gate = p.Gate
-	}
-	before := *p
-	u := wubu.UserFromContext(ctx)
-	if _, err := tx.exec(ctx, `UPDATE passes SET state = ?, released_by = ?, released_at = ?, release_gate = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-		wubu.PassReleased, actorID(u), tx.now, gate, tx.now, p.ProjectID, id); err != nil {
-		return nil, err
-	}
-	if p.PersonID != nil {
-		if err := addTimeline(ctx, tx, p.ProjectID, *p.PersonID, securityTimelineKind(msgTimelinePassReleased), passSummary(p)+" @ "+gate); err != nil {
-			return nil, err
+	return s.passStep(ctx, id, wubu.PassRelease, func(ctx context.Context, tx *Tx, p *wubu.Pass, u *wubu.User) (string, error) {
+		if gate == "" {
+			gate = p.Gate
 		}
-	}
-	return s.commitStep(ctx, tx, wubu.PermSecurityEdit, &before)
+		p.ReleasedBy, p.ReleasedAt, p.ReleaseGate = actorID(u), &tx.now, gate
+		return gate, nil
+	})
 }
 
 // FindPassByID returns a pass with its room's owners and its clock.
@@ -474,7 +385,7 @@ func (s *PassService) FindPassByID(ctx context.Context, id int64) (*wubu.Pass, e
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if d, err := s.clocks.FindDeadline(ctx, passKey(p.ProjectID, id)); err == nil {
+	if d, err := s.clocks.FindDeadline(ctx, wubu.PassLifecycle.ClockKey(p.ProjectID, id, "confirm")); err == nil {
 		p.Deadline = d
 	} else if wubu.ErrorCode(err) != wubu.ENOTFOUND {
 		return nil, err

@@ -218,8 +218,9 @@ func TestPassGateToRelease(t *testing.T) {
 			}
 		}
 		entries, _, err := sqlstore.NewAuditService(db).FindAuditEntries(w.f.Ctx(w.f.Admin), wubu.AuditFilter{ObjectType: "pass"})
-		if err != nil || len(entries) != 5 {
-			t.Fatalf("got %d audit entries for passes (%v), want 5", len(entries), err)
+		// Two starts, the photo, the confirmation, the release, the refusal.
+		if err != nil || len(entries) != 6 {
+			t.Fatalf("got %d audit entries for passes (%v), want 6", len(entries), err)
 		}
 		list, total, err := w.passes.FindPasses(w.assistantCtx, wubu.PassFilter{ProjectID: pid})
 		if err != nil || total != 2 || len(list) != 2 || list[0].ID != p2.ID {
