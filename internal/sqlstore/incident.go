@@ -51,14 +51,11 @@ func scanIncident(s interface{ Scan(...any) error }) (*wubu.Incident, error) {
 	return i, err
 }
 
-func (s *IncidentService) findIncident(ctx context.Context, q rowQuerier, perm wubu.Permission, id int64, lock bool) (*wubu.Incident, error) {
+func (s *IncidentService) findIncident(ctx context.Context, q rowQuerier, perm wubu.Permission, id int64) (*wubu.Incident, error) {
 	if _, err := wubu.Authorize(ctx, perm, 0); err != nil {
 		return nil, err
 	}
 	query := `SELECT ` + incidentColumns + incidentFrom + ` WHERE i.id = ?`
-	if lock && s.db.Dialect == Postgres {
-		query += ` FOR UPDATE OF i`
-	}
 	i, err := scanIncident(q.QueryRowContext(ctx, s.db.rebind(query), id))
 	if err != nil {
 		return nil, err
@@ -250,7 +247,7 @@ func (s *IncidentService) AddIncidentNote(ctx context.Context, id int64, text st
 // FindIncidentByID returns an incident with its log: the service's lines
 // and the clock's alerts, oldest first.
 func (s *IncidentService) FindIncidentByID(ctx context.Context, id int64) (*wubu.Incident, error) {
-	i, err := s.findIncident(ctx, s.db.read, wubu.PermSecurityView, id, false)
+	i, err := s.findIncident(ctx, s.db.read, wubu.PermSecurityView, id)
 	if err != nil {
 		return nil, err
 	}

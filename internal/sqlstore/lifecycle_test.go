@@ -306,3 +306,99 @@ func TestParkingConcurrentClose(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderConcurrentSteps: the technician and the team leader record the
+// arrival at once; two people cancel an order at once. Each time one wins,
+// the other is refused, and one event is written.
+func TestOrderConcurrentSteps(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		f := newOrderFixture(t, db, clock)
+		o := f.open(t, wubu.OrderNormal, f.faucet)
+		must(t)(f.orders.Dispatch(f.ctx(f.desk), o.ID, wubu.DispatchRequest{AssigneeID: &f.tech.ID}))
+		must(t)(f.orders.Accept(f.ctx(f.tech), o.ID))
+		a, b := raceSteps(t, db, "order", func() error {
+			_, err := f.orders.Arrive(f.ctx(f.tech), o.ID)
+			return err
+		}, func() error {
+			_, err := f.orders.Arrive(f.ctx(f.leader), o.ID)
+			return err
+		})
+		oneWins(t, a, b)
+		if n := stepEvents(t, db, "order", o.ID, string(wubu.ActArrive)); n != 1 {
+			t.Fatalf("got %d arrival events, want 1", n)
+		}
+		o2 := f.open(t, wubu.OrderNormal, f.faucet)
+		must(t)(f.orders.Dispatch(f.ctx(f.desk), o2.ID, wubu.DispatchRequest{}))
+		a, b = raceSteps(t, db, "order", func() error {
+			_, err := f.orders.Cancel(f.ctx(f.desk), o2.ID, "重复报修")
+			return err
+		}, func() error {
+			_, err := f.orders.Cancel(f.ctx(f.leader), o2.ID, "重复报修")
+			return err
+		})
+		oneWins(t, a, b)
+		if n := stepEvents(t, db, "order", o2.ID, string(wubu.ActCancel)); n != 1 {
+			t.Fatalf("got %d cancel events, want 1", n)
+		}
+	})
+}
+
+// TestPassConcurrentDecision: two people decide one pass at once.
+func TestPassConcurrentDecision(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newSecurityWorld(t, db, clock)
+		p, err := w.passes.StartPass(w.guardCtx, &wubu.NewPass{ProjectID: w.f.ProjectA.ID, RoomID: w.room.ID, PersonID: &w.owner.ID, Items: []string{"沙发"}, Gate: "东门"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := raceSteps(t, db, "pass", func() error {
+			_, err := w.passes.ConfirmPass(w.assistantCtx, p.ID, wubu.PassConfirmation{Method: wubu.PassOwnerPresent})
+			return err
+		}, func() error {
+			_, err := w.passes.RefusePass(w.dutyCtx, p.ID, "业主不同意")
+			return err
+		})
+		oneWins(t, a, b)
+		if n := stepEvents(t, db, "pass", p.ID, wubu.PassConfirm) + stepEvents(t, db, "pass", p.ID, wubu.PassRefuse); n != 1 {
+			t.Fatalf("got %d decisions, want 1", n)
+		}
+	})
+}
+
+// TestTenantAndIncidentConcurrentSteps: the leader and the duty manager
+// check one registration at once; they acknowledge one incident at once.
+func TestTenantAndIncidentConcurrentSteps(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newSecurityWorld(t, db, clock)
+		reg, err := w.tenants.RegisterTenant(w.guardCtx, &wubu.NewTenant{ProjectID: w.f.ProjectA.ID, RoomID: w.room.ID, Name: "赵租户", Phone: "13900001111", MoveIn: "2026-12-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := raceSteps(t, db, "tenant_registration", func() error {
+			_, err := w.tenants.CheckTenant(w.leaderCtx, reg.ID)
+			return err
+		}, func() error {
+			_, err := w.tenants.CheckTenant(w.dutyCtx, reg.ID)
+			return err
+		})
+		oneWins(t, a, b)
+		if n := stepEvents(t, db, "tenant_registration", reg.ID, wubu.TenantCheck); n != 1 {
+			t.Fatalf("got %d checks, want 1", n)
+		}
+		i, err := w.incidents.ReportIncident(w.guardCtx, &wubu.NewIncident{ProjectID: w.f.ProjectA.ID, Kind: wubu.IncidentFire, Place: "3栋地下车库", Description: "B2 有烟"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b = raceSteps(t, db, "incident", func() error {
+			_, err := w.incidents.AcknowledgeIncident(w.leaderCtx, i.ID, "")
+			return err
+		}, func() error {
+			_, err := w.incidents.AcknowledgeIncident(w.dutyCtx, i.ID, "")
+			return err
+		})
+		oneWins(t, a, b)
+		if n := stepEvents(t, db, "incident", i.ID, wubu.IncidentAcknowledge); n != 1 {
+			t.Fatalf("got %d acknowledgements, want 1", n)
+		}
+	})
+}

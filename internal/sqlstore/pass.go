@@ -111,14 +111,11 @@ func scanPass(s interface{ Scan(...any) error }) (*wubu.Pass, error) {
 
 // findPass reads a pass by ID and checks the caller may perform perm in its
 // project; another project's pass is not found.
-func (s *PassService) findPass(ctx context.Context, q rowQuerier, perm wubu.Permission, id int64, lock bool) (*wubu.Pass, error) {
+func (s *PassService) findPass(ctx context.Context, q rowQuerier, perm wubu.Permission, id int64) (*wubu.Pass, error) {
 	if _, err := wubu.Authorize(ctx, perm, 0); err != nil {
 		return nil, err
 	}
 	query := `SELECT ` + passColumns + passFrom + ` WHERE p.id = ?`
-	if lock && s.db.Dialect == Postgres {
-		query += ` FOR UPDATE OF p`
-	}
 	p, err := scanPass(q.QueryRowContext(ctx, s.db.rebind(query), id))
 	if err != nil {
 		return nil, err
@@ -271,7 +268,7 @@ func (s *PassService) AddPassPhoto(ctx context.Context, id int64, contentType st
 
 // PassPhoto returns the n-th photo of a pass.
 func (s *PassService) PassPhoto(ctx context.Context, id int64, n int) (string, []byte, error) {
-	p, err := s.findPass(ctx, s.db.read, wubu.PermSecurityView, id, false)
+	p, err := s.findPass(ctx, s.db.read, wubu.PermSecurityView, id)
 	if err != nil {
 		return "", nil, err
 	}
@@ -365,7 +362,7 @@ func (s *PassService) ReleasePass(ctx context.Context, id int64, gate string) (*
 
 // FindPassByID returns a pass with its room's owners and its clock.
 func (s *PassService) FindPassByID(ctx context.Context, id int64) (*wubu.Pass, error) {
-	p, err := s.findPass(ctx, s.db.read, wubu.PermSecurityView, id, false)
+	p, err := s.findPass(ctx, s.db.read, wubu.PermSecurityView, id)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 type TenantService struct {
 	db     *DB
 	clocks wubu.ClockService
+	run    *runner
 }
 
 var _ wubu.TenantService = (*TenantService)(nil)
@@ -25,12 +26,7 @@ var _ wubu.TenantService = (*TenantService)(nil)
 // NewTenantService returns a tenant registration service over db; each
 // step's clock is armed on clocks.
 func NewTenantService(db *DB, clocks wubu.ClockService) *TenantService {
-	return &TenantService{db: db, clocks: clocks}
-}
-
-// tenantKey is the deadline key of a registration's step ("check", "file").
-func tenantKey(projectID, id int64, step string) wubu.DeadlineKey {
-	return wubu.DeadlineKey{ProjectID: projectID, ObjectType: "tenant_registration", ObjectID: strconv.FormatInt(id, 10), Kind: step}
+	return &TenantService{db: db, clocks: clocks, run: newRunner(db, clocks, nil)}
 }
 
 const tenantColumns = `t.id, t.project_id, t.room_id, r.label, t.name, t.phone, t.id_number, t.move_in, t.note, t.state,
@@ -65,14 +61,11 @@ func maskTenant(t *wubu.TenantRegistration) *wubu.TenantRegistration {
 	return t
 }
 
-func (s *TenantService) findTenant(ctx context.Context, q rowQuerier, perm wubu.Permission, id int64, lock bool) (*wubu.TenantRegistration, error) {
+func (s *TenantService) findTenant(ctx context.Context, q rowQuerier, perm wubu.Permission, id int64) (*wubu.TenantRegistration, error) {
 	if _, err := wubu.Authorize(ctx, perm, 0); err != nil {
 		return nil, err
 	}
 	query := `SELECT ` + tenantColumns + tenantFrom + ` WHERE t.id = ?`
-	if lock && s.db.Dialect == Postgres {
-		query += ` FOR UPDATE OF t`
-	}
 	t, err := scanTenant(q.QueryRowContext(ctx, s.db.rebind(query), id))
 	if err != nil {
 		return nil, err
@@ -85,33 +78,34 @@ func (s *TenantService) findTenant(ctx context.Context, q rowQuerier, perm wubu.
 	return t, nil
 }
 
-// securityLeader returns the security leader assigned to a room's building,
-// or nil.
+// buildingSecurityLeader returns the security leader assigned to a room's
+// building who can take the superior's steps (a team leader or above), or
+// nil: the security team leaders are then the superior, so that no step
+// waits for someone who cannot take it.
 func buildingSecurityLeader(ctx context.Context, q rowQuerier, db *DB, projectID, roomID int64) (*int64, error) {
 	var id int64
 	err := q.QueryRowContext(ctx, db.rebind(`SELECT a.user_id FROM building_assignments a JOIN rooms r ON r.project_id = a.project_id AND r.building_id = a.building_id
 		JOIN users u ON u.id = a.user_id
-		WHERE a.project_id = ? AND r.id = ? AND a.kind = ? AND u.disabled = ? ORDER BY a.created_at, a.user_id LIMIT 1`),
-		projectID, roomID, wubu.AssignSecurityLeader, false).Scan(&id)
+		WHERE a.project_id = ? AND r.id = ? AND a.kind = ? AND u.disabled = ? AND u.role <> ? ORDER BY a.created_at, a.user_id LIMIT 1`),
+		projectID, roomID, wubu.AssignSecurityLeader, false, wubu.RoleStaff).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	return &id, err
 }
 
-// superiorNotify names whom a step alerts: the superior, else the team
-// leaders of the project.
+// securityNotifyTarget names whom a step alerts: the superior, else the
+// security team leaders of the project.
 func securityNotifyTarget(superior *int64) string {
 	if superior != nil {
 		return "user:" + strconv.FormatInt(*superior, 10)
 	}
-	return "role:" + string(wubu.RoleTeamLeader)
+	return wubu.NotifyRole(wubu.RoleTeamLeader, wubu.PostSecurity)
 }
 
 // RegisterTenant records a new tenant and arms the superior's clock.
 func (s *TenantService) RegisterTenant(ctx context.Context, nt *wubu.NewTenant) (*wubu.TenantRegistration, error) {
-	u, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, nt.ProjectID)
-	if err != nil {
+	if _, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, nt.ProjectID); err != nil {
 		return nil, err
 	}
 	name := strings.TrimSpace(nt.Name)
@@ -142,143 +136,111 @@ func (s *TenantService) RegisterTenant(ctx context.Context, nt *wubu.NewTenant) 
 	if utf8.RuneCountInString(note) > 500 {
 		return nil, wubu.FieldErrorf("note", wubu.EINVALID, "Note must be at most %d characters.", 500)
 	}
-	tx, err := s.db.BeginTx(ctx)
+	t := &wubu.TenantRegistration{ProjectID: nt.ProjectID, Name: name, Phone: phone, IDNumber: idNumber, MoveIn: moveIn, Note: note}
+	_, err = runCreate(ctx, s.run, tenants, nt.ProjectID, wubu.TenantRegister, t, func(ctx context.Context, tx *Tx, t *wubu.TenantRegistration, u *wubu.User) (string, error) {
+		roomID, label, err := securityRoom(ctx, tx, s.db, nt.ProjectID, nt.RoomID, nt.Room, "room")
+		if err != nil {
+			return "", err
+		}
+		superior, err := buildingSecurityLeader(ctx, tx, s.db, nt.ProjectID, roomID)
+		if err != nil {
+			return "", err
+		}
+		t.RoomID, t.RoomLabel, t.SuperiorID, t.ReportedBy, t.ReportedByName, t.ReportedAt = roomID, label, superior, u.ID, u.Name, tx.now
+		return "", nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	roomID, _, err := securityRoom(ctx, tx, s.db, nt.ProjectID, nt.RoomID, nt.Room, "room")
-	if err != nil {
+	return s.FindTenantByID(ctx, t.ID)
+}
+
+// tenants is how the life-cycle runner reads and writes registrations.
+var tenants = &machine[*wubu.TenantRegistration]{
+	lc: wubu.TenantLifecycle,
+	load: func(ctx context.Context, tx *Tx, id int64, lock bool) (*wubu.TenantRegistration, error) {
+		q := `SELECT ` + tenantColumns + tenantFrom + ` WHERE t.id = ?`
+		if lock {
+			q += tx.db.forUpdate("t")
+		}
+		return scanTenant(tx.queryRow(ctx, q, id))
+	},
+	facts: func(t *wubu.TenantRegistration) facts {
+		return facts{ProjectID: t.ProjectID, ID: t.ID, State: string(t.State), Post: wubu.PostSecurity, SuperiorID: t.SuperiorID, ReporterID: &t.ReportedBy}
+	},
+	setState: func(t *wubu.TenantRegistration, s string) { t.State = wubu.TenantState(s) },
+	insert: func(ctx context.Context, tx *Tx, t *wubu.TenantRegistration) (err error) {
+		t.ID, err = tx.insert(ctx, `INSERT INTO tenant_registrations (project_id, room_id, name, phone, id_number, move_in, note, state, reported_by, reported_at, superior_id, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.ProjectID, t.RoomID, t.Name, t.Phone, t.IDNumber, t.MoveIn, t.Note, t.State, t.ReportedBy, t.ReportedAt, t.SuperiorID, tx.now)
+		return err
+	},
+	save: func(ctx context.Context, tx *Tx, t *wubu.TenantRegistration) error {
+		_, err := tx.exec(ctx, `UPDATE tenant_registrations SET state = ?, checked_by = ?, checked_at = ?, filed_by = ?, filed_at = ?, person_id = ?,
+			rejected_by = ?, rejected_at = ?, reason = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
+			t.State, t.CheckedBy, t.CheckedAt, t.FiledBy, t.FiledAt, t.PersonID, t.RejectedBy, t.RejectedAt, t.Reason, tx.now, t.ProjectID, t.ID)
+		return err
+	},
+	clone: func(t *wubu.TenantRegistration) *wubu.TenantRegistration { c := *t; return &c },
+	// The audit log holds the phone and ID number masked.
+	audit: func(t *wubu.TenantRegistration) any { c := *t; return maskTenant(&c) },
+}
+
+// tenantStep takes a step on a registration and returns it as it now is.
+func (s *TenantService) tenantStep(ctx context.Context, id int64, action string, fn stepFunc[*wubu.TenantRegistration]) (*wubu.TenantRegistration, error) {
+	if _, err := runStep(ctx, s.run, tenants, id, action, fn); err != nil {
 		return nil, err
 	}
-	superior, err := buildingSecurityLeader(ctx, tx, s.db, nt.ProjectID, roomID)
-	if err != nil {
-		return nil, err
-	}
-	id, err := tx.insert(ctx, `INSERT INTO tenant_registrations (project_id, room_id, name, phone, id_number, move_in, note, state, reported_by, reported_at, superior_id, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, nt.ProjectID, roomID, name, phone, idNumber, moveIn, note, wubu.TenantSubmitted, u.ID, tx.now, superior, tx.now)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.findTenant(ctx, tx, wubu.PermSecurityEdit, id, false)
-	if err != nil {
-		return nil, err
-	}
-	maskTenant(t)
-	if err := tx.audit(ctx, t.ProjectID, wubu.ActionCreate, "tenant_registration", id, nil, t); err != nil {
-		return nil, err
-	}
-	// The superior checks within 4 hours, warned an hour before; a stalled
-	// check alerts the duty manager, then the manager.
-	who := securityNotifyTarget(superior)
-	ds, err := commitClocks(ctx, tx, s.clocks, armClock(wubu.ArmRequest{DeadlineKey: tenantKey(t.ProjectID, id, "check"), After: wubu.TenantCheckWithin, WarnBefore: wubu.TenantCheckWithin / 4,
-		WarnNotify: []string{who}, BreachNotify: []string{who, "role:" + string(wubu.RoleDutyManager)},
-		Escalation: []wubu.EscalationStep{{After: wubu.TenantCheckWithin, Notify: "role:" + string(wubu.RoleManager)}}}))
-	if err != nil {
-		return nil, err
-	}
-	t.Deadline = ds[0]
-	return t, nil
+	return s.FindTenantByID(ctx, id)
 }
 
 // CheckTenant is the superior's check.
 func (s *TenantService) CheckTenant(ctx context.Context, id int64) (*wubu.TenantRegistration, error) {
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	t, err := s.findTenant(ctx, tx, wubu.PermPassConfirm, id, true)
-	if err != nil {
-		return nil, err
-	}
-	u := wubu.UserFromContext(ctx)
-	if u.Role == wubu.RoleStaff {
-		return nil, wubu.Errorf(wubu.EFORBIDDEN, "The guard's superior checks a new tenant: a team leader or above.")
-	}
-	if t.State != wubu.TenantSubmitted {
-		return nil, tenantStateErr(t)
-	}
-	before := *t
-	maskTenant(&before)
-	if _, err := tx.exec(ctx, `UPDATE tenant_registrations SET state = ?, checked_by = ?, checked_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-		wubu.TenantChecked, actorID(u), tx.now, tx.now, t.ProjectID, id); err != nil {
-		return nil, err
-	}
-	// The check's clock stops, and the service assistant files it within a
-	// working day.
-	return s.commitStep(ctx, tx, &before, stopClock(tenantKey(t.ProjectID, id, "check")),
-		armClock(wubu.ArmRequest{DeadlineKey: tenantKey(t.ProjectID, id, "file"), WorkingDays: wubu.TenantFileDays,
-			BreachNotify: []string{"role:" + string(wubu.RoleDutyManager)},
-			Escalation:   []wubu.EscalationStep{{After: wubu.TenantCheckWithin, Notify: "role:" + string(wubu.RoleManager)}}}))
+	return s.tenantStep(ctx, id, wubu.TenantCheck, func(ctx context.Context, tx *Tx, t *wubu.TenantRegistration, u *wubu.User) (string, error) {
+		if u.Role == wubu.RoleStaff {
+			return "", wubu.Errorf(wubu.EFORBIDDEN, "The guard's superior checks a new tenant: a team leader or above.")
+		}
+		t.CheckedBy, t.CheckedAt = actorID(u), &tx.now
+		return "", nil
+	})
 }
 
-// tenantStateErr explains why a registration cannot take the step asked.
-func tenantStateErr(t *wubu.TenantRegistration) error {
-	switch t.State {
-	case wubu.TenantSubmitted:
-		return wubu.Errorf(wubu.ECONFLICT, "This registration has not been checked by the superior yet.")
-	case wubu.TenantChecked:
-		return wubu.Errorf(wubu.ECONFLICT, "This registration was checked already and waits to be filed.")
-	case wubu.TenantFiled:
-		return wubu.Errorf(wubu.ECONFLICT, "This tenant was filed into the archive already.")
-	}
-	return wubu.Errorf(wubu.ECONFLICT, "This registration was rejected.")
-}
-
-// FileTenant files a checked registration into the resident registry.
+// FileTenant files a checked registration into the resident registry: a
+// person already in it (by ID number) gets the new home; anyone else
+// becomes a new resident.
 func (s *TenantService) FileTenant(ctx context.Context, id int64) (*wubu.TenantRegistration, error) {
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	t, err := s.findTenant(ctx, tx, wubu.PermPassConfirm, id, true)
-	if err != nil {
-		return nil, err
-	}
-	u, err := wubu.Authorize(ctx, wubu.PermResidentEdit, t.ProjectID)
-	if err != nil {
-		return nil, err
-	}
-	if t.State != wubu.TenantChecked {
-		return nil, tenantStateErr(t)
-	}
-	before := *t
-	maskTenant(&before)
-	h := &wubu.Household{ProjectID: t.ProjectID, RoomID: t.RoomID, Relation: wubu.RelationTenant, MoveIn: t.MoveIn, RoomLabel: t.RoomLabel}
-	// A person already in the registry (by ID number) gets the new home;
-	// anyone else becomes a new resident.
-	var personID int64
-	if t.IDNumber != "" {
-		err := tx.queryRow(ctx, `SELECT id FROM persons WHERE project_id = ? AND id_number = ? ORDER BY id LIMIT 1`, t.ProjectID, t.IDNumber).Scan(&personID)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
+	return s.tenantStep(ctx, id, wubu.TenantFile, func(ctx context.Context, tx *Tx, t *wubu.TenantRegistration, u *wubu.User) (string, error) {
+		if _, err := wubu.Authorize(ctx, wubu.PermResidentEdit, t.ProjectID); err != nil {
+			return "", err
 		}
-	}
-	if personID == 0 {
-		p := &wubu.Person{ProjectID: t.ProjectID, Name: t.Name, Phones: []string{t.Phone}, IDNumber: t.IDNumber, Notes: t.Note}
-		if err := normalizePerson(p); err != nil {
-			return nil, err
+		h := &wubu.Household{ProjectID: t.ProjectID, RoomID: t.RoomID, Relation: wubu.RelationTenant, MoveIn: t.MoveIn, RoomLabel: t.RoomLabel}
+		var personID int64
+		if t.IDNumber != "" {
+			err := tx.queryRow(ctx, `SELECT id FROM persons WHERE project_id = ? AND id_number = ? ORDER BY id LIMIT 1`, t.ProjectID, t.IDNumber).Scan(&personID)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return "", err
+			}
 		}
-		p.CreatedBy = actorID(u)
-		if err := createPerson(ctx, tx, p); err != nil {
-			return nil, err
+		if personID == 0 {
+			p := &wubu.Person{ProjectID: t.ProjectID, Name: t.Name, Phones: []string{t.Phone}, IDNumber: t.IDNumber, Notes: t.Note}
+			if err := normalizePerson(p); err != nil {
+				return "", err
+			}
+			p.CreatedBy = actorID(u)
+			if err := createPerson(ctx, tx, p); err != nil {
+				return "", err
+			}
+			personID = p.ID
 		}
-		personID = p.ID
-	}
-	h.PersonID, h.PersonName = personID, t.Name
-	if err := addHousehold(ctx, tx, h); err != nil {
-		return nil, err
-	}
-	if err := addTimeline(ctx, tx, t.ProjectID, personID, securityTimelineKind(msgTimelineTenantFiled), fmt.Sprintf("#%d %s (%s)", id, t.RoomLabel, t.ReportedByName)); err != nil {
-		return nil, err
-	}
-	if _, err := tx.exec(ctx, `UPDATE tenant_registrations SET state = ?, filed_by = ?, filed_at = ?, person_id = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-		wubu.TenantFiled, actorID(u), tx.now, personID, tx.now, t.ProjectID, id); err != nil {
-		return nil, err
-	}
-	return s.commitStep(ctx, tx, &before, stopClock(tenantKey(t.ProjectID, id, "file")))
+		h.PersonID, h.PersonName = personID, t.Name
+		if err := addHousehold(ctx, tx, h); err != nil {
+			return "", err
+		}
+		if err := addTimeline(ctx, tx, t.ProjectID, personID, securityTimelineKind(msgTimelineTenantFiled), fmt.Sprintf("#%d %s (%s)", id, t.RoomLabel, t.ReportedByName)); err != nil {
+			return "", err
+		}
+		t.FiledBy, t.FiledAt, t.PersonID = actorID(u), &tx.now, &personID
+		return "", nil
+	})
 }
 
 // RejectTenant sends a registration back with a reason.
@@ -287,63 +249,22 @@ func (s *TenantService) RejectTenant(ctx context.Context, id int64, reason strin
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		return nil, wubu.FieldErrorf("reason", wubu.EINVALID, "Give the reason for sending it back (at most %d characters).", 500)
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	t, err := s.findTenant(ctx, tx, wubu.PermPassConfirm, id, true)
-	if err != nil {
-		return nil, err
-	}
-	if t.State != wubu.TenantSubmitted && t.State != wubu.TenantChecked {
-		return nil, tenantStateErr(t)
-	}
-	step := "check"
-	if t.State == wubu.TenantChecked {
-		step = "file"
-	}
-	before := *t
-	maskTenant(&before)
-	u := wubu.UserFromContext(ctx)
-	if _, err := tx.exec(ctx, `UPDATE tenant_registrations SET state = ?, rejected_by = ?, rejected_at = ?, reason = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-		wubu.TenantRejected, actorID(u), tx.now, reason, tx.now, t.ProjectID, id); err != nil {
-		return nil, err
-	}
-	return s.commitStep(ctx, tx, &before, cancelClock(tenantKey(t.ProjectID, id, step)))
-}
-
-// commitStep ends a step on a registration, given masked as it was before:
-// it reads the registration back, audits the change and commits it with
-// the clocks' changes; the registration carries the deadline the last of
-// them left.
-func (s *TenantService) commitStep(ctx context.Context, tx *Tx, before *wubu.TenantRegistration, clock ...clockChange) (*wubu.TenantRegistration, error) {
-	after, err := s.findTenant(ctx, tx, wubu.PermPassConfirm, before.ID, false)
-	if err != nil {
-		return nil, err
-	}
-	maskTenant(after)
-	if err := tx.audit(ctx, before.ProjectID, wubu.ActionUpdate, "tenant_registration", before.ID, before, after); err != nil {
-		return nil, err
-	}
-	ds, err := commitClocks(ctx, tx, s.clocks, clock...)
-	if err != nil {
-		return nil, err
-	}
-	after.Deadline = ds[len(ds)-1]
-	return after, nil
+	return s.tenantStep(ctx, id, wubu.TenantReject, func(ctx context.Context, tx *Tx, t *wubu.TenantRegistration, u *wubu.User) (string, error) {
+		t.RejectedBy, t.RejectedAt, t.Reason = actorID(u), &tx.now, reason
+		return reason, nil
+	})
 }
 
 // FindTenantByID returns a registration with its running step's clock.
 func (s *TenantService) FindTenantByID(ctx context.Context, id int64) (*wubu.TenantRegistration, error) {
-	t, err := s.findTenant(ctx, s.db.read, wubu.PermSecurityView, id, false)
+	t, err := s.findTenant(ctx, s.db.read, wubu.PermSecurityView, id)
 	if err != nil {
 		return nil, err
 	}
 	maskTenant(t)
 	step := map[wubu.TenantState]string{wubu.TenantSubmitted: "check", wubu.TenantChecked: "file"}[t.State]
 	if step != "" {
-		if d, err := s.clocks.FindDeadline(ctx, tenantKey(t.ProjectID, id, step)); err == nil {
+		if d, err := s.clocks.FindDeadline(ctx, wubu.TenantLifecycle.ClockKey(t.ProjectID, id, step)); err == nil {
 			t.Deadline = d
 		} else if wubu.ErrorCode(err) != wubu.ENOTFOUND {
 			return nil, err
