@@ -167,6 +167,9 @@ type NoticeDecl struct {
 	Kind   string
 	To     []Party
 	Urgent bool
+	// When names the condition of the object under which the notice is
+	// sent (the store evaluates it); empty for always.
+	When string
 }
 
 // State returns the declared state named s.

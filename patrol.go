@@ -140,12 +140,71 @@ type PatrolRun struct {
 	Late       int        `json:"late"`
 	ReviewedBy *int64     `json:"reviewed_by,omitempty"`
 	ReviewedAt *time.Time `json:"reviewed_at,omitempty"`
+	// LeaderID is the route's leader, told of the run's problems.
+	LeaderID *int64 `json:"leader_id,omitempty"`
 
 	Checkpoints []*RunCheckpoint `json:"checkpoints,omitempty"`
 }
 
 // Finished reports whether the run has ended.
 func (r *PatrolRun) Finished() bool { return r.FinishedAt != nil }
+
+// State is where the run stands in its life cycle: running, finished,
+// reviewed.
+func (r *PatrolRun) State() string {
+	switch {
+	case r.ReviewedAt != nil:
+		return RunReviewed
+	case r.FinishedAt != nil:
+		return RunFinished
+	}
+	return RunRunning
+}
+
+// Patrol run states and steps.
+const (
+	RunRunning  = "running"
+	RunFinished = "finished"
+	RunReviewed = "reviewed"
+
+	RunStart   = "start"
+	RunCheckin = "checkin"
+	RunFinish  = "finish"
+	RunReview  = "review"
+)
+
+// RunLifecycle: a run starts with the guard's first check-in (or by hand),
+// is due one interval after its last checkpoint's time, and is finished by
+// its guard (or a team leader): missed and late checkpoints are flagged
+// and the route's leader (else the security team leaders) told — urgently
+// when a checkpoint was missed — then reviewed by a leader. A run not
+// finished in time alerts the route's leader, then the duty manager.
+var RunLifecycle = declare(&Lifecycle{
+	Object: "patrol_run",
+	Messages: LifecycleMessages{
+		Unassigned: "Patrol run %d has no guard.",
+		OthersOnly: "Only the guard on the run or a team leader may finish it.",
+	},
+	States: []LifecycleState{
+		{Name: RunRunning, Refusal: "Patrol run %d is not finished yet."},
+		{Name: RunFinished, Refusal: "Patrol run %d is already finished."},
+		{Name: RunReviewed, Refusal: "Patrol run %d is already finished and reviewed.", Final: true},
+	},
+	Steps: []StepDecl{
+		{Action: RunStart, To: RunRunning, Perm: PermSecurityEdit, Clocks: []ClockEffect{{Op: ClockArm, Kind: "finish"}}},
+		{Action: RunCheckin, From: []string{RunRunning}, Perm: PermSecurityEdit},
+		{Action: RunFinish, From: []string{RunRunning}, To: RunFinished, Perm: PermSecurityEdit, Actor: ActorRule{Assignee: true},
+			Clocks: []ClockEffect{{Op: ClockStop, Kind: "finish"}},
+			Notify: []NoticeDecl{
+				{Kind: "patrol_missed", To: []Party{PartySuperior}, Urgent: true, When: "missed"},
+				{Kind: "patrol_missed", To: []Party{PartySuperior}, When: "late_only"},
+			}},
+		{Action: RunReview, From: []string{RunFinished}, To: RunReviewed, Perm: PermSecurityManage},
+	},
+	Clocks: []ClockDecl{{Kind: "finish",
+		Breach:     []Party{PartySuperior},
+		Escalation: []EscalationDecl{{After: 30 * time.Minute, To: PartyDutyManager}}}},
+})
 
 // CheckinMethod says how a guard checked in.
 type CheckinMethod string

@@ -59,6 +59,8 @@ type machine[T any] struct {
 	timeline func(o T, action string) (kind, text string)
 	// vars are the variables of the step's notices and hand-over message.
 	vars func(T) map[string]string
+	// when evaluates the conditions the notices name (NoticeDecl.When).
+	when func(o T, cond string) (value, known bool)
 	// tune adjusts the arm request of a clock (nil: as declared).
 	tune func(ctx context.Context, tx *Tx, o T, req *wubu.ArmRequest) error
 }
@@ -340,6 +342,18 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 	}
 	oid := strconv.FormatInt(f.ID, 10)
 	for _, n := range decl.Notify {
+		if n.When != "" {
+			if m.when == nil {
+				return fmt.Errorf("%s: notice %s: no condition %q", m.lc.Object, n.Kind, n.When)
+			}
+			send, known := m.when(o, n.When)
+			if !known {
+				return fmt.Errorf("%s: notice %s: no condition %q", m.lc.Object, n.Kind, n.When)
+			}
+			if !send {
+				continue
+			}
+		}
 		for _, to := range parties(n.To, f) {
 			rcpt, ok := recipientOf(to)
 			if !ok {

@@ -402,3 +402,42 @@ func TestTenantAndIncidentConcurrentSteps(t *testing.T) {
 		}
 	})
 }
+
+// TestPatrolConcurrentFinish: the guard and the team leader finish one run
+// at once: one finishes it, the other is told it is finished, one event and
+// one report to the route's leader.
+func TestPatrolConcurrentFinish(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		o := newSecurityOrg(t, db)
+		guard, lead := o.f.Ctx(o.guard), o.f.Ctx(o.leader)
+		ps := sqlstore.NewPatrolService(db, newClocks(t, db), nil)
+		route := &wubu.PatrolRoute{ProjectID: o.f.ProjectA.ID, Name: "夜间一号线", Kind: wubu.RoutePatrol, IntervalMinutes: 10, LeaderID: &o.leader.ID}
+		if err := ps.CreateRoute(lead, route); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"北门", "地库"} {
+			if err := ps.AddCheckpoint(lead, &wubu.Checkpoint{ProjectID: o.f.ProjectA.ID, RouteID: route.ID, Name: name, Visits: 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run, err := ps.StartRun(guard, route.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := raceSteps(t, db, "patrol_run", func() error {
+			_, err := ps.FinishRun(guard, run.ID)
+			return err
+		}, func() error {
+			_, err := ps.FinishRun(lead, run.ID)
+			return err
+		})
+		oneWins(t, a, b)
+		if n := stepEvents(t, db, "patrol_run", run.ID, wubu.RunFinish); n != 1 {
+			t.Fatalf("got %d finish events, want 1", n)
+		}
+		msgs, _, err := sqlstore.NewOutboxService(db).FindMessages(o.f.Ctx(o.f.Admin), o.f.ProjectA.ID, wubu.MessageFilter{Kind: "patrol_missed"})
+		if err != nil || len(msgs) != 1 || !msgs[0].Urgent {
+			t.Fatalf("reports of the missed checkpoints: %d (%v), want 1 urgent", len(msgs), err)
+		}
+	})
+}

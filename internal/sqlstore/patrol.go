@@ -34,25 +34,6 @@ func NewPatrolService(db *DB, clocks wubu.ClockService, notifier wubu.Notifier) 
 	return &PatrolService{db: db, clocks: clocks, notifier: notifier}
 }
 
-// runKey is the deadline key of a run's clock: finished in time.
-func runKey(projectID, id int64) wubu.DeadlineKey {
-	return wubu.DeadlineKey{ProjectID: projectID, ObjectType: "patrol_run", ObjectID: strconv.FormatInt(id, 10), Kind: "finish"}
-}
-
-// runClock is the clock of a run just started: due one interval after its
-// last checkpoint's time, alerting the route's leader (else the team
-// leaders) at the breach and the duty manager half an hour later.
-func runClock(route *wubu.PatrolRoute, runID int64, startedAt time.Time, checkpoints int) clockChange {
-	leader := "role:" + string(wubu.RoleTeamLeader)
-	if route.LeaderID != nil {
-		leader = "user:" + strconv.FormatInt(*route.LeaderID, 10)
-	}
-	due := startedAt.Add(time.Duration(checkpoints+1) * time.Duration(route.IntervalMinutes) * time.Minute)
-	return armClock(wubu.ArmRequest{DeadlineKey: runKey(route.ProjectID, runID), Due: due,
-		BreachNotify: []string{leader},
-		Escalation:   []wubu.EscalationStep{{After: 30 * time.Minute, Notify: "role:" + string(wubu.RoleDutyManager)}}})
-}
-
 const routeColumns = `r.id, r.project_id, r.name, r.kind, r.room_id, COALESCE(rm.label, ''), r.interval_minutes, r.every_days,
 	r.leader_id, COALESCE(lu.name, ''), r.active, r.created_at,
 	(SELECT MAX(pr.started_at) FROM patrol_runs pr WHERE pr.project_id = r.project_id AND pr.route_id = r.id)`
@@ -379,7 +360,7 @@ func (s *PatrolService) checkpointByCode(ctx context.Context, q rowQuerier, u *w
 }
 
 const runColumns = `pr.id, pr.project_id, pr.route_id, r.name, r.kind, pr.guard_id, g.name, pr.started_at, pr.finished_at,
-	pr.missed, pr.late, pr.reviewed_by, pr.reviewed_at`
+	pr.missed, pr.late, pr.reviewed_by, pr.reviewed_at, r.leader_id`
 
 const runFrom = ` FROM patrol_runs pr
 	JOIN patrol_routes r ON r.project_id = pr.project_id AND r.id = pr.route_id
@@ -388,12 +369,75 @@ const runFrom = ` FROM patrol_runs pr
 func scanRun(s interface{ Scan(...any) error }) (*wubu.PatrolRun, error) {
 	r := &wubu.PatrolRun{}
 	err := s.Scan(&r.ID, &r.ProjectID, &r.RouteID, &r.RouteName, &r.RouteKind, &r.GuardID, &r.GuardName, &r.StartedAt, &r.FinishedAt,
-		&r.Missed, &r.Late, &r.ReviewedBy, &r.ReviewedAt)
+		&r.Missed, &r.Late, &r.ReviewedBy, &r.ReviewedAt, &r.LeaderID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	}
 	return r, err
 }
+
+// runs is how the life-cycle runner reads and writes patrol runs; their
+// state follows from when they finished and were reviewed.
+var runs = &machine[*wubu.PatrolRun]{
+	lc: wubu.RunLifecycle,
+	load: func(ctx context.Context, tx *Tx, id int64, lock bool) (*wubu.PatrolRun, error) {
+		q := `SELECT ` + runColumns + runFrom + ` WHERE pr.id = ?`
+		if lock {
+			q += tx.db.forUpdate("pr")
+		}
+		return scanRun(tx.queryRow(ctx, q, id))
+	},
+	facts: func(r *wubu.PatrolRun) facts {
+		return facts{ProjectID: r.ProjectID, ID: r.ID, State: r.State(), Post: wubu.PostSecurity, AssigneeID: &r.GuardID, AssigneeName: r.GuardName,
+			SuperiorID: r.LeaderID, ReporterID: &r.GuardID}
+	},
+	setState: func(*wubu.PatrolRun, string) {},
+	insert: func(ctx context.Context, tx *Tx, r *wubu.PatrolRun) (err error) {
+		r.ID, err = tx.insert(ctx, `INSERT INTO patrol_runs (project_id, route_id, guard_id, started_at) VALUES (?, ?, ?, ?)`, r.ProjectID, r.RouteID, r.GuardID, r.StartedAt)
+		return err
+	},
+	save: func(ctx context.Context, tx *Tx, r *wubu.PatrolRun) error {
+		_, err := tx.exec(ctx, `UPDATE patrol_runs SET finished_at = ?, missed = ?, late = ?, reviewed_by = ?, reviewed_at = ? WHERE project_id = ? AND id = ?`,
+			r.FinishedAt, r.Missed, r.Late, r.ReviewedBy, r.ReviewedAt, r.ProjectID, r.ID)
+		return err
+	},
+	clone: func(r *wubu.PatrolRun) *wubu.PatrolRun { c := *r; return &c },
+	audit: func(r *wubu.PatrolRun) any {
+		return map[string]any{"route_id": r.RouteID, "finished_at": r.FinishedAt, "missed": r.Missed, "late": r.Late, "reviewed": r.ReviewedAt != nil}
+	},
+	vars: func(r *wubu.PatrolRun) map[string]string {
+		var points []string
+		for _, rc := range r.Checkpoints {
+			if rc.Status == wubu.CheckMissed || rc.Status == wubu.CheckLate {
+				points = append(points, rc.Name)
+			}
+		}
+		return map[string]string{"route": r.RouteName, "guard": r.GuardName, "started": r.StartedAt.In(cst).Format("01-02 15:04"),
+			"missed": strconv.Itoa(r.Missed), "late": strconv.Itoa(r.Late), "points": strings.Join(points, "、")}
+	},
+	when: func(r *wubu.PatrolRun, cond string) (bool, bool) {
+		switch cond {
+		case "missed":
+			return r.Missed > 0, true
+		case "late_only":
+			return r.Missed == 0 && r.Late > 0, true
+		}
+		return false, false
+	},
+	// Due one interval after the last checkpoint's time.
+	tune: func(ctx context.Context, tx *Tx, r *wubu.PatrolRun, req *wubu.ArmRequest) error {
+		var interval, n int
+		if err := tx.queryRow(ctx, `SELECT r.interval_minutes, (SELECT COUNT(*) FROM patrol_checkpoints c WHERE c.project_id = r.project_id AND c.route_id = r.id)
+			FROM patrol_routes r WHERE r.project_id = ? AND r.id = ?`, r.ProjectID, r.RouteID).Scan(&interval, &n); err != nil {
+			return err
+		}
+		req.Due, req.After = r.StartedAt.Add(time.Duration(n+1)*time.Duration(interval)*time.Minute), 0
+		return nil
+	},
+}
+
+// runner returns the life-cycle runner of the service's steps.
+func (s *PatrolService) runner() *runner { return newRunner(s.db, s.clocks, s.notifier) }
 
 // StartRun starts a run of a route by the caller.
 func (s *PatrolService) StartRun(ctx context.Context, routeID int64) (*wubu.PatrolRun, error) {
@@ -401,64 +445,49 @@ func (s *PatrolService) StartRun(ctx context.Context, routeID int64) (*wubu.Patr
 	if err != nil {
 		return nil, err
 	}
-	u, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, route.ProjectID)
+	run, err := s.startRun(ctx, route)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if run, err := s.openRun(ctx, tx, route.ProjectID, route.ID, u.ID); err != nil {
-		return nil, err
-	} else if run != nil {
-		return nil, wubu.Errorf(wubu.ECONFLICT, "You already have a run of this route going: finish it first.")
-	}
-	id, clock, err := s.startRun(ctx, tx, route, u)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := commitClocks(ctx, tx, s.clocks, clock); err != nil {
-		return nil, err
-	}
-	return s.FindRun(ctx, id)
+	return s.FindRun(ctx, run.ID)
 }
 
-func (s *PatrolService) openRun(ctx context.Context, tx *Tx, projectID, routeID, guardID int64) (*wubu.PatrolRun, error) {
-	run, err := scanRun(tx.queryRow(ctx, `SELECT `+runColumns+runFrom+`
-		WHERE pr.project_id = ? AND pr.route_id = ? AND pr.guard_id = ? AND pr.finished_at IS NULL`, projectID, routeID, guardID))
+// startRun starts a run of the route by the caller; then writes more with
+// it (the first check-in).
+func (s *PatrolService) startRun(ctx context.Context, route *wubu.PatrolRoute, then ...stepFunc[*wubu.PatrolRun]) (*wubu.PatrolRun, error) {
+	r := &wubu.PatrolRun{ProjectID: route.ProjectID, RouteID: route.ID, RouteName: route.Name, RouteKind: route.Kind, LeaderID: route.LeaderID}
+	return runCreate(ctx, s.runner(), runs, route.ProjectID, wubu.RunStart, r, func(ctx context.Context, tx *Tx, r *wubu.PatrolRun, u *wubu.User) (string, error) {
+		if !route.Active {
+			return "", wubu.Errorf(wubu.ECONFLICT, "This route is no longer in use.")
+		}
+		if run, err := s.openRun(ctx, tx, route.ProjectID, route.ID, u.ID); err != nil {
+			return "", err
+		} else if run != nil {
+			return "", wubu.Errorf(wubu.ECONFLICT, "You already have a run of this route going: finish it first.")
+		}
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM patrol_checkpoints WHERE project_id = ? AND route_id = ?`, route.ProjectID, route.ID).Scan(&n); err != nil {
+			return "", err
+		}
+		if n == 0 {
+			return "", wubu.Errorf(wubu.EINVALID, "This route has no checkpoints yet.")
+		}
+		r.GuardID, r.GuardName, r.StartedAt = u.ID, u.Name, tx.now
+		return "", nil
+	}, then...)
+}
+
+func (s *PatrolService) openRun(ctx context.Context, q rowQuerier, projectID, routeID, guardID int64) (*wubu.PatrolRun, error) {
+	run, err := scanRun(q.QueryRowContext(ctx, s.db.rebind(`SELECT `+runColumns+runFrom+`
+		WHERE pr.project_id = ? AND pr.route_id = ? AND pr.guard_id = ? AND pr.finished_at IS NULL`), projectID, routeID, guardID))
 	if e := wubu.AsError(err); e != nil && e.Code == wubu.ENOTFOUND {
 		return nil, nil
 	}
 	return run, err
 }
 
-// startRun starts a run in tx and returns it with its clock, to be armed
-// with the commit.
-func (s *PatrolService) startRun(ctx context.Context, tx *Tx, route *wubu.PatrolRoute, u *wubu.User) (int64, clockChange, error) {
-	if !route.Active {
-		return 0, clockChange{}, wubu.Errorf(wubu.ECONFLICT, "This route is no longer in use.")
-	}
-	var n int
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM patrol_checkpoints WHERE project_id = ? AND route_id = ?`, route.ProjectID, route.ID).Scan(&n); err != nil {
-		return 0, clockChange{}, err
-	}
-	if n == 0 {
-		return 0, clockChange{}, wubu.Errorf(wubu.EINVALID, "This route has no checkpoints yet.")
-	}
-	id, err := tx.insert(ctx, `INSERT INTO patrol_runs (project_id, route_id, guard_id, started_at) VALUES (?, ?, ?, ?)`,
-		route.ProjectID, route.ID, u.ID, tx.now)
-	if err != nil {
-		return 0, clockChange{}, err
-	}
-	if err := tx.audit(ctx, route.ProjectID, wubu.ActionCreate, "patrol_run", id, nil, map[string]any{"route_id": route.ID}); err != nil {
-		return 0, clockChange{}, err
-	}
-	return id, runClock(route, id, tx.now, n), nil
-}
-
-// Checkin checks the caller in at the checkpoint of the code.
+// Checkin checks the caller in at the checkpoint of the code: a step of
+// their open run of its route, or the start of a new run.
 func (s *PatrolService) Checkin(ctx context.Context, code string, method wubu.CheckinMethod) (*wubu.CheckinResult, error) {
 	u, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, 0)
 	if err != nil {
@@ -467,49 +496,33 @@ func (s *PatrolService) Checkin(ctx context.Context, code string, method wubu.Ch
 	if method != wubu.CheckinScan {
 		method = wubu.CheckinTyped
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	cp, err := s.checkpointByCode(ctx, tx, u, code)
+	cp, err := s.checkpointByCode(ctx, s.db.reader(), u, code)
 	if err != nil {
 		return nil, err
 	}
 	res := &wubu.CheckinResult{Checkpoint: cp}
-	run, err := s.openRun(ctx, tx, cp.ProjectID, cp.RouteID, u.ID)
+	checkin := func(ctx context.Context, tx *Tx, r *wubu.PatrolRun, u *wubu.User) (string, error) {
+		_, err := tx.insert(ctx, `INSERT INTO patrol_checkins (project_id, run_id, checkpoint_id, at, user_id, method) VALUES (?, ?, ?, ?, ?, ?)`,
+			cp.ProjectID, r.ID, cp.ID, tx.now, u.ID, method)
+		return cp.Code, err
+	}
+	run, err := s.openRun(ctx, s.db.reader(), cp.ProjectID, cp.RouteID, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	var runID int64
-	var clock []clockChange
 	if run == nil {
-		route, err := scanRoute(tx.queryRow(ctx, `SELECT `+routeColumns+routeFrom+` WHERE r.project_id = ? AND r.id = ?`, cp.ProjectID, cp.RouteID))
+		route, err := scanRoute(s.db.queryRow(ctx, `SELECT `+routeColumns+routeFrom+` WHERE r.project_id = ? AND r.id = ?`, cp.ProjectID, cp.RouteID))
 		if err != nil {
 			return nil, err
 		}
-		id, c, err := s.startRun(ctx, tx, route, u)
-		if err != nil {
+		if run, err = s.startRun(ctx, route, checkin); err != nil {
 			return nil, err
 		}
-		runID, clock = id, []clockChange{c}
 		res.Started = true
-	} else {
-		runID = run.ID
-	}
-	id, err := tx.insert(ctx, `INSERT INTO patrol_checkins (project_id, run_id, checkpoint_id, at, user_id, method) VALUES (?, ?, ?, ?, ?, ?)`,
-		cp.ProjectID, runID, cp.ID, tx.now, u.ID, method)
-	if err != nil {
+	} else if run, err = runStep(ctx, s.runner(), runs, run.ID, wubu.RunCheckin, checkin); err != nil {
 		return nil, err
 	}
-	if err := tx.audit(ctx, cp.ProjectID, wubu.ActionCreate, "patrol_checkin", id, nil, map[string]any{"run_id": runID, "checkpoint": cp.Code, "method": method}); err != nil {
-		return nil, err
-	}
-	// A run started by this check-in has its clock armed with it.
-	if _, err := commitClocks(ctx, tx, s.clocks, clock...); err != nil {
-		return nil, err
-	}
-	if res.Run, err = s.FindRun(ctx, runID); err != nil {
+	if res.Run, err = s.FindRun(ctx, run.ID); err != nil {
 		return nil, err
 	}
 	for _, rc := range res.Run.Checkpoints {
@@ -578,105 +591,40 @@ func (s *PatrolService) runCheckpoints(ctx context.Context, q rowQuerier, run *w
 // FinishRun ends a run, flags its missed and late checkpoints and tells the
 // route's leader.
 func (s *PatrolService) FinishRun(ctx context.Context, id int64) (*wubu.PatrolRun, error) {
-	run, err := scanRun(s.db.queryRow(ctx, `SELECT `+runColumns+runFrom+` WHERE pr.id = ?`, id))
-	if err != nil {
-		return nil, err
-	}
-	u, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, run.ProjectID)
-	if err != nil {
-		return nil, err
-	}
-	if run.GuardID != u.ID && !u.Can(wubu.PermSecurityManage) {
-		return nil, wubu.Errorf(wubu.EFORBIDDEN, "Only the guard on the run or a team leader may finish it.")
-	}
-	route, err := scanRoute(s.db.queryRow(ctx, `SELECT `+routeColumns+routeFrom+` WHERE r.project_id = ? AND r.id = ?`, run.ProjectID, run.RouteID))
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	var finished *time.Time
-	if err := tx.queryRow(ctx, `SELECT finished_at FROM patrol_runs WHERE project_id = ? AND id = ?`, run.ProjectID, id).Scan(&finished); err != nil {
-		return nil, err
-	}
-	if finished != nil {
-		return nil, wubu.Errorf(wubu.ECONFLICT, "This run is already finished.")
-	}
-	now := tx.now
-	run.FinishedAt = &now
-	cps, err := s.runCheckpoints(ctx, tx, run, route.IntervalMinutes, now)
-	if err != nil {
-		return nil, err
-	}
-	var points []string
-	for _, rc := range cps {
-		switch rc.Status {
-		case wubu.CheckMissed:
-			run.Missed++
-			points = append(points, rc.Name)
-		case wubu.CheckLate:
-			run.Late++
-			points = append(points, rc.Name)
+	_, err := runStep(ctx, s.runner(), runs, id, wubu.RunFinish, func(ctx context.Context, tx *Tx, run *wubu.PatrolRun, u *wubu.User) (string, error) {
+		var interval int
+		if err := tx.queryRow(ctx, `SELECT interval_minutes FROM patrol_routes WHERE project_id = ? AND id = ?`, run.ProjectID, run.RouteID).Scan(&interval); err != nil {
+			return "", err
 		}
-	}
-	if _, err := tx.exec(ctx, `UPDATE patrol_runs SET finished_at = ?, missed = ?, late = ? WHERE project_id = ? AND id = ?`,
-		now, run.Missed, run.Late, run.ProjectID, id); err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, run.ProjectID, wubu.ActionUpdate, "patrol_run", id, nil, map[string]any{"finished": true, "missed": run.Missed, "late": run.Late}); err != nil {
-		return nil, err
-	}
-	// Finished: the run's clock stops with it (met or missed); one already
-	// stopped stays so.
-	if _, err := commitClocks(ctx, tx, s.clocks, stopClock(runKey(run.ProjectID, id))); err != nil {
-		return nil, err
-	}
-	// Tell the leader, once per run: the outbox's dedup key makes a retry
-	// harmless.
-	if (run.Missed > 0 || run.Late > 0) && s.notifier != nil {
-		to := wubu.Recipient{Role: wubu.RoleTeamLeader}
-		if route.LeaderID != nil {
-			to = wubu.Recipient{UserID: *route.LeaderID}
+		run.FinishedAt = &tx.now
+		cps, err := s.runCheckpoints(ctx, tx, run, interval, tx.now)
+		if err != nil {
+			return "", err
 		}
-		n := wubu.Notification{ProjectID: run.ProjectID, Kind: "patrol_missed", To: to, Urgent: run.Missed > 0,
-			DedupKey: "patrol_missed:" + strconv.FormatInt(id, 10), ObjectType: "patrol_run", ObjectID: strconv.FormatInt(id, 10),
-			Vars: map[string]string{"route": route.Name, "guard": run.GuardName, "started": run.StartedAt.In(cst).Format("01-02 15:04"),
-				"missed": strconv.Itoa(run.Missed), "late": strconv.Itoa(run.Late), "points": strings.Join(points, "、")}}
-		if err := s.notifier.Notify(ctx, n); err != nil {
-			return nil, fmt.Errorf("report missed checkpoints: %w", err)
+		run.Checkpoints = cps
+		for _, rc := range cps {
+			switch rc.Status {
+			case wubu.CheckMissed:
+				run.Missed++
+			case wubu.CheckLate:
+				run.Late++
+			}
 		}
+		return "", nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return s.FindRun(ctx, id)
 }
 
 // ReviewRun records that a leader has seen a flagged run.
 func (s *PatrolService) ReviewRun(ctx context.Context, id int64) (*wubu.PatrolRun, error) {
-	run, err := scanRun(s.db.queryRow(ctx, `SELECT `+runColumns+runFrom+` WHERE pr.id = ?`, id))
+	_, err := runStep(ctx, s.runner(), runs, id, wubu.RunReview, func(ctx context.Context, tx *Tx, run *wubu.PatrolRun, u *wubu.User) (string, error) {
+		run.ReviewedBy, run.ReviewedAt = &u.ID, &tx.now
+		return "", nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	u, err := wubu.Authorize(ctx, wubu.PermSecurityManage, run.ProjectID)
-	if err != nil {
-		return nil, err
-	}
-	if !run.Finished() {
-		return nil, wubu.Errorf(wubu.ECONFLICT, "This run is not finished yet.")
-	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if _, err := tx.exec(ctx, `UPDATE patrol_runs SET reviewed_by = ?, reviewed_at = ? WHERE project_id = ? AND id = ?`, u.ID, tx.now, run.ProjectID, id); err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, run.ProjectID, wubu.ActionUpdate, "patrol_run", id, nil, map[string]any{"reviewed": true}); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	return s.FindRun(ctx, id)
@@ -740,7 +688,7 @@ func (s *PatrolService) findRuns(ctx context.Context, where string, args []any, 
 	for rows.Next() {
 		r := &wubu.PatrolRun{}
 		if err := rows.Scan(&r.ID, &r.ProjectID, &r.RouteID, &r.RouteName, &r.RouteKind, &r.GuardID, &r.GuardName, &r.StartedAt, &r.FinishedAt,
-			&r.Missed, &r.Late, &r.ReviewedBy, &r.ReviewedAt, &total); err != nil {
+			&r.Missed, &r.Late, &r.ReviewedBy, &r.ReviewedAt, &r.LeaderID, &total); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, r)

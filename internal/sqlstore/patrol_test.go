@@ -284,7 +284,8 @@ func TestPatrolLateCheckpoint(t *testing.T) {
 		}
 
 		// A run left unfinished breaches its clock: the team leaders are
-		// alerted (no leader named), then the duty manager.
+		// alerted (no leader named: the security team leaders), then the duty
+		// manager.
 		abandoned, err := ps.StartRun(guard, route.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -294,7 +295,7 @@ func TestPatrolLateCheckpoint(t *testing.T) {
 			t.Fatal(err)
 		}
 		d, err := cs.FindDeadline(lead, wubu.DeadlineKey{ProjectID: o.f.ProjectA.ID, ObjectType: "patrol_run", ObjectID: itoa(abandoned.ID), Kind: "finish"})
-		if err != nil || d.State != wubu.DeadlineEscalated || d.BreachNotify[0] != "role:team_leader" {
+		if err != nil || d.State != wubu.DeadlineEscalated || d.BreachNotify[0] != "role:team_leader:security" {
 			t.Fatalf("abandoned run clock: %+v %v", d, err)
 		}
 		if got.RoomLabel != o.rooms[6].Label || got.NextDue == nil || !got.NextDue.Equal(run.StartedAt.Add(72*time.Hour)) {
