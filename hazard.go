@@ -70,6 +70,7 @@ const (
 // or sent back to the assignee with a new span.
 var HazardLifecycle = declare(&Lifecycle{
 	Object: "hazard",
+	Lead:   PermSecurityManage,
 	Messages: LifecycleMessages{
 		Unassigned: "Hazard %d is not assigned to anyone yet.",
 		OthersOnly: "Only the assignee or a team leader may record the rectification.",

@@ -25,6 +25,10 @@ type Lifecycle struct {
 	// Object is the object's type in events, audit entries, clocks and
 	// notices: "order", "hazard"…
 	Object string
+	// Lead is the permission of those who may act in place of an assignee
+	// (ActorRule.Assignee): with it, a team leader of the object's post
+	// and the roles above team leaders.
+	Lead Permission
 	// Messages are the life cycle's refusals of an actor.
 	Messages LifecycleMessages
 	// States lists every state, the first the one an object is created in
@@ -41,9 +45,10 @@ type Lifecycle struct {
 type LifecycleMessages struct {
 	Unassigned string // a step for the assignee when there is none
 	OthersOnly string // a step for the assignee, taken by someone else
-	// AssigneeCode is the error code of those two refusals: EFORBIDDEN
-	// (the default), or ECONFLICT where the assignment is expected to
-	// change under people's feet (orders up for grabs and reassigned).
+	// AssigneeCode is the error code of OthersOnly: EFORBIDDEN (the
+	// default), or ECONFLICT where the assignment is expected to change
+	// under people's feet (orders up for grabs and reassigned). Unassigned
+	// is always ECONFLICT: a matter of the object's state.
 	AssigneeCode string
 }
 
@@ -80,15 +85,20 @@ type StepDecl struct {
 // ActorRule narrows who may take a step.
 type ActorRule struct {
 	// Assignee: only the object's assignee, or a leader of the object's
-	// post (a team leader of that post, a duty manager, a manager, an
-	// admin).
+	// post (with the life cycle's Lead permission: a team leader of that
+	// post, or a role above team leaders).
 	Assignee bool
+	// Leaders: only those who lead the object's post (with the life
+	// cycle's Lead permission: a team leader of that post, or a role
+	// above team leaders), never staff.
+	Leaders bool
 	// NotBy names steps whose last taker may not take this one: the
 	// four-eyes rule (a hazard is verified by someone other than its
 	// rectifier; an order's follow-up call is not made by the technician
 	// who did the work).
 	NotBy []string
-	// Refusal refuses the four-eyes rule, with the object's number (%d).
+	// Refusal refuses the Leaders or the four-eyes rule, with the object's
+	// number (%d).
 	Refusal string
 }
 
@@ -298,11 +308,14 @@ func (lc *Lifecycle) Check() error {
 		}
 	}
 	for _, st := range lc.Steps {
-		if len(st.Actor.NotBy) > 0 && st.Actor.Refusal == "" {
-			return fmt.Errorf("%s: step %q: four-eyes rule without a refusal message", lc.Object, st.Action)
+		if (len(st.Actor.NotBy) > 0 || st.Actor.Leaders) && st.Actor.Refusal == "" {
+			return fmt.Errorf("%s: step %q: actor rule without a refusal message", lc.Object, st.Action)
 		}
-		if st.Actor.Assignee && (lc.Messages.Unassigned == "" || lc.Messages.OthersOnly == "") {
-			return fmt.Errorf("%s: step %q is for the assignee but the life cycle has no refusal messages", lc.Object, st.Action)
+		if st.Actor.Leaders && lc.Lead == "" {
+			return fmt.Errorf("%s: step %q is for leaders but the life cycle has no lead permission", lc.Object, st.Action)
+		}
+		if st.Actor.Assignee && (lc.Messages.Unassigned == "" || lc.Messages.OthersOnly == "" || lc.Lead == "") {
+			return fmt.Errorf("%s: step %q is for the assignee but the life cycle has no refusal messages or no lead permission", lc.Object, st.Action)
 		}
 		for _, a := range st.Actor.NotBy {
 			if !actions[a] {

@@ -88,6 +88,7 @@ const (
 // confirmation; a rework starts without a quote).
 var OrderLifecycle = declare(&Lifecycle{
 	Object: "order",
+	Lead:   PermOrderDispatch,
 	Messages: LifecycleMessages{
 		Unassigned:   "Order %d is not assigned to anyone yet.",
 		OthersOnly:   "Order %d is assigned to %s: only they or a team leader may do this.",

@@ -181,6 +181,7 @@ const (
 // finished in time alerts the route's leader, then the duty manager.
 var RunLifecycle = declare(&Lifecycle{
 	Object: "patrol_run",
+	Lead:   PermSecurityManage,
 	Messages: LifecycleMessages{
 		Unassigned: "Patrol run %d has no guard.",
 		OthersOnly: "Only the guard on the run or a team leader may finish it.",

@@ -52,6 +52,7 @@ const (
 // duty manager, then the manager.
 var TenantLifecycle = declare(&Lifecycle{
 	Object: "tenant_registration",
+	Lead:   PermPassConfirm,
 	States: []LifecycleState{
 		{Name: string(TenantSubmitted), Refusal: "Registration %d has not been checked by the superior yet."},
 		{Name: string(TenantChecked), Refusal: "Registration %d was checked already and waits to be filed."},
@@ -61,6 +62,7 @@ var TenantLifecycle = declare(&Lifecycle{
 	Steps: []StepDecl{
 		{Action: TenantRegister, To: string(TenantSubmitted), Perm: PermSecurityEdit, Clocks: []ClockEffect{{Op: ClockArm, Kind: "check"}}},
 		{Action: TenantCheck, From: []string{string(TenantSubmitted)}, To: string(TenantChecked), Perm: PermPassConfirm,
+			Actor:  ActorRule{Leaders: true, Refusal: "The guard's superior checks a new tenant: a team leader or above."},
 			Clocks: []ClockEffect{{Op: ClockStop, Kind: "check"}, {Op: ClockArm, Kind: "file"}}},
 		{Action: TenantFile, From: []string{string(TenantChecked)}, To: string(TenantFiled), Perm: PermPassConfirm,
 			Clocks: []ClockEffect{{Op: ClockStop, Kind: "file"}}},

@@ -60,6 +60,7 @@ type Toy struct {
 // the clock stopped) or dropped.
 var ToyLifecycle = &wubu.Lifecycle{
 	Object:   "toy",
+	Lead:     wubu.PermSecurityManage,
 	Messages: wubu.LifecycleMessages{Unassigned: "Toy %d has no assignee.", OthersOnly: "Toy %[1]d is %[2]s's."},
 	States: []wubu.LifecycleState{
 		{Name: "new", Refusal: "Toy %d is new."},

@@ -20,9 +20,9 @@ import (
 //  1. reads the object and locks its row (forUpdate);
 //  2. authorizes the caller in the object's project (another project's
 //     object is not found, as a missing one);
-//  3. checks the step against the declaration: the state allows it (else
-//     the state's own message), the actor rule holds (the assignee or a
-//     leader of the post; the four-eyes rule);
+//  3. checks the step against the declaration: the actor rule holds (the
+//     assignee or a leader of the post; leaders only; the four-eyes rule),
+//     and the state allows it (else the state's own message);
 //  4. applies the object's own changes (the service's function) and saves
 //     the object;
 //  5. writes the event (who, when, from → to, note), the audit entry and
@@ -147,17 +147,22 @@ func runStep[T any](ctx context.Context, r *runner, m *machine[T], id int64, act
 	}
 	f := m.facts(o)
 	if _, err := wubu.Authorize(ctx, decl.Perm, f.ProjectID); err != nil {
+		if wubu.ErrorCode(err) == wubu.ENOTFOUND {
+			// Another project's object answers exactly as a missing one.
+			_, err = m.load(ctx, tx, 0, false)
+		}
 		return zero, err
 	}
 	if stepHook != nil {
 		stepHook(m.lc.Object, id)
 	}
+	// Who may take the step first, then whether the state allows it.
+	if err := r.checkActor(ctx, tx, m.lc, decl, f, u); err != nil {
+		return zero, err
+	}
 	to, ok := m.lc.Next(f.State, action)
 	if !ok {
 		return zero, m.lc.Refuse(f.State, f.ID)
-	}
-	if err := r.checkActor(ctx, tx, m.lc, decl, f, u); err != nil {
-		return zero, err
 	}
 	before := m.clone(o)
 	m.setState(o, to)
@@ -455,15 +460,19 @@ func (r *runner) clockChange(lc *wubu.Lifecycle, effect wubu.ClockEffect, before
 
 // checkActor checks the step's actor rule.
 func (r *runner) checkActor(ctx context.Context, tx *Tx, lc *wubu.Lifecycle, decl wubu.StepDecl, f facts, u *wubu.User) error {
-	if decl.Actor.Assignee && (f.AssigneeID == nil || *f.AssigneeID != u.ID) && !leadsPost(u, f.Post) {
+	if decl.Actor.Assignee && (f.AssigneeID == nil || *f.AssigneeID != u.ID) && !leads(u, lc.Lead, f.Post) {
 		code := lc.Messages.AssigneeCode
 		if code == "" {
 			code = wubu.EFORBIDDEN
 		}
 		if f.AssigneeID == nil {
-			return refusal(code, lc.Messages.Unassigned, f.ID)
+			// Nobody's yet: a matter of the object's state.
+			return refusal(wubu.ECONFLICT, lc.Messages.Unassigned, f.ID)
 		}
 		return refusal(code, lc.Messages.OthersOnly, f.ID, f.AssigneeName)
+	}
+	if decl.Actor.Leaders && !leads(u, lc.Lead, f.Post) {
+		return refusal(wubu.EFORBIDDEN, decl.Actor.Refusal, f.ID)
 	}
 	if len(decl.Actor.NotBy) == 0 {
 		return nil
@@ -490,16 +499,14 @@ func refusal(code, format string, args ...any) error {
 	return wubu.Errorf(code, format, args...)
 }
 
-// leadsPost reports whether u may act in place of an assignee of the post:
-// a team leader of that post, a duty manager, a manager or an admin.
-func leadsPost(u *wubu.User, post wubu.Post) bool {
-	switch u.Role {
-	case wubu.RoleTeamLeader:
-		return post == "" || u.Post == post
-	case wubu.RoleDutyManager, wubu.RoleManager, wubu.RoleAdmin:
-		return true
+// leads reports whether u may act in place of an assignee of the post:
+// with the lead permission, a team leader of that post or a role above
+// team leaders.
+func leads(u *wubu.User, lead wubu.Permission, post wubu.Post) bool {
+	if u.Role == wubu.RoleStaff || !u.Can(lead) {
+		return false
 	}
-	return false
+	return u.Role != wubu.RoleTeamLeader || post == "" || u.Post == post
 }
 
 // sameID reports whether two optional IDs are the same.

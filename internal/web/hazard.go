@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/wubu-oss/wubu"
-	"github.com/wubu-oss/wubu/internal/server"
 )
 
 type hazardListView struct {
@@ -166,55 +165,40 @@ func (h *Handler) hazardShow(w http.ResponseWriter, r *http.Request) {
 	showPage(h, w, r, h.hazardView, "hazard")
 }
 
-// hazardStep assigns, rectifies or verifies a hazard.
-func (h *Handler) hazardStep(step string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		parseForm(w, r)
-		id, err := pathID(r, "id")
+// hazardSteps are a hazard's pages for its steps.
+func (h *Handler) hazardSteps() stepPage {
+	return stepPage{path: "/hazards/%d", reshow: reshowWith(h, h.hazardView, "hazard")}
+}
+
+func (h *Handler) hazardAssign(r *http.Request, id int64) (string, error) {
+	a := wubu.HazardAssignment{}
+	a.AssigneeID, _ = strconv.ParseInt(r.FormValue("assignee_id"), 10, 64)
+	if s := r.FormValue("due"); s != "" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", s, cst)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return "", wubu.FieldErrorf("due", wubu.EINVALID, "Give the due time as a date and time.")
 		}
-		ctx := r.Context()
-		var msg string
-		switch step {
-		case "assign":
-			a := wubu.HazardAssignment{}
-			a.AssigneeID, _ = strconv.ParseInt(r.FormValue("assignee_id"), 10, 64)
-			if s := r.FormValue("due"); s != "" {
-				t, perr := time.ParseInLocation("2006-01-02T15:04", s, cst)
-				if perr != nil {
-					err = wubu.FieldErrorf("due", wubu.EINVALID, "Give the due time as a date and time.")
-				}
-				a.Due = t
-			}
-			if err == nil {
-				_, err = h.Hazards.AssignHazard(ctx, id, a)
-			}
-			msg = h.T(r, "Hazard assigned.")
-		case "rectify":
-			var photo *wubu.SecurityPhoto
-			if photo, err = formPhoto(r, "photo"); err == nil {
-				_, err = h.Hazards.RectifyHazard(ctx, id, r.FormValue("note"), photo)
-			}
-			msg = h.T(r, "Rectification recorded: someone else now verifies it.")
-		case "verify":
-			accepted := r.FormValue("accepted") == "1"
-			_, err = h.Hazards.VerifyHazard(ctx, id, accepted, r.FormValue("note"))
-			msg = h.T(r, "Hazard closed.")
-			if !accepted {
-				msg = h.T(r, "Hazard sent back to its assignee.")
-			}
-		}
-		if err != nil {
-			code := server.ErrorCode(err)
-			if code == wubu.EINTERNAL || (code == wubu.ENOTFOUND && wubu.AsError(err).Field == "") {
-				h.fail(w, r, err)
-				return
-			}
-			reshowForm(h, w, r, err, h.hazardView, r.Form, "hazard", step+"_")
-			return
-		}
-		h.redirect(w, r, "/hazards/"+strconv.FormatInt(id, 10), msg)
+		a.Due = t
 	}
+	_, err := h.Hazards.AssignHazard(r.Context(), id, a)
+	return h.T(r, "Hazard assigned."), err
+}
+
+func (h *Handler) hazardRectify(r *http.Request, id int64) (string, error) {
+	photo, err := formPhoto(r, "photo")
+	if err == nil {
+		_, err = h.Hazards.RectifyHazard(r.Context(), id, r.FormValue("note"), photo)
+	}
+	return h.T(r, "Rectification recorded: someone else now verifies it."), err
+}
+
+func (h *Handler) hazardVerify(r *http.Request, id int64) (string, error) {
+	accepted := r.FormValue("accepted") == "1"
+	if _, err := h.Hazards.VerifyHazard(r.Context(), id, accepted, r.FormValue("note")); err != nil {
+		return "", err
+	}
+	if !accepted {
+		return h.T(r, "Hazard sent back to its assignee."), nil
+	}
+	return h.T(r, "Hazard closed."), nil
 }

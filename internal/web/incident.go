@@ -113,37 +113,24 @@ func (h *Handler) incidentShow(w http.ResponseWriter, r *http.Request) {
 	showPage(h, w, r, h.incidentView, "incident")
 }
 
-// incidentStep handles acknowledging, closing and adding notes.
-func (h *Handler) incidentStep(step string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		ctx := r.Context()
-		var flash string
-		switch step {
-		case "ack":
-			_, err = h.Incidents.AcknowledgeIncident(ctx, id, r.PostFormValue("note"))
-			flash = h.T(r, "Acknowledged: the escalation stops.")
-		case "close":
-			_, err = h.Incidents.CloseIncident(ctx, id, r.PostFormValue("note"))
-			flash = h.T(r, "Incident closed.")
-		case "note":
-			_, err = h.Incidents.AddIncidentNote(ctx, id, r.PostFormValue("text"))
-			flash = h.T(r, "Saved.")
-		}
-		if err != nil {
-			if codeIn(err, wubu.EINTERNAL, wubu.ENOTFOUND, wubu.EFORBIDDEN) {
-				h.fail(w, r, err)
-				return
-			}
-			reshowForm(h, w, r, err, h.incidentView, r.PostForm, "incident", "")
-			return
-		}
-		h.redirect(w, r, fmt.Sprintf("/incidents/%d", id), flash)
-	}
+// incidentSteps are an incident's pages for its steps.
+func (h *Handler) incidentSteps() stepPage {
+	return stepPage{path: "/incidents/%d", reshow: reshowWith(h, h.incidentView, "incident")}
+}
+
+func (h *Handler) incidentAck(r *http.Request, id int64) (string, error) {
+	_, err := h.Incidents.AcknowledgeIncident(r.Context(), id, r.FormValue("note"))
+	return h.T(r, "Acknowledged: the escalation stops."), err
+}
+
+func (h *Handler) incidentClose(r *http.Request, id int64) (string, error) {
+	_, err := h.Incidents.CloseIncident(r.Context(), id, r.FormValue("note"))
+	return h.T(r, "Incident closed."), err
+}
+
+func (h *Handler) incidentNote(r *http.Request, id int64) (string, error) {
+	_, err := h.Incidents.AddIncidentNote(r.Context(), id, r.FormValue("text"))
+	return h.T(r, "Saved."), err
 }
 
 func superiorID(i *wubu.Incident) int64 {

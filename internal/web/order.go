@@ -32,18 +32,18 @@ func (h *Handler) orderRoutes() []server.Route {
 		{Method: "GET", Path: "/orders", Perm: wubu.PermOrderView, Handler: h.ordersHome},
 		{Method: "GET", Path: "/my-orders", Perm: wubu.PermOrderView, Handler: h.ordersMine},
 		{Method: "GET", Path: "/orders/{id}", Perm: wubu.PermOrderView, Handler: h.orderShow},
-		{Method: "POST", Path: "/orders/{id}/dispatch", Perm: wubu.PermOrderDispatch, Handler: h.orderStep(h.orderDispatch)},
-		{Method: "POST", Path: "/orders/{id}/grab", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderGrab)},
-		{Method: "POST", Path: "/orders/{id}/accept", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderAccept)},
-		{Method: "POST", Path: "/orders/{id}/arrive", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderArrive)},
-		{Method: "POST", Path: "/orders/{id}/quote", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderQuote)},
-		{Method: "POST", Path: "/orders/{id}/confirm", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderConfirm)},
-		{Method: "POST", Path: "/orders/{id}/start", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderStart)},
-		{Method: "POST", Path: "/orders/{id}/done", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderDone)},
-		{Method: "POST", Path: "/orders/{id}/follow-up", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderFollowUp)},
-		{Method: "POST", Path: "/orders/{id}/close", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderClose)},
-		{Method: "POST", Path: "/orders/{id}/cancel", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderCancel)},
-		{Method: "POST", Path: "/orders/{id}/photos", Perm: wubu.PermOrderEdit, Handler: h.orderStep(h.orderPhotoAdd)},
+		{Method: "POST", Path: "/orders/{id}/dispatch", Perm: wubu.PermOrderDispatch, Handler: h.step(h.orderSteps(), "", h.orderDispatch)},
+		{Method: "POST", Path: "/orders/{id}/grab", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderGrab)},
+		{Method: "POST", Path: "/orders/{id}/accept", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderAccept)},
+		{Method: "POST", Path: "/orders/{id}/arrive", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderArrive)},
+		{Method: "POST", Path: "/orders/{id}/quote", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderQuote)},
+		{Method: "POST", Path: "/orders/{id}/confirm", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderConfirm)},
+		{Method: "POST", Path: "/orders/{id}/start", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderStart)},
+		{Method: "POST", Path: "/orders/{id}/done", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderDone)},
+		{Method: "POST", Path: "/orders/{id}/follow-up", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderFollowUp)},
+		{Method: "POST", Path: "/orders/{id}/close", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderClose)},
+		{Method: "POST", Path: "/orders/{id}/cancel", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderCancel)},
+		{Method: "POST", Path: "/orders/{id}/photos", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderPhotoAdd)},
 		{Method: "GET", Path: "/orders/{id}/photos/{photo}", Perm: wubu.PermOrderView, Handler: h.orderPhoto},
 	}
 }
@@ -226,16 +226,6 @@ func photoFiles(r *http.Request) ([]photoFile, error) {
 type photoFile struct {
 	contentType string
 	data        []byte
-}
-
-// parseOrderForm reads a form that may carry photos (multipart) or not.
-func parseOrderForm(r *http.Request) error {
-	r.Body = http.MaxBytesReader(nil, r.Body, int64(wubu.MaxOrderPhotos)*(2<<20)+1<<20)
-	err := r.ParseMultipartForm(1 << 20)
-	if err != nil && err != http.ErrNotMultipart {
-		return wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
-	}
-	return nil
 }
 
 func (h *Handler) orderPhotoAdd(r *http.Request, id int64) (string, error) {

@@ -139,7 +139,7 @@ func (h *Handler) orderCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	err = parseOrderForm(r)
+	err = readStepForm(w, r)
 	n := &wubu.NewOrder{ProjectID: id, Category: wubu.OrderCategory(r.PostFormValue("category")), Urgency: wubu.OrderUrgency(r.PostFormValue("urgency")),
 		Source: wubu.OrderSource(r.PostFormValue("source")), Description: r.PostFormValue("description"),
 		ItemID: optionalID(r.PostFormValue("item")), PersonID: optionalID(r.PostFormValue("person")), RoomID: optionalID(r.PostFormValue("room")),

@@ -127,51 +127,19 @@ func (h *Handler) orderShow(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "order", v)
 }
 
-// orderStep handles the form of one step: on success it goes on to the
-// page the form names (the technician's list) or the order; from the
-// technician's list with htmx it answers the order's card; a refused step
-// shows the order again with the message beside the field and the input
-// kept.
-func (h *Handler) orderStep(do func(r *http.Request, id int64) (string, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			h.fail(w, r, err)
+// orderSteps are the order's pages for its steps: from the technician's
+// list with htmx a step answers the order's card; a refused step shows the
+// order again with the message beside the field and the input kept.
+func (h *Handler) orderSteps() stepPage {
+	return stepPage{path: "/orders/%d", card: h.orderCard, reshow: func(w http.ResponseWriter, r *http.Request, id int64, err error, prefix string) {
+		v, verr := h.orderView(r)
+		if verr != nil {
+			h.fail(w, r, verr)
 			return
 		}
-		flash, err := "", parseOrderForm(r)
-		if err == nil {
-			flash, err = do(r, id)
-		}
-		if err != nil {
-			code := wubu.ErrorCode(err)
-			if code != wubu.EINVALID && code != wubu.ECONFLICT {
-				h.fail(w, r, err)
-				return
-			}
-			if r.Header.Get("HX-Request") != "" && r.PostFormValue("card") == "1" {
-				h.orderCard(w, r, id, err)
-				return
-			}
-			v, verr := h.orderView(r)
-			if verr != nil {
-				h.fail(w, r, verr)
-				return
-			}
-			v.Form = r.PostForm
-			h.render(w, r, formError(r, &v.Page, err, ""), "order", v)
-			return
-		}
-		if r.Header.Get("HX-Request") != "" && r.PostFormValue("card") == "1" {
-			h.orderCard(w, r, id, nil)
-			return
-		}
-		next := r.PostFormValue("next")
-		if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-			next = "/orders/" + strconv.FormatInt(id, 10)
-		}
-		h.redirect(w, r, next, flash)
-	}
+		v.Form = r.PostForm
+		h.render(w, r, formError(r, &v.Page, err, prefix), "order", v)
+	}}
 }
 
 func (h *Handler) orderDispatch(r *http.Request, id int64) (string, error) {

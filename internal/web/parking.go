@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/wubu-oss/wubu"
-	"github.com/wubu-oss/wubu/internal/server"
 )
 
 type parkingListView struct {
@@ -124,41 +123,26 @@ func (h *Handler) parkingShow(w http.ResponseWriter, r *http.Request) {
 	showPage(h, w, r, h.parkingView, "parking")
 }
 
-// parkingStep assigns, handles or closes a parking problem.
-func (h *Handler) parkingStep(step string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		parseForm(w, r)
-		id, err := pathID(r, "id")
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		ctx := r.Context()
-		var msg string
-		switch step {
-		case "assign":
-			uid, _ := strconv.ParseInt(r.FormValue("assignee_id"), 10, 64)
-			_, err = h.Parking.AssignParking(ctx, id, uid)
-			msg = h.T(r, "Parking problem assigned.")
-		case "handle":
-			var photo *wubu.SecurityPhoto
-			if photo, err = formPhoto(r, "photo"); err == nil {
-				_, err = h.Parking.HandleParking(ctx, id, r.FormValue("note"), photo)
-			}
-			msg = h.T(r, "Handling recorded.")
-		case "close":
-			_, err = h.Parking.CloseParking(ctx, id)
-			msg = h.T(r, "Parking problem closed.")
-		}
-		if err != nil {
-			code := server.ErrorCode(err)
-			if code == wubu.EINTERNAL || (code == wubu.ENOTFOUND && wubu.AsError(err).Field == "") {
-				h.fail(w, r, err)
-				return
-			}
-			reshowForm(h, w, r, err, h.parkingView, r.Form, "parking", step+"_")
-			return
-		}
-		h.redirect(w, r, "/parking/"+strconv.FormatInt(id, 10), msg)
+// parkingSteps are a parking problem's pages for its steps.
+func (h *Handler) parkingSteps() stepPage {
+	return stepPage{path: "/parking/%d", reshow: reshowWith(h, h.parkingView, "parking")}
+}
+
+func (h *Handler) parkingAssign(r *http.Request, id int64) (string, error) {
+	uid, _ := strconv.ParseInt(r.FormValue("assignee_id"), 10, 64)
+	_, err := h.Parking.AssignParking(r.Context(), id, uid)
+	return h.T(r, "Parking problem assigned."), err
+}
+
+func (h *Handler) parkingHandle(r *http.Request, id int64) (string, error) {
+	photo, err := formPhoto(r, "photo")
+	if err == nil {
+		_, err = h.Parking.HandleParking(r.Context(), id, r.FormValue("note"), photo)
 	}
+	return h.T(r, "Handling recorded."), err
+}
+
+func (h *Handler) parkingClose(r *http.Request, id int64) (string, error) {
+	_, err := h.Parking.CloseParking(r.Context(), id)
+	return h.T(r, "Parking problem closed."), err
 }

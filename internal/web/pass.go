@@ -25,25 +25,25 @@ func (h *Handler) passRoutes() []server.Route {
 		{Method: "GET", Path: "/passes/{id}", Perm: wubu.PermSecurityView, Handler: h.passShow},
 		{Method: "GET", Path: "/passes/{id}/status", Perm: wubu.PermSecurityView, Handler: h.passStatus},
 		{Method: "GET", Path: "/passes/{id}/photos/{n}", Perm: wubu.PermSecurityView, Handler: h.passPhoto},
-		{Method: "POST", Path: "/passes/{id}/confirm", Perm: wubu.PermPassConfirm, Handler: h.passDecide("confirm")},
-		{Method: "POST", Path: "/passes/{id}/refuse", Perm: wubu.PermPassConfirm, Handler: h.passDecide("refuse")},
-		{Method: "POST", Path: "/passes/{id}/release", Perm: wubu.PermSecurityEdit, Handler: h.passDecide("release")},
+		{Method: "POST", Path: "/passes/{id}/confirm", Perm: wubu.PermPassConfirm, Handler: h.step(h.passSteps(), "confirm_", h.passConfirm)},
+		{Method: "POST", Path: "/passes/{id}/refuse", Perm: wubu.PermPassConfirm, Handler: h.step(h.passSteps(), "refuse_", h.passRefuse)},
+		{Method: "POST", Path: "/passes/{id}/release", Perm: wubu.PermSecurityEdit, Handler: h.step(h.passSteps(), "release_", h.passRelease)},
 
 		{Method: "GET", Path: "/tenants", Perm: wubu.PermSecurityView, Handler: h.tenantList},
 		{Method: "GET", Path: "/tenants/new", Perm: wubu.PermSecurityEdit, Handler: h.tenantNew},
 		{Method: "POST", Path: "/tenants", Perm: wubu.PermSecurityEdit, Handler: h.tenantCreate},
 		{Method: "GET", Path: "/tenants/{id}", Perm: wubu.PermSecurityView, Handler: h.tenantShow},
-		{Method: "POST", Path: "/tenants/{id}/check", Perm: wubu.PermPassConfirm, Handler: h.tenantStep("check")},
-		{Method: "POST", Path: "/tenants/{id}/file", Perm: wubu.PermPassConfirm, Handler: h.tenantStep("file")},
-		{Method: "POST", Path: "/tenants/{id}/reject", Perm: wubu.PermPassConfirm, Handler: h.tenantStep("reject")},
+		{Method: "POST", Path: "/tenants/{id}/check", Perm: wubu.PermPassConfirm, Handler: h.step(h.tenantSteps(), "", h.tenantCheck)},
+		{Method: "POST", Path: "/tenants/{id}/file", Perm: wubu.PermPassConfirm, Handler: h.step(h.tenantSteps(), "", h.tenantFile)},
+		{Method: "POST", Path: "/tenants/{id}/reject", Perm: wubu.PermPassConfirm, Handler: h.step(h.tenantSteps(), "", h.tenantReject)},
 
 		{Method: "GET", Path: "/incidents", Perm: wubu.PermSecurityView, Handler: h.incidentList},
 		{Method: "GET", Path: "/incidents/new", Perm: wubu.PermSecurityEdit, Handler: h.incidentNew},
 		{Method: "POST", Path: "/incidents", Perm: wubu.PermSecurityEdit, Handler: h.incidentCreate},
 		{Method: "GET", Path: "/incidents/{id}", Perm: wubu.PermSecurityView, Handler: h.incidentShow},
-		{Method: "POST", Path: "/incidents/{id}/ack", Perm: wubu.PermPassConfirm, Handler: h.incidentStep("ack")},
-		{Method: "POST", Path: "/incidents/{id}/close", Perm: wubu.PermPassConfirm, Handler: h.incidentStep("close")},
-		{Method: "POST", Path: "/incidents/{id}/note", Perm: wubu.PermSecurityEdit, Handler: h.incidentStep("note")},
+		{Method: "POST", Path: "/incidents/{id}/ack", Perm: wubu.PermPassConfirm, Handler: h.step(h.incidentSteps(), "", h.incidentAck)},
+		{Method: "POST", Path: "/incidents/{id}/close", Perm: wubu.PermPassConfirm, Handler: h.step(h.incidentSteps(), "", h.incidentClose)},
+		{Method: "POST", Path: "/incidents/{id}/note", Perm: wubu.PermSecurityEdit, Handler: h.step(h.incidentSteps(), "", h.incidentNote)},
 	}
 }
 
@@ -326,37 +326,23 @@ func (h *Handler) passPhoto(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 }
 
-// passDecide handles the pass's three forms: confirm and refuse (the
-// service centre), release (the guard).
-func (h *Handler) passDecide(action string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		ctx := r.Context()
-		var flash string
-		switch action {
-		case "confirm":
-			_, err = h.Passes.ConfirmPass(ctx, id, wubu.PassConfirmation{Method: wubu.PassConfirmMethod(r.PostFormValue("method")),
-				OwnerPersonID: optionalID(r.PostFormValue("owner_person_id")), Note: r.PostFormValue("note")})
-			flash = h.T(r, "Pass confirmed: the guard sees it now.")
-		case "refuse":
-			_, err = h.Passes.RefusePass(ctx, id, r.PostFormValue("reason"))
-			flash = h.T(r, "Pass refused.")
-		case "release":
-			_, err = h.Passes.ReleasePass(ctx, id, r.PostFormValue("gate"))
-			flash = h.T(r, "Goods released.")
-		}
-		if err != nil {
-			if codeIn(err, wubu.EINTERNAL, wubu.ENOTFOUND, wubu.EFORBIDDEN) {
-				h.fail(w, r, err)
-				return
-			}
-			reshowForm(h, w, r, err, h.passView, r.PostForm, "pass", action+"_")
-			return
-		}
-		h.redirect(w, r, fmt.Sprintf("/passes/%d", id), flash)
-	}
+// passSteps are a pass's pages for its steps.
+func (h *Handler) passSteps() stepPage {
+	return stepPage{path: "/passes/%d", reshow: reshowWith(h, h.passView, "pass")}
+}
+
+func (h *Handler) passConfirm(r *http.Request, id int64) (string, error) {
+	_, err := h.Passes.ConfirmPass(r.Context(), id, wubu.PassConfirmation{Method: wubu.PassConfirmMethod(r.FormValue("method")),
+		OwnerPersonID: optionalID(r.FormValue("owner_person_id")), Note: r.FormValue("note")})
+	return h.T(r, "Pass confirmed: the guard sees it now."), err
+}
+
+func (h *Handler) passRefuse(r *http.Request, id int64) (string, error) {
+	_, err := h.Passes.RefusePass(r.Context(), id, r.FormValue("reason"))
+	return h.T(r, "Pass refused."), err
+}
+
+func (h *Handler) passRelease(r *http.Request, id int64) (string, error) {
+	_, err := h.Passes.ReleasePass(r.Context(), id, r.FormValue("gate"))
+	return h.T(r, "Goods released."), err
 }

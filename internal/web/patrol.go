@@ -28,8 +28,8 @@ func (h *Handler) patrolRoutes() []server.Route {
 		{Method: "POST", Path: "/patrol/checkin", Perm: wubu.PermSecurityEdit, Handler: h.checkinSubmit},
 		{Method: "POST", Path: "/patrol/runs", Perm: wubu.PermSecurityEdit, Handler: h.runStart},
 		{Method: "GET", Path: "/patrol/runs/{id}", Perm: wubu.PermSecurityView, Handler: h.runShow},
-		{Method: "POST", Path: "/patrol/runs/{id}/finish", Perm: wubu.PermSecurityEdit, Handler: h.runFinish},
-		{Method: "POST", Path: "/patrol/runs/{id}/review", Perm: wubu.PermSecurityManage, Handler: h.runReview},
+		{Method: "POST", Path: "/patrol/runs/{id}/finish", Perm: wubu.PermSecurityEdit, Handler: h.step(h.runSteps(), "", h.runFinish)},
+		{Method: "POST", Path: "/patrol/runs/{id}/review", Perm: wubu.PermSecurityManage, Handler: h.step(h.runSteps(), "", h.runReview)},
 		{Method: "POST", Path: "/patrol/routes", Perm: wubu.PermSecurityManage, Handler: h.routeCreate},
 		{Method: "GET", Path: "/patrol/routes/{id}", Perm: wubu.PermSecurityView, Handler: h.routeShow},
 		{Method: "POST", Path: "/patrol/routes/{id}/checkpoints", Perm: wubu.PermSecurityManage, Handler: h.checkpointAdd},
@@ -40,18 +40,18 @@ func (h *Handler) patrolRoutes() []server.Route {
 		{Method: "POST", Path: "/hazards", Perm: wubu.PermSecurityEdit, Handler: h.hazardCreate},
 		{Method: "GET", Path: "/hazards/{id}", Perm: wubu.PermSecurityView, Handler: h.hazardShow},
 		{Method: "GET", Path: "/hazards/{id}/photos/{photo}", Perm: wubu.PermSecurityView, Handler: h.securityPhoto("hazard")},
-		{Method: "POST", Path: "/hazards/{id}/assign", Perm: wubu.PermSecurityManage, Handler: h.hazardStep("assign")},
-		{Method: "POST", Path: "/hazards/{id}/rectify", Perm: wubu.PermSecurityEdit, Handler: h.hazardStep("rectify")},
-		{Method: "POST", Path: "/hazards/{id}/verify", Perm: wubu.PermSecurityEdit, Handler: h.hazardStep("verify")},
+		{Method: "POST", Path: "/hazards/{id}/assign", Perm: wubu.PermSecurityManage, Handler: h.step(h.hazardSteps(), "assign_", h.hazardAssign)},
+		{Method: "POST", Path: "/hazards/{id}/rectify", Perm: wubu.PermSecurityEdit, Handler: h.step(h.hazardSteps(), "rectify_", h.hazardRectify)},
+		{Method: "POST", Path: "/hazards/{id}/verify", Perm: wubu.PermSecurityEdit, Handler: h.step(h.hazardSteps(), "verify_", h.hazardVerify)},
 
 		{Method: "GET", Path: "/parking", Perm: wubu.PermSecurityView, Handler: h.parkingList},
 		{Method: "GET", Path: "/parking/new", Perm: wubu.PermSecurityEdit, Handler: h.parkingNew},
 		{Method: "POST", Path: "/parking", Perm: wubu.PermSecurityEdit, Handler: h.parkingCreate},
 		{Method: "GET", Path: "/parking/{id}", Perm: wubu.PermSecurityView, Handler: h.parkingShow},
 		{Method: "GET", Path: "/parking/{id}/photos/{photo}", Perm: wubu.PermSecurityView, Handler: h.securityPhoto("parking")},
-		{Method: "POST", Path: "/parking/{id}/assign", Perm: wubu.PermSecurityManage, Handler: h.parkingStep("assign")},
-		{Method: "POST", Path: "/parking/{id}/handle", Perm: wubu.PermSecurityEdit, Handler: h.parkingStep("handle")},
-		{Method: "POST", Path: "/parking/{id}/close", Perm: wubu.PermSecurityEdit, Handler: h.parkingStep("close")},
+		{Method: "POST", Path: "/parking/{id}/assign", Perm: wubu.PermSecurityManage, Handler: h.step(h.parkingSteps(), "assign_", h.parkingAssign)},
+		{Method: "POST", Path: "/parking/{id}/handle", Perm: wubu.PermSecurityEdit, Handler: h.step(h.parkingSteps(), "handle_", h.parkingHandle)},
+		{Method: "POST", Path: "/parking/{id}/close", Perm: wubu.PermSecurityEdit, Handler: h.step(h.parkingSteps(), "close_", h.parkingClose)},
 
 		{Method: "GET", Path: "/alarms", Perm: wubu.PermSecurityView, Handler: h.alarmList},
 		{Method: "POST", Path: "/residents/{id}/alarm-reminders", Perm: wubu.PermSecurityEdit, Handler: h.alarmRecord("reminder")},
@@ -256,54 +256,45 @@ type runView struct {
 }
 
 func (h *Handler) runShow(w http.ResponseWriter, r *http.Request) {
+	showPage(h, w, r, h.runView, "patrol_run")
+}
+
+func (h *Handler) runView(r *http.Request) (*runView, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return nil, err
 	}
 	base, err := h.newSecurityPage(r, "Patrol run")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return nil, err
 	}
 	v := &runView{securityPage: base}
 	if v.Run, err = h.Patrols.FindRun(r.Context(), id); err != nil {
-		h.fail(w, r, err)
-		return
+		return nil, err
 	}
 	v.Title = v.Run.RouteName + " · " + v.T("Patrol run")
-	h.render(w, r, http.StatusOK, "patrol_run", v)
+	return v, nil
 }
 
-func (h *Handler) runFinish(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+// runSteps are a patrol run's pages for its steps.
+func (h *Handler) runSteps() stepPage {
+	return stepPage{path: "/patrol/runs/%d", reshow: reshowWith(h, h.runView, "patrol_run")}
+}
+
+func (h *Handler) runFinish(r *http.Request, id int64) (string, error) {
 	run, err := h.Patrols.FinishRun(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return "", err
 	}
-	msg := h.T(r, "Run finished: every checkpoint visited in time.")
 	if run.Missed > 0 || run.Late > 0 {
-		msg = h.T(r, "Run finished: %d checkpoints missed and %d late; your leader has been told.", run.Missed, run.Late)
+		return h.T(r, "Run finished: %d checkpoints missed and %d late; your leader has been told.", run.Missed, run.Late), nil
 	}
-	h.redirect(w, r, "/patrol/runs/"+strconv.FormatInt(id, 10), msg)
+	return h.T(r, "Run finished: every checkpoint visited in time."), nil
 }
 
-func (h *Handler) runReview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if _, err := h.Patrols.ReviewRun(r.Context(), id); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.redirect(w, r, "/patrol/runs/"+strconv.FormatInt(id, 10), h.T(r, "Marked as reviewed."))
+func (h *Handler) runReview(r *http.Request, id int64) (string, error) {
+	_, err := h.Patrols.ReviewRun(r.Context(), id)
+	return h.T(r, "Marked as reviewed."), err
 }
 
 func (h *Handler) routeCreate(w http.ResponseWriter, r *http.Request) {

@@ -106,36 +106,22 @@ func (h *Handler) tenantShow(w http.ResponseWriter, r *http.Request) {
 	showPage(h, w, r, h.tenantView, "tenant")
 }
 
-// tenantStep handles the registration's steps: the superior's check, the
-// assistant's filing, and sending it back.
-func (h *Handler) tenantStep(step string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		ctx := r.Context()
-		var flash string
-		switch step {
-		case "check":
-			_, err = h.Tenants.CheckTenant(ctx, id)
-			flash = h.T(r, "Checked: the service assistant files it next.")
-		case "file":
-			_, err = h.Tenants.FileTenant(ctx, id)
-			flash = h.T(r, "Filed into the tenant archive.")
-		case "reject":
-			_, err = h.Tenants.RejectTenant(ctx, id, r.PostFormValue("reason"))
-			flash = h.T(r, "Sent back.")
-		}
-		if err != nil {
-			if codeIn(err, wubu.EINTERNAL, wubu.ENOTFOUND, wubu.EFORBIDDEN) {
-				h.fail(w, r, err)
-				return
-			}
-			reshowForm(h, w, r, err, h.tenantView, r.PostForm, "tenant", "")
-			return
-		}
-		h.redirect(w, r, fmt.Sprintf("/tenants/%d", id), flash)
-	}
+// tenantSteps are a registration's pages for its steps.
+func (h *Handler) tenantSteps() stepPage {
+	return stepPage{path: "/tenants/%d", reshow: reshowWith(h, h.tenantView, "tenant")}
+}
+
+func (h *Handler) tenantCheck(r *http.Request, id int64) (string, error) {
+	_, err := h.Tenants.CheckTenant(r.Context(), id)
+	return h.T(r, "Checked: the service assistant files it next."), err
+}
+
+func (h *Handler) tenantFile(r *http.Request, id int64) (string, error) {
+	_, err := h.Tenants.FileTenant(r.Context(), id)
+	return h.T(r, "Filed into the tenant archive."), err
+}
+
+func (h *Handler) tenantReject(r *http.Request, id int64) (string, error) {
+	_, err := h.Tenants.RejectTenant(r.Context(), id, r.FormValue("reason"))
+	return h.T(r, "Sent back."), err
 }
