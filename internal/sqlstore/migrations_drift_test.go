@@ -37,8 +37,9 @@ const driftAllowFile = "migrations/drift-allow.txt"
 //     precision, real, numeric;
 //   - column order; goose's own table; operator classes
 //     (text_pattern_ops: SQLite has none);
-//   - a column of a primary key is not null on both (SQLite's rowid alias
-//     is never null, whatever table_info says);
+//   - SQLite's rowid ("id INTEGER PRIMARY KEY") is not null, whatever
+//     table_info says (other primary key columns of SQLite take NULL
+//     unless declared NOT NULL, and are compared as declared);
 //   - unique constraints compare by their columns, not their names (SQLite
 //     names them sqlite_autoindex_…); indexes of primary keys are the
 //     primary key;
@@ -358,7 +359,6 @@ func readSQLiteSchema(ctx context.Context, db *sql.DB) (dbSchema, error) {
 			}
 			if pk > 0 {
 				tb.primaryKey = append(tb.primaryKey, col)
-				c.notNull = true
 			}
 			c.class = typeClass(c.typ)
 			tb.columns[col] = c
@@ -366,6 +366,13 @@ func readSQLiteSchema(ctx context.Context, db *sql.DB) (dbSchema, error) {
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
+		}
+		if len(tb.primaryKey) == 1 && strings.EqualFold(tb.columns[tb.primaryKey[0]].typ, "INTEGER") {
+			// The rowid: never null, whatever table_info says. (Other
+			// primary key columns of SQLite take NULL unless NOT NULL.)
+			c := tb.columns[tb.primaryKey[0]]
+			c.notNull = true
+			tb.columns[tb.primaryKey[0]] = c
 		}
 		// Indexes.
 		type listed struct {
