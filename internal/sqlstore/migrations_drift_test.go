@@ -158,6 +158,10 @@ type dbTable struct {
 	foreignKeys map[string]bool    // "(columns) -> table (columns) [ON DELETE …]"
 }
 
+func newDBTable() *dbTable {
+	return &dbTable{columns: map[string]dbColumn{}, indexes: map[string]dbIndex{}, foreignKeys: map[string]bool{}}
+}
+
 type dbColumn struct {
 	typ     string // as declared
 	class   string // normalised
@@ -334,7 +338,8 @@ func predicate(s string) string {
 }
 
 // readSQLiteSchema reads the schema from sqlite_master and the table_info,
-// index_list, index_xinfo and foreign_key_list pragmas.
+// index_list, index_xinfo and foreign_key_list pragmas. (The write pool has
+// one connection: each query's rows are read to the end before the next.)
 func readSQLiteSchema(ctx context.Context, db *sql.DB) (dbSchema, error) {
 	names, err := queryStrings(ctx, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name <> 'goose_db_version'`)
 	if err != nil {
@@ -342,29 +347,24 @@ func readSQLiteSchema(ctx context.Context, db *sql.DB) (dbSchema, error) {
 	}
 	s := dbSchema{}
 	for _, name := range names {
-		tb := &dbTable{columns: map[string]dbColumn{}, indexes: map[string]dbIndex{}, foreignKeys: map[string]bool{}}
+		tb := newDBTable()
 		s[name] = tb
 		// Columns and the primary key.
-		rows, err := db.QueryContext(ctx, `SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY pk, cid`, name)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		err := eachRow(ctx, db, `SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY pk, cid`, []any{name}, func(scan func(...any) error) error {
 			var c dbColumn
 			var col string
 			var pk int
-			if err := rows.Scan(&col, &c.typ, &c.notNull, &pk); err != nil {
-				rows.Close()
-				return nil, err
+			if err := scan(&col, &c.typ, &c.notNull, &pk); err != nil {
+				return err
 			}
 			if pk > 0 {
 				tb.primaryKey = append(tb.primaryKey, col)
 			}
 			c.class = typeClass(c.typ)
 			tb.columns[col] = c
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 		if len(tb.primaryKey) == 1 && strings.EqualFold(tb.columns[tb.primaryKey[0]].typ, "INTEGER") {
@@ -374,117 +374,110 @@ func readSQLiteSchema(ctx context.Context, db *sql.DB) (dbSchema, error) {
 			c.notNull = true
 			tb.columns[tb.primaryKey[0]] = c
 		}
-		// Indexes.
-		type listed struct {
-			name, origin string
-			unique       bool
-		}
-		var list []listed
-		rows, err = db.QueryContext(ctx, `SELECT name, "unique", origin FROM pragma_index_list(?)`, name)
-		if err != nil {
+		if err := readSQLiteIndexes(ctx, db, name, tb); err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var l listed
-			if err := rows.Scan(&l.name, &l.unique, &l.origin); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			list = append(list, l)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := readSQLiteForeignKeys(ctx, db, name, tb); err != nil {
 			return nil, err
-		}
-		for _, l := range list {
-			if l.origin == "pk" {
-				continue
-			}
-			ix := dbIndex{unique: l.unique}
-			rows, err := db.QueryContext(ctx, `SELECT cid, COALESCE(name, ''), "desc", coll FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno`, l.name)
-			if err != nil {
-				return nil, err
-			}
-			for rows.Next() {
-				var cid int
-				var col, coll string
-				var desc bool
-				if err := rows.Scan(&cid, &col, &desc, &coll); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				if cid == -2 {
-					col = "<expression>"
-				}
-				if coll != "BINARY" {
-					col += " COLLATE " + coll
-				}
-				if desc {
-					col += " DESC"
-				}
-				ix.columns = append(ix.columns, col)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
-			if l.origin == "u" {
-				tb.indexes[uniqueKey(ix.columns)] = ix
-				continue
-			}
-			var def string
-			if err := db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, l.name).Scan(&def); err != nil {
-				return nil, err
-			}
-			if m := sqlWhere.FindStringSubmatch(def); m != nil {
-				ix.where = predicate(m[1])
-			}
-			tb.indexes[l.name] = ix
-		}
-		// Foreign keys.
-		rows, err = db.QueryContext(ctx, `SELECT id, "table", "from", COALESCE("to", ''), on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq`, name)
-		if err != nil {
-			return nil, err
-		}
-		type fk struct {
-			table, onUpdate, onDelete string
-			from, to                  []string
-		}
-		var fks []*fk
-		last := -1
-		for rows.Next() {
-			var id int
-			var table, from, to, onUpdate, onDelete string
-			if err := rows.Scan(&id, &table, &from, &to, &onUpdate, &onDelete); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if id != last {
-				fks = append(fks, &fk{table: table, onUpdate: onUpdate, onDelete: onDelete})
-				last = id
-			}
-			f := fks[len(fks)-1]
-			f.from = append(f.from, from)
-			if to != "" {
-				f.to = append(f.to, to)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		for _, f := range fks {
-			if len(f.to) == 0 {
-				// "REFERENCES t" alone: the parent's primary key.
-				f.to, err = queryStrings(ctx, db, `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, f.table)
-				if err != nil {
-					return nil, err
-				}
-			}
-			tb.foreignKeys[foreignKey(f.from, f.table, f.to, f.onDelete, f.onUpdate)] = true
 		}
 	}
 	return s, nil
+}
+
+// readSQLiteIndexes reads a table's indexes but its primary key's.
+func readSQLiteIndexes(ctx context.Context, db *sql.DB, table string, tb *dbTable) error {
+	type listed struct {
+		name, origin string
+		unique       bool
+	}
+	var list []listed
+	err := eachRow(ctx, db, `SELECT name, "unique", origin FROM pragma_index_list(?) WHERE origin <> 'pk'`, []any{table}, func(scan func(...any) error) error {
+		var l listed
+		err := scan(&l.name, &l.unique, &l.origin)
+		list = append(list, l)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, l := range list {
+		ix := dbIndex{unique: l.unique}
+		err := eachRow(ctx, db, `SELECT cid, COALESCE(name, ''), "desc", coll FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno`, []any{l.name}, func(scan func(...any) error) error {
+			var cid int
+			var col, coll string
+			var desc bool
+			if err := scan(&cid, &col, &desc, &coll); err != nil {
+				return err
+			}
+			if cid == -2 {
+				col = "<expression>"
+			}
+			if coll != "BINARY" {
+				col += " COLLATE " + coll
+			}
+			if desc {
+				col += " DESC"
+			}
+			ix.columns = append(ix.columns, col)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if l.origin == "u" {
+			tb.indexes[uniqueKey(ix.columns)] = ix
+			continue
+		}
+		var def string
+		if err := db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, l.name).Scan(&def); err != nil {
+			return err
+		}
+		if m := sqlWhere.FindStringSubmatch(def); m != nil {
+			ix.where = predicate(m[1])
+		}
+		tb.indexes[l.name] = ix
+	}
+	return nil
+}
+
+// readSQLiteForeignKeys reads a table's foreign keys.
+func readSQLiteForeignKeys(ctx context.Context, db *sql.DB, table string, tb *dbTable) error {
+	type fk struct {
+		table, onUpdate, onDelete string
+		from, to                  []string
+	}
+	var fks []*fk
+	last := -1
+	err := eachRow(ctx, db, `SELECT id, "table", "from", COALESCE("to", ''), on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq`, []any{table}, func(scan func(...any) error) error {
+		var id int
+		var parent, from, to, onUpdate, onDelete string
+		if err := scan(&id, &parent, &from, &to, &onUpdate, &onDelete); err != nil {
+			return err
+		}
+		if id != last {
+			fks = append(fks, &fk{table: parent, onUpdate: onUpdate, onDelete: onDelete})
+			last = id
+		}
+		f := fks[len(fks)-1]
+		f.from = append(f.from, from)
+		if to != "" {
+			f.to = append(f.to, to)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range fks {
+		if len(f.to) == 0 {
+			// "REFERENCES t" alone: the parent's primary key.
+			if f.to, err = queryStrings(ctx, db, `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, f.table); err != nil {
+				return err
+			}
+		}
+		tb.foreignKeys[foreignKey(f.from, f.table, f.to, f.onDelete, f.onUpdate)] = true
+	}
+	return nil
 }
 
 // pgAction names PostgreSQL's foreign key actions as SQLite does.
@@ -501,30 +494,27 @@ func readPostgresSchema(ctx context.Context, db *sql.DB) (dbSchema, error) {
 	arrays := pgtype.NewMap()
 	s := dbSchema{}
 	for _, name := range names {
-		tb := &dbTable{columns: map[string]dbColumn{}, indexes: map[string]dbIndex{}, foreignKeys: map[string]bool{}}
+		tb := newDBTable()
 		s[name] = tb
 		// Columns.
-		rows, err := db.QueryContext(ctx, `SELECT column_name, data_type, is_nullable = 'NO' FROM information_schema.columns
-			WHERE table_schema = current_schema() AND table_name = $1`, name)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		err := eachRow(ctx, db, `SELECT column_name, data_type, is_nullable = 'NO' FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = $1`, []any{name}, func(scan func(...any) error) error {
 			var c dbColumn
 			var col string
-			if err := rows.Scan(&col, &c.typ, &c.notNull); err != nil {
-				rows.Close()
-				return nil, err
+			if err := scan(&col, &c.typ, &c.notNull); err != nil {
+				return err
 			}
 			c.class = typeClass(c.typ)
 			tb.columns[col] = c
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
-		// Indexes: the primary key's, unique constraints' and the others.
-		rows, err = db.QueryContext(ctx, `SELECT ic.relname, i.indisprimary, i.indisunique, COALESCE(con.contype, ''),
+		// Indexes: the primary key's, unique constraints' and the others,
+		// each column with its collation where it is not the column's own,
+		// and DESC; columns past indnkeyatts are INCLUDE columns.
+		err = eachRow(ctx, db, `SELECT ic.relname, i.indisprimary, i.indisunique, COALESCE(con.contype, ''),
 				i.indnkeyatts, COALESCE(pg_get_expr(i.indpred, i.indrelid), ''),
 				ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k),
 				ARRAY(SELECT CASE WHEN COALESCE(i.indcollation[k - 1], 0) IN (0, COALESCE(a.attcollation, 0)) THEN '' ELSE quote_ident(coll.collname) END
@@ -536,19 +526,14 @@ func readPostgresSchema(ctx context.Context, db *sql.DB) (dbSchema, error) {
 			FROM pg_index i
 			JOIN pg_class ic ON ic.oid = i.indexrelid
 			LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')
-			WHERE i.indrelid = $1::regclass`, name)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+			WHERE i.indrelid = $1::regclass`, []any{name}, func(scan func(...any) error) error {
 			var ixName, contype, where string
 			var primary, unique bool
 			var keys int
 			var cols, colls []string
 			var desc []bool
-			if err := rows.Scan(&ixName, &primary, &unique, &contype, &keys, &where, arrays.SQLScanner(&cols), arrays.SQLScanner(&colls), arrays.SQLScanner(&desc)); err != nil {
-				rows.Close()
-				return nil, err
+			if err := scan(&ixName, &primary, &unique, &contype, &keys, &where, arrays.SQLScanner(&cols), arrays.SQLScanner(&colls), arrays.SQLScanner(&desc)); err != nil {
+				return err
 			}
 			ix := dbIndex{unique: unique, where: predicate(where)}
 			for k, col := range cols {
@@ -560,7 +545,7 @@ func readPostgresSchema(ctx context.Context, db *sql.DB) (dbSchema, error) {
 				if colls[k] != "" {
 					col += " COLLATE " + colls[k]
 				}
-				if k < len(desc) && desc[k] && k < keys {
+				if desc[k] {
 					col += " DESC"
 				}
 				ix.columns = append(ix.columns, col)
@@ -573,36 +558,26 @@ func readPostgresSchema(ctx context.Context, db *sql.DB) (dbSchema, error) {
 			default:
 				tb.indexes[ixName] = ix
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		for _, c := range tb.primaryKey {
-			col := tb.columns[c]
-			col.notNull = true
-			tb.columns[c] = col
-		}
-		// Foreign keys.
-		rows, err = db.QueryContext(ctx, `SELECT ref.relname, con.confdeltype, con.confupdtype,
-				ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
-				ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i)
-			FROM pg_constraint con JOIN pg_class ref ON ref.oid = con.confrelid
-			WHERE con.conrelid = $1::regclass AND con.contype = 'f'`, name)
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
+		// Foreign keys.
+		err = eachRow(ctx, db, `SELECT ref.relname, con.confdeltype, con.confupdtype,
+				ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
+				ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i)
+			FROM pg_constraint con JOIN pg_class ref ON ref.oid = con.confrelid
+			WHERE con.conrelid = $1::regclass AND con.contype = 'f'`, []any{name}, func(scan func(...any) error) error {
 			var table, del, upd string
 			var from, to []string
-			if err := rows.Scan(&table, &del, &upd, arrays.SQLScanner(&from), arrays.SQLScanner(&to)); err != nil {
-				rows.Close()
-				return nil, err
+			if err := scan(&table, &del, &upd, arrays.SQLScanner(&from), arrays.SQLScanner(&to)); err != nil {
+				return err
 			}
 			tb.foreignKeys[foreignKey(from, table, to, pgAction[del], pgAction[upd])] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -618,21 +593,31 @@ func unquoteIdent(s string) string {
 	return s
 }
 
-func queryStrings(ctx context.Context, db *sql.DB, q string, args ...any) ([]string, error) {
+// eachRow runs a query and calls fn with the Scan of each row, reading the
+// rows to the end.
+func eachRow(ctx context.Context, db *sql.DB, q string, args []any, fn func(scan func(...any) error) error) error {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []string
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
+		if err := fn(rows.Scan); err != nil {
+			return err
 		}
-		out = append(out, s)
 	}
-	return out, rows.Err()
+	return rows.Err()
+}
+
+func queryStrings(ctx context.Context, db *sql.DB, q string, args ...any) ([]string, error) {
+	var out []string
+	err := eachRow(ctx, db, q, args, func(scan func(...any) error) error {
+		var s string
+		err := scan(&s)
+		out = append(out, s)
+		return err
+	})
+	return out, err
 }
 
 // driftAllowed is a line of the allow-list.
