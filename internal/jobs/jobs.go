@@ -65,6 +65,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/riverqueue/river/rivertype"
+
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 )
@@ -106,6 +108,10 @@ type Config struct {
 	// minute); nil for none.
 	Rules         RulesRunner
 	RulesInterval time.Duration
+
+	// middleware is more River middleware, after Wubu's own: tests use it
+	// to hold jobs until a condition holds.
+	middleware []rivertype.Middleware
 }
 
 func (c Config) withDefaults() Config {

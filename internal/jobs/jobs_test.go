@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,8 +26,10 @@ import (
 )
 
 // waitTimeout bounds every wait for River: stages fire within
-// FetchPollInterval of the controlled clock reaching them.
-const waitTimeout = 20 * time.Second
+// FetchPollInterval of the controlled clock reaching them, but a loaded
+// machine may take far longer. It is a bound for failing, never a
+// condition of passing.
+const waitTimeout = 60 * time.Second
 
 // testLogger shows River's warnings and errors on stderr.
 func testLogger() *slog.Logger {
@@ -564,8 +567,18 @@ func TestClockTwoServers(t *testing.T) {
 	t.Cleanup(func() { db2.Close() })
 	db2.Clock = clock
 	f := wubutest.NewFixture(t, db1)
-	s1 := startScheduler(t, db1)
-	s2 := startScheduler(t, db2)
+	// Both servers must work stage jobs, whatever the machine's load: each
+	// server takes at most 50 jobs at once, fewer than a stage's 200, and
+	// holds its first ones until the other has taken one too.
+	hold := &holdUntilBoth{both: make(chan struct{})}
+	servers := [2]*Scheduler{}
+	for i, db := range []*sqlstore.DB{db1, db2} {
+		cfg := testConfig()
+		cfg.MaxWorkers = 50
+		cfg.middleware = []rivertype.Middleware{&serverHold{all: hold, server: i}}
+		servers[i] = startSchedulerConfig(t, db, cfg)
+	}
+	s1, s2 := servers[0], servers[1]
 	admin := f.Ctx(f.Admin)
 
 	// Half the clocks armed through each server, every stage job also
@@ -629,6 +642,36 @@ func TestClockTwoServers(t *testing.T) {
 		t.Fatalf("got %d completed stage jobs worked by %v, want %d or more by both servers", len(res.Jobs), by, 8*n)
 	}
 	t.Logf("stage jobs worked per server: %v", by)
+}
+
+// holdUntilBoth holds the stage jobs of two servers until each server has
+// taken one.
+type holdUntilBoth struct {
+	took [2]atomic.Bool
+	once sync.Once
+	both chan struct{} // closed once both servers took a stage job
+}
+
+// serverHold is the River worker middleware of one server of holdUntilBoth.
+type serverHold struct {
+	river.MiddlewareDefaults
+	all    *holdUntilBoth
+	server int
+}
+
+func (h *serverHold) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
+	if job.Kind == (ClockStageArgs{}).Kind() {
+		h.all.took[h.server].Store(true)
+		if h.all.took[0].Load() && h.all.took[1].Load() {
+			h.all.once.Do(func() { close(h.all.both) })
+		}
+		select {
+		case <-h.all.both:
+		case <-ctx.Done():
+			return fmt.Errorf("server %d held a stage job, but the other server took none: %w", h.server+1, ctx.Err())
+		}
+	}
+	return doInner(ctx)
 }
 
 // TestClockSchedule checks that the reconciler's schedule does not catch up

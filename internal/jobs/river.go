@@ -96,7 +96,7 @@ func (s *Scheduler) riverConfig() *river.Config {
 		FetchPollInterval: s.cfg.FetchPollInterval,
 		FetchCooldown:     s.cfg.FetchCooldown,
 		JobTimeout:        jobTimeout,
-		Middleware:        []rivertype.Middleware{&availableAhead{clock: s.clock}},
+		Middleware:        append([]rivertype.Middleware{&availableAhead{clock: s.clock}}, s.cfg.middleware...),
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(
 			clockSchedule{clock: s.clock, every: s.cfg.ReconcileInterval},
 			func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
@@ -117,6 +117,14 @@ func (s *Scheduler) riverConfig() *river.Config {
 		// controlled clock) with the machine's time: with a clock set in the
 		// past it would take every running job for stuck and run it again.
 		cfg.RescueStuckJobsAfter = 50 * 365 * 24 * time.Hour
+		// River's cleaner, likewise, deletes finished jobs whose
+		// finalized_at (from the controlled clock) is a day older than the
+		// machine's time: with a clock in the past, every finished job,
+		// whenever the leader's cleaner happens to run (at its election,
+		// then every 30 s). Keep them: tests count them.
+		cfg.CompletedJobRetentionPeriod = -1
+		cfg.CancelledJobRetentionPeriod = -1
+		cfg.DiscardedJobRetentionPeriod = -1
 	}
 	return cfg
 }

@@ -36,16 +36,24 @@ func TestRulesJob(t *testing.T) {
 		cfg := testConfig()
 		cfg.Rules = sqlstore.NewRulesEngine(db, outbox)
 		startSchedulerConfig(t, db, cfg)
-		waitFor(t, "the card reminder", func() (bool, string) {
+		// The job's run ends by recording the reminder as sent, after it
+		// is in the outbox: wait for both.
+		reminder := func() (bool, string) {
 			ms, n, err := outbox.FindMessages(ctx, f.ProjectA.ID, wubu.MessageFilter{Kind: "card_expiry"})
 			if err != nil {
 				return false, err.Error()
 			}
-			return n == 1 && len(ms) == 1 && ms[0].PersonID != nil && *ms[0].PersonID == p.ID, fmt.Sprintf("%d messages", n)
-		})
+			recorded := count(t, db, `SELECT COUNT(*) FROM rule_reminders WHERE project_id = ? AND rule = 'card_expiry'`, f.ProjectA.ID)
+			return n == 1 && len(ms) == 1 && ms[0].PersonID != nil && *ms[0].PersonID == p.ID && recorded == 1,
+				fmt.Sprintf("%d messages, %d recorded as sent", n, recorded)
+		}
+		waitFor(t, "the card reminder", reminder)
 		// Running the rules again sends nothing more.
 		if res, err := cfg.Rules.RunDue(context.Background(), clock.Now().Add(time.Hour)); err != nil || res.CardReminders != 0 {
 			t.Fatalf("again: %+v %v", res, err)
+		}
+		if ok, state := reminder(); !ok {
+			t.Fatalf("after running again: %s, want 1 and 1", state)
 		}
 	})
 }

@@ -9,11 +9,16 @@ import (
 
 func TestRun(t *testing.T) {
 	t.Run("MaxRequests", func(t *testing.T) {
-		res := Run(context.Background(), Options{Clients: 4, Duration: 10 * time.Second, MaxRequests: 1000}, func(ctx context.Context, client, i int) (bool, error) {
+		// The duration is only a bound for failing: the run must end on
+		// its 1,000th request, however slow the machine.
+		opts := Options{Clients: 4, Duration: 2 * time.Minute, MaxRequests: 1000}
+		res := Run(context.Background(), opts, func(ctx context.Context, client, i int) (bool, error) {
 			return i%2 == 0, nil
 		})
-		if res.Requests > 1000 || res.Requests < 990 || res.Elapsed > 5*time.Second || res.Errors != 0 {
-			t.Fatalf("got %d requests in %s, %d errors; want about 1000, soon", res.Requests, res.Elapsed, res.Errors)
+		// Requests still running when the run stops are not counted: at
+		// most one per other client.
+		if res.Requests > 1000 || res.Requests < 1000-(opts.Clients-1) || res.Elapsed >= opts.Duration || res.Errors != 0 {
+			t.Fatalf("got %d requests in %s, %d errors; want %d to 1000, before the %s the run may last", res.Requests, res.Elapsed, res.Errors, 1000-(opts.Clients-1), opts.Duration)
 		}
 		if res.Found == 0 || res.Found == res.Requests {
 			t.Fatalf("got %d found of %d", res.Found, res.Requests)
@@ -24,11 +29,13 @@ func TestRun(t *testing.T) {
 			time.Sleep(time.Millisecond)
 			return true, nil
 		})
-		if res.Elapsed < 200*time.Millisecond || res.Elapsed > 2*time.Second || res.Requests == 0 {
-			t.Fatalf("got %d requests in %s", res.Requests, res.Elapsed)
+		// No upper bound on the time: a loaded machine may run late.
+		if res.Elapsed < 200*time.Millisecond || res.Requests == 0 {
+			t.Fatalf("got %d requests in %s, want some in 200 ms or more", res.Requests, res.Elapsed)
 		}
-		if p := res.Percentile(0.5); p < time.Millisecond || p > 100*time.Millisecond {
-			t.Fatalf("got p50 %s, want about 1 ms", p)
+		// A request counted started and ended within the measured time.
+		if p := res.Percentile(0.5); p < time.Millisecond || p > res.Elapsed {
+			t.Fatalf("got p50 %s, want from 1 ms (the request's sleep) to %s (the run)", p, res.Elapsed)
 		}
 		if res.Throughput() <= 0 {
 			t.Fatal("no throughput")

@@ -68,10 +68,15 @@ func NewBrowser(t *testing.T, wide bool) context.Context {
 	return ctx
 }
 
+// stepTimeout bounds one browser step. It is a bound for failing, not a
+// condition of passing: a step waits for what it expects on the page, which
+// a loaded machine may draw late.
+const stepTimeout = time.Minute
+
 // Step runs browser actions with a deadline, failing the test on error.
 func Step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
 	defer cancel()
 	if err := chromedp.Do(sctx, actions...); err != nil {
 		t.Fatalf("%s: %v", what, err)
@@ -81,7 +86,7 @@ func Step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Ac
 // Get runs one browser action that returns a value, with a deadline.
 func Get[T any](t *testing.T, ctx context.Context, what string, action chromedp.Action[T]) T {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
 	defer cancel()
 	v, err := chromedp.Run(sctx, action)
 	if err != nil {
