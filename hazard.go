@@ -101,25 +101,6 @@ var HazardLifecycle = declare(&Lifecycle{
 		Escalation: []EscalationDecl{{After: 2 * time.Hour, To: PartyDutyManager}, {After: 24 * time.Hour, To: PartyManager}}}},
 })
 
-// Photo stages of hazards and parking problems.
-const (
-	PhotoFound     = "found"
-	PhotoRectified = "rectified"
-	PhotoHandled   = "handled"
-)
-
-// SecurityPhoto is an uploaded picture (JPEG or PNG, at most MaxSecurityPhotoSize).
-type SecurityPhoto struct {
-	ID          int64     `json:"id"`
-	Stage       string    `json:"stage"`
-	ContentType string    `json:"content_type"`
-	Data        []byte    `json:"-"`
-	CreatedAt   time.Time `json:"created_at"`
-}
-
-// MaxSecurityPhotoSize is the largest photo accepted.
-const MaxSecurityPhotoSize = 4 << 20
-
 // Hazard is a safety hazard.
 type Hazard struct {
 	ID        int64        `json:"id"`
@@ -153,7 +134,7 @@ type Hazard struct {
 	VerifyNote    string      `json:"verify_note,omitempty"`
 	UpdatedAt     time.Time   `json:"updated_at"`
 
-	Photos []*SecurityPhoto `json:"photos,omitempty"`
+	Photos []*Photo `json:"photos,omitempty"`
 	// Overdue reports an open hazard past its due time, as of reading.
 	Overdue bool `json:"overdue"`
 }
@@ -185,7 +166,7 @@ type HazardService interface {
 	// ReportHazard records a hazard with an optional photo. EINVALID
 	// (place, description, severity, source, a resident source without the
 	// resident), ENOTFOUND (unknown resident, building or run).
-	ReportHazard(ctx context.Context, h *Hazard, photo *SecurityPhoto) error
+	ReportHazard(ctx context.Context, h *Hazard, photo *Photo) error
 	// AssignHazard assigns a hazard and arms its deadline: the assignee and
 	// the team leaders are told at the breach, the duty manager and then
 	// the manager as it goes on. ECONFLICT once rectified or closed.
@@ -193,7 +174,7 @@ type HazardService interface {
 	// RectifyHazard records the rectification with its photo (required)
 	// and stops the deadline. Only the assignee or a leader may. EINVALID
 	// without a photo, ECONFLICT unless assigned.
-	RectifyHazard(ctx context.Context, id int64, note string, photo *SecurityPhoto) (*Hazard, error)
+	RectifyHazard(ctx context.Context, id int64, note string, photo *Photo) (*Hazard, error)
 	// VerifyHazard closes a rectified hazard (accepted) or sends it back to
 	// its assignee with a new deadline. EFORBIDDEN when the caller
 	// rectified it; ECONFLICT unless rectified; EINVALID for a rejection
@@ -205,5 +186,5 @@ type HazardService interface {
 	FindHazards(ctx context.Context, projectID int64, f HazardFilter) ([]*Hazard, int, error)
 	// FindSecurityPhoto returns a photo of a hazard ("hazard") or parking
 	// problem ("parking").
-	FindSecurityPhoto(ctx context.Context, objectType string, objectID, photoID int64) (*SecurityPhoto, error)
+	FindSecurityPhoto(ctx context.Context, objectType string, objectID, photoID int64) (*Photo, error)
 }

@@ -1,7 +1,6 @@
 package wubu
 
 import (
-	"bytes"
 	"context"
 	"slices"
 	"time"
@@ -81,6 +80,9 @@ const (
 	ActOpenNight OrderAction = "open_night"
 )
 
+// ActPhoto adds a photo of the job, at any step before the order ends.
+const ActPhoto OrderAction = "photo"
+
 // OrderLifecycle is the state machine of work orders: from each state, the
 // steps allowed, who may take them, the on-site promise ("arrival") they
 // arm, hand over or stop, and whom they alert. Some steps carry further
@@ -134,6 +136,8 @@ var OrderLifecycle = declare(&Lifecycle{
 			Clocks: []ClockEffect{{Op: ClockRearm, Kind: "arrival"}},
 			Notify: []NoticeDecl{{Kind: "order_reopened", To: []Party{PartyLeaders}}}},
 		{Action: string(ActClose), From: states(OrderFollowedUp), To: string(OrderClosed), Perm: PermOrderEdit},
+		{Action: string(ActPhoto), From: states(OrderReported, OrderDispatched, OrderAccepted, OrderArrived, OrderQuoted, OrderConfirmed, OrderInProgress,
+			OrderDone, OrderFollowedUp, OrderReopened), Perm: PermOrderEdit},
 		{Action: string(ActCancel), From: states(OrderReported, OrderDispatched, OrderAccepted, OrderArrived, OrderQuoted, OrderReopened), To: string(OrderCancelled),
 			Perm: PermOrderEdit, Clocks: []ClockEffect{{Op: ClockCancel, Kind: "arrival"}}},
 	},
@@ -413,28 +417,6 @@ func (o *Order) FinalTotal() int64 { return o.FinalLabour + o.FinalMaterials }
 
 // MaxOrderPhotos is how many photos an order may have.
 const MaxOrderPhotos = 6
-
-// MaxOrderPhotoSize is the largest photo of an order, in bytes (2 MB).
-const MaxOrderPhotoSize = 2 << 20
-
-// CheckOrderPhoto checks an uploaded photo of an order, whatever it claims
-// to be: its content must be a JPEG or PNG image (by its signature, as
-// http.DetectContentType sniffs it) of at most
-// MaxOrderPhotoSize bytes. It returns the content type, or EINVALID on the
-// field "photo". The web form and the API check photos with it.
-func CheckOrderPhoto(data []byte) (string, error) {
-	var ct string
-	switch {
-	case bytes.HasPrefix(data, []byte("\xFF\xD8\xFF")):
-		ct = "image/jpeg"
-	case bytes.HasPrefix(data, []byte("\x89PNG\x0D\x0A\x1A\x0A")):
-		ct = "image/png"
-	}
-	if ct == "" || len(data) > MaxOrderPhotoSize {
-		return "", FieldErrorf("photo", EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
-	}
-	return ct, nil
-}
 
 // OrderEvent is one transition of an order, with who made it.
 type OrderEvent struct {

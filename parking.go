@@ -96,7 +96,7 @@ type ParkingProblem struct {
 	ClosedAt     *time.Time   `json:"closed_at,omitempty"`
 	UpdatedAt    time.Time    `json:"updated_at"`
 
-	Photos []*SecurityPhoto `json:"photos,omitempty"`
+	Photos []*Photo `json:"photos,omitempty"`
 }
 
 // ParkingFilter selects parking problems of a project.
@@ -114,13 +114,13 @@ type ParkingService interface {
 	// ReportParking records a problem with optional photos, matching its
 	// plate to a resident. EINVALID (kind, place, malformed plate; an
 	// unknown vehicle needs its plate), ENOTFOUND (building).
-	ReportParking(ctx context.Context, p *ParkingProblem, photos ...*SecurityPhoto) error
+	ReportParking(ctx context.Context, p *ParkingProblem, photos ...*Photo) error
 	// AssignParking assigns a reported problem to a staff member of the
 	// project. ECONFLICT once handled.
 	AssignParking(ctx context.Context, id, assigneeID int64) (*ParkingProblem, error)
 	// HandleParking records how it was handled (note required, photo
 	// optional). ECONFLICT unless assigned.
-	HandleParking(ctx context.Context, id int64, note string, photo *SecurityPhoto) (*ParkingProblem, error)
+	HandleParking(ctx context.Context, id int64, note string, photo *Photo) (*ParkingProblem, error)
 	// CloseParking closes a handled problem. ECONFLICT unless handled.
 	CloseParking(ctx context.Context, id int64) (*ParkingProblem, error)
 	// FindParking returns a problem with its photos (without data).

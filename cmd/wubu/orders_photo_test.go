@@ -63,7 +63,7 @@ func (c *apiClient) getRaw(path string) (int, string, []byte) {
 // TestOrderPhotosOverHTTP adds photos to an order through the API and
 // reads them back, on both databases: a PNG is stored and served as it was
 // sent; a file that is not a JPEG or PNG (whatever its name), one over
-// 2 MB, a body that is not multipart and a seventh photo are refused with
+// wubu.MaxPhotoSize, a body that is not multipart and a seventh photo are refused with
 // the web form's messages and store nothing; another project's user does
 // not find the order's photos.
 func TestOrderPhotosOverHTTP(t *testing.T) {
@@ -106,7 +106,7 @@ func TestOrderPhotosOverHTTP(t *testing.T) {
 				want  string
 			}{
 				{"not an image", [][]byte{[]byte("GIF89a not a photo at all")}, "JPEG 或 PNG"},
-				{"over 2 MB", [][]byte{append(append([]byte{}, png.Bytes()...), make([]byte, 2<<20)...)}, "JPEG 或 PNG"},
+				{"over 4 MB", [][]byte{append(append([]byte{}, png.Bytes()...), make([]byte, wubu.MaxPhotoSize)...)}, "JPEG 或 PNG"},
 				{"a seventh photo", [][]byte{png.Bytes(), png.Bytes(), png.Bytes(), png.Bytes(), png.Bytes()}, "最多 6 张照片"},
 				{"no file", nil, "JPEG 或 PNG"},
 			}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 
@@ -19,7 +18,7 @@ type photoResponse struct {
 
 // orderPhotoAdd adds photos to an order: POST /api/v1/orders/{id}/photos,
 // multipart/form-data with one or more files in the field "photo", each a
-// JPEG or PNG of at most 2 MB, at most 6 an order. The photos are checked
+// JPEG or PNG of at most wubu.MaxPhotoSize, at most 6 an order. The photos are checked
 // as the web form checks them, all before any is stored: a bad one stores
 // none. It answers 201 with the order and the new photos' IDs.
 func (h *Handler) orderPhotoAdd(w http.ResponseWriter, r *http.Request) {
@@ -45,7 +44,7 @@ func (h *Handler) orderPhotoAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	added := make([]int64, 0, len(files))
 	for _, f := range files {
-		pid, err := h.Orders.AddPhoto(r.Context(), id, f.contentType, f.data)
+		pid, err := h.Orders.AddPhoto(r.Context(), id, f.ContentType, f.Data)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -59,53 +58,25 @@ func (h *Handler) orderPhotoAdd(w http.ResponseWriter, r *http.Request) {
 	server.WriteJSON(w, http.StatusCreated, photoResponse{Order: o, Added: added})
 }
 
-type photoFile struct {
-	contentType string
-	data        []byte
-}
-
 // readPhotos reads and checks the files of the multipart field "photo".
-func readPhotos(w http.ResponseWriter, r *http.Request) ([]photoFile, error) {
+func readPhotos(w http.ResponseWriter, r *http.Request) ([]*wubu.Photo, error) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
 		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Send the photos as multipart/form-data in the field \"photo\".")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, int64(wubu.MaxOrderPhotos)*wubu.MaxOrderPhotoSize+1<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, int64(wubu.MaxOrderPhotos)*wubu.MaxPhotoSize+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
+			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most %d MB.", wubu.MaxPhotoSize>>20)
 		}
 		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Send the photos as multipart/form-data in the field \"photo\".")
 	}
 	defer r.MultipartForm.RemoveAll()
-	headers := r.MultipartForm.File["photo"]
-	switch {
-	case len(headers) == 0:
-		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
-	case len(headers) > wubu.MaxOrderPhotos:
-		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "An order has at most %d photos.", wubu.MaxOrderPhotos)
+	files, err := server.ReadPhotos(r, "photo", wubu.MaxOrderPhotos)
+	if err == nil && len(files) == 0 {
+		err = wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most %d MB.", wubu.MaxPhotoSize>>20)
 	}
-	out := make([]photoFile, 0, len(headers))
-	for _, fh := range headers {
-		if fh.Size > wubu.MaxOrderPhotoSize {
-			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
-		}
-		data, err := io.ReadAll(io.LimitReader(f, wubu.MaxOrderPhotoSize+1))
-		f.Close()
-		if err != nil {
-			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
-		}
-		ct, err := wubu.CheckOrderPhoto(data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, photoFile{ct, data})
-	}
-	return out, nil
+	return files, err
 }
 
 // orderPhoto answers a photo of an order: GET

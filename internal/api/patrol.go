@@ -86,9 +86,9 @@ type hazardRequest struct {
 
 func (h *Handler) hazardCreate(r *http.Request, id int64, req hazardRequest) (*wubu.Hazard, error) {
 	req.Hazard.ProjectID = id
-	var photo *wubu.SecurityPhoto
+	var photo *wubu.Photo
 	if len(req.Photo) > 0 {
-		photo = &wubu.SecurityPhoto{Data: req.Photo}
+		photo = &wubu.Photo{Data: req.Photo}
 	}
 	if err := h.Hazards.ReportHazard(r.Context(), &req.Hazard, photo); err != nil {
 		return nil, err
@@ -116,11 +116,11 @@ type securityStepRequest struct {
 	Accepted bool   `json:"accepted"`
 }
 
-func (req securityStepRequest) photo() *wubu.SecurityPhoto {
+func (req securityStepRequest) photo() *wubu.Photo {
 	if len(req.Photo) == 0 {
 		return nil
 	}
-	return &wubu.SecurityPhoto{Data: req.Photo}
+	return &wubu.Photo{Data: req.Photo}
 }
 
 func (h *Handler) hazardRectify(r *http.Request, id int64, req securityStepRequest) (*wubu.Hazard, error) {
@@ -147,9 +147,9 @@ type parkingRequest struct {
 
 func (h *Handler) parkingCreate(r *http.Request, id int64, req parkingRequest) (*wubu.ParkingProblem, error) {
 	req.ParkingProblem.ProjectID = id
-	var photos []*wubu.SecurityPhoto
+	var photos []*wubu.Photo
 	if len(req.Photo) > 0 {
-		photos = append(photos, &wubu.SecurityPhoto{Data: req.Photo})
+		photos = append(photos, &wubu.Photo{Data: req.Photo})
 	}
 	if err := h.Parking.ReportParking(r.Context(), &req.ParkingProblem, photos...); err != nil {
 		return nil, err

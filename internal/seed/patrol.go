@@ -109,7 +109,7 @@ func seedPatrols(ctx context.Context, db *sqlstore.DB, project *wubu.Project) er
 	}
 	// A tiny PNG stands for the photo of the repaired light.
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00")
-	if _, err := hs.RectifyHazard(asGuard, h2.ID, "已更换灯泡", &wubu.SecurityPhoto{Data: png}); err != nil {
+	if _, err := hs.RectifyHazard(asGuard, h2.ID, "已更换灯泡", &wubu.Photo{Data: png}); err != nil {
 		return err
 	}
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net/http"
 	"strings"
 	"time"
 
@@ -33,55 +32,8 @@ const (
 	msgTimelineSecurityAdvice = "timeline:security.advice"
 )
 
-// checkPhoto validates an uploaded photo; the error names the field.
-func checkPhoto(p *wubu.SecurityPhoto, field string) error {
-	if p == nil || len(p.Data) == 0 {
-		return nil
-	}
-	if len(p.Data) > wubu.MaxSecurityPhotoSize {
-		return wubu.FieldErrorf(field, wubu.EINVALID, "A photo may be at most %d MB.", wubu.MaxSecurityPhotoSize>>20)
-	}
-	ct := http.DetectContentType(p.Data)
-	if ct != "image/jpeg" && ct != "image/png" {
-		return wubu.FieldErrorf(field, wubu.EINVALID, "A photo must be a JPEG or PNG image.")
-	}
-	p.ContentType = ct
-	return nil
-}
-
-// addPhoto stores a photo of a hazard or parking problem.
-func addPhoto(ctx context.Context, tx *Tx, projectID int64, objectType string, objectID int64, stage string, p *wubu.SecurityPhoto) error {
-	if p == nil || len(p.Data) == 0 {
-		return nil
-	}
-	p.Stage, p.CreatedAt = stage, tx.now
-	var err error
-	p.ID, err = tx.insert(ctx, `INSERT INTO security_photos (project_id, object_type, object_id, stage, content_type, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		projectID, objectType, objectID, stage, p.ContentType, p.Data, tx.now)
-	return err
-}
-
-// photos lists the photos of an object, without their data.
-func photos(ctx context.Context, db *DB, projectID int64, objectType string, objectID int64) ([]*wubu.SecurityPhoto, error) {
-	rows, err := db.query(ctx, `SELECT id, stage, content_type, created_at FROM security_photos WHERE project_id = ? AND object_type = ? AND object_id = ? ORDER BY id`,
-		projectID, objectType, objectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*wubu.SecurityPhoto
-	for rows.Next() {
-		p := &wubu.SecurityPhoto{}
-		if err := rows.Scan(&p.ID, &p.Stage, &p.ContentType, &p.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
-
 // FindSecurityPhoto returns a photo of a hazard or parking problem.
-func (s *HazardService) FindSecurityPhoto(ctx context.Context, objectType string, objectID, photoID int64) (*wubu.SecurityPhoto, error) {
+func (s *HazardService) FindSecurityPhoto(ctx context.Context, objectType string, objectID, photoID int64) (*wubu.Photo, error) {
 	var projectID int64
 	switch objectType {
 	case "hazard":
@@ -99,13 +51,7 @@ func (s *HazardService) FindSecurityPhoto(ctx context.Context, objectType string
 	default:
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Photo not found.")
 	}
-	p := &wubu.SecurityPhoto{}
-	err := s.db.queryRow(ctx, `SELECT id, stage, content_type, data, created_at FROM security_photos WHERE project_id = ? AND object_type = ? AND object_id = ? AND id = ?`,
-		projectID, objectType, objectID, photoID).Scan(&p.ID, &p.Stage, &p.ContentType, &p.Data, &p.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, wubu.Errorf(wubu.ENOTFOUND, "Photo not found.")
-	}
-	return p, err
+	return photo(ctx, s.db, projectID, objectType, objectID, photoID)
 }
 
 const hazardColumns = `h.id, h.project_id, h.source, h.run_id, h.person_id, COALESCE(p.name, ''), h.building_id, COALESCE(b.name, ''),
@@ -167,7 +113,7 @@ var hazards = &machine[*wubu.Hazard]{
 }
 
 // ReportHazard records a hazard with an optional photo.
-func (s *HazardService) ReportHazard(ctx context.Context, h *wubu.Hazard, photo *wubu.SecurityPhoto) error {
+func (s *HazardService) ReportHazard(ctx context.Context, h *wubu.Hazard, photo *wubu.Photo) error {
 	if _, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, h.ProjectID); err != nil {
 		return err
 	}
@@ -239,7 +185,7 @@ func (s *HazardService) AssignHazard(ctx context.Context, id int64, a wubu.Hazar
 
 // RectifyHazard records the rectification with its photo and stops the
 // clock.
-func (s *HazardService) RectifyHazard(ctx context.Context, id int64, note string, photo *wubu.SecurityPhoto) (*wubu.Hazard, error) {
+func (s *HazardService) RectifyHazard(ctx context.Context, id int64, note string, photo *wubu.Photo) (*wubu.Hazard, error) {
 	note = strings.TrimSpace(note)
 	_, err := runStep(ctx, s.run, hazards, id, wubu.HazardRectify, func(ctx context.Context, tx *Tx, h *wubu.Hazard, u *wubu.User) (string, error) {
 		if len([]rune(note)) > 1000 {

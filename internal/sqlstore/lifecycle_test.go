@@ -259,7 +259,7 @@ func TestHazardConcurrentVerify(t *testing.T) {
 		if _, err := hs.AssignHazard(lead, h.ID, wubu.HazardAssignment{AssigneeID: o.guard.ID}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := hs.RectifyHazard(guard, h.ID, "已清理", &wubu.SecurityPhoto{Data: testPNG}); err != nil {
+		if _, err := hs.RectifyHazard(guard, h.ID, "已清理", &wubu.Photo{Data: testPNG}); err != nil {
 			t.Fatal(err)
 		}
 		a, b := raceSteps(t, db, "hazard", func() error {

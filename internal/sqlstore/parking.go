@@ -48,7 +48,7 @@ func scanParking(s interface{ Scan(...any) error }, extra ...any) (*wubu.Parking
 }
 
 // ReportParking records a problem, matching its plate to a resident.
-func (s *ParkingService) ReportParking(ctx context.Context, pp *wubu.ParkingProblem, photos ...*wubu.SecurityPhoto) error {
+func (s *ParkingService) ReportParking(ctx context.Context, pp *wubu.ParkingProblem, photos ...*wubu.Photo) error {
 	if _, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, pp.ProjectID); err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func (s *ParkingService) AssignParking(ctx context.Context, id, assigneeID int64
 }
 
 // HandleParking records how a problem was handled.
-func (s *ParkingService) HandleParking(ctx context.Context, id int64, note string, photo *wubu.SecurityPhoto) (*wubu.ParkingProblem, error) {
+func (s *ParkingService) HandleParking(ctx context.Context, id int64, note string, photo *wubu.Photo) (*wubu.ParkingProblem, error) {
 	note = strings.TrimSpace(note)
 	return s.parkingStep(ctx, id, wubu.ParkingHandle, func(ctx context.Context, tx *Tx, pp *wubu.ParkingProblem, u *wubu.User) (string, error) {
 		if note == "" || len([]rune(note)) > 1000 {

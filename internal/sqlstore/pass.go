@@ -88,7 +88,7 @@ func actorID(u *wubu.User) *int64 {
 const passColumns = `p.id, p.project_id, p.room_id, r.label, p.person_id, p.person_name, p.relation, p.items, p.gate, p.note, p.state,
 	p.started_by, COALESCE(us.name, ''), p.started_at, p.decided_by, COALESCE(ud.name, ''), p.decided_at, p.confirm_method,
 	p.owner_person_id, COALESCE(o.name, ''), p.decision_note, p.released_by, COALESCE(ur.name, ''), p.released_at, p.release_gate,
-	(SELECT COUNT(*) FROM pass_photos ph WHERE ph.project_id = p.project_id AND ph.pass_id = p.id)`
+	(SELECT COUNT(*) FROM photos ph WHERE ph.project_id = p.project_id AND ph.object_type = 'pass' AND ph.object_id = p.id)`
 
 const passFrom = ` FROM passes p JOIN rooms r ON r.project_id = p.project_id AND r.id = p.room_id
 	LEFT JOIN users us ON us.id = p.started_by LEFT JOIN users ud ON ud.id = p.decided_by LEFT JOIN users ur ON ur.id = p.released_by
@@ -248,37 +248,38 @@ func passSummary(p *wubu.Pass) string {
 
 // AddPassPhoto adds a photo of the goods to a pending pass.
 func (s *PassService) AddPassPhoto(ctx context.Context, id int64, contentType string, data []byte) error {
-	if contentType != "image/jpeg" && contentType != "image/png" {
-		return wubu.FieldErrorf("photo", wubu.EINVALID, "The photo must be a JPEG or PNG image.")
+	p := &wubu.Photo{ContentType: contentType, Data: data}
+	if len(data) == 0 {
+		return wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most %d MB.", wubu.MaxPhotoSize>>20)
 	}
-	if len(data) == 0 || len(data) > MaxPhotoSize {
-		return wubu.FieldErrorf("photo", wubu.EINVALID, "The photo must be at most %d MB.", MaxPhotoSize>>20)
-	}
-	_, err := runStep(ctx, s.run, passes, id, wubu.PassPhoto, func(ctx context.Context, tx *Tx, p *wubu.Pass, u *wubu.User) (string, error) {
-		if p.Photos >= wubu.MaxPassPhotos {
+	_, err := runStep(ctx, s.run, passes, id, wubu.PassPhoto, func(ctx context.Context, tx *Tx, pass *wubu.Pass, u *wubu.User) (string, error) {
+		if pass.Photos >= wubu.MaxPassPhotos {
 			return "", wubu.FieldErrorf("photo", wubu.EINVALID, "A pass may have at most %d photos.", wubu.MaxPassPhotos)
 		}
-		_, err := tx.exec(ctx, `INSERT INTO pass_photos (project_id, pass_id, position, content_type, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			p.ProjectID, id, p.Photos, contentType, data, tx.now)
-		p.Photos++
-		return "", err
+		pass.Photos++
+		return "", addPhoto(ctx, tx, pass.ProjectID, "pass", id, wubu.PhotoGoods, p)
 	})
 	return err
 }
 
-// PassPhoto returns the n-th photo of a pass.
+// PassPhoto returns the n-th photo of a pass, from 0.
 func (s *PassService) PassPhoto(ctx context.Context, id int64, n int) (string, []byte, error) {
-	p, err := s.findPass(ctx, s.db.read, wubu.PermSecurityView, id)
+	pass, err := s.findPass(ctx, s.db.read, wubu.PermSecurityView, id)
 	if err != nil {
 		return "", nil, err
 	}
-	var ct string
-	var data []byte
-	err = s.db.queryRow(ctx, `SELECT content_type, data FROM pass_photos WHERE project_id = ? AND pass_id = ? AND position = ?`, p.ProjectID, id, n).Scan(&ct, &data)
-	if errors.Is(err, sql.ErrNoRows) {
+	ps, err := photos(ctx, s.db, pass.ProjectID, "pass", id)
+	if err != nil {
+		return "", nil, err
+	}
+	if n < 0 || n >= len(ps) {
 		return "", nil, wubu.Errorf(wubu.ENOTFOUND, "Photo not found.")
 	}
-	return ct, data, err
+	p, err := photo(ctx, s.db, pass.ProjectID, "pass", id, ps[n].ID)
+	if err != nil {
+		return "", nil, err
+	}
+	return p.ContentType, p.Data, nil
 }
 
 // passStep takes a step on a pass and returns it as it now is.

@@ -141,7 +141,7 @@ func TestPassGateToRelease(t *testing.T) {
 		if p.Deadline == nil || !p.Deadline.DueAt.Equal(wubutest.Start.Add(wubu.PassConfirmWithin)) {
 			t.Fatalf("got deadline %+v, want due in 15 minutes", p.Deadline)
 		}
-		if err := w.passes.AddPassPhoto(w.guardCtx, p.ID, "image/png", []byte("\x89PNG fake")); err != nil {
+		if err := w.passes.AddPassPhoto(w.guardCtx, p.ID, "image/png", testPNG); err != nil {
 			t.Fatal(err)
 		}
 		if ct, data, err := w.passes.PassPhoto(w.assistantCtx, p.ID, 0); err != nil || ct != "image/png" || len(data) == 0 {

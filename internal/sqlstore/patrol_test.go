@@ -323,7 +323,7 @@ func TestHazardVerifiedClose(t *testing.T) {
 				}
 			}
 			h := wubu.Hazard{ProjectID: o.f.ProjectA.ID, Place: "x", Description: "x", Severity: wubu.SeverityLow}
-			if err := hs.ReportHazard(guard, &h, &wubu.SecurityPhoto{Data: []byte("not a photo")}); wubu.ErrorCode(err) != wubu.EINVALID {
+			if err := hs.ReportHazard(guard, &h, &wubu.Photo{Data: []byte("not a photo")}); wubu.ErrorCode(err) != wubu.EINVALID {
 				t.Errorf("photo: got %v, want invalid", err)
 			}
 		})
@@ -336,7 +336,7 @@ func TestHazardVerifiedClose(t *testing.T) {
 		}
 		h := &wubu.Hazard{ProjectID: o.f.ProjectA.ID, Source: wubu.HazardFromResident, PersonID: &person.ID, BuildingID: &o.building.ID,
 			Place: "3栋1单元楼道", Description: "楼道堆放纸箱,堵塞消防通道", Severity: wubu.SeverityMedium}
-		if err := hs.ReportHazard(guard, h, &wubu.SecurityPhoto{Data: testPNG}); err != nil {
+		if err := hs.ReportHazard(guard, h, &wubu.Photo{Data: testPNG}); err != nil {
 			t.Fatal(err)
 		}
 		t.Run("ErrAssignForbidden", func(t *testing.T) {
@@ -344,7 +344,7 @@ func TestHazardVerifiedClose(t *testing.T) {
 			mustCode(t, err, wubu.EFORBIDDEN)
 		})
 		t.Run("ErrRectifyUnassigned", func(t *testing.T) {
-			_, err := hs.RectifyHazard(guard, h.ID, "清理", &wubu.SecurityPhoto{Data: testPNG})
+			_, err := hs.RectifyHazard(guard, h.ID, "清理", &wubu.Photo{Data: testPNG})
 			mustCode(t, err, wubu.ECONFLICT)
 		})
 		if _, err := hs.AssignHazard(lead, h.ID, wubu.HazardAssignment{AssigneeID: o.guard.ID}); err != nil {
@@ -355,11 +355,11 @@ func TestHazardVerifiedClose(t *testing.T) {
 			mustCode(t, err, wubu.EINVALID)
 		})
 		t.Run("ErrRectifyNotAssignee", func(t *testing.T) {
-			_, err := hs.RectifyHazard(guard2, h.ID, "清理", &wubu.SecurityPhoto{Data: testPNG})
+			_, err := hs.RectifyHazard(guard2, h.ID, "清理", &wubu.Photo{Data: testPNG})
 			mustCode(t, err, wubu.EFORBIDDEN)
 		})
 		clock.Add(time.Hour)
-		got, err := hs.RectifyHazard(guard, h.ID, "已清理纸箱", &wubu.SecurityPhoto{Data: testPNG})
+		got, err := hs.RectifyHazard(guard, h.ID, "已清理纸箱", &wubu.Photo{Data: testPNG})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -388,7 +388,7 @@ func TestHazardVerifiedClose(t *testing.T) {
 		if got, err = hs.VerifyHazard(guard2, h.ID, false, "还有两箱未清"); err != nil || got.State != wubu.HazardAssigned {
 			t.Fatalf("send back: %+v %v", got, err)
 		}
-		if _, err := hs.RectifyHazard(guard, h.ID, "全部清理", &wubu.SecurityPhoto{Data: testPNG}); err != nil {
+		if _, err := hs.RectifyHazard(guard, h.ID, "全部清理", &wubu.Photo{Data: testPNG}); err != nil {
 			t.Fatal(err)
 		}
 		got, err = hs.VerifyHazard(guard2, h.ID, true, "已复查")
@@ -516,7 +516,7 @@ func TestParkingFlow(t *testing.T) {
 			}
 		})
 		p := &wubu.ParkingProblem{ProjectID: o.f.ProjectA.ID, Kind: wubu.ParkingBlockedExit, Plate: "粤b 12345", Place: "B1 消防出口", BuildingID: &o.building.ID}
-		if err := ps.ReportParking(guard, p, &wubu.SecurityPhoto{Data: testPNG}); err != nil {
+		if err := ps.ReportParking(guard, p, &wubu.Photo{Data: testPNG}); err != nil {
 			t.Fatal(err)
 		}
 		if p.Plate != "粤B12345" || p.PersonID == nil || *p.PersonID != person.ID {
@@ -538,7 +538,7 @@ func TestParkingFlow(t *testing.T) {
 			t.Fatalf("handle without note: got %v", err)
 		}
 		clock.Add(10 * time.Minute)
-		if _, err := ps.HandleParking(guard, p.ID, "联系业主李强挪车", &wubu.SecurityPhoto{Data: testPNG}); err != nil {
+		if _, err := ps.HandleParking(guard, p.ID, "联系业主李强挪车", &wubu.Photo{Data: testPNG}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := ps.CloseParking(lead, p.ID)

@@ -158,7 +158,7 @@ func TestSecurityClockCommittedWithStep(t *testing.T) {
 			if d == nil || d.State != wubu.DeadlineArmed || got.DueAt == nil || !d.DueAt.Equal(*got.DueAt) {
 				t.Fatalf("got deadline %+v for the hazard due %v", d, got.DueAt)
 			}
-			ok[*wubu.Hazard](t)(hs.RectifyHazard(w.guardCtx, h.ID, "已换锁", &wubu.SecurityPhoto{Data: testPNG}))
+			ok[*wubu.Hazard](t)(hs.RectifyHazard(w.guardCtx, h.ID, "已换锁", &wubu.Photo{Data: testPNG}))
 			if d := deadlineOf(t, w.clocks, admin, pid, "hazard", h.ID, "rectify"); d.State != wubu.DeadlineMet {
 				t.Fatalf("rectified: got deadline %s, want met", d.State)
 			}

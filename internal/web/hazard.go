@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
 )
 
 type hazardListView struct {
@@ -98,9 +99,9 @@ func (h *Handler) hazardCreate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	var photo *wubu.SecurityPhoto
+	var photo *wubu.Photo
 	if err == nil {
-		photo, err = formPhoto(r, "photo")
+		photo, err = server.ReadPhoto(r, "photo")
 	}
 	if err == nil {
 		err = h.Hazards.ReportHazard(r.Context(), hz, photo)
@@ -185,7 +186,7 @@ func (h *Handler) hazardAssign(r *http.Request, id int64) (string, error) {
 }
 
 func (h *Handler) hazardRectify(r *http.Request, id int64) (string, error) {
-	photo, err := formPhoto(r, "photo")
+	photo, err := server.ReadPhoto(r, "photo")
 	if err == nil {
 		_, err = h.Hazards.RectifyHazard(r.Context(), id, r.FormValue("note"), photo)
 	}

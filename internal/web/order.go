@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -190,54 +189,16 @@ func localTime(field, s string) (*time.Time, error) {
 	return &t, nil
 }
 
-// photoFiles reads the uploaded photos of a form (field "photo"): each a
-// JPEG or PNG of at most 2 MB, at most 6.
-func photoFiles(r *http.Request) ([]photoFile, error) {
-	if r.MultipartForm == nil {
-		return nil, nil
-	}
-	var out []photoFile
-	headers := r.MultipartForm.File["photo"]
-	if len(headers) > wubu.MaxOrderPhotos {
-		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "An order has at most %d photos.", wubu.MaxOrderPhotos)
-	}
-	for _, fh := range headers {
-		if fh.Size == 0 {
-			continue
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
-		}
-		data, err := io.ReadAll(io.LimitReader(f, wubu.MaxOrderPhotoSize+1))
-		f.Close()
-		if err != nil {
-			return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
-		}
-		ct, err := wubu.CheckOrderPhoto(data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, photoFile{ct, data})
-	}
-	return out, nil
-}
-
-type photoFile struct {
-	contentType string
-	data        []byte
-}
-
 func (h *Handler) orderPhotoAdd(r *http.Request, id int64) (string, error) {
-	files, err := photoFiles(r)
+	files, err := server.ReadPhotos(r, "photo", wubu.MaxOrderPhotos)
 	if err != nil {
 		return "", err
 	}
 	if len(files) == 0 {
-		return "", wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
+		return "", wubu.FieldErrorf("photo", wubu.EINVALID, "Choose a JPEG or PNG photo of at most %d MB.", wubu.MaxPhotoSize>>20)
 	}
 	for _, f := range files {
-		if _, err := h.Orders.AddPhoto(r.Context(), id, f.contentType, f.data); err != nil {
+		if _, err := h.Orders.AddPhoto(r.Context(), id, f.ContentType, f.Data); err != nil {
 			return "", err
 		}
 	}

@@ -145,9 +145,9 @@ func (h *Handler) orderCreate(w http.ResponseWriter, r *http.Request) {
 		ItemID: optionalID(r.PostFormValue("item")), PersonID: optionalID(r.PostFormValue("person")), RoomID: optionalID(r.PostFormValue("room")),
 		ApplianceID: optionalID(r.PostFormValue("appliance")), ParentID: optionalID(r.PostFormValue("parent"))}
 	var o *wubu.Order
-	var photos []photoFile
+	var photos []*wubu.Photo
 	if err == nil {
-		photos, err = photoFiles(r)
+		photos, err = server.ReadPhotos(r, "photo", wubu.MaxOrderPhotos)
 	}
 	if err == nil {
 		n.AppointmentAt, err = localTime("appointment_at", r.PostFormValue("appointment_at"))
@@ -174,7 +174,7 @@ func (h *Handler) orderCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	flash := h.T(r, "Order #%d opened.", o.ID)
 	for _, p := range photos {
-		if _, err := h.Orders.AddPhoto(ctx, o.ID, p.contentType, p.data); err != nil {
+		if _, err := h.Orders.AddPhoto(ctx, o.ID, p.ContentType, p.Data); err != nil {
 			flash += " " + server.ErrMessage(r, err)
 			break
 		}

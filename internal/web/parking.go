@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
 )
 
 type parkingListView struct {
@@ -78,9 +79,9 @@ func (h *Handler) parkingCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &wubu.ParkingProblem{ProjectID: base.ProjectID, Kind: wubu.ParkingKind(r.FormValue("kind")), Plate: r.FormValue("plate"),
 		BuildingID: optID(r, "building_id"), Place: r.FormValue("place"), Description: r.FormValue("description")}
-	photo, err := formPhoto(r, "photo")
+	photo, err := server.ReadPhoto(r, "photo")
 	if err == nil {
-		var photos []*wubu.SecurityPhoto
+		var photos []*wubu.Photo
 		if photo != nil {
 			photos = append(photos, photo)
 		}
@@ -135,7 +136,7 @@ func (h *Handler) parkingAssign(r *http.Request, id int64) (string, error) {
 }
 
 func (h *Handler) parkingHandle(r *http.Request, id int64) (string, error) {
-	photo, err := formPhoto(r, "photo")
+	photo, err := server.ReadPhoto(r, "photo")
 	if err == nil {
 		_, err = h.Parking.HandleParking(r.Context(), id, r.FormValue("note"), photo)
 	}

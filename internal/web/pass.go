@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -198,11 +197,7 @@ func (h *Handler) passNewFill(w http.ResponseWriter, r *http.Request, v *passNew
 
 // passCreate starts the pass, stores its photos and shows it.
 func (h *Handler) passCreate(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, int64(wubu.MaxPassPhotos+1)<<21)
-	if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
-		h.fail(w, r, wubu.FieldErrorf("photos", wubu.EINVALID, "The photo must be at most %d MB.", 2))
-		return
-	}
+	formErr := readStepForm(w, r)
 	sp, err := h.newSecurityPage(r, "Start a release pass")
 	if err != nil {
 		h.fail(w, r, err)
@@ -213,31 +208,13 @@ func (h *Handler) passCreate(w http.ResponseWriter, r *http.Request) {
 	np := &wubu.NewPass{ProjectID: v.ProjectID, Room: r.PostFormValue("room"), PersonID: optionalID(r.PostFormValue("person_id")),
 		PersonName: r.PostFormValue("person_name"), Items: []string{r.PostFormValue("items")}, Gate: r.PostFormValue("gate"), Note: r.PostFormValue("note")}
 	// Read the photos first: a bad one refuses the whole form.
-	var photos [][]byte
-	if r.MultipartForm != nil {
-		files := r.MultipartForm.File["photos"]
-		if len(files) > wubu.MaxPassPhotos {
-			h.passNewFill(w, r, v, formError(r, &v.Page, wubu.FieldErrorf("photos", wubu.EINVALID, "A pass may have at most %d photos.", wubu.MaxPassPhotos), ""))
-			return
-		}
-		for _, fh := range files {
-			f, err := fh.Open()
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			data, err := io.ReadAll(io.LimitReader(f, 2<<20+1))
-			f.Close()
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			if ct := http.DetectContentType(data); ct != "image/jpeg" && ct != "image/png" || len(data) > 2<<20 {
-				h.passNewFill(w, r, v, formError(r, &v.Page, wubu.FieldErrorf("photos", wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB."), ""))
-				return
-			}
-			photos = append(photos, data)
-		}
+	photos, err := server.ReadPhotos(r, "photos", wubu.MaxPassPhotos)
+	if err == nil {
+		err = formErr
+	}
+	if err != nil {
+		h.passNewFill(w, r, v, formError(r, &v.Page, err, ""))
+		return
 	}
 	p, err := h.Passes.StartPass(r.Context(), np)
 	if err != nil {
@@ -248,8 +225,8 @@ func (h *Handler) passCreate(w http.ResponseWriter, r *http.Request) {
 		h.passNewFill(w, r, v, formError(r, &v.Page, err, ""))
 		return
 	}
-	for _, data := range photos {
-		if err := h.Passes.AddPassPhoto(r.Context(), p.ID, http.DetectContentType(data), data); err != nil {
+	for _, ph := range photos {
+		if err := h.Passes.AddPassPhoto(r.Context(), p.ID, ph.ContentType, ph.Data); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -122,24 +121,9 @@ func (v *securityPage) Label(prefix string, value any) string {
 	return v.T(prefix + ":" + fmt.Sprint(value))
 }
 
-// formPhoto reads an optional photo from a multipart form field.
-func formPhoto(r *http.Request, field string) (*wubu.SecurityPhoto, error) {
-	f, _, err := r.FormFile(field)
-	if err != nil {
-		return nil, nil
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, wubu.MaxSecurityPhotoSize+1))
-	if err != nil {
-		return nil, wubu.FieldErrorf(field, wubu.EINVALID, "The photo could not be read; try again.")
-	}
-	return &wubu.SecurityPhoto{Data: data}, nil
-}
-
 // parseForm reads a form, multipart or not, of at most 6 MB.
 func parseForm(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, wubu.MaxSecurityPhotoSize+2<<20)
-	if err := r.ParseMultipartForm(wubu.MaxSecurityPhotoSize + 1<<20); err != nil {
+	if readStepForm(w, r) != nil {
 		r.ParseForm()
 	}
 }

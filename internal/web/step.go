@@ -98,11 +98,11 @@ func readStepForm(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if err != nil {
-		return wubu.FieldErrorf("photo", wubu.EINVALID, "Choose JPEG or PNG photos of at most %d MB each.", wubu.MaxSecurityPhotoSize>>20)
+		return wubu.FieldErrorf("photo", wubu.EINVALID, "Choose JPEG or PNG photos of at most %d MB each.", wubu.MaxPhotoSize>>20)
 	}
 	return nil
 }
 
 // MaxStepForm is the largest step form: the most photos a step takes at
 // once, each at the photo limit, and the fields.
-const MaxStepForm = int64(wubu.MaxOrderPhotos)*wubu.MaxSecurityPhotoSize + 1<<20
+const MaxStepForm = int64(wubu.MaxOrderPhotos)*wubu.MaxPhotoSize + 1<<20

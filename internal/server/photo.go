@@ -1,0 +1,59 @@
+package server
+
+import (
+	"io"
+	"net/http"
+
+	"github.com/wubu-oss/wubu"
+)
+
+// ReadPhotos reads the photos uploaded in a parsed multipart form's field
+// (none when the form is not multipart or the field is empty): at most max
+// files, each a JPEG or PNG image of at most wubu.MaxPhotoSize bytes by its
+// content. The one upload reader of every form and API route that takes
+// photos; its errors name the field.
+func ReadPhotos(r *http.Request, field string, max int) ([]*wubu.Photo, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []*wubu.Photo
+	for _, fh := range r.MultipartForm.File[field] {
+		if fh.Size == 0 {
+			continue
+		}
+		if len(out) == max {
+			return nil, wubu.FieldErrorf(field, wubu.EINVALID, "At most %d photos.", max)
+		}
+		if fh.Size > wubu.MaxPhotoSize {
+			return nil, photoError(field)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, photoError(field)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, wubu.MaxPhotoSize+1))
+		f.Close()
+		if err != nil {
+			return nil, photoError(field)
+		}
+		ct, err := wubu.CheckPhoto(data)
+		if err != nil {
+			return nil, photoError(field)
+		}
+		out = append(out, &wubu.Photo{ContentType: ct, Data: data})
+	}
+	return out, nil
+}
+
+// ReadPhoto reads the one photo of a field, nil when none was sent.
+func ReadPhoto(r *http.Request, field string) (*wubu.Photo, error) {
+	ps, err := ReadPhotos(r, field, 1)
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	return ps[0], nil
+}
+
+func photoError(field string) error {
+	return wubu.FieldErrorf(field, wubu.EINVALID, "Choose a JPEG or PNG photo of at most %d MB.", wubu.MaxPhotoSize>>20)
+}
