@@ -147,19 +147,6 @@ type SettingsService interface {
 	UpdateSettings(ctx context.Context, s *ProjectSettings) (*ProjectSettings, error)
 }
 
-// ExpiringCard is a card that expires soon, with its holder, for the front
-// desk's list (E3).
-type ExpiringCard struct {
-	Card
-	PersonName string `json:"person_name"`
-	Room       string `json:"room,omitempty"`
-	// DaysLeft is the number of days from today to the expiry: 0 on the
-	// day it expires.
-	DaysLeft int `json:"days_left"`
-	// RemindedAt is when the holder was last reminded, if ever.
-	RemindedAt *time.Time `json:"reminded_at,omitempty"`
-}
-
 // CareVisit is a visit to a resident with a care flag (H1).
 type CareVisit struct {
 	ID        int64     `json:"id"`
@@ -287,11 +274,4 @@ type GreetingService interface {
 	SendGreetingNow(ctx context.Context, projectID, id int64) (*GreetingCampaign, error)
 	// GreetingReport counts the campaign's messages by delivery status.
 	GreetingReport(ctx context.Context, projectID, id int64) (*GreetingReport, error)
-}
-
-// CardService lists the cards that expire soon (E3).
-type CardService interface {
-	// FindExpiringCards returns the project's cards expiring within the
-	// days (from today, China time), soonest first. PermResidentView.
-	FindExpiringCards(ctx context.Context, projectID int64, within int) ([]*ExpiringCard, error)
 }

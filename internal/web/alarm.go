@@ -8,6 +8,19 @@ import (
 	"github.com/wubu-oss/wubu/internal/server"
 )
 
+// alarmRoutes are the pages of alarm reminders and security advice and of
+// the building one-to-one (S5, S10).
+func (h *Handler) alarmRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/alarms", Perm: wubu.PermSecurityView, Handler: h.alarmList},
+		{Method: "POST", Path: "/residents/{id}/alarm-reminders", Perm: wubu.PermSecurityEdit, Handler: h.alarmRecord("reminder")},
+		{Method: "POST", Path: "/residents/{id}/security-advice", Perm: wubu.PermSecurityEdit, Handler: h.alarmRecord("advice")},
+		{Method: "GET", Path: "/security/buildings", Perm: wubu.PermSecurityView, Handler: h.myBuildings},
+		{Method: "GET", Path: "/buildings/{id}/security", Perm: wubu.PermSecurityView, Handler: h.buildingSecurity},
+		{Method: "POST", Path: "/buildings/{id}/security/archive", Perm: wubu.PermSecurityEdit, Handler: h.archiveAdd},
+	}
+}
+
 // alarmGroup is a building's households whose alarm is not on.
 type alarmGroup struct {
 	BuildingID   int64

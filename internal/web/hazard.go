@@ -9,6 +9,21 @@ import (
 	"github.com/wubu-oss/wubu/internal/server"
 )
 
+// hazardRoutes are the pages of hazards, to a verified close (S11).
+// /hazards/new is linked from the guard's start page and must stay.
+func (h *Handler) hazardRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/hazards", Perm: wubu.PermSecurityView, Handler: h.hazardList},
+		{Method: "GET", Path: "/hazards/new", Perm: wubu.PermSecurityEdit, Handler: h.hazardNew},
+		{Method: "POST", Path: "/hazards", Perm: wubu.PermSecurityEdit, Handler: h.hazardCreate},
+		{Method: "GET", Path: "/hazards/{id}", Perm: wubu.PermSecurityView, Handler: h.hazardShow},
+		{Method: "GET", Path: "/hazards/{id}/photos/{photo}", Perm: wubu.PermSecurityView, Handler: h.securityPhoto("hazard")},
+		{Method: "POST", Path: "/hazards/{id}/assign", Perm: wubu.PermSecurityManage, Handler: h.step(h.hazardSteps(), "assign_", h.hazardAssign)},
+		{Method: "POST", Path: "/hazards/{id}/rectify", Perm: wubu.PermSecurityEdit, Handler: h.step(h.hazardSteps(), "rectify_", h.hazardRectify)},
+		{Method: "POST", Path: "/hazards/{id}/verify", Perm: wubu.PermSecurityEdit, Handler: h.step(h.hazardSteps(), "verify_", h.hazardVerify)},
+	}
+}
+
 type hazardListView struct {
 	securityPage
 	Hazards []*wubu.Hazard

@@ -6,7 +6,21 @@ import (
 	"strings"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
 )
+
+// incidentRoutes are the pages of incidents and their escalation (S9).
+func (h *Handler) incidentRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/incidents", Perm: wubu.PermSecurityView, Handler: h.incidentList},
+		{Method: "GET", Path: "/incidents/new", Perm: wubu.PermSecurityEdit, Handler: h.incidentNew},
+		{Method: "POST", Path: "/incidents", Perm: wubu.PermSecurityEdit, Handler: h.incidentCreate},
+		{Method: "GET", Path: "/incidents/{id}", Perm: wubu.PermSecurityView, Handler: h.incidentShow},
+		{Method: "POST", Path: "/incidents/{id}/ack", Perm: wubu.PermPassConfirm, Handler: h.step(h.incidentSteps(), "", h.incidentAck)},
+		{Method: "POST", Path: "/incidents/{id}/close", Perm: wubu.PermPassConfirm, Handler: h.step(h.incidentSteps(), "", h.incidentClose)},
+		{Method: "POST", Path: "/incidents/{id}/note", Perm: wubu.PermSecurityEdit, Handler: h.step(h.incidentSteps(), "", h.incidentNote)},
+	}
+}
 
 type incidentListView struct {
 	securityPage

@@ -5,7 +5,21 @@ import (
 	"strconv"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
 )
+
+// knowledgeRoutes are the pages of safety campaigns and the knowledge base
+// (S6, S7).
+func (h *Handler) knowledgeRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/safety-campaigns", Perm: wubu.PermSecurityView, Handler: h.safetyList},
+		{Method: "POST", Path: "/safety-campaigns", Perm: wubu.PermSecurityManage, Handler: h.safetyCreate},
+		{Method: "GET", Path: "/knowledge", Perm: wubu.PermSecurityView, Handler: h.kbList},
+		{Method: "POST", Path: "/knowledge", Perm: wubu.PermSecurityManage, Handler: h.kbSave},
+		{Method: "GET", Path: "/knowledge/{id}", Perm: wubu.PermSecurityView, Handler: h.kbShow},
+		{Method: "POST", Path: "/knowledge/{id}", Perm: wubu.PermSecurityManage, Handler: h.kbSave},
+	}
+}
 
 type safetyCampaignView struct {
 	securityPage

@@ -8,6 +8,21 @@ import (
 	"github.com/wubu-oss/wubu/internal/server"
 )
 
+// parkingRoutes are the pages of parking problems (S4). /parking/new is
+// linked from the guard's start page and must stay.
+func (h *Handler) parkingRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/parking", Perm: wubu.PermSecurityView, Handler: h.parkingList},
+		{Method: "GET", Path: "/parking/new", Perm: wubu.PermSecurityEdit, Handler: h.parkingNew},
+		{Method: "POST", Path: "/parking", Perm: wubu.PermSecurityEdit, Handler: h.parkingCreate},
+		{Method: "GET", Path: "/parking/{id}", Perm: wubu.PermSecurityView, Handler: h.parkingShow},
+		{Method: "GET", Path: "/parking/{id}/photos/{photo}", Perm: wubu.PermSecurityView, Handler: h.securityPhoto("parking")},
+		{Method: "POST", Path: "/parking/{id}/assign", Perm: wubu.PermSecurityManage, Handler: h.step(h.parkingSteps(), "assign_", h.parkingAssign)},
+		{Method: "POST", Path: "/parking/{id}/handle", Perm: wubu.PermSecurityEdit, Handler: h.step(h.parkingSteps(), "handle_", h.parkingHandle)},
+		{Method: "POST", Path: "/parking/{id}/close", Perm: wubu.PermSecurityEdit, Handler: h.step(h.parkingSteps(), "close_", h.parkingClose)},
+	}
+}
+
 type parkingListView struct {
 	securityPage
 	Problems []*wubu.ParkingProblem

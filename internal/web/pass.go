@@ -12,8 +12,8 @@ import (
 	"github.com/wubu-oss/wubu/internal/server"
 )
 
-// passRoutes are the pages of the security post's flows: the guard's
-// start page, release passes, new tenants and incidents (S2, S8, S9).
+// passRoutes are the guard's start page and the pages of release passes
+// (S8).
 func (h *Handler) passRoutes() []server.Route {
 	return []server.Route{
 		{Method: "GET", Path: "/guard", Perm: wubu.PermSecurityView, Handler: h.guardHome},
@@ -27,22 +27,6 @@ func (h *Handler) passRoutes() []server.Route {
 		{Method: "POST", Path: "/passes/{id}/confirm", Perm: wubu.PermPassConfirm, Handler: h.step(h.passSteps(), "confirm_", h.passConfirm)},
 		{Method: "POST", Path: "/passes/{id}/refuse", Perm: wubu.PermPassConfirm, Handler: h.step(h.passSteps(), "refuse_", h.passRefuse)},
 		{Method: "POST", Path: "/passes/{id}/release", Perm: wubu.PermSecurityEdit, Handler: h.step(h.passSteps(), "release_", h.passRelease)},
-
-		{Method: "GET", Path: "/tenants", Perm: wubu.PermSecurityView, Handler: h.tenantList},
-		{Method: "GET", Path: "/tenants/new", Perm: wubu.PermSecurityEdit, Handler: h.tenantNew},
-		{Method: "POST", Path: "/tenants", Perm: wubu.PermSecurityEdit, Handler: h.tenantCreate},
-		{Method: "GET", Path: "/tenants/{id}", Perm: wubu.PermSecurityView, Handler: h.tenantShow},
-		{Method: "POST", Path: "/tenants/{id}/check", Perm: wubu.PermPassConfirm, Handler: h.step(h.tenantSteps(), "", h.tenantCheck)},
-		{Method: "POST", Path: "/tenants/{id}/file", Perm: wubu.PermPassConfirm, Handler: h.step(h.tenantSteps(), "", h.tenantFile)},
-		{Method: "POST", Path: "/tenants/{id}/reject", Perm: wubu.PermPassConfirm, Handler: h.step(h.tenantSteps(), "", h.tenantReject)},
-
-		{Method: "GET", Path: "/incidents", Perm: wubu.PermSecurityView, Handler: h.incidentList},
-		{Method: "GET", Path: "/incidents/new", Perm: wubu.PermSecurityEdit, Handler: h.incidentNew},
-		{Method: "POST", Path: "/incidents", Perm: wubu.PermSecurityEdit, Handler: h.incidentCreate},
-		{Method: "GET", Path: "/incidents/{id}", Perm: wubu.PermSecurityView, Handler: h.incidentShow},
-		{Method: "POST", Path: "/incidents/{id}/ack", Perm: wubu.PermPassConfirm, Handler: h.step(h.incidentSteps(), "", h.incidentAck)},
-		{Method: "POST", Path: "/incidents/{id}/close", Perm: wubu.PermPassConfirm, Handler: h.step(h.incidentSteps(), "", h.incidentClose)},
-		{Method: "POST", Path: "/incidents/{id}/note", Perm: wubu.PermSecurityEdit, Handler: h.step(h.incidentSteps(), "", h.incidentNote)},
 	}
 }
 

@@ -16,10 +16,8 @@ import (
 	"github.com/wubu-oss/wubu/internal/server"
 )
 
-// patrolRoutes are the pages of patrols and inspections, hazards, parking
-// problems, alarm reminders, the building one-to-one, safety campaigns and
-// the knowledge base (S3–S7, S10, S11). /patrol/checkin, /hazards/new and
-// /parking/new are linked from the guard's start page and must stay.
+// patrolRoutes are the pages of patrols and inspection rounds (S3).
+// /patrol/checkin is linked from the guard's start page and must stay.
 func (h *Handler) patrolRoutes() []server.Route {
 	return []server.Route{
 		{Method: "GET", Path: "/patrol", Perm: wubu.PermSecurityView, Handler: h.patrolHome},
@@ -33,38 +31,6 @@ func (h *Handler) patrolRoutes() []server.Route {
 		{Method: "GET", Path: "/patrol/routes/{id}", Perm: wubu.PermSecurityView, Handler: h.routeShow},
 		{Method: "POST", Path: "/patrol/routes/{id}/checkpoints", Perm: wubu.PermSecurityManage, Handler: h.checkpointAdd},
 		{Method: "GET", Path: "/patrol/routes/{id}/qr", Perm: wubu.PermSecurityView, Handler: h.routeQR},
-
-		{Method: "GET", Path: "/hazards", Perm: wubu.PermSecurityView, Handler: h.hazardList},
-		{Method: "GET", Path: "/hazards/new", Perm: wubu.PermSecurityEdit, Handler: h.hazardNew},
-		{Method: "POST", Path: "/hazards", Perm: wubu.PermSecurityEdit, Handler: h.hazardCreate},
-		{Method: "GET", Path: "/hazards/{id}", Perm: wubu.PermSecurityView, Handler: h.hazardShow},
-		{Method: "GET", Path: "/hazards/{id}/photos/{photo}", Perm: wubu.PermSecurityView, Handler: h.securityPhoto("hazard")},
-		{Method: "POST", Path: "/hazards/{id}/assign", Perm: wubu.PermSecurityManage, Handler: h.step(h.hazardSteps(), "assign_", h.hazardAssign)},
-		{Method: "POST", Path: "/hazards/{id}/rectify", Perm: wubu.PermSecurityEdit, Handler: h.step(h.hazardSteps(), "rectify_", h.hazardRectify)},
-		{Method: "POST", Path: "/hazards/{id}/verify", Perm: wubu.PermSecurityEdit, Handler: h.step(h.hazardSteps(), "verify_", h.hazardVerify)},
-
-		{Method: "GET", Path: "/parking", Perm: wubu.PermSecurityView, Handler: h.parkingList},
-		{Method: "GET", Path: "/parking/new", Perm: wubu.PermSecurityEdit, Handler: h.parkingNew},
-		{Method: "POST", Path: "/parking", Perm: wubu.PermSecurityEdit, Handler: h.parkingCreate},
-		{Method: "GET", Path: "/parking/{id}", Perm: wubu.PermSecurityView, Handler: h.parkingShow},
-		{Method: "GET", Path: "/parking/{id}/photos/{photo}", Perm: wubu.PermSecurityView, Handler: h.securityPhoto("parking")},
-		{Method: "POST", Path: "/parking/{id}/assign", Perm: wubu.PermSecurityManage, Handler: h.step(h.parkingSteps(), "assign_", h.parkingAssign)},
-		{Method: "POST", Path: "/parking/{id}/handle", Perm: wubu.PermSecurityEdit, Handler: h.step(h.parkingSteps(), "handle_", h.parkingHandle)},
-		{Method: "POST", Path: "/parking/{id}/close", Perm: wubu.PermSecurityEdit, Handler: h.step(h.parkingSteps(), "close_", h.parkingClose)},
-
-		{Method: "GET", Path: "/alarms", Perm: wubu.PermSecurityView, Handler: h.alarmList},
-		{Method: "POST", Path: "/residents/{id}/alarm-reminders", Perm: wubu.PermSecurityEdit, Handler: h.alarmRecord("reminder")},
-		{Method: "POST", Path: "/residents/{id}/security-advice", Perm: wubu.PermSecurityEdit, Handler: h.alarmRecord("advice")},
-		{Method: "GET", Path: "/security/buildings", Perm: wubu.PermSecurityView, Handler: h.myBuildings},
-		{Method: "GET", Path: "/buildings/{id}/security", Perm: wubu.PermSecurityView, Handler: h.buildingSecurity},
-		{Method: "POST", Path: "/buildings/{id}/security/archive", Perm: wubu.PermSecurityEdit, Handler: h.archiveAdd},
-
-		{Method: "GET", Path: "/safety-campaigns", Perm: wubu.PermSecurityView, Handler: h.safetyList},
-		{Method: "POST", Path: "/safety-campaigns", Perm: wubu.PermSecurityManage, Handler: h.safetyCreate},
-		{Method: "GET", Path: "/knowledge", Perm: wubu.PermSecurityView, Handler: h.kbList},
-		{Method: "POST", Path: "/knowledge", Perm: wubu.PermSecurityManage, Handler: h.kbSave},
-		{Method: "GET", Path: "/knowledge/{id}", Perm: wubu.PermSecurityView, Handler: h.kbShow},
-		{Method: "POST", Path: "/knowledge/{id}", Perm: wubu.PermSecurityManage, Handler: h.kbSave},
 	}
 }
 

@@ -5,7 +5,21 @@ import (
 	"net/http"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
 )
+
+// tenantRoutes are the pages of new tenants' registration (S2).
+func (h *Handler) tenantRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/tenants", Perm: wubu.PermSecurityView, Handler: h.tenantList},
+		{Method: "GET", Path: "/tenants/new", Perm: wubu.PermSecurityEdit, Handler: h.tenantNew},
+		{Method: "POST", Path: "/tenants", Perm: wubu.PermSecurityEdit, Handler: h.tenantCreate},
+		{Method: "GET", Path: "/tenants/{id}", Perm: wubu.PermSecurityView, Handler: h.tenantShow},
+		{Method: "POST", Path: "/tenants/{id}/check", Perm: wubu.PermPassConfirm, Handler: h.step(h.tenantSteps(), "", h.tenantCheck)},
+		{Method: "POST", Path: "/tenants/{id}/file", Perm: wubu.PermPassConfirm, Handler: h.step(h.tenantSteps(), "", h.tenantFile)},
+		{Method: "POST", Path: "/tenants/{id}/reject", Perm: wubu.PermPassConfirm, Handler: h.step(h.tenantSteps(), "", h.tenantReject)},
+	}
+}
 
 type tenantListView struct {
 	securityPage
