@@ -156,10 +156,7 @@ func (h *Handler) findingPhoto(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Cache-Control", "private, max-age=300")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(data)
+	server.WriteImage(w, ct, data)
 }
 
 func (h *Handler) homeServiceList(r *http.Request, id int64, _ none) (list[*wubu.HomeService], error) {

@@ -97,8 +97,5 @@ func (h *Handler) orderPhoto(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(data)
+	server.WriteImage(w, ct, data)
 }

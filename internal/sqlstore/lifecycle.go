@@ -164,6 +164,9 @@ func runStep[T any](ctx context.Context, r *runner, m *machine[T], id int64, act
 	if !ok {
 		return zero, m.lc.Refuse(f.State, f.ID)
 	}
+	if unassigned(decl, f, u, m.lc) {
+		return zero, refusal(wubu.ECONFLICT, m.lc.Messages.Unassigned, f.ID)
+	}
 	before := m.clone(o)
 	m.setState(o, to)
 	note, err := fn(ctx, tx, o, u)
@@ -460,14 +463,12 @@ func (r *runner) clockChange(lc *wubu.Lifecycle, effect wubu.ClockEffect, before
 
 // checkActor checks the step's actor rule.
 func (r *runner) checkActor(ctx context.Context, tx *Tx, lc *wubu.Lifecycle, decl wubu.StepDecl, f facts, u *wubu.User) error {
-	if decl.Actor.Assignee && (f.AssigneeID == nil || *f.AssigneeID != u.ID) && !leads(u, lc.Lead, f.Post) {
+	// An object assigned to nobody yet is a matter of its state: refused
+	// once the state has been checked (unassigned).
+	if decl.Actor.Assignee && f.AssigneeID != nil && *f.AssigneeID != u.ID && !leads(u, lc.Lead, f.Post) {
 		code := lc.Messages.AssigneeCode
 		if code == "" {
 			code = wubu.EFORBIDDEN
-		}
-		if f.AssigneeID == nil {
-			// Nobody's yet: a matter of the object's state.
-			return refusal(wubu.ECONFLICT, lc.Messages.Unassigned, f.ID)
 		}
 		return refusal(code, lc.Messages.OthersOnly, f.ID, f.AssigneeName)
 	}
@@ -487,6 +488,12 @@ func (r *runner) checkActor(ctx context.Context, tx *Tx, lc *wubu.Lifecycle, dec
 		return refusal(wubu.EFORBIDDEN, decl.Actor.Refusal, f.ID)
 	}
 	return nil
+}
+
+// unassigned reports whether a step for the assignee is taken on an object
+// assigned to nobody yet, by someone who does not lead its post.
+func unassigned(decl wubu.StepDecl, f facts, u *wubu.User, lc *wubu.Lifecycle) bool {
+	return decl.Actor.Assignee && f.AssigneeID == nil && !leads(u, lc.Lead, f.Post)
 }
 
 // refusal is the error of a declared message, given as many of args as it

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
 )
 
 type campaignListView struct {
@@ -318,10 +319,7 @@ func (h *Handler) findingPhoto(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Cache-Control", "private, max-age=300")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(data)
+	server.WriteImage(w, ct, data)
 }
 
 type roomFindingsView struct {

@@ -281,10 +281,7 @@ func (h *Handler) passPhoto(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Cache-Control", "private, max-age=300")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(data)
+	server.WriteImage(w, ct, data)
 }
 
 // passSteps are a pass's pages for its steps.

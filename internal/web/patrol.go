@@ -380,9 +380,6 @@ func (h *Handler) securityPhoto(objectType string) http.HandlerFunc {
 			h.fail(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", p.ContentType)
-		w.Header().Set("Cache-Control", "private, max-age=86400")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Write(p.Data)
+		server.WriteImage(w, p.ContentType, p.Data)
 	}
 }

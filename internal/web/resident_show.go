@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
 )
 
 type residentView struct {
@@ -256,8 +257,5 @@ func (h *Handler) residentPhoto(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Cache-Control", "private, max-age=300")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(data)
+	server.WriteImage(w, ct, data)
 }
