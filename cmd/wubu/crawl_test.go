@@ -37,17 +37,21 @@ var demoLogins = []string{"admin", "quality", "manager", "duty", "security_lead"
 	"tech_lead", "tech", "service_lead", "assistant", "ht_manager", "ht_guard", "ht_assistant"}
 
 // newDemoApp is Wubu serving the seeded demo company on SQLite.
-func newDemoApp(t testing.TB) *testApp {
+func newDemoApp(t testing.TB) *testApp { return newDemoAppWith(t, crawlHouseholds, Config{}) }
+
+// newDemoAppWith is Wubu serving the demo company with that many
+// households on SQLite, configured by cfg (its demo sink, for one).
+func newDemoAppWith(t testing.TB, households int, cfg Config) *testApp {
 	t.Helper()
 	db, clock := wubutest.MustOpenDB(t, sqlstore.SQLite)
-	if _, err := seed.Seed(context.Background(), db, seed.Options{Households: crawlHouseholds, Seed: 1}); err != nil {
+	if _, err := seed.Seed(context.Background(), db, seed.Options{Households: households, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	m := &Main{Logger: logger}
+	m := &Main{Config: cfg, Logger: logger}
 	if err := m.Attach(db); err != nil {
 		t.Fatal(err)
 	}

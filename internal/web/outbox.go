@@ -23,13 +23,18 @@ type outboxView struct {
 	Messages  []*wubu.Message
 	Pager     PagerView
 	CanResend bool
+	// DemoSink is true in the demo, whose SMS and e-mail are kept on the
+	// demo sink page.
+	DemoSink bool
 }
 
 // KindLabel names a kind of message in the page's language (the
 // "message_kind:" catalogue keys); a kind without a name shows as it is.
-func (v *outboxView) KindLabel(kind string) string {
+func (v *outboxView) KindLabel(kind string) string { return messageKindLabel(&v.Page, kind) }
+
+func messageKindLabel(p *Page, kind string) string {
 	if key := "message_kind:" + kind; i18n.Has(key) {
-		return v.T(key)
+		return p.T(key)
 	}
 	return kind
 }
@@ -50,6 +55,7 @@ func (h *Handler) outboxList(w http.ResponseWriter, r *http.Request) {
 	v := &outboxView{Page: h.newPage(r, "Outbox"), Project: p, Query: q, Statuses: wubu.MessageStatuses,
 		Channels: []wubu.Channel{wubu.ChannelInbox, wubu.ChannelEmail, wubu.ChannelSMS, wubu.ChannelWebhook}, Kinds: notify.Kinds()}
 	v.CanResend = v.User.Can(wubu.PermOutboxManage)
+	v.DemoSink = h.DemoSink != nil
 	page, offset := pageOffset(r)
 	f := wubu.MessageFilter{Status: wubu.MessageStatus(q.Get("status")), Channel: wubu.Channel(q.Get("channel")), Kind: q.Get("kind"),
 		Recipient: q.Get("recipient"), Offset: offset, Limit: pageSize}

@@ -144,6 +144,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.patrolRoutes()...)
 	routes = append(routes, h.revisitRoutes()...)
 	routes = append(routes, h.residentLinkRoutes()...)
+	routes = append(routes, h.demoSinkRoutes()...)
 	return routes
 }
 

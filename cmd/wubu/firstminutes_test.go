@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"html"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/notify"
+	"github.com/wubu-oss/wubu/internal/seed"
+)
+
+// readmeTourRow is a row of the README's "Try this first" table: a
+// lookup query and the names it finds.
+var readmeTourRow = regexp.MustCompile("(?m)^\\s*\\| `([^`]+)`[^|]*\\| ([^|]+)\\|\\s*$")
+
+// TestReadmeTour seeds the demo company as `wubu demo` does and types each
+// query of the README's "Try this first" table into the lookup as the
+// front desk: each finds the first names its row promises.
+func TestReadmeTour(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tour, ok := strings.Cut(string(readme), "### Try this first")
+	if !ok {
+		t.Fatal("README has no \"Try this first\" section")
+	}
+	rows := readmeTourRow.FindAllStringSubmatch(tour, -1)
+	if len(rows) < 5 {
+		t.Fatalf("README's tour has %d lookup examples, want a room, a plate ending, a name and pinyin", len(rows))
+	}
+	a := newDemoAppWith(t, seed.DefaultHouseholds, Config{})
+	b := a.demoLogin(t, "assistant")
+	for _, row := range rows {
+		q := row[1]
+		_, body := b.get("/lookup?q=" + url.QueryEscape(q))
+		body = html.UnescapeString(body)
+		// The names the row promises, before "and more".
+		names := strings.FieldsFunc(strings.Split(row[2], "and more")[0], func(r rune) bool { return strings.ContainsRune(",，() ", r) })
+		for _, name := range names {
+			if !isHanName(name) {
+				continue
+			}
+			if !strings.Contains(body, `class="hit-name">`+name+`<`) {
+				t.Errorf("README: lookup %q should find %s; it does not", q, name)
+			}
+		}
+	}
+	if !strings.Contains(tour, seed.TourRoom) {
+		t.Errorf("the tour does not name the room the seed keeps occupied, %s", seed.TourRoom)
+	}
+}
+
+// isHanName reports whether s is a Chinese name (two to four Han
+// characters), not a word of the README's prose such as 业主.
+func isHanName(s string) bool {
+	n := 0
+	for _, r := range s {
+		if r < 0x4e00 || r > 0x9fff {
+			return false
+		}
+		n++
+	}
+	return n >= 2 && n <= 4 && s != "业主" && s != "owner"
+}
+
+// TestDemoSink runs the demo's delivery: an SMS to a resident and an
+// e-mail are delivered to the demo sink, the outbox shows them sent, and
+// the project's sink page lists what they said; another project's sink
+// page does not.
+func TestDemoSink(t *testing.T) {
+	sink := &notify.DemoSink{}
+	a := newDemoAppWith(t, 20, Config{Notify: NotifyConfig{DemoSink: sink, Workers: 2}})
+	ctx := seed.SystemContext(context.Background())
+	ps, err := a.Main.Services().Projects.FindProjects(ctx)
+	if err != nil || len(ps) < 2 {
+		t.Fatalf("projects: %v %v", ps, err)
+	}
+	var ljy, hthy *wubu.Project
+	for _, p := range ps {
+		switch p.Code {
+		case "LJY":
+			ljy = p
+		case "HTHY":
+			hthy = p
+		}
+	}
+	for _, n := range []wubu.Notification{
+		{ProjectID: ljy.ID, Kind: "test_message", Channel: wubu.ChannelSMS, To: wubu.Recipient{Address: "13800138000"}, Urgent: true, DedupKey: "sink-sms", Vars: map[string]string{"n": "1"}},
+		{ProjectID: ljy.ID, Kind: "test_message", Channel: wubu.ChannelEmail, To: wubu.Recipient{Address: "owner@example.com"}, Urgent: true, DedupKey: "sink-mail", Vars: map[string]string{"n": "2"}},
+	} {
+		if err := a.Main.Outbox.Notify(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.Main.StartDelivery(context.Background())
+	t.Cleanup(a.Main.stopDelivery)
+	deadline := time.Now().Add(30 * time.Second)
+	for len(sink.Messages(ljy.ID, "")) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the sink got %d messages, want 2", len(sink.Messages(ljy.ID, "")))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	sent := wubu.MessageSent
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		ms, _, err := a.Main.Outbox.FindMessages(ctx, ljy.ID, wubu.MessageFilter{Status: sent, Kind: "test_message"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("outbox: %d messages sent, want 2", len(ms))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b := a.demoLogin(t, "manager")
+	resp, body := b.get("/projects/" + itoa(ljy.ID) + "/outbox/demo")
+	if resp.StatusCode != 200 {
+		t.Fatalf("sink page: status %d\n%s", resp.StatusCode, body)
+	}
+	for _, want := range []string{"演示短信与邮件", "13800138000", "owner@example.com", "这是一条测试消息(1)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("sink page: no %q", want)
+		}
+	}
+	_, body = b.get("/projects/" + itoa(ljy.ID) + "/outbox")
+	if !strings.Contains(body, `id="demo-sink"`) {
+		t.Error("the outbox does not link to the demo sink")
+	}
+	if got := sink.Messages(hthy.ID, ""); len(got) != 0 {
+		t.Errorf("海棠花园's sink: got %d messages, want none", len(got))
+	}
+	_, body = b.get("/projects/" + itoa(hthy.ID) + "/outbox/demo")
+	if strings.Contains(body, "13800138000") {
+		t.Error("another project's sink page shows 丽景苑's SMS")
+	}
+}
