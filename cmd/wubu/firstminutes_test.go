@@ -127,7 +127,7 @@ func TestDemoSink(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("sink page: status %d\n%s", resp.StatusCode, body)
 	}
-	for _, want := range []string{"演示短信与邮件", "13800138000", "owner@example.com", "这是一条测试消息(1)"} {
+	for _, want := range []string{"演示短信与邮件", "13800138000", "owner@example.com", "这是一条测试消息（1）"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("sink page: no %q", want)
 		}

@@ -206,7 +206,7 @@ func (h *Handler) newPage(r *http.Request, title string) Page {
 // navFor returns the navigation of a user: the start page, then what their
 // post and role use.
 func navFor(u *wubu.User, current string) []NavItem {
-	items := []NavItem{{Label: "Today", Href: "/today"}, {Label: "Start", Href: "/"}}
+	items := []NavItem{{Label: "Today", Href: "/today"}, {Label: "Start page", Href: "/"}}
 	if u.Can(wubu.PermResidentView) {
 		items = append(items, NavItem{Label: "Lookup", Href: "/lookup"})
 	}
