@@ -52,6 +52,19 @@ func TestReadmeTour(t *testing.T) {
 			}
 		}
 	}
+	// Step 1 of the tour: the desk's Today has the lookup box, its tasks
+	// first and the demo's many birthdays in one line with their count.
+	_, today := b.get("/today")
+	if !strings.Contains(today, `id="today-lookup"`) {
+		t.Error("the desk's Today has no lookup box")
+	}
+	low := strings.Index(today, `id="agenda-low"`)
+	if low < 0 || !strings.Contains(today[low:], "特殊日子与即将到期的卡片（") {
+		t.Fatal("Today does not gather the special days into one line")
+	}
+	if first := strings.Index(today, `data-kind="special_day"`); first < low {
+		t.Error("a special day comes before the tasks on Today")
+	}
 	if !strings.Contains(tour, seed.TourRoom) {
 		t.Errorf("the tour does not name the room the seed keeps occupied, %s", seed.TourRoom)
 	}

@@ -105,7 +105,7 @@ func (v *todayView) LowSummary() string {
 	case days == 0:
 		return v.T("Expiring cards (%d)", cards)
 	}
-	return v.T("Special days (%d) and expiring cards (%d)", days, cards)
+	return v.T("Special days and expiring cards (%d)", days+cards)
 }
 
 var urgencyClass = map[wubu.Urgency]string{wubu.UrgencyCritical: "critical", wubu.UrgencyHigh: "high", wubu.UrgencyNormal: "normal", wubu.UrgencyLow: "low"}
