@@ -157,3 +157,22 @@ func TestDemoSink(t *testing.T) {
 		t.Error("another project's sink page shows 丽景苑's SMS")
 	}
 }
+
+// TestLookupSaysVacant: a room that exists but has nobody is called vacant,
+// not "nobody found"; a query that finds nobody is quoted once.
+func TestLookupSaysVacant(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	admin := app.adminCtx()
+	if _, err := app.Main.Services().Org.GenerateRooms(admin, wubu.RoomGeneration{ProjectID: app.ProjectA.ID, Building: "7", Units: 1, Floors: 1, PerFloor: 2}); err != nil {
+		t.Fatal(err)
+	}
+	app.User(t, "zhuli", wubu.RoleStaff, wubu.PostService, app.ProjectA)
+	b := app.webLogin(t, "zhuli")
+	if _, body := b.get("/lookup?q=" + url.QueryEscape("7栋1单元102")); !strings.Contains(body, "房号 7-1-102 现在空置") {
+		t.Errorf("a vacant room: no word that it is vacant")
+	}
+	_, body := b.get("/lookup?q=zzzq")
+	if !strings.Contains(body, "没有找到“zzzq”") || strings.Contains(body, "&#34;zzzq") {
+		t.Errorf("nobody found: got %s", crawlText(body))
+	}
+}

@@ -13,14 +13,15 @@ import (
 // phonePages are the pages each post uses all day, opened at 360 px.
 var phonePages = map[string][]string{
 	"guard":     {"/today", "/guard", "/passes", "/patrol", "/patrol/routes/1", "/hazards", "/parking", "/lookup?q=101"},
-	"assistant": {"/today", "/passes", "/orders", "/lookup?q=101", "/projects/1/residents", "/projects/1/cards/expiring"},
+	"assistant": {"/today", "/passes", "/orders", "/projects/1/orders/new", "/incidents/new", "/lookup?q=101", "/projects/1/residents", "/projects/1/cards/expiring"},
 	"tech":      {"/today", "/orders", "/orders/mine"},
 	"manager":   {"/today", "/projects/1/outbox", "/audit", "/staff", "/orders", "/projects/1"},
 }
 
 // phoneCheck finds what breaks a page on a phone: the page (or a part of
 // it other than the menu's own scroller) scrolling sideways, and table
-// cells narrower than two characters.
+// cells narrower than two characters; radio buttons drawn as big empty
+// circles.
 const phoneCheck = `(() => {
 	const bad = [];
 	const doc = document.documentElement;
@@ -38,6 +39,9 @@ const phoneCheck = `(() => {
 		const st = getComputedStyle(c);
 		const inner = r.width - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
 		if (inner < 2 * parseFloat(st.fontSize)) bad.push("cell " + JSON.stringify(c.textContent.trim().slice(0, 12)) + " is " + Math.round(inner) + " px wide");
+	}
+	for (const r of document.querySelectorAll("input[type=radio]")) {
+		if (r.getBoundingClientRect().width > 32) bad.push("a radio button " + Math.round(r.getBoundingClientRect().width) + " px wide");
 	}
 	return bad;
 })()`
