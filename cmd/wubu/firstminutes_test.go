@@ -176,3 +176,20 @@ func TestLookupSaysVacant(t *testing.T) {
 		t.Errorf("nobody found: got %s", crawlText(body))
 	}
 }
+
+// TestGreetingForm: the form offers no 清明, asks about households and
+// children, and the preview shows the SMS cost.
+func TestGreetingForm(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	app.User(t, "jingli", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+	b := app.webLogin(t, "jingli")
+	pid := itoa(app.ProjectA.ID)
+	_, body := b.get("/projects/" + pid + "/greetings")
+	if strings.Contains(body, "清明") || !strings.Contains(body, `id="per_household"`) || !strings.Contains(body, `id="include_children"`) {
+		t.Errorf("greeting form: 清明 offered, or no household and children choices")
+	}
+	_, body = b.post("/projects/"+pid+"/greetings", url.Values{"festival": {"christmas/2026"}, "message": {"平安喜乐"}, "per_household": {"1"}})
+	if !strings.Contains(body, `id="preview-cost"`) || !strings.Contains(body, "按每条短信 ¥0.045 估算") || !strings.Contains(body, `id="per_household" checked`) {
+		t.Errorf("preview: no cost estimate, or the household choice lost: %s", crawlText(body))
+	}
+}
