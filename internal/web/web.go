@@ -146,6 +146,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.revisitRoutes()...)
 	routes = append(routes, h.residentLinkRoutes()...)
 	routes = append(routes, h.demoSinkRoutes()...)
+	routes = append(routes, h.apiDocsRoutes()...)
 	return routes
 }
 
