@@ -193,3 +193,23 @@ func TestGreetingForm(t *testing.T) {
 		t.Errorf("preview: no cost estimate, or the household choice lost: %s", crawlText(body))
 	}
 }
+
+// TestProjectFlagsSecurityLeader: a security leader who is not a team
+// leader, assigned before the rule, is flagged on the project page.
+func TestProjectFlagsSecurityLeader(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	b := &wubu.Building{ProjectID: app.ProjectA.ID, Name: "5"}
+	if err := app.Main.Services().Org.CreateBuilding(app.adminCtx(), b); err != nil {
+		t.Fatal(err)
+	}
+	guard := app.User(t, "baoan", wubu.RoleStaff, wubu.PostSecurity, app.ProjectA)
+	if _, err := app.DB.SQL().ExecContext(context.Background(), `INSERT INTO building_assignments (project_id, building_id, user_id, kind, created_at) VALUES (?, ?, ?, ?, ?)`,
+		app.ProjectA.ID, b.ID, guard.ID, "security_leader", app.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	app.User(t, "jingli", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+	_, body := app.webLogin(t, "jingli").get("/projects/" + itoa(app.ProjectA.ID))
+	if !strings.Contains(body, `class="alert error assignment-problem"`) || !strings.Contains(body, "不是班长") {
+		t.Errorf("the project page does not flag the guard as security leader")
+	}
+}
