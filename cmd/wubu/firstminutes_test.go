@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"html"
+	"net/http"
 	"net/url"
 	"os"
 	"regexp"
@@ -211,5 +212,38 @@ func TestProjectFlagsSecurityLeader(t *testing.T) {
 	_, body := app.webLogin(t, "jingli").get("/projects/" + itoa(app.ProjectA.ID))
 	if !strings.Contains(body, `class="alert error assignment-problem"`) || !strings.Contains(body, "不是班长") {
 		t.Errorf("the project page does not flag the guard as security leader")
+	}
+}
+
+// TestCardAndCallOwner: the customer card lists the household and the
+// room's other residents; the pass confirmation shows each owner's phone
+// masked with a call button, and calling reveals the number as a call link,
+// audited as a read of the phone.
+func TestCardAndCallOwner(t *testing.T) {
+	a := newDemoApp(t)
+	b := a.demoLogin(t, "assistant")
+	_, body := b.get("/passes/2")
+	m := regexp.MustCompile(`id="call-owner-(\d+)"`).FindStringSubmatch(body)
+	if m == nil || !strings.Contains(body, `id="owner-phones"`) || !strings.Contains(body, "****") {
+		t.Fatalf("the pass confirmation shows no owner's masked phone with a call button: %s", crawlText(body))
+	}
+	owner := m[1]
+	before := auditCount(t, a.Main.DB)
+	resp, body := b.post("/residents/"+owner+"/call", url.Values{"next": {"/passes/2"}})
+	if resp.StatusCode != 200 || !strings.Contains(body, `href="tel:1`) || !strings.Contains(body, `href="/passes/2" id="call-back"`) {
+		t.Fatalf("call: status %d: %s", resp.StatusCode, crawlText(body))
+	}
+	if auditCount(t, a.Main.DB) != before+1 {
+		t.Errorf("the call was not audited as a reveal")
+	}
+	// A guard may not reveal: no call button, and the call is refused.
+	g := a.demoLogin(t, "guard")
+	if resp, _ := g.post("/residents/"+owner+"/call", url.Values{"next": {"/"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a guard's call: status %d, want 403", resp.StatusCode)
+	}
+	// The owner's card lists who else lives in the room.
+	_, card := b.get("/residents/" + owner)
+	if !strings.Contains(card, `id="housemates"`) || !strings.Contains(card, "同住 ") {
+		t.Errorf("the card lists nobody else in the room: %s", crawlText(card))
 	}
 }

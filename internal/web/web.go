@@ -147,6 +147,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.residentLinkRoutes()...)
 	routes = append(routes, h.demoSinkRoutes()...)
 	routes = append(routes, h.apiDocsRoutes()...)
+	routes = append(routes, h.residentCallRoutes()...)
 	return routes
 }
 
