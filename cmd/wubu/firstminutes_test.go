@@ -66,6 +66,13 @@ func TestReadmeTour(t *testing.T) {
 	if first := strings.Index(today, `data-kind="special_day"`); first < low {
 		t.Error("a special day comes before the tasks on Today")
 	}
+	// Step 3: 侯萍's card lists who else lives in the room.
+	_, hits := b.get("/lookup?q=DK71")
+	if m := regexp.MustCompile(`href="/residents/(\d+)"`).FindStringSubmatch(hits); m == nil {
+		t.Error("DK71: no card to open")
+	} else if _, card := b.get("/residents/" + m[1]); !strings.Contains(card, `id="housemates"`) || !strings.Contains(card, "万强") {
+		t.Error("侯萍's card does not list 万强, who lives in her room")
+	}
 	if !strings.Contains(tour, seed.TourRoom) {
 		t.Errorf("the tour does not name the room the seed keeps occupied, %s", seed.TourRoom)
 	}
