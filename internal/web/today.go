@@ -78,6 +78,9 @@ type todayView struct {
 
 // formatLeft formats a remaining time as the page shows it.
 func (p *Page) formatLeft(d time.Duration) string {
+	if d > -time.Minute && d < time.Minute {
+		return p.T("due now")
+	}
 	s := p.Duration(d.Round(time.Minute))
 	if d < 0 {
 		return p.T("overdue by %s", s)
