@@ -208,6 +208,12 @@ type GreetingAudience struct {
 	BuildingIDs []int64    `json:"building_ids,omitempty"`
 	CareFlags   []CareFlag `json:"care_flags,omitempty"`
 	Relations   []Relation `json:"relations,omitempty"`
+	// PerHousehold sends one greeting a home, to its first registered
+	// adult (usually the owner), addressed to the household.
+	PerHousehold bool `json:"per_household,omitempty"`
+	// IncludeChildren greets residents under 18 too (by birthday or ID
+	// number); they are left out by default.
+	IncludeChildren bool `json:"include_children,omitempty"`
 }
 
 // GreetingCampaign is a festival greeting to an audience (D3), sent by SMS with the
@@ -245,7 +251,20 @@ type GreetingPreview struct {
 	SampleName string            `json:"sample_name,omitempty"`
 	Vars       map[string]string `json:"vars,omitempty"`
 	Text       string            `json:"text,omitempty"`
+	// SMSParts is how many SMS the sample takes (70 characters for one,
+	// 67 a part beyond), and CostYuan the estimate for all of them at
+	// SMSPriceYuan a part.
+	SMSParts int     `json:"sms_parts"`
+	CostYuan float64 `json:"cost_yuan"`
 }
+
+// GreetingFestival reports whether residents may be greeted on the
+// festival: not on 清明, a day for remembering the dead.
+func GreetingFestival(key string) bool { return key != "qingming" }
+
+// SMSPriceYuan is the price of one SMS part the campaign estimate assumes
+// (Alibaba Cloud's list price for mainland China).
+const SMSPriceYuan = 0.045
 
 // GreetingReport counts a queued campaign's messages by delivery status.
 type GreetingReport struct {

@@ -134,6 +134,15 @@ type Assignment struct {
 	BuildingName string `json:"building_name,omitempty"`
 	UserName     string `json:"user_name,omitempty"`
 	UserLogin    string `json:"user_login,omitempty"`
+	UserRole     Role   `json:"user_role,omitempty"`
+}
+
+// NeedsFix reports whether the assignment breaks a rule made after it
+// (issue 19): a building's security leader must be a team leader, who can
+// check the building's tenants and follow its issues. The project page
+// flags such assignments for the manager to change.
+func (a *Assignment) NeedsFix() bool {
+	return a.Kind == AssignSecurityLeader && a.UserRole != "" && a.UserRole != RoleTeamLeader
 }
 
 // UserService manages staff accounts and their building assignments.

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/notify"
 	"github.com/wubu-oss/wubu/internal/seed"
 )
 
@@ -17,9 +18,13 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlags("demo", "demo [--data DIR] [--addr HOST:PORT] [--households N]", &cfg, stderr)
 	fs.StringVar(&cfg.Addr, "addr", envOr("WUBU_ADDR", "127.0.0.1:8080"), "listen `address` [WUBU_ADDR]")
 	households := fs.Int("households", seed.DefaultHouseholds, "households to seed on first run")
+	addNotifyFlags(fs, &cfg.Notify)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// SMS and e-mail without a configured channel go to the demo sink,
+	// listed on each project's "demo SMS and e-mail" page.
+	cfg.Notify.DemoSink = &notify.DemoSink{}
 	cfg.DBFile = "demo.db"
 	m := &Main{Config: cfg, Logger: newLogger(stderr)}
 	if err := m.Open(ctx); err != nil {

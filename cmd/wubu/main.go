@@ -275,6 +275,8 @@ func (m *Main) Services() server.Services {
 		Orders:       sqlstore.NewOrderService(m.DB, m.Clocks, m.Outbox),
 		// Revisits of residents, key customers with their buildings' security leaders (U4, S3).
 		Revisits: sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)),
+		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
+		DemoSink: m.Config.Notify.DemoSink,
 	}
 }
 

@@ -16,6 +16,7 @@ func init() {
 		"POST /inbox/{id}/read":               {allow: everyone, missingOK: true},
 		"POST /inbox/read-all":                {allow: everyone},
 		"GET /projects/{id}/outbox":           {allow: staffViewer},
+		"GET /projects/{id}/outbox/demo":      {allow: staffViewer},
 		"POST /outbox/{id}/resend":            {allow: managers},
 		"GET /projects/{id}/outbox/settings":  {allow: managers},
 		"POST /projects/{id}/outbox/settings": {allow: managers, body: "quiet_start=21:30&quiet_end=08:00&webhook_url=&webhook_secret="},

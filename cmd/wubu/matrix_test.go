@@ -92,6 +92,7 @@ var matrix = map[string]matrixEntry{
 	"GET /projects/{id}/completeness":   {allow: residentViewers},
 	"GET /residents/{id}":               {allow: residentViewers},
 	"POST /residents/{id}/reveal":       {allow: residentViewers, body: "field=phones", revealPhone: true},
+	"POST /residents/{id}/call":         {allow: residentViewers, body: "next=/", revealPhone: true},
 	"GET /residents/{id}/photo":         {allow: residentViewers, missingOK: true},
 	"POST /residents/{id}/photo":        {allow: residentEditors},
 	"GET /residents/{id}/edit":          {allow: residentEditors},

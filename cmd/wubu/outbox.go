@@ -17,6 +17,9 @@ type NotifyConfig struct {
 	SMSEndpoint, SMSKeyID, SMSKeySecret, SMSSignName, SMSTemplate string
 	// Workers is how many messages are sent at once.
 	Workers int
+	// DemoSink, when set (the demo), takes the SMS and e-mail of the
+	// channels not configured, for the demo's sink page.
+	DemoSink *notify.DemoSink
 }
 
 // addNotifyFlags binds the outbox's flags and their environment variables.
@@ -42,6 +45,10 @@ func addNotifyFlags(fs *flag.FlagSet, c *NotifyConfig) {
 func (m *Main) StartDelivery(ctx context.Context) {
 	c := m.Config.Notify
 	senders := map[wubu.Channel]notify.Sender{wubu.ChannelInbox: notify.Inbox, wubu.ChannelWebhook: &notify.Webhook{}}
+	if c.DemoSink != nil {
+		c.DemoSink.Now = m.DB.Clock.Now
+		senders[wubu.ChannelEmail], senders[wubu.ChannelSMS] = c.DemoSink, c.DemoSink
+	}
 	if c.SMTP.Host != "" {
 		senders[wubu.ChannelEmail] = &notify.SMTP{Config: c.SMTP}
 	}

@@ -109,7 +109,7 @@ func TestRulesScreens(t *testing.T) {
 
 	g := url.Values{"festival": {"christmas/2026"}, "message": {"平安喜乐"}}
 	resp, body = b.post("/projects/"+pid+"/greetings", g)
-	if resp.StatusCode != 200 || !strings.Contains(body, "将有 1 位住户收到这条问候") || !strings.Contains(body, "孙阿姨,圣诞节快乐") {
+	if resp.StatusCode != 200 || !strings.Contains(body, "将有 1 位住户收到这条问候") || !strings.Contains(body, "孙阿姨，圣诞节快乐") {
 		t.Fatalf("preview: %d: %s", resp.StatusCode, body)
 	}
 	g.Set("confirm", "1")

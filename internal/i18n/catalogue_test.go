@@ -293,6 +293,13 @@ func messagesInSource(t *testing.T) []string {
 		"deadline:arrival", "deadline:rectify", "deadline:confirm", "deadline:check", "deadline:file", "deadline:finish", "deadline:ack"} {
 		add(k)
 	}
+	// The audit log names objects and fields by the keys of its entries'
+	// JSON, looked up at run time (web's auditChanges, objectName).
+	for _, k := range Keys() {
+		if strings.HasPrefix(k, "audit_field:") || strings.HasPrefix(k, "object:") || strings.HasPrefix(k, "clock_state:") || strings.HasPrefix(k, "clock_stage:") || strings.HasPrefix(k, "system:") || strings.HasPrefix(k, "duty_roster:") {
+			add(k)
+		}
+	}
 	out := make([]string, 0, len(seen))
 	for k := range seen {
 		out = append(out, k)

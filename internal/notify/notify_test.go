@@ -32,7 +32,7 @@ func TestTemplates(t *testing.T) {
 		}
 	}
 	_, b, _ := notify.Render("card_expiry", "zh-CN", map[string]string{"name": "王秀英", "card": "停车卡", "number": "P001", "expires": "12月12日"})
-	if want := "王秀英您好,您的停车卡(卡号P001)将于12月12日到期"; !strings.Contains(b, want) {
+	if want := "王秀英您好，您的停车卡（卡号P001）将于12月12日到期"; !strings.Contains(b, want) {
 		t.Errorf("card_expiry: got %q, want it to contain %q", b, want)
 	}
 }

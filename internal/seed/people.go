@@ -52,7 +52,9 @@ type member struct {
 func (g *generator) households(ctx context.Context, done func()) error {
 	rooms := g.pp.rooms
 	order := g.rng.Perm(len(rooms))
-	for _, i := range order[:min(g.pp.households, len(rooms))] {
+	n := min(g.pp.households, len(rooms))
+	g.occupyTourRoom(order, n)
+	for _, i := range order[:n] {
 		if err := g.household(ctx, rooms[i]); err != nil {
 			return err
 		}
@@ -60,6 +62,28 @@ func (g *generator) households(ctx context.Context, done func()) error {
 	}
 	g.pp.rooms = nil
 	return nil
+}
+
+// TourRoom is the room of the first project that is always occupied, so
+// that the README's first lookup finds someone.
+const TourRoom = "3-2-1201"
+
+// occupyTourRoom makes sure TourRoom is among the first n rooms of order
+// (the occupied ones), swapping it with the last occupied one if needed:
+// every other household keeps its room and its random draws.
+func (g *generator) occupyTourRoom(order []int, n int) {
+	if g.pp.code != "LJY" || n == 0 {
+		return
+	}
+	for k, i := range order {
+		if g.pp.rooms[i].label != TourRoom {
+			continue
+		}
+		if k >= n {
+			order[k], order[n-1] = order[n-1], order[k]
+		}
+		return
+	}
 }
 
 // Kinds of household, with how often each occurs: about 2.5 persons and

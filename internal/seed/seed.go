@@ -88,8 +88,8 @@ var staff = []staffPlan{
 	{"quality", "品质部 周敏", wubu.RoleQuality, wubu.PostNone, []string{"LJY", "HTHY"}, nil},
 	{"manager", "经理 陈建国", wubu.RoleManager, wubu.PostNone, []string{"LJY"}, nil},
 	{"duty", "值班经理 刘洋", wubu.RoleDutyManager, wubu.PostNone, []string{"LJY"}, nil},
-	{"security_lead", "安全班长 王强", wubu.RoleTeamLeader, wubu.PostSecurity, []string{"LJY"}, []assignPlan{{"1", wubu.AssignSecurityLeader}, {"2", wubu.AssignSecurityLeader}, {"3", wubu.AssignSecurityLeader}}},
-	{"guard", "保安 李明", wubu.RoleStaff, wubu.PostSecurity, []string{"LJY"}, []assignPlan{{"5", wubu.AssignSecurityLeader}}},
+	{"security_lead", "安全班长 王强", wubu.RoleTeamLeader, wubu.PostSecurity, []string{"LJY"}, []assignPlan{{"1", wubu.AssignSecurityLeader}, {"2", wubu.AssignSecurityLeader}, {"3", wubu.AssignSecurityLeader}, {"5", wubu.AssignSecurityLeader}}},
+	{"guard", "保安 李明", wubu.RoleStaff, wubu.PostSecurity, []string{"LJY"}, nil},
 	{"cleaning_lead", "保洁班长 赵丽", wubu.RoleTeamLeader, wubu.PostCleaning, []string{"LJY"}, nil},
 	{"cleaner", "保洁员 孙芳", wubu.RoleStaff, wubu.PostCleaning, []string{"LJY"}, nil},
 	{"tech_lead", "维修班长 张伟", wubu.RoleTeamLeader, wubu.PostMaintenance, []string{"LJY"}, nil},
@@ -97,7 +97,9 @@ var staff = []staffPlan{
 	{"service_lead", "客服主管 吴静", wubu.RoleTeamLeader, wubu.PostService, []string{"LJY"}, nil},
 	{"assistant", "客服助理 郑晓雯", wubu.RoleStaff, wubu.PostService, []string{"LJY"}, []assignPlan{{"1", wubu.AssignZoneAssistant}, {"2", wubu.AssignZoneAssistant}, {"3", wubu.AssignZoneAssistant}}},
 	{"ht_manager", "海棠经理 何志强", wubu.RoleManager, wubu.PostNone, []string{"HTHY"}, nil},
-	{"ht_guard", "海棠保安 马超", wubu.RoleStaff, wubu.PostSecurity, []string{"HTHY"}, []assignPlan{{"1", wubu.AssignSecurityLeader}}},
+	// 海棠花园 has no security team leader: its tenants go to the team
+	// leaders of the project until one is named.
+	{"ht_guard", "海棠保安 马超", wubu.RoleStaff, wubu.PostSecurity, []string{"HTHY"}, nil},
 	{"ht_assistant", "海棠客服 林小燕", wubu.RoleStaff, wubu.PostService, []string{"HTHY"}, []assignPlan{{"1", wubu.AssignZoneAssistant}, {"2", wubu.AssignZoneAssistant}}},
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/i18n"
+	"github.com/wubu-oss/wubu/internal/notify"
 )
 
 // Services are the domain services that handlers call.
@@ -55,6 +56,9 @@ type Services struct {
 	Orders wubu.OrderService
 	// Revisits are the service assistants' revisits of residents (U4, S3).
 	Revisits wubu.RevisitService
+	// DemoSink, in the demo only, holds the SMS and e-mail that would have
+	// been sent.
+	DemoSink *notify.DemoSink
 }
 
 // Route is one entry of the route table: a ServeMux pattern, the

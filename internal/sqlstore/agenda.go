@@ -12,7 +12,7 @@ import (
 
 // The agenda items' titles: catalogue messages.
 const (
-	msgAgendaClock         = "Deadline: %s %s, %s"
+	msgAgendaClock         = "%s #%s: %s deadline"
 	msgAgendaCareOverdue   = "Care visit overdue: %s (%s)"
 	msgAgendaCareEscalated = "Care visit overdue, escalated: %s (%s)"
 	msgAgendaDayToday      = "Today: %s of %s (%s)"

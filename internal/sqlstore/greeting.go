@@ -14,6 +14,7 @@ import (
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/calendar"
+	"github.com/wubu-oss/wubu/internal/cnformat"
 	"github.com/wubu-oss/wubu/internal/notify"
 )
 
@@ -95,6 +96,8 @@ func (s *GreetingService) validate(ctx context.Context, c *wubu.GreetingCampaign
 	switch {
 	case c.Festival == "" || !describeFestival(c):
 		return wubu.FieldErrorf("festival", wubu.EINVALID, "Choose a festival.")
+	case !wubu.GreetingFestival(c.Festival):
+		return wubu.FieldErrorf("festival", wubu.EINVALID, "清明 is a day for remembering the dead: it is not a festival to greet residents on.")
 	case utf8.RuneCountInString(c.Name) > maxGreetingName:
 		return wubu.FieldErrorf("name", wubu.EINVALID, "The name must be at most %d characters.", maxGreetingName)
 	case utf8.RuneCountInString(c.Message) > maxGreetingMessage:
@@ -192,13 +195,90 @@ func rulesProjectName(ctx context.Context, db *DB, id int64) (string, error) {
 	return name, err
 }
 
-// greetingVars are the template variables of one resident's greeting.
-func greetingVars(c *wubu.GreetingCampaign, project, name string) map[string]string {
-	return map[string]string{"name": name, "festival": c.FestivalName, "text": c.Message, "project": project}
+// greeteeColumns are the audience's columns a greeting needs: who, how to
+// address them, their age, and their home.
+const greeteeColumns = `p.id, p.name, p.gender, p.id_number, p.birthday,
+	(SELECT MIN(h.room_id) FROM households h WHERE h.project_id = p.project_id AND h.person_id = p.id AND h.move_out = '')`
+
+// greetee is a resident of a campaign's audience.
+type greetee struct {
+	id                               int64
+	name, gender, idNumber, birthday string
+	roomID                           sql.NullInt64
 }
 
-// PreviewGreeting returns a campaign's count and sample; see
-// wubu.GreetingService.
+func scanGreetee(rows *sql.Rows) (*greetee, error) {
+	g := &greetee{}
+	err := rows.Scan(&g.id, &g.name, &g.gender, &g.idNumber, &g.birthday, &g.roomID)
+	return g, err
+}
+
+// adult reports whether the resident is 18 or older on day, by birthday or
+// ID number; one whose age is unknown counts as an adult.
+func (g *greetee) adult(day time.Time) bool {
+	birth, err := time.Parse(time.DateOnly, g.birthday)
+	if err != nil {
+		var ok bool
+		if birth, ok = cnformat.IDBirthDate(g.idNumber); !ok {
+			return true
+		}
+	}
+	return !birth.AddDate(18, 0, 0).After(day)
+}
+
+// salutation addresses the resident as a greeting does: 尊敬的 + surname +
+// 先生/女士 (gender from the profile or the ID number), the household with
+// 及家人, the full name when the gender is unknown.
+func (g *greetee) salutation(household bool) string {
+	gender := g.gender
+	if gender == "" {
+		gender = cnformat.IDGender(g.idNumber)
+	}
+	s := "尊敬的" + g.name
+	switch gender {
+	case "m":
+		s = "尊敬的" + cnformat.Surname(g.name) + "先生"
+	case "f":
+		s = "尊敬的" + cnformat.Surname(g.name) + "女士"
+	}
+	if household {
+		s += "及家人"
+	}
+	return s
+}
+
+// greetingVars are the template variables of one resident's greeting.
+func greetingVars(c *wubu.GreetingCampaign, project string, g *greetee) map[string]string {
+	return map[string]string{"name": g.salutation(c.Audience.PerHousehold), "festival": c.FestivalName, "text": c.Message, "project": project}
+}
+
+// greets reports whether the campaign greets the resident, and marks the
+// resident's home greeted for a campaign to households.
+func greets(c *wubu.GreetingCampaign, g *greetee, day time.Time, homes map[int64]bool) bool {
+	if !c.Audience.IncludeChildren && !g.adult(day) {
+		return false
+	}
+	if c.Audience.PerHousehold {
+		if homes[g.roomID.Int64] {
+			return false
+		}
+		homes[g.roomID.Int64] = true
+	}
+	return true
+}
+
+// smsParts is how many SMS a text takes, with the signature 【…】 the
+// provider adds: 70 characters in one, 67 a part beyond.
+func smsParts(text string) int {
+	n := utf8.RuneCountInString(text) + 8
+	if n <= 70 {
+		return 1
+	}
+	return (n + 66) / 67
+}
+
+// PreviewGreeting returns a campaign's count, sample and cost estimate;
+// see wubu.GreetingService.
 func (s *GreetingService) PreviewGreeting(ctx context.Context, c *wubu.GreetingCampaign) (*wubu.GreetingPreview, error) {
 	if _, err := wubu.Authorize(ctx, wubu.PermOutboxManage, c.ProjectID); err != nil {
 		return nil, err
@@ -207,28 +287,44 @@ func (s *GreetingService) PreviewGreeting(ctx context.Context, c *wubu.GreetingC
 	if err != nil {
 		return nil, err
 	}
-	if err := s.validate(ctx, c, s.db.now()); err != nil {
+	now := s.db.now()
+	if err := s.validate(ctx, c, now); err != nil {
 		return nil, err
 	}
 	pv := &wubu.GreetingPreview{}
-	q, args := audienceSQL(c, `COUNT(*)`)
-	if err := s.db.queryRow(ctx, q, args...).Scan(&pv.Count); err != nil {
+	q, args := audienceSQL(c, greeteeColumns)
+	rows, err := s.db.query(ctx, q+` ORDER BY p.id`, args...)
+	if err != nil {
 		return nil, err
 	}
-	q, args = audienceSQL(c, `p.name`)
-	err = s.db.queryRow(ctx, q+` ORDER BY p.id LIMIT 1`, args...).Scan(&pv.SampleName)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	defer rows.Close()
+	day, homes := rulesDate(now), map[int64]bool{}
+	sample := &greetee{name: "张三"}
+	for rows.Next() {
+		g, err := scanGreetee(rows)
+		if err != nil {
+			return nil, err
+		}
+		if !greets(c, g, day, homes) {
+			continue
+		}
+		if pv.Count == 0 {
+			sample = g
+		}
+		pv.Count++
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if pv.SampleName == "" {
-		pv.SampleName = "张三"
-	}
-	pv.Vars = greetingVars(c, project, pv.SampleName)
+	pv.SampleName = sample.name
+	pv.Vars = greetingVars(c, project, sample)
 	if _, body, err := notify.Render(GreetingKind, "zh-CN", pv.Vars); err == nil {
 		pv.Text = body
 	} else {
 		return nil, fmt.Errorf("render greeting: %w", err)
 	}
+	pv.SMSParts = smsParts(pv.Text)
+	pv.CostYuan = float64(pv.Count*pv.SMSParts) * wubu.SMSPriceYuan
 	return pv, nil
 }
 
@@ -398,13 +494,13 @@ func (s *GreetingService) queue(ctx context.Context, c *wubu.GreetingCampaign) e
 	// The audience is read in batches, in person ID order, on the read
 	// pool while the previous batch is being queued on the write
 	// connection.
-	q, args := audienceSQL(c, `p.id, p.name`)
+	q, args := audienceSQL(c, greeteeColumns)
 	q += ` AND p.id > ? ORDER BY p.id LIMIT ?`
 	objectID := strconv.FormatInt(c.ID, 10)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
-		ns  []wubu.Notification
+		gs  []*greetee
 		err error
 	}
 	batches := make(chan result, 1)
@@ -412,30 +508,43 @@ func (s *GreetingService) queue(ctx context.Context, c *wubu.GreetingCampaign) e
 		defer close(batches)
 		var after int64
 		for {
-			ns, err := s.audienceBatch(ctx, c, q, append(slices.Clone(args), after, batch), project, objectID)
+			gs, err := s.audienceBatch(ctx, q, append(slices.Clone(args), after, batch))
 			select {
-			case batches <- result{ns, err}:
+			case batches <- result{gs, err}:
 			case <-ctx.Done():
 				return
 			}
-			if err != nil || len(ns) < batch {
+			if err != nil || len(gs) < batch {
 				return
 			}
-			after = ns[len(ns)-1].To.PersonID
+			after = gs[len(gs)-1].id
 		}
 	}()
 	total := 0
+	day, homes := rulesDate(s.db.now()), map[int64]bool{}
 	for b := range batches {
 		if b.err != nil {
 			return b.err
 		}
-		if len(b.ns) == 0 {
+		if len(b.gs) == 0 {
 			break
 		}
-		if err := s.notifier.Notify(ctx, b.ns...); err != nil {
+		var ns []wubu.Notification
+		for _, g := range b.gs {
+			if !greets(c, g, day, homes) {
+				continue
+			}
+			ns = append(ns, wubu.Notification{ProjectID: c.ProjectID, Kind: GreetingKind, Channel: wubu.ChannelSMS, To: wubu.Recipient{PersonID: g.id},
+				Vars: greetingVars(c, project, g), DedupKey: "greeting:" + objectID + ":" + strconv.FormatInt(g.id, 10),
+				NotBefore: c.SendAt, ObjectType: "campaign", ObjectID: objectID})
+		}
+		if len(ns) == 0 {
+			continue
+		}
+		if err := s.notifier.Notify(ctx, ns...); err != nil {
 			return err
 		}
-		total += len(b.ns)
+		total += len(ns)
 	}
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {
@@ -453,26 +562,22 @@ func (s *GreetingService) queue(ctx context.Context, c *wubu.GreetingCampaign) e
 	return tx.Commit()
 }
 
-// audienceBatch reads one batch of a campaign's audience and makes its
-// messages.
-func (s *GreetingService) audienceBatch(ctx context.Context, c *wubu.GreetingCampaign, q string, args []any, project, objectID string) ([]wubu.Notification, error) {
+// audienceBatch reads one batch of a campaign's audience.
+func (s *GreetingService) audienceBatch(ctx context.Context, q string, args []any) ([]*greetee, error) {
 	rows, err := s.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ns []wubu.Notification
+	var gs []*greetee
 	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
+		g, err := scanGreetee(rows)
+		if err != nil {
 			return nil, err
 		}
-		ns = append(ns, wubu.Notification{ProjectID: c.ProjectID, Kind: GreetingKind, Channel: wubu.ChannelSMS, To: wubu.Recipient{PersonID: id},
-			Vars: greetingVars(c, project, name), DedupKey: "greeting:" + objectID + ":" + strconv.FormatInt(id, 10),
-			NotBefore: c.SendAt, ObjectType: "campaign", ObjectID: objectID})
+		gs = append(gs, g)
 	}
-	return ns, rows.Err()
+	return gs, rows.Err()
 }
 
 // GreetingReport counts a campaign's messages by status; see

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/i18n"
 	"github.com/wubu-oss/wubu/internal/notify"
 )
 
@@ -621,7 +623,7 @@ func (s *OutboxService) Claim(ctx context.Context, limit int, lease time.Duratio
 			changes[c] = append(changes[c], m.ID)
 			continue
 		}
-		if o.Subject, o.Body, err = notify.Render(m.Kind, o.Lang, m.Vars); err != nil {
+		if o.Subject, o.Body, err = notify.Render(m.Kind, o.Lang, localVars(o.Lang, m.Vars)); err != nil {
 			c := change{status: wubu.MessageFailed, notBefore: m.NotBefore, err: err.Error()}
 			changes[c] = append(changes[c], m.ID)
 			continue
@@ -818,11 +820,26 @@ func (s *OutboxService) Finish(ctx context.Context, claim string, results []noti
 
 // render fills a message's subject and body in the language.
 func render(m *wubu.Message, lang string) {
-	subject, body, err := notify.Render(m.Kind, lang, m.Vars)
+	subject, body, err := notify.Render(m.Kind, lang, localVars(lang, m.Vars))
 	if err != nil {
 		subject, body = m.Kind, err.Error()
 	}
 	m.Subject, m.Body = subject, body
+}
+
+// localVars names a message's object and promise in the reader's
+// language: "工单 #3" and "上门" for a clock's "order 3" and "arrival".
+func localVars(lang string, vars map[string]string) map[string]string {
+	t, id := vars["object_type"], vars["object_id"]
+	if t == "" || !i18n.Has("object:"+t) {
+		return vars
+	}
+	out := maps.Clone(vars)
+	out["object_label"] = i18n.T(lang, "object:"+t) + " #" + id
+	if k := "deadline:" + vars["promise"]; i18n.Has(k) {
+		out["promise"] = i18n.T(lang, k)
+	}
+	return out
 }
 
 // servedProjects returns the SQL condition restricting project_id to the

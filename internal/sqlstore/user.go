@@ -461,7 +461,7 @@ func (s *UserService) FindAssignments(ctx context.Context, projectID int64) ([]*
 	if _, err := wubu.Authorize(ctx, wubu.PermOrgView, projectID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT a.project_id, a.building_id, a.user_id, a.kind, a.created_at, b.name, u.name, u.login
+	rows, err := s.db.query(ctx, `SELECT a.project_id, a.building_id, a.user_id, a.kind, a.created_at, b.name, u.name, u.login, u.role
 		FROM building_assignments a
 		JOIN buildings b ON b.project_id = a.project_id AND b.id = a.building_id
 		JOIN users u ON u.id = a.user_id
@@ -473,7 +473,7 @@ func (s *UserService) FindAssignments(ctx context.Context, projectID int64) ([]*
 	var out []*wubu.Assignment
 	for rows.Next() {
 		a := &wubu.Assignment{}
-		if err := rows.Scan(&a.ProjectID, &a.BuildingID, &a.UserID, &a.Kind, &a.CreatedAt, &a.BuildingName, &a.UserName, &a.UserLogin); err != nil {
+		if err := rows.Scan(&a.ProjectID, &a.BuildingID, &a.UserID, &a.Kind, &a.CreatedAt, &a.BuildingName, &a.UserName, &a.UserLogin, &a.UserRole); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
@@ -507,6 +507,9 @@ func (s *UserService) Assign(ctx context.Context, a *wubu.Assignment) error {
 	}
 	if a.Kind == wubu.AssignSecurityLeader && u.Post != wubu.PostSecurity {
 		return wubu.FieldErrorf("user_id", wubu.EINVALID, "A building's security leader must be on the security post.")
+	}
+	if a.Kind == wubu.AssignSecurityLeader && u.Role != wubu.RoleTeamLeader {
+		return wubu.FieldErrorf("user_id", wubu.EINVALID, "A building's security leader must be a team leader, who can check its tenants: %s is not.", u.Name)
 	}
 	if a.Kind == wubu.AssignZoneAssistant && u.Post != wubu.PostService {
 		return wubu.FieldErrorf("user_id", wubu.EINVALID, "A zone assistant must be on the customer service post.")

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/wubu-oss/wubu"
@@ -12,15 +13,18 @@ type auditView struct {
 	Page
 	Query   url.Values
 	Actions []string
-	Entries []*wubu.AuditEntry
-	Pager   PagerView
+	// ObjectTypes are the kinds of object to filter by.
+	ObjectTypes []string
+	Entries     []auditRow
+	Pager       PagerView
 }
 
 // auditList searches the audit log by person, object and time.
 func (h *Handler) auditList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v := &auditView{Page: h.newPage(r, "Audit log"), Query: q,
-		Actions: []string{wubu.ActionCreate, wubu.ActionUpdate, wubu.ActionDelete, wubu.ActionRead, wubu.ActionLogin, wubu.ActionLoginFailed, wubu.ActionLogout}}
+		Actions:     []string{wubu.ActionCreate, wubu.ActionUpdate, wubu.ActionDelete, wubu.ActionRead, wubu.ActionLogin, wubu.ActionLoginFailed, wubu.ActionLogout},
+		ObjectTypes: auditObjectTypes}
 	page, offset := pageOffset(r)
 	f := wubu.AuditFilter{Login: q.Get("login"), ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id"), Action: q.Get("action"), Offset: offset, Limit: pageSize}
 	for _, d := range []struct {
@@ -46,7 +50,21 @@ func (h *Handler) auditList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v.Entries = entries
+	n := h.newNames(r.Context(), v.Lang)
+	for _, e := range entries {
+		row := auditRow{At: e.At, Login: e.Login, IP: e.IP, Action: e.Action, Field: e.Field, Who: e.Login,
+			Object: v.objectName(n, e.ObjectType, e.ObjectID), Href: objectHref(e.ObjectType, e.ObjectID),
+			Changes: v.auditChanges(n, e.ObjectType, e.Before, e.After)}
+		if e.UserID != nil {
+			row.Who = n.User(*e.UserID)
+		} else if strings.HasPrefix(e.Login, "system:") {
+			row.Who, row.Login = v.codeLabel("", e.Login), ""
+		}
+		if e.Field != "" {
+			row.Field = v.codeLabel("field:", e.Field)
+		}
+		v.Entries = append(v.Entries, row)
+	}
 	v.Pager = newPager(&v.Page, r, page, total)
 	h.render(w, r, http.StatusOK, "audit", v)
 }

@@ -39,6 +39,9 @@ type greetingsView struct {
 	CanConfirm bool
 }
 
+// SMSPrice is the price of an SMS the estimate assumes.
+func (v *greetingsView) SMSPrice() float64 { return wubu.SMSPriceYuan }
+
 func (h *Handler) greetingsView(r *http.Request, title string) (*greetingsView, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -55,7 +58,7 @@ func (h *Handler) greetingsView(r *http.Request, title string) (*greetingsView, 
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, cst)
 	for _, y := range []int{today.Year(), today.Year() + 1} {
 		for _, f := range (*calendar.Calendar)(nil).Festivals(y) {
-			if !f.Date.Before(today) && f.Date.Before(today.AddDate(1, 0, 0)) {
+			if !f.Date.Before(today) && f.Date.Before(today.AddDate(1, 0, 0)) && wubu.GreetingFestival(f.Key) {
 				name := f.NameZH
 				if v.Lang == "en" {
 					name = f.NameEN
@@ -101,6 +104,8 @@ func greetingFromForm(r *http.Request, projectID int64) (*wubu.GreetingCampaign,
 	for _, s := range r.PostForm["relation"] {
 		c.Audience.Relations = append(c.Audience.Relations, wubu.Relation(s))
 	}
+	c.Audience.PerHousehold = r.PostFormValue("per_household") == "1"
+	c.Audience.IncludeChildren = r.PostFormValue("include_children") == "1"
 	if s := strings.TrimSpace(r.PostFormValue("send_at")); s != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", s, cst)
 		if err != nil {
@@ -124,7 +129,8 @@ func (h *Handler) greetingCreate(w http.ResponseWriter, r *http.Request) {
 		v.Campaigns, _ = h.Greetings.FindGreetings(r.Context(), v.Project.ID)
 		h.render(w, r, formError(r, &v.Page, err, ""), "greetings", v)
 	}
-	for _, k := range []string{"building_id", "care", "relation"} {
+	r.ParseForm() // the choices are shown again with the preview
+	for _, k := range []string{"building_id", "care", "relation", "per_household", "include_children"} {
 		for _, s := range r.PostForm[k] {
 			v.Selected[k+":"+s] = true
 		}

@@ -27,7 +27,7 @@ var weekdays = [...]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := wubu.UserFromContext(ctx)
-	v := &homeView{Page: h.newPage(r, "Start"), CanCreateProject: u.Can(wubu.PermProjectCreate), CanLookup: u.Can(wubu.PermResidentView)}
+	v := &homeView{Page: h.newPage(r, "Start page"), CanCreateProject: u.Can(wubu.PermProjectCreate), CanLookup: u.Can(wubu.PermResidentView)}
 	now := h.Clock.Now().In(cst)
 	v.Today = v.T("%d-%02d-%02d %s", now.Year(), int(now.Month()), now.Day(), v.T(weekdays[now.Weekday()]))
 	projects, err := h.Projects.FindProjects(ctx)

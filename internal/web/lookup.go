@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/cnformat"
 	"github.com/wubu-oss/wubu/internal/server"
 )
 
@@ -15,6 +16,9 @@ type lookupView struct {
 	Projects  []*wubu.Project
 	Searched  bool
 	Results   []*wubu.LookupResult
+	// VacantRoom is the room searched for when it exists but nobody
+	// lives there: the page says so instead of "nobody found".
+	VacantRoom string
 }
 
 // lookup is the one-box search (F5): plate, room, name, pinyin or the last
@@ -46,5 +50,27 @@ func (h *Handler) lookup(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if v.Searched && len(v.Results) == 0 && v.Error == "" {
+		v.VacantRoom = h.vacantRoom(r, v.Query, v.ProjectID, v.Projects)
+	}
 	h.render(w, r, status, "lookup", v)
+}
+
+// vacantRoom returns the room label q names if such a room exists in the
+// project searched (or the user's projects), "" otherwise.
+func (h *Handler) vacantRoom(r *http.Request, q string, projectID int64, projects []*wubu.Project) string {
+	ref, err := cnformat.ParseRoom(q)
+	if err != nil {
+		return ""
+	}
+	label := ref.String()
+	for _, p := range projects {
+		if projectID != 0 && p.ID != projectID {
+			continue
+		}
+		if rooms, _, err := h.Org.FindRooms(r.Context(), wubu.RoomFilter{ProjectID: p.ID, Label: &label, Limit: 1}); err == nil && len(rooms) > 0 {
+			return label
+		}
+	}
+	return ""
 }

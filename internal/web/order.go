@@ -87,9 +87,9 @@ func (p *orderPage) Clock(d *time.Duration) string {
 		return ""
 	}
 	if *d < 0 {
-		return p.T("%s late", short(-*d))
+		return p.T("%s late", p.Duration(*d))
 	}
-	return p.T("%s left", short(*d))
+	return p.T("%s left", p.Duration(*d))
 }
 
 // ClockClass colours a promise's time left: late, nearly due, or fine.
@@ -103,19 +103,6 @@ func (p *orderPage) ClockClass(d *time.Duration) string {
 		return "clock warn"
 	}
 	return "clock ok"
-}
-
-// short formats a duration as 9:05 (minutes and seconds) under an hour,
-// else 3h05m.
-func short(d time.Duration) string {
-	d = d.Round(time.Second)
-	if d < time.Hour {
-		return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	if d < 48*time.Hour {
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%dd", int(d.Hours())/24)
 }
 
 // Promise says whether an order's on-site promise was kept, once judged.
@@ -137,8 +124,8 @@ func (p *orderPage) When(t *time.Time) string {
 	return t.In(cst).Format("2006-01-02 15:04")
 }
 
-// Minutes formats a duration in whole minutes and seconds.
-func (p *orderPage) Minutes(d time.Duration) string { return short(d) }
+// Minutes formats a duration with its units (Page.Duration).
+func (p *orderPage) Minutes(d time.Duration) string { return p.Duration(d) }
 
 // Percent formats a share.
 func (p *orderPage) Percent(f float64) string { return fmt.Sprintf("%.1f%%", f) }

@@ -23,13 +23,66 @@ type outboxView struct {
 	Messages  []*wubu.Message
 	Pager     PagerView
 	CanResend bool
+	// DemoSink is true in the demo, whose SMS and e-mail are kept on the
+	// demo sink page.
+	DemoSink bool
+	names    *names
+}
+
+// Recipient names a message's recipient: the staff member's or resident's
+// name, or the address.
+func (v *outboxView) Recipient(m *wubu.Message) string {
+	switch {
+	case m.UserID != nil:
+		return v.names.User(*m.UserID)
+	case m.PersonID != nil:
+		return v.names.Person(*m.PersonID)
+	}
+	return m.Address
+}
+
+// The delivery loop's reasons as the pages say them.
+const (
+	msgNoChannel      = "This channel is not set up on this server (see the --sms-… and --smtp-… settings)."
+	msgBadMobile      = "The mobile number is not valid."
+	msgBadEmail       = "The e-mail address is not valid."
+	msgBadWebhook     = "The webhook address is not valid."
+	msgNoAddress      = "The recipient has no phone number or e-mail address for this channel."
+	msgAccountGone    = "The recipient's account is disabled or deleted."
+	msgOptedOut       = "The resident opted out of this kind of message."
+	msgProviderRefuse = "The provider refused the message: %s"
+)
+
+// failureReasons are the delivery loop's reasons (English, stored with the
+// message), by their beginning.
+var failureReasons = []struct{ prefix, msg string }{
+	{notify.ErrNoChannel.Error(), msgNoChannel},
+	{"invalid mobile number", msgBadMobile},
+	{"invalid e-mail address", msgBadEmail},
+	{"invalid webhook URL", msgBadWebhook},
+	{"Recipient has no address for this channel.", msgNoAddress},
+	{"Recipient account is disabled or gone.", msgAccountGone},
+	{"Resident opted out of this kind of message.", msgOptedOut},
+}
+
+// FailureReason says why a message failed or was skipped, in the page's
+// language; a provider's own answer is quoted after a sentence saying so.
+func (v *outboxView) FailureReason(reason string) string {
+	for _, r := range failureReasons {
+		if strings.HasPrefix(reason, r.prefix) {
+			return v.T(r.msg)
+		}
+	}
+	return v.T(msgProviderRefuse, reason)
 }
 
 // KindLabel names a kind of message in the page's language (the
 // "message_kind:" catalogue keys); a kind without a name shows as it is.
-func (v *outboxView) KindLabel(kind string) string {
+func (v *outboxView) KindLabel(kind string) string { return messageKindLabel(&v.Page, kind) }
+
+func messageKindLabel(p *Page, kind string) string {
 	if key := "message_kind:" + kind; i18n.Has(key) {
-		return v.T(key)
+		return p.T(key)
 	}
 	return kind
 }
@@ -50,6 +103,8 @@ func (h *Handler) outboxList(w http.ResponseWriter, r *http.Request) {
 	v := &outboxView{Page: h.newPage(r, "Outbox"), Project: p, Query: q, Statuses: wubu.MessageStatuses,
 		Channels: []wubu.Channel{wubu.ChannelInbox, wubu.ChannelEmail, wubu.ChannelSMS, wubu.ChannelWebhook}, Kinds: notify.Kinds()}
 	v.CanResend = v.User.Can(wubu.PermOutboxManage)
+	v.DemoSink = h.DemoSink != nil
+	v.names = h.newNames(r.Context(), v.Lang)
 	page, offset := pageOffset(r)
 	f := wubu.MessageFilter{Status: wubu.MessageStatus(q.Get("status")), Channel: wubu.Channel(q.Get("channel")), Kind: q.Get("kind"),
 		Recipient: q.Get("recipient"), Offset: offset, Limit: pageSize}

@@ -91,6 +91,11 @@ type passView struct {
 	CanRelease bool
 	// Poll keeps the status polling: the pass waits for a decision.
 	Poll bool
+	// OwnerPhones are the room's owners' phones, masked, for the service
+	// centre confirming by phone; CanCall says whether it may reveal one
+	// to call (resident_call.go).
+	OwnerPhones map[int64][]string
+	CanCall     bool
 }
 
 // PhotoIndexes numbers the pass's photos.
@@ -234,6 +239,9 @@ func (h *Handler) passView(r *http.Request) (*passView, error) {
 	v := &passView{securityPage: sp, Pass: p, Methods: wubu.PassConfirmMethods, Poll: p.State == wubu.PassPending,
 		CanRelease: sp.CanEdit && p.State == wubu.PassConfirmed}
 	v.Title = v.T("Release pass #%d", p.ID)
+	if sp.CanConfirm && p.State == wubu.PassPending && r.Header.Get("HX-Request") != "true" {
+		v.OwnerPhones, v.CanCall = h.ownerPhones(r, p.Owners), sp.User.Can(wubu.PermRevealPhone)
+	}
 	return v, nil
 }
 

@@ -31,6 +31,9 @@ type residentView struct {
 	MessageKinds []string
 	OptedOut     map[string]bool
 	CanCareVisit bool
+	// Housemates are the others living in the resident's rooms
+	// (resident_housemates.go).
+	Housemates []roomMates
 }
 
 // Initial returns the first character of the name, for a card without a
@@ -125,6 +128,7 @@ func (h *Handler) residentView(r *http.Request) (*residentView, error) {
 	if err := h.residentLinks(r, v); err != nil {
 		return nil, err
 	}
+	v.Housemates = h.housemates(ctx, res)
 	return v, nil
 }
 

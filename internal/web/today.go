@@ -63,9 +63,13 @@ type todayProject struct {
 
 type todayView struct {
 	Page
-	Today    string
-	Items    []todayItem
-	Projects []todayProject
+	Today string
+	Items []todayItem
+	// Low are the low-urgency items (special days, expiring cards), drawn
+	// after the tasks as one collapsible line with their count.
+	Low       []todayItem
+	CanLookup bool
+	Projects  []todayProject
 	// Guard shows the security post's quick actions (issue 6 item 10): a
 	// guard's every action within three taps of the start page.
 	Guard     bool
@@ -74,24 +78,37 @@ type todayView struct {
 
 // formatLeft formats a remaining time as the page shows it.
 func (p *Page) formatLeft(d time.Duration) string {
-	abs := d
-	if abs < 0 {
-		abs = -abs
+	if d > -time.Minute && d < time.Minute {
+		return p.T("due now")
 	}
-	abs = abs.Round(time.Minute)
-	var s string
-	switch {
-	case abs >= 48*time.Hour:
-		s = p.T("%d days", int(abs/(24*time.Hour)))
-	case abs >= time.Hour:
-		s = p.T("%dh %dm", int(abs/time.Hour), int(abs%time.Hour/time.Minute))
-	default:
-		s = p.T("%d min", int(abs/time.Minute))
-	}
+	s := p.Duration(d.Round(time.Minute))
 	if d < 0 {
 		return p.T("overdue by %s", s)
 	}
 	return p.T("%s left", s)
+}
+
+// lowKinds are the agenda's kinds of low urgency: many a day, none
+// pressing, so Today gathers them into one line after the tasks.
+var lowKinds = map[string]bool{"special_day": true, "card_expiry": true}
+
+// LowSummary is the line of the low-urgency items: how many of each kind.
+func (v *todayView) LowSummary() string {
+	days, cards := 0, 0
+	for _, it := range v.Low {
+		if it.Kind == "card_expiry" {
+			cards++
+		} else {
+			days++
+		}
+	}
+	switch {
+	case cards == 0:
+		return v.T("Special days (%d)", days)
+	case days == 0:
+		return v.T("Expiring cards (%d)", cards)
+	}
+	return v.T("Special days and expiring cards (%d)", days+cards)
 }
 
 var urgencyClass = map[wubu.Urgency]string{wubu.UrgencyCritical: "critical", wubu.UrgencyHigh: "high", wubu.UrgencyNormal: "normal", wubu.UrgencyLow: "low"}
@@ -130,8 +147,13 @@ func (h *Handler) today(w http.ResponseWriter, r *http.Request) {
 			if it.Due != nil {
 				ti.Left = v.formatLeft(it.Remaining)
 			}
+			if lowKinds[it.Kind] {
+				v.Low = append(v.Low, ti)
+				continue
+			}
 			v.Items = append(v.Items, ti)
 		}
 	}
+	v.CanLookup = u.Can(wubu.PermResidentView)
 	h.render(w, r, http.StatusOK, "today", v)
 }

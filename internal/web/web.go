@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -150,6 +151,9 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.knowledgeRoutes()...)
 	routes = append(routes, h.revisitRoutes()...)
 	routes = append(routes, h.residentLinkRoutes()...)
+	routes = append(routes, h.demoSinkRoutes()...)
+	routes = append(routes, h.apiDocsRoutes()...)
+	routes = append(routes, h.residentCallRoutes()...)
 	return routes
 }
 
@@ -176,6 +180,8 @@ type NavItem struct {
 	Label  string
 	Href   string
 	Active bool
+	// Primary items show on a phone; the others are behind "more".
+	Primary bool
 }
 
 // T translates a message into the page's language.
@@ -211,7 +217,7 @@ func (h *Handler) newPage(r *http.Request, title string) Page {
 // navFor returns the navigation of a user: the start page, then what their
 // post and role use.
 func navFor(u *wubu.User, current string) []NavItem {
-	items := []NavItem{{Label: "Today", Href: "/today"}, {Label: "Start", Href: "/"}}
+	items := []NavItem{{Label: "Today", Href: "/today"}, {Label: "Start page", Href: "/"}}
 	if u.Can(wubu.PermResidentView) {
 		items = append(items, NavItem{Label: "Lookup", Href: "/lookup"})
 	}
@@ -242,11 +248,36 @@ func navFor(u *wubu.User, current string) []NavItem {
 		items = append(items, NavItem{Label: "Home services", Href: "/housekeeping"})
 	}
 	items = append(items, NavItem{Label: "My account", Href: "/account"})
+	primary := phoneMenu[u.Post]
+	if u.Post == wubu.PostNone || primary == nil {
+		primary = phoneMenu[wubu.PostNone]
+	}
 	for i := range items {
 		href := items[i].Href
 		items[i].Active = current == href || (href != "/" && strings.HasPrefix(current, href))
+		items[i].Primary = items[i].Active || slices.Contains(primary, href)
 	}
 	return items
+}
+
+// phoneMenu are the menu items each post keeps on a phone, besides the
+// page it is on; the rest of its menu is behind "more".
+var phoneMenu = map[wubu.Post][]string{
+	wubu.PostSecurity:    {"/today", "/guard", "/lookup", "/security/buildings"},
+	wubu.PostMaintenance: {"/today", "/orders", "/lookup"},
+	wubu.PostCleaning:    {"/today", "/my-bookings", "/housekeeping", "/lookup"},
+	wubu.PostService:     {"/today", "/lookup", "/passes", "/orders"},
+	wubu.PostNone:        {"/today", "/lookup", "/projects", "/orders"},
+}
+
+// HasMore reports whether the menu has items behind "more" on a phone.
+func (p *Page) HasMore() bool {
+	for _, it := range p.Nav {
+		if !it.Primary {
+			return true
+		}
+	}
+	return false
 }
 
 // render writes a page with the status.

@@ -30,16 +30,22 @@ func ChromiumPath() string {
 // when Chromium is missing (and fails when WUBU_REQUIRE_ALL=1).
 func NewBrowser(t *testing.T, wide bool) context.Context {
 	t.Helper()
+	if wide {
+		return NewBrowserSize(t, 1280, 900)
+	}
+	return NewBrowserSize(t, 390, 844)
+}
+
+// NewBrowserSize starts a headless Chromium whose window is w × h CSS
+// pixels: 360 × 800 is the narrowest phone Wubu supports.
+func NewBrowserSize(t *testing.T, w, h int) context.Context {
+	t.Helper()
 	path := ChromiumPath()
 	if path == "" {
 		if Required() {
 			t.Fatal("WUBU_REQUIRE_ALL=1 but Chromium is not installed: the browser tests would be skipped")
 		}
 		t.Skip("Chromium not found (install Debian's chromium, or set WUBU_CHROMIUM): skipping the browser test")
-	}
-	w, h := 390, 844
-	if wide {
-		w, h = 1280, 900
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
