@@ -186,7 +186,7 @@ func TestOrderPages(t *testing.T) {
 	}
 	// The technician's page: the order with its clock and one tap to accept.
 	resp, body = tech.get("/my-orders")
-	if resp.StatusCode != 200 || !strings.Contains(body, "3-2-1201") || !strings.Contains(body, "clock ok") || !strings.Contains(body, `hx-post="`+orderPath+`/accept"`) {
+	if resp.StatusCode != 200 || !strings.Contains(body, "3-2-1201") || !strings.Contains(body, `class="clock`) || !strings.Contains(body, `hx-post="`+orderPath+`/accept"`) {
 		t.Fatalf("my orders: got %d %s", resp.StatusCode, body)
 	}
 	req, _ := http.NewRequest("POST", app.URL+orderPath+"/accept", strings.NewReader("card=1"))

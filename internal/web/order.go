@@ -81,30 +81,6 @@ func (p *orderPage) Yuan(fen int64) string {
 // YuanInput formats fen for an input field: 12.50.
 func (p *orderPage) YuanInput(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
 
-// Clock says how much time is left on a promise, or how late it is.
-func (p *orderPage) Clock(d *time.Duration) string {
-	if d == nil {
-		return ""
-	}
-	if *d < 0 {
-		return p.T("%s late", p.Duration(*d))
-	}
-	return p.T("%s left", p.Duration(*d))
-}
-
-// ClockClass colours a promise's time left: late, nearly due, or fine.
-func (p *orderPage) ClockClass(d *time.Duration) string {
-	switch {
-	case d == nil:
-		return ""
-	case *d < 0:
-		return "clock late"
-	case *d <= 3*time.Minute:
-		return "clock warn"
-	}
-	return "clock ok"
-}
-
 // Promise says whether an order's on-site promise was kept, once judged.
 func (p *orderPage) Promise(o *wubu.Order) string {
 	switch {

@@ -30,40 +30,6 @@ func (h *Handler) passRoutes() []server.Route {
 	}
 }
 
-// Clock shows a deadline's remaining time: "还剩 12 分钟" or "已超时 3 分钟".
-func (v *securityPage) Clock(d *wubu.Deadline) string {
-	if d == nil || !d.State.Running() {
-		return ""
-	}
-	left := d.DueAt.Sub(v.Now)
-	if left < 0 {
-		return v.T("Overdue by %s", v.span(-left))
-	}
-	return v.T("%s left", v.span(left))
-}
-
-// ClockClass colours a clock: red when overdue, amber in its last third.
-func (v *securityPage) ClockClass(d *wubu.Deadline) string {
-	if d == nil || !d.State.Running() {
-		return ""
-	}
-	left := d.DueAt.Sub(v.Now)
-	switch {
-	case left < 0:
-		return "clock overdue"
-	case left < d.DueAt.Sub(d.ArmedAt)/3:
-		return "clock soon"
-	}
-	return "clock"
-}
-
-func (v *securityPage) span(d time.Duration) string {
-	if d < time.Hour {
-		return v.T("%d min", int(d.Minutes())+1)
-	}
-	return v.T("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
-}
-
 // Time shows a time of today as 14:05, another day's as 11-26 14:05.
 func (v *securityPage) Time(at any) string {
 	var t time.Time

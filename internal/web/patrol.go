@@ -55,32 +55,6 @@ func (v *securityPage) WhenP(t *time.Time) string {
 	return v.When(*t)
 }
 
-// DueText shows the time left to a due time, or how late it is.
-func (v *securityPage) DueText(due *time.Time) string {
-	if due == nil {
-		return ""
-	}
-	left := due.Sub(v.Now)
-	if left < 0 {
-		return v.T("Late by %s", v.spanText(-left))
-	}
-	return v.T("Due in %s", v.spanText(left))
-}
-
-func (v *securityPage) spanText(d time.Duration) string {
-	if d < time.Hour {
-		return v.T("%d minutes", int(d.Minutes())+1)
-	}
-	return v.T("%d hours %d minutes", int(d.Hours()), int(d.Minutes())%60)
-}
-
-// DueClass colours a due time: red when late.
-func (v *securityPage) DueClass(due *time.Time) string {
-	if due != nil && due.Before(v.Now) {
-		return "clock overdue"
-	}
-	return "clock"
-}
 
 // Label translates a symbolic key: Label "severity" "high" → "高".
 func (v *securityPage) Label(prefix string, value any) string {
