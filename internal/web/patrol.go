@@ -55,7 +55,6 @@ func (v *securityPage) WhenP(t *time.Time) string {
 	return v.When(*t)
 }
 
-
 // Label translates a symbolic key: Label "severity" "high" → "高".
 func (v *securityPage) Label(prefix string, value any) string {
 	return v.T(prefix + ":" + fmt.Sprint(value))
