@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -26,7 +25,6 @@ var _ wubu.InspectionService = (*InspectionService)(nil)
 const (
 	maxCampaignBuildings = 200
 	maxFindingsPerVisit  = 20
-	maxFindingPhoto      = 2 << 20
 )
 
 // hkOccupied is the condition that room r has a resident living in it today.
@@ -391,7 +389,7 @@ func (s *InspectionService) FindVisit(ctx context.Context, id int64) (*wubu.Insp
 
 func (s *InspectionService) findings(ctx context.Context, where string, args ...any) ([]*wubu.Finding, error) {
 	rows, err := s.db.query(ctx, `SELECT f.id, f.project_id, f.visit_id, f.room_id, f.appliance_id, f.appliance, f.problem, f.severity, f.needs_repair,
-		EXISTS (SELECT 1 FROM finding_photos ph WHERE ph.project_id = f.project_id AND ph.finding_id = f.id), f.created_by, f.created_at, c.name, c.kind, r.label
+		EXISTS (SELECT 1 FROM photos ph WHERE ph.project_id = f.project_id AND ph.object_type = 'finding' AND ph.object_id = f.id), f.created_by, f.created_at, c.name, c.kind, r.label
 		FROM inspection_findings f
 		JOIN rooms r ON r.project_id = f.project_id AND r.id = f.room_id
 		JOIN inspection_visits v ON v.project_id = f.project_id AND v.id = f.visit_id
@@ -492,11 +490,8 @@ func normalizeFinding(i int, f *wubu.Finding) error {
 		return wubu.FieldErrorf(field("severity"), wubu.EINVALID, "Severity %q is not valid.", string(f.Severity))
 	}
 	if len(f.Photo) > 0 {
-		if len(f.Photo) > maxFindingPhoto {
-			return wubu.FieldErrorf(field("photo"), wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
-		}
-		if ct := http.DetectContentType(f.Photo); ct != "image/jpeg" && ct != "image/png" {
-			return wubu.FieldErrorf(field("photo"), wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
+		if err := checkPhoto(&wubu.Photo{Data: f.Photo}, field("photo")); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -636,8 +631,7 @@ func (s *InspectionService) addFinding(ctx context.Context, tx *Tx, v *wubu.Insp
 		return err
 	}
 	if len(f.Photo) > 0 {
-		if _, err := tx.exec(ctx, `INSERT INTO finding_photos (project_id, finding_id, content_type, data) VALUES (?, ?, ?, ?)`,
-			f.ProjectID, f.ID, http.DetectContentType(f.Photo), f.Photo); err != nil {
+		if err := addPhoto(ctx, tx, f.ProjectID, "finding", f.ID, wubu.PhotoFound, &wubu.Photo{Data: f.Photo}); err != nil {
 			return err
 		}
 		f.HasPhoto = true
@@ -683,7 +677,7 @@ func (s *InspectionService) FindingPhoto(ctx context.Context, id int64) (string,
 	var pid int64
 	var ct string
 	var data []byte
-	err := s.db.queryRow(ctx, `SELECT project_id, content_type, data FROM finding_photos WHERE finding_id = ?`, id).Scan(&pid, &ct, &data)
+	err := s.db.queryRow(ctx, `SELECT project_id, content_type, data FROM photos WHERE object_type = 'finding' AND object_id = ? ORDER BY id LIMIT 1`, id).Scan(&pid, &ct, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, wubu.Errorf(wubu.ENOTFOUND, "Photo not found.")
 	} else if err != nil {

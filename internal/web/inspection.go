@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -268,10 +267,9 @@ func (h *Handler) visitRecord(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<20)
 	err = func() error {
-		if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
-			return wubu.Errorf(wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
+		if err := readStepForm(w, r); err != nil {
+			return err
 		}
 		rec := wubu.VisitRecord{Status: wubu.VisitStatus(r.PostFormValue("status")), Note: r.PostFormValue("note")}
 		for i := range 3 {
@@ -282,13 +280,12 @@ func (h *Handler) visitRecord(w http.ResponseWriter, r *http.Request) {
 			}
 			f := &wubu.Finding{Appliance: appliance, Problem: problem, Severity: wubu.Severity(r.PostFormValue(key("severity"))),
 				NeedsRepair: r.PostFormValue(key("needs_repair")) == "1"}
-			if file, _, err := r.FormFile(key("photo")); err == nil {
-				data, err := io.ReadAll(io.LimitReader(file, 2<<20+1))
-				file.Close()
-				if err != nil {
-					return wubu.FieldErrorf(key("photo"), wubu.EINVALID, "Choose a JPEG or PNG photo of at most 2 MB.")
-				}
-				f.Photo = data
+			photo, err := server.ReadPhoto(r, key("photo"))
+			if err != nil {
+				return err
+			}
+			if photo != nil {
+				f.Photo = photo.Data
 			}
 			rec.Findings = append(rec.Findings, f)
 		}

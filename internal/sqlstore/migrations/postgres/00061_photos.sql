@@ -9,8 +9,14 @@ INSERT INTO photos (project_id, object_type, object_id, stage, content_type, dat
 	SELECT project_id, 'order', order_id, 'work', content_type, data, created_at FROM order_photos ORDER BY id;
 INSERT INTO photos (project_id, object_type, object_id, stage, content_type, data, created_at)
 	SELECT project_id, 'pass', pass_id, 'goods', content_type, data, created_at FROM pass_photos ORDER BY pass_id, position;
+INSERT INTO photos (project_id, object_type, object_id, stage, content_type, data, created_at)
+	SELECT p.project_id, 'finding', p.finding_id, 'found', p.content_type, p.data, f.created_at
+	FROM finding_photos p JOIN inspection_findings f ON f.project_id = p.project_id AND f.id = p.finding_id ORDER BY p.finding_id;
+-- An inspection finding's photo is fetched by the finding's ID alone.
+CREATE INDEX photos_finding ON photos (object_id) WHERE object_type = 'finding';
 DROP TABLE order_photos;
 DROP TABLE pass_photos;
+DROP TABLE finding_photos;
 
 -- +goose Down
 CREATE TABLE order_photos (
@@ -34,12 +40,24 @@ CREATE TABLE pass_photos (
 	PRIMARY KEY (project_id, pass_id, position),
 	FOREIGN KEY (project_id, pass_id) REFERENCES passes (project_id, id) ON DELETE CASCADE
 );
+CREATE TABLE finding_photos (
+	project_id   bigint NOT NULL,
+	finding_id   bigint NOT NULL,
+	content_type text NOT NULL,
+	data         bytea NOT NULL,
+	PRIMARY KEY (project_id, finding_id),
+	FOREIGN KEY (project_id, finding_id) REFERENCES inspection_findings (project_id, id) ON DELETE CASCADE
+);
+CREATE INDEX finding_photos_finding ON finding_photos (finding_id);
+INSERT INTO finding_photos (project_id, finding_id, content_type, data)
+	SELECT project_id, object_id, content_type, data FROM photos WHERE object_type = 'finding';
+DROP INDEX photos_finding;
 INSERT INTO order_photos (project_id, order_id, content_type, data, created_at)
 	SELECT project_id, object_id, content_type, data, created_at FROM photos WHERE object_type = 'order' ORDER BY id;
 INSERT INTO pass_photos (project_id, pass_id, position, content_type, data, created_at)
 	SELECT project_id, object_id, ROW_NUMBER() OVER (PARTITION BY project_id, object_id ORDER BY id) - 1, content_type, data, created_at
 	FROM photos WHERE object_type = 'pass';
-DELETE FROM photos WHERE object_type IN ('order', 'pass');
+DELETE FROM photos WHERE object_type IN ('order', 'pass', 'finding');
 ALTER INDEX photos_object RENAME TO security_photos_object;
 ALTER TABLE photos RENAME CONSTRAINT photos_pkey TO security_photos_pkey;
 ALTER TABLE photos RENAME TO security_photos;
