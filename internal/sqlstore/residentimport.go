@@ -41,7 +41,32 @@ const (
 	msgImportName          = "Name is required and must be at most %d characters."
 	msgImportOccupation    = "Occupation must be at most %d characters."
 	msgImportNotes         = "Notes must be at most %d characters."
+	msgImportNoRelation    = "The file has no relation column (身份): every person would be stored as an owner. Confirm that every person is an owner, or add a 身份 column (业主, 租户, 家属)."
+	msgImportUnclearRel    = "Column %q looks like each person's relation but is not understood: name it 身份 (业主, 租户, 家属 or 准客户), or choose what it holds."
+	msgImportUnclearRoom   = "Column %q looks like part of the room but is not understood: name the room columns 房号, or 楼栋, 单元 and 房号, or choose what it holds."
+	msgImportUnclearPhone  = "Column %q looks like a phone number but is not understood: name it 电话, or choose what it holds (or to ignore it)."
+	msgImportPlaceholder   = "%q is a placeholder, not a real value: read as empty."
+	msgImportIDBirthday    = "Birthday %s contradicts the ID number, which gives %s: correct one of them, or write 农历 before the birthday if it differs on purpose."
+	msgImportIDMan         = "Gender %s contradicts the ID number, which is a man's: correct one of them."
+	msgImportIDWoman       = "Gender %s contradicts the ID number, which is a woman's: correct one of them."
 )
+
+// unclearMessages give the error of each kind of unclear column.
+var unclearMessages = map[string]string{"relation": msgImportUnclearRel, "room": msgImportUnclearRoom, "phone": msgImportUnclearPhone}
+
+// placeholderValues are values resident lists put in a cell to fill it, known
+// not to be real: documented dummy phones and ID numbers, and the words
+// for "none". They are read as empty, with a warning.
+var placeholderValues = map[string]bool{
+	"18999999999": true, "11111111111": true, "00000000000": true, "13800138000": true, "12345678901": true,
+	"111111111111111111": true, "000000000000000000": true, "123456789012345678": true,
+	"无": true, "暂无": true, "没有": true, "空": true, "-": true, "--": true, "/": true, "—": true, "——": true,
+	"n/a": true, "N/A": true, "null": true, "NULL": true, "none": true, "None": true,
+}
+
+// lunarMarks mark a birthday kept by the lunar calendar, which differs
+// from the ID number's on purpose.
+var lunarMarks = []string{"农历", "阴历", "(农历)", "（农历）", "(阴历)", "（阴历）"}
 
 // maxPhones is the most phone numbers a resident has.
 const maxPhones = 5
@@ -66,10 +91,19 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 	if f == nil {
 		return nil, wubu.Errorf(wubu.EINVALID, "The file has no rows to import.")
 	}
-	res := &wubu.ImportResult{Rows: len(f.Rows), DryRun: dryRun, Ignored: f.Ignored, Errors: []*wubu.ImportError{}}
+	res := &wubu.ImportResult{Rows: len(f.Rows), DryRun: dryRun, Ignored: f.Ignored, Errors: []*wubu.ImportError{},
+		Warnings: []*wubu.ImportError{}, Sheet: f.Sheet, Sheets: f.Sheets, Columns: f.Layout, HeaderLine: f.HeaderLine}
 	if res.Ignored == nil {
 		res.Ignored = []string{}
 	}
+	if res.Sheets == nil {
+		res.Sheets = []string{}
+	}
+	if res.Columns == nil {
+		res.Columns = []wubu.ImportColumn{}
+	}
+	_, hasRelation := f.Columns[wubu.FieldRelation]
+	res.AllOwners = !hasRelation
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
@@ -83,6 +117,14 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 	}
 	run := newImportRun(f, st, res)
 	defer run.pinyinDone()
+	// Never guess: columns that look like a relation, a room part or a
+	// phone but are not understood, and an owners' list not confirmed.
+	for _, c := range f.Unclear {
+		res.Errors = append(res.Errors, &wubu.ImportError{Line: f.HeaderLine, Column: c.Header, Format: unclearMessages[c.Kind], Args: []any{c.Header}})
+	}
+	if res.AllOwners && !f.AllOwners && !dryRun {
+		res.Errors = append(res.Errors, &wubu.ImportError{Line: f.HeaderLine, Format: msgImportNoRelation})
+	}
 	for _, row := range f.Rows {
 		if len(res.Errors) >= wubu.MaxImportErrors {
 			break
@@ -90,6 +132,7 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 		run.row(row)
 	}
 	if n := len(res.Errors); n > 0 {
+		res.Preview = run.preview()
 		return res, wubu.Errorf(wubu.EINVALID, "The file has %d errors: nothing was imported.", n)
 	}
 
@@ -97,6 +140,7 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 	run.pinyinDone()
 	w := run.plan(projectID, u)
 	res.Created, res.Updated, res.Unchanged = w.created, w.updated, w.unchanged
+	res.Preview = run.preview()
 	if dryRun || w.created+w.updated == 0 {
 		return res, nil
 	}
@@ -206,6 +250,11 @@ func loadImportState(ctx context.Context, tx *Tx, projectID int64) (*importState
 		st.rooms[label], st.roomLabels[id] = id, label
 		if ref, err := cnformat.ParseRoom(label); err == nil {
 			canonical[ref.String()] = id
+			// "3-2-0801" is found as 3-2-801 too, as split columns read it.
+			if t := strings.TrimLeft(ref.Room, "0"); t != ref.Room && t != "" {
+				ref.Room = t
+				canonical[ref.String()] = id
+			}
 		}
 		return nil
 	})
@@ -328,6 +377,7 @@ type importPerson struct {
 	line   int           // the first row
 	stored *storedPerson // nil for a new resident
 	id     int64         // once written
+	status string        // once planned: "new", "changed" or "unchanged"
 
 	name, idNumber, gender, birthday, occupation, notes, phones, careFlags importValue
 	pinyin                                                                 [2]string // of a new resident's name: initials, full
@@ -506,23 +556,36 @@ func parseImportDate(s string) (string, bool) {
 // row validates one row and merges it into its resident.
 func (v *importRun) row(r *wubu.ImportRow) {
 	line := r.Line
-	cell := func(f wubu.ImportField) string { return strings.TrimSpace(r.Cells[f]) }
-
-	// The room must exist.
-	roomText := cell(wubu.FieldRoom)
-	var roomID int64
-	switch id, ok := v.st.room(roomText); {
-	case roomText == "":
-		v.fail(line, wubu.FieldRoom, "", msgImportRoomMissing)
-	case ok:
-		roomID = id
-	default:
-		if ref, err := cnformat.ParseRoom(roomText); err != nil {
-			v.failParse(line, wubu.FieldRoom, roomText, err)
-		} else {
-			v.fail(line, wubu.FieldRoom, roomText, msgImportRoomUnknown, ref.String())
+	// Placeholders read as empty, with a warning each.
+	var blanked []wubu.ImportField
+	for f, s := range r.Cells {
+		if placeholderValues[strings.TrimSpace(s)] {
+			blanked = append(blanked, f)
 		}
 	}
+	cell := func(f wubu.ImportField) string {
+		s := strings.TrimSpace(r.Cells[f])
+		if blanked != nil && placeholderValues[s] {
+			return ""
+		}
+		return s
+	}
+	// A vacant room: a room and no person. Templates ask for such rows.
+	if cell(wubu.FieldName) == "" && cell(wubu.FieldPhones) == "" && cell(wubu.FieldIDNumber) == "" &&
+		cell(wubu.FieldPlates) == "" && cell(wubu.FieldParkingCard) == "" && cell(wubu.FieldAccessCard) == "" {
+		v.res.Skipped++
+		return
+	}
+	if blanked != nil {
+		slices.SortFunc(blanked, func(a, b wubu.ImportField) int { return strings.Compare(v.f.Column(a), v.f.Column(b)) })
+		for _, f := range blanked {
+			s := strings.TrimSpace(r.Cells[f])
+			v.res.Warnings = append(v.res.Warnings, &wubu.ImportError{Line: line, Column: v.f.Column(f), Value: s, Format: msgImportPlaceholder, Args: []any{s}})
+		}
+	}
+
+	// The room must exist.
+	roomText, roomID := v.roomOf(line, cell)
 
 	// The person's own cells.
 	name := cell(wubu.FieldName)
@@ -535,6 +598,7 @@ func (v *importRun) row(r *wubu.ImportRow) {
 		var err error
 		if idNumber, err = cnformat.ParseIDNumber(s); err != nil {
 			v.failParse(line, wubu.FieldIDNumber, s, err)
+			idNumber = ""
 		}
 	}
 	phones := v.parseEach(line, wubu.FieldPhones, cell(wubu.FieldPhones), cnformat.NormalizeMobile)
@@ -567,7 +631,15 @@ func (v *importRun) row(r *wubu.ImportRow) {
 		}
 		return d
 	}
-	birthday, moveIn, moveOut := date(wubu.FieldBirthday), date(wubu.FieldMoveIn), date(wubu.FieldMoveOut)
+	moveIn, moveOut := date(wubu.FieldMoveIn), date(wubu.FieldMoveOut)
+	birthday := v.birthday(line, cell(wubu.FieldBirthday), idNumber)
+	if g, ok := cnformat.IDGender(idNumber); ok && gender != "" && gender != g {
+		msg := msgImportIDWoman
+		if g == "m" {
+			msg = msgImportIDMan
+		}
+		v.fail(line, wubu.FieldGender, cell(wubu.FieldGender), msg, cell(wubu.FieldGender))
+	}
 	var flags []wubu.CareFlag
 	for _, w := range strings.FieldsFunc(cell(wubu.FieldCareFlags), func(r rune) bool {
 		return strings.ContainsRune("/,;、，；／|\n ", r)
@@ -690,6 +762,99 @@ func (v *importRun) row(r *wubu.ImportRow) {
 	}
 }
 
+// roomOf finds the room of a row: its room cell, or its building, unit,
+// floor and room-number cells joined. It reports the room as written and
+// its ID, 0 if the row's room is missing or unknown (an error then).
+func (v *importRun) roomOf(line int, cell func(wubu.ImportField) string) (string, int64) {
+	text := cell(wubu.FieldRoom)
+	if _, split := v.f.Columns[wubu.FieldBuilding]; split {
+		parts := []string{cell(wubu.FieldBuilding), cell(wubu.FieldUnit), cell(wubu.FieldFloor), text}
+		text = strings.Join(slices.DeleteFunc(slices.Clone(parts), func(s string) bool { return s == "" }), " ")
+		if text == "" {
+			v.fail(line, wubu.FieldRoom, "", msgImportRoomMissing)
+			return "", 0
+		}
+		ref, err := cnformat.JoinRoom(parts[0], parts[1], parts[2], parts[3])
+		if err != nil {
+			v.failParse(line, wubu.FieldBuilding, text, err)
+			return text, 0
+		}
+		if id, ok := v.st.rooms[ref.String()]; ok {
+			return text, id
+		}
+		v.fail(line, wubu.FieldBuilding, text, msgImportRoomUnknown, ref.String())
+		return text, 0
+	}
+	switch id, ok := v.st.room(text); {
+	case text == "":
+		v.fail(line, wubu.FieldRoom, "", msgImportRoomMissing)
+	case ok:
+		return text, id
+	default:
+		if ref, err := cnformat.ParseRoom(text); err != nil {
+			v.failParse(line, wubu.FieldRoom, text, err)
+		} else {
+			v.fail(line, wubu.FieldRoom, text, msgImportRoomUnknown, ref.String())
+		}
+	}
+	return text, 0
+}
+
+// birthday reads a row's birthday, which must agree with its ID number
+// unless it is marked as lunar (农历), differing on purpose.
+func (v *importRun) birthday(line int, s, idNumber string) string {
+	if s == "" {
+		return ""
+	}
+	lunar := false
+	d := s
+	for _, m := range lunarMarks {
+		if t, ok := strings.CutPrefix(d, m); ok {
+			d, lunar = strings.TrimSpace(t), true
+		} else if t, ok := strings.CutSuffix(d, m); ok {
+			d, lunar = strings.TrimSpace(t), true
+		}
+	}
+	date, ok := parseImportDate(d)
+	if !ok {
+		v.fail(line, wubu.FieldBirthday, s, msgImportDate, s)
+		return ""
+	}
+	if t, ok := cnformat.IDBirthDate(idNumber); ok && !lunar && t.Format(time.DateOnly) != date {
+		v.fail(line, wubu.FieldBirthday, s, msgImportIDBirthday, date, t.Format(time.DateOnly))
+	}
+	return date
+}
+
+// preview returns the first persons of the file as they will be stored,
+// phones and ID numbers masked.
+func (v *importRun) preview() []*wubu.ImportPreview {
+	out := []*wubu.ImportPreview{}
+	for _, p := range v.persons[:min(len(v.persons), wubu.MaxImportPreview)] {
+		pv := &wubu.ImportPreview{Line: p.line, Name: p.name.v, Status: p.status, Homes: []string{}, Phones: []string{}}
+		if p.stored != nil && pv.Name == "" {
+			pv.Name = p.stored.name
+		}
+		for _, h := range p.homes {
+			rel := h.relation
+			if rel == "" {
+				rel = wubu.RelationOwner
+			}
+			pv.Homes = append(pv.Homes, h.label+" "+string(rel))
+		}
+		if p.phones.v != "" {
+			for _, ph := range strings.Split(p.phones.v, ",") {
+				pv.Phones = append(pv.Phones, cnformat.MaskPhone(ph))
+			}
+		}
+		if p.idNumber.v != "" {
+			pv.IDNumber = cnformat.MaskID(p.idNumber.v)
+		}
+		out = append(out, pv)
+	}
+	return out
+}
+
 func (p *importPerson) card(k cardKey) *importCard {
 	for _, c := range p.cards {
 		if c.key == k {
@@ -790,13 +955,16 @@ func (v *importRun) plan(projectID int64, u *wubu.User) *importWrite {
 		if p.stored == nil {
 			w.created++
 			w.newPersons = append(w.newPersons, p)
+			p.status = "new"
 			continue
 		}
 		if changed := w.diff(v.st, p); len(changed) > 0 {
 			w.updated++
 			w.changed = append(w.changed, personChange{PersonID: p.stored.id, Fields: changed})
+			p.status = "changed"
 		} else {
 			w.unchanged++
+			p.status = "unchanged"
 		}
 	}
 	return w

@@ -1,0 +1,371 @@
+package importer_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/i18n"
+	"github.com/wubu-oss/wubu/internal/importer"
+	"github.com/wubu-oss/wubu/internal/sqlstore"
+	"github.com/wubu-oss/wubu/internal/wubutest"
+)
+
+// book builds an .xlsx of several sheets, in order, each with its rows
+// from the first row down (nil rows left blank).
+func book(t *testing.T, sheets ...sheetRows) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, s := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", s.name); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(s.name); err != nil {
+			t.Fatal(err)
+		}
+		for j, r := range s.rows {
+			if r == nil {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, j+1)
+			if err := f.SetSheetRow(s.name, cell, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+type sheetRows struct {
+	name string
+	rows [][]any
+}
+
+// storedResidents lists project's residents as stored, one line a person
+// and room: "name room relation phones id", sorted.
+func storedResidents(t *testing.T, db *sqlstore.DB, projectID int64) []string {
+	t.Helper()
+	rows, err := db.SQL().Query(`SELECT p.id, p.name, r.label, h.relation, p.id_number FROM persons p
+		JOIN households h ON h.person_id = p.id JOIN rooms r ON r.id = h.room_id WHERE p.project_id = $1`, projectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type line struct {
+		id                     int64
+		name, room, rel, idNum string
+	}
+	var ls []line
+	for rows.Next() {
+		var l line
+		if err := rows.Scan(&l.id, &l.name, &l.room, &l.rel, &l.idNum); err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+	}
+	rows.Close()
+	var out []string
+	for _, l := range ls {
+		var phones []string
+		pr, err := db.SQL().Query(`SELECT phone FROM person_phones WHERE person_id = $1 ORDER BY position`, l.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for pr.Next() {
+			var p string
+			if err := pr.Scan(&p); err != nil {
+				t.Fatal(err)
+			}
+			phones = append(phones, p)
+		}
+		pr.Close()
+		out = append(out, strings.TrimSpace(fmt.Sprintf("%s %s %s %s %s", l.name, l.room, l.rel, strings.Join(phones, "/"), l.idNum)))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestImportLayouts imports resident lists in the layouts property
+// companies really keep, on both databases, and checks person by person
+// what is stored: split building/unit/room columns with suffixes and
+// leading zeros under a title and instruction rows, relation codes and
+// words, placeholders, vacant rooms, an owners' list without a relation
+// column (refused until confirmed), a relation column not understood
+// (refused), and workbooks of several sheets.
+func TestImportLayouts(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		fx := wubutest.NewFixture(t, db)
+		ctx := fx.Ctx(fx.User(t, "mgr", wubu.RoleManager, wubu.PostNone, fx.ProjectA))
+		org := sqlstore.NewOrgService(db)
+		for _, b := range []string{"3", "A座"} {
+			if _, err := org.GenerateRooms(fx.Ctx(fx.Admin), wubu.RoomGeneration{ProjectID: fx.ProjectA.ID, Building: b, Units: 2, FirstFloor: 1, Floors: 12, PerFloor: 2}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rs := sqlstore.NewResidentService(db)
+		pid := fx.ProjectA.ID
+		// run reads and imports a file; it returns the result and error.
+		run := func(t *testing.T, data []byte, o importer.Options, allOwners, dryRun bool) (*wubu.ImportResult, error) {
+			t.Helper()
+			f, err := importer.ReadBytesWith(data, "list.xlsx", o)
+			if err != nil {
+				return nil, err
+			}
+			f.AllOwners = allOwners
+			return rs.ImportResidents(ctx, pid, f, dryRun)
+		}
+		mustRun := func(t *testing.T, data []byte, o importer.Options, allOwners bool) *wubu.ImportResult {
+			t.Helper()
+			res, err := run(t, data, o, allOwners, false)
+			if err != nil {
+				if res != nil {
+					t.Fatalf("%v: %+v", err, importer.Report(res, i18n.EN))
+				}
+				t.Fatal(err)
+			}
+			return res
+		}
+		wantStored := func(t *testing.T, want []string) {
+			t.Helper()
+			sort.Strings(want)
+			if diff := cmp.Diff(want, storedResidents(t, db, pid)); diff != "" {
+				t.Errorf("stored (-want +got):\n%s", diff)
+			}
+		}
+		wantNothingWritten := func(t *testing.T, before map[string]int) {
+			t.Helper()
+			if diff := cmp.Diff(before, counts(t, db)); diff != "" {
+				t.Errorf("a refused file wrote (-before +after):\n%s", diff)
+			}
+		}
+
+		// Another system's owner template: a title, an instruction row,
+		// building/unit/room apart with suffixes and leading zeros, type
+		// codes, a placeholder phone, a vacant room, an instructions sheet
+		// before the list and a drop-down values sheet after it.
+		template := book(t,
+			sheetRows{"填写说明", [][]any{{"1. 带*为必填项"}, {"2. 业主类型：1001业主，1002家属，1003租户"}}},
+			sheetRows{"业主信息", [][]any{
+				{"丽景苑业主信息导入模板"},
+				nil,
+				{"说明：房号请填写数字，如 1201；空置房请只填房号"},
+				{"*楼栋", "*单元", "*房号", "*业主名称", "业主类型", "手机号", "证件号码", "房屋面积", "备注"},
+				{"3栋", "2单元", "1201", "张伟", "1001", "13812340001", "110105194912310038", "98.5", ""},
+				{"3栋", "2单元", "1201", "李娜", "1002", "13812340002", "", "98.5", "张伟之妻"},
+				{"03", "02", "0801", "王强", "1003", "18999999999", "", "88", ""},
+				{"3", "1", "3楼1号", "刘洋", "1001", "13812340003", "", "", ""},
+				{"A座", "一单元", "1202室", "陈静", "1001", "13812340004", "", "", ""},
+				{"3栋", "2单元", "1202", "", "", "", "", "98.5", ""},
+			}},
+			sheetRows{"字典", [][]any{{"业主类型"}, {"1001"}, {"1002"}, {"1003"}}},
+		)
+		t.Run("OtherSystemTemplate", func(t *testing.T) {
+			res := mustRun(t, template, importer.Options{}, false)
+			if res.Sheet != "业主信息" || res.HeaderLine != 4 {
+				t.Errorf("got sheet %q header row %d, want 业主信息, 4", res.Sheet, res.HeaderLine)
+			}
+			if got := [5]int{res.Rows, res.Created, res.Skipped, len(res.Warnings), len(res.Errors)}; got != [5]int{6, 5, 1, 1, 0} {
+				t.Errorf("got rows, created, skipped, warnings, errors %v, want [6 5 1 1 0]", got)
+			}
+			if w := res.Warnings[0]; w.Line != 7 || w.Column != "手机号" || w.Value != "18999999999" {
+				t.Errorf("got warning %+v, want row 7 手机号 18999999999", w)
+			}
+			wantStored(t, []string{
+				"张伟 3-2-1201 owner 13812340001 110105194912310038",
+				"李娜 3-2-1201 family 13812340002",
+				"王强 3-2-801 tenant",
+				"刘洋 3-1-301 owner 13812340003",
+				"陈静 A座-1-1202 owner 13812340004",
+			})
+			// The same file again writes nothing.
+			before := counts(t, db)
+			res = mustRun(t, template, importer.Options{}, false)
+			if res.Unchanged != 5 || res.Created+res.Updated != 0 {
+				t.Errorf("re-import: got %+v, want 5 unchanged", res)
+			}
+			wantNothingWritten(t, before)
+		})
+
+		t.Run("RelationWords", func(t *testing.T) {
+			data := book(t, sheetRows{"Sheet1", [][]any{
+				{"位置", "姓名", "与业主关系", "联系电话"},
+				{"3-1-1201", "赵一", "本人", "13900000001"},
+				{"3-1-1201", "赵二", "配偶", ""},
+				{"3-1-1201", "赵三", "子女", ""},
+				{"3-1-1201", "赵四", "父母", ""},
+				{"3-1-1202", "钱五", "房屋租客", "13900000005"},
+			}})
+			mustRun(t, data, importer.Options{}, false)
+			for _, want := range []string{"赵一 3-1-1201 owner 13900000001", "赵二 3-1-1201 family", "赵三 3-1-1201 family", "赵四 3-1-1201 family", "钱五 3-1-1202 tenant 13900000005"} {
+				if !contains(storedResidents(t, db, pid), want) {
+					t.Errorf("%s: not stored", want)
+				}
+			}
+		})
+
+		t.Run("EnglishHeaders", func(t *testing.T) {
+			data := []byte("Building,Unit,Room,Owner name,Relationship,Mobile number\nB,2,0302,Li Lei,spouse,13900000011\nB,2,302,Han Meimei,owner,13900000012\n")
+			before := counts(t, db)
+			res, err := run(t, data, importer.Options{}, false, false)
+			// There is no building B.
+			if wubu.ErrorCode(err) != wubu.EINVALID || len(res.Errors) != 2 || res.Errors[0].Column != "Building" {
+				t.Fatalf("got %v %+v, want the room of each row refused", err, res)
+			}
+			if got := res.Errors[0].Message(); got != "Room B-2-302 does not exist in this project: generate its rooms first." {
+				t.Errorf("got %q", got)
+			}
+			wantNothingWritten(t, before)
+			// A finds A座, as "A-2-302" does in a room column.
+			data = bytes.ReplaceAll(data, []byte("\nB,"), []byte("\nA,"))
+			mustRun(t, data, importer.Options{}, false)
+			for _, want := range []string{"Li Lei A座-2-302 family 13900000011", "Han Meimei A座-2-302 owner 13900000012"} {
+				if !contains(storedResidents(t, db, pid), want) {
+					t.Errorf("%s: not stored", want)
+				}
+			}
+		})
+
+		// The 位置-style owner template: no relation column.
+		owners := book(t, sheetRows{"业主", [][]any{
+			{"位置", "业主", "电话", "身份证号"},
+			{"3栋1单元101", "孙六", "13700000001", "111111111111111111"},
+			{"3栋1单元102", "周七", "13700000002", ""},
+			{"3栋1单元201", "", "", ""},
+		}})
+		t.Run("OwnersListNeedsConfirmation", func(t *testing.T) {
+			before := counts(t, db)
+			res, err := run(t, owners, importer.Options{}, false, true)
+			if err != nil || !res.AllOwners || res.Created != 2 || res.Skipped != 1 {
+				t.Fatalf("dry run: got %v %+v, want all owners, 2 new, 1 skipped", err, res)
+			}
+			if len(res.Preview) != 2 || res.Preview[0].Name != "孙六" || res.Preview[0].Homes[0] != "3-1-101 owner" || res.Preview[0].Phones[0] != "137****0001" {
+				t.Errorf("preview: got %+v", res.Preview[0])
+			}
+			res, err = run(t, owners, importer.Options{}, false, false)
+			if wubu.ErrorCode(err) != wubu.EINVALID || len(res.Errors) != 1 || res.Errors[0].Format != "The file has no relation column (身份): every person would be stored as an owner. Confirm that every person is an owner, or add a 身份 column (业主, 租户, 家属)." {
+				t.Fatalf("unconfirmed: got %v %+v, want the confirmation asked for", err, res)
+			}
+			wantNothingWritten(t, before)
+			res = mustRun(t, owners, importer.Options{}, true)
+			if len(res.Warnings) != 1 || res.Warnings[0].Value != "111111111111111111" || res.Warnings[0].Line != 2 {
+				t.Errorf("got warnings %+v, want the placeholder ID number of row 2", res.Warnings)
+			}
+			got := storedResidents(t, db, pid)
+			for _, want := range []string{"孙六 3-1-101 owner 13700000001", "周七 3-1-102 owner 13700000002"} {
+				if !contains(got, want) {
+					t.Errorf("%s: not stored in %v", want, got)
+				}
+			}
+		})
+
+		t.Run("UnclearColumnsRefused", func(t *testing.T) {
+			before := counts(t, db)
+			data := book(t, sheetRows{"Sheet1", [][]any{
+				{"房号", "姓名", "与房主关系", "紧急联系人电话"},
+				{"3-1-202", "吴八", "租客", "13700000009"},
+			}})
+			res, err := run(t, data, importer.Options{}, false, false)
+			if wubu.ErrorCode(err) != wubu.EINVALID {
+				t.Fatalf("got %v, want EINVALID", err)
+			}
+			want := []importer.ReportLine{
+				{Row: 1, Column: "与房主关系", Message: `列"与房主关系"像是住户身份，但无法识别：请把列名改为“身份”（填写业主、租户、家属或准客户），或选择这一列的内容。`},
+				{Row: 1, Column: "紧急联系人电话", Message: `列"紧急联系人电话"像是电话号码，但无法识别：请把列名改为“电话”，或选择这一列的内容（或忽略此列）。`},
+				{Row: 1, Message: "文件没有身份列：所有人都将登记为业主。请确认名单上每个人都是业主，或加上身份列（业主、租户、家属）。"},
+			}
+			if diff := cmp.Diff(want, importer.Report(res, i18n.ZH)); diff != "" {
+				t.Errorf("report (-want +got):\n%s", diff)
+			}
+			wantNothingWritten(t, before)
+			// Told what the columns hold, the file goes in.
+			o := importer.Options{Columns: map[string]wubu.ImportField{"与房主关系": wubu.FieldRelation, "紧急联系人电话": wubu.FieldIgnore}}
+			mustRun(t, data, o, false)
+			if !contains(storedResidents(t, db, pid), "吴八 3-1-202 tenant") {
+				t.Errorf("吴八 not stored as a tenant: %v", storedResidents(t, db, pid))
+			}
+		})
+
+		t.Run("SeveralSheets", func(t *testing.T) {
+			data := book(t,
+				sheetRows{"一期", [][]any{{"房号", "姓名", "身份"}, {"3-2-101", "郑九", "业主"}}},
+				sheetRows{"二期", [][]any{{"房号", "姓名", "身份"}, {"3-2-102", "冯十", "租户"}}},
+			)
+			_, err := importer.ReadBytes(data, "list.xlsx")
+			if wubu.ErrorCode(err) != wubu.EINVALID || wubu.ErrorMessage(err) != "The workbook has resident lists on several sheets (一期、二期): choose the sheet to import." {
+				t.Fatalf("got %v, want the sheets named", err)
+			}
+			if _, err := importer.ReadBytesWith(data, "list.xlsx", importer.Options{Sheet: "三期"}); wubu.ErrorMessage(err) != `The workbook has no sheet "三期": its sheets are 一期、二期.` {
+				t.Errorf("got %v", err)
+			}
+			res := mustRun(t, data, importer.Options{Sheet: "二期"}, false)
+			if res.Sheet != "二期" || res.Created != 1 || len(res.Sheets) != 2 {
+				t.Errorf("got %+v, want 二期 read", res)
+			}
+			got := storedResidents(t, db, pid)
+			if !contains(got, "冯十 3-2-102 tenant") || contains(got, "郑九 3-2-101 owner") {
+				t.Errorf("got %v, want 冯十 only", got)
+			}
+		})
+
+		t.Run("IDNumberConsistency", func(t *testing.T) {
+			before := counts(t, db)
+			data := book(t, sheetRows{"Sheet1", [][]any{
+				{"房号", "姓名", "身份", "身份证号", "性别", "生日"},
+				{"3-2-201", "褚一", "业主", "110105194912310038", "女", ""},
+				{"3-2-202", "卫二", "业主", "11010519491231002X", "", "1950-01-01"},
+				{"3-2-301", "蒋三", "业主", "110105194912310054", "", "农历1949-11-13"},
+			}})
+			res, err := run(t, data, importer.Options{}, false, false)
+			if wubu.ErrorCode(err) != wubu.EINVALID {
+				t.Fatalf("got %v, want EINVALID", err)
+			}
+			want := []string{
+				"Gender 女 contradicts the ID number, which is a man's: correct one of them.",
+				"Birthday 1950-01-01 contradicts the ID number, which gives 1949-12-31: correct one of them, or write 农历 before the birthday if it differs on purpose.",
+			}
+			var got []string
+			for _, e := range res.Errors {
+				got = append(got, e.Message())
+			}
+			// 蒋三's lunar birthday differs on purpose: taken.
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+			wantNothingWritten(t, before)
+		})
+
+		// No import makes welcome visits, care visits or messages: those
+		// follow move-ins recorded in Wubu.
+		for _, table := range []string{"revisits", "care_visits", "outbox"} {
+			var n int
+			if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Errorf("%s: got %d rows after the imports, want none", table, n)
+			}
+		}
+		_ = context.Background
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
