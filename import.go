@@ -3,6 +3,7 @@ package wubu
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -46,6 +47,16 @@ const (
 var ImportFields = []ImportField{FieldRoom, FieldName, FieldGender, FieldPhones, FieldIDNumber, FieldRelation,
 	FieldPlates, FieldParkingCard, FieldParkingExpiry, FieldAccessCard, FieldAccessExpiry,
 	FieldBirthday, FieldMoveIn, FieldMoveOut, FieldCareFlags, FieldOccupation, FieldNotes}
+
+// Mappable reports whether a user may say a column holds f: one of
+// ImportFields, a room part, or FieldIgnore.
+func (f ImportField) Mappable() bool {
+	switch f {
+	case FieldBuilding, FieldUnit, FieldFloor, FieldIgnore:
+		return true
+	}
+	return slices.Contains(ImportFields, f)
+}
 
 // ImportRow is one line of a resident list as read from the file: the text
 // of each cell, not yet validated (dates of spreadsheet date cells are
@@ -170,12 +181,18 @@ type ImportResult struct {
 // room label and relation of each row, and whether the person is new,
 // changed or unchanged. Phones and ID numbers are masked.
 type ImportPreview struct {
-	Line     int      `json:"row"`
-	Name     string   `json:"name"`
-	Homes    []string `json:"homes"` // "3-2-1201 业主"
-	Phones   []string `json:"phones"`
-	IDNumber string   `json:"id_number"`
-	Status   string   `json:"status"` // "new", "changed", "unchanged"
+	Line     int                 `json:"row"`
+	Name     string              `json:"name"`
+	Homes    []ImportPreviewHome `json:"homes"`
+	Phones   []string            `json:"phones"`
+	IDNumber string              `json:"id_number"`
+	Status   string              `json:"status"` // "new", "changed", "unchanged"
+}
+
+// ImportPreviewHome is a room of a person in an import's preview.
+type ImportPreviewHome struct {
+	Room     string   `json:"room"`
+	Relation Relation `json:"relation"`
 }
 
 // MaxImportPreview is how many persons an import's preview shows.
@@ -205,6 +222,16 @@ type ResidentImporter interface {
 	// masked otherwise; each export is one "read" entry in the audit log
 	// (object "resident_list", field "export").
 	ExportResidents(ctx context.Context, f ResidentFilter) ([]*ResidentRow, error)
+
+	// ImportColumns returns what the project's users chose columns of
+	// their files to hold, by header as written: the import applies them
+	// to the next file.
+	ImportColumns(ctx context.Context, projectID int64) (map[string]ImportField, error)
+
+	// SaveImportColumns remembers what columns hold (FieldIgnore for a
+	// column to leave out), replacing earlier choices of the same headers;
+	// one audit entry.
+	SaveImportColumns(ctx context.Context, projectID int64, cols map[string]ImportField) error
 }
 
 // RelationChinese gives the word a resident list uses for each relation;

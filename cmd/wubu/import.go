@@ -141,7 +141,11 @@ func printPreview(w io.Writer, res *wubu.ImportResult) error {
 	}
 	rows := [][]string{{"ROW", "NAME", "HOMES", "PHONES", "ID NUMBER", "STATUS"}}
 	for _, p := range res.Preview {
-		rows = append(rows, []string{strconv.Itoa(p.Line), p.Name, strings.Join(p.Homes, "; "), strings.Join(p.Phones, "/"), p.IDNumber, p.Status})
+		var homes []string
+		for _, h := range p.Homes {
+			homes = append(homes, h.Room+" "+string(h.Relation))
+		}
+		rows = append(rows, []string{strconv.Itoa(p.Line), p.Name, strings.Join(homes, "; "), strings.Join(p.Phones, "/"), p.IDNumber, p.Status})
 	}
 	fmt.Fprintln(w)
 	return printTable(w, rows)

@@ -250,7 +250,7 @@ func TestImportLayouts(t *testing.T) {
 			if err != nil || !res.AllOwners || res.Created != 2 || res.Skipped != 1 {
 				t.Fatalf("dry run: got %v %+v, want all owners, 2 new, 1 skipped", err, res)
 			}
-			if len(res.Preview) != 2 || res.Preview[0].Name != "孙六" || res.Preview[0].Homes[0] != "3-1-101 owner" || res.Preview[0].Phones[0] != "137****0001" {
+			if len(res.Preview) != 2 || res.Preview[0].Name != "孙六" || res.Preview[0].Homes[0] != (wubu.ImportPreviewHome{Room: "3-1-101", Relation: wubu.RelationOwner}) || res.Preview[0].Phones[0] != "137****0001" {
 				t.Errorf("preview: got %+v", res.Preview[0])
 			}
 			res, err = run(t, owners, importer.Options{}, false, false)

@@ -134,9 +134,7 @@ func MappableFields() []wubu.ImportField {
 
 // KnownField reports whether a column may be mapped to f: a field of
 // MappableFields, or wubu.FieldIgnore.
-func KnownField(f wubu.ImportField) bool {
-	return f == wubu.FieldIgnore || slices.Contains(MappableFields(), f)
-}
+func KnownField(f wubu.ImportField) bool { return f.Mappable() }
 
 // foldHeader returns a header as it is matched.
 func foldHeader(s string) string {

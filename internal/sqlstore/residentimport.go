@@ -831,7 +831,7 @@ func (v *importRun) birthday(line int, s, idNumber string) string {
 func (v *importRun) preview() []*wubu.ImportPreview {
 	out := []*wubu.ImportPreview{}
 	for _, p := range v.persons[:min(len(v.persons), wubu.MaxImportPreview)] {
-		pv := &wubu.ImportPreview{Line: p.line, Name: p.name.v, Status: p.status, Homes: []string{}, Phones: []string{}}
+		pv := &wubu.ImportPreview{Line: p.line, Name: p.name.v, Status: p.status, Homes: []wubu.ImportPreviewHome{}, Phones: []string{}}
 		if p.stored != nil && pv.Name == "" {
 			pv.Name = p.stored.name
 		}
@@ -840,7 +840,7 @@ func (v *importRun) preview() []*wubu.ImportPreview {
 			if rel == "" {
 				rel = wubu.RelationOwner
 			}
-			pv.Homes = append(pv.Homes, h.label+" "+string(rel))
+			pv.Homes = append(pv.Homes, wubu.ImportPreviewHome{Room: h.label, Relation: rel})
 		}
 		if p.phones.v != "" {
 			for _, ph := range strings.Split(p.phones.v, ",") {

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/sqlstore"
+	"github.com/wubu-oss/wubu/internal/wubutest"
+)
+
+// sheets returns an .xlsx with a sheet of rows for each name, in order.
+func sheets(t *testing.T, names []string, rows ...[][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, name := range names {
+		if i == 0 {
+			f.SetSheetName("Sheet1", name)
+		} else {
+			f.NewSheet(name)
+		}
+		for j, r := range rows[i] {
+			cell, _ := excelize.CoordinatesToCellName(1, j+1)
+			if err := f.SetSheetRow(name, cell, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+var keptUpload = regexp.MustCompile(`name="upload" value="([^"]*)"`)
+
+// kept returns the upload the page keeps in its form.
+func kept(t *testing.T, body string) string {
+	t.Helper()
+	m := keptUpload.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the page does not keep the upload")
+	}
+	return html.UnescapeString(m[1])
+}
+
+// TestImportScreenPreview walks the import screen's choices on both
+// databases: an owners' list without a relation column previewed, then
+// confirmed with one tick and imported from the file the page kept; a
+// column not understood mapped on the page, and the mapping remembered
+// for the next file; a workbook with lists on two sheets, one chosen.
+func TestImportScreenPreview(t *testing.T) {
+	for _, d := range wubutest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			app := newTestApp(t, d)
+			if _, err := sqlstore.NewOrgService(app.DB).GenerateRooms(app.adminCtx(), wubu.RoomGeneration{ProjectID: app.ProjectA.ID, Building: "3", Units: 2, Floors: 6, PerFloor: 2}); err != nil {
+				t.Fatal(err)
+			}
+			app.User(t, "mgr", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+			br := app.webLogin(t, "mgr")
+			page := "/projects/" + itoa(app.ProjectA.ID) + "/residents/import"
+
+			t.Run("OwnersConfirmed", func(t *testing.T) {
+				owners := sheets(t, []string{"业主"}, [][]any{
+					{"丽景苑业主名册"},
+					{"位置", "业主名称", "联系电话"},
+					{"3栋1单元101", "孙六", "13700000001"},
+					{"3栋1单元102", "", ""},
+				})
+				resp, body := br.postFile(page, "业主.xlsx", owners, map[string]string{"dry_run": "1"})
+				if resp.StatusCode != 200 {
+					t.Fatalf("preview: got %d", resp.StatusCode)
+				}
+				for _, want := range []string{
+					`id="import-all-owners"`, "文件没有身份列：所有人都将登记为业主。",
+					"共 2 行：新增 1 位，变更 0 位，不变 0 位；跳过空置房 1 行；问题 0 处。",
+					`<td>3</td><td>孙六</td><td>3-1-101 业主</td><td>137****0001</td>`,
+					`<td>位置</td><td>`, `id="all_owners"`,
+				} {
+					if !strings.Contains(body, want) {
+						t.Errorf("preview lacks %q", want)
+					}
+				}
+				upload := kept(t, body)
+				// Unconfirmed, nothing is written.
+				resp, body = br.postMultipart(page, url.Values{"upload": {upload}, "upload_name": {"业主.xlsx"}}, nil)
+				if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "请确认名单上每个人都是业主") {
+					t.Errorf("unconfirmed: got %d", resp.StatusCode)
+				}
+				resp, body = br.postMultipart(page, url.Values{"upload": {upload}, "upload_name": {"业主.xlsx"}, "all_owners": {"1"}}, nil)
+				if resp.StatusCode != 200 || !strings.Contains(body, "导入完成：新增 1 位住户，更新 0 位，0 位不变。") {
+					t.Errorf("confirmed: got %d", resp.StatusCode)
+				}
+			})
+
+			t.Run("ColumnMappedAndRemembered", func(t *testing.T) {
+				list := func(rows ...[]any) []byte {
+					return sheets(t, []string{"Sheet1"}, append([][]any{{"房号", "姓名", "与房主关系"}}, rows...))
+				}
+				resp, body := br.postFile(page, "a.xlsx", list([]any{"3-1-201", "周七", "租客"}), nil)
+				if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "像是住户身份，但无法识别") ||
+					!strings.Contains(body, `<input type="hidden" name="map_header" value="与房主关系">`) {
+					t.Fatalf("unclear column: got %d", resp.StatusCode)
+				}
+				resp, body = br.postMultipart(page, url.Values{"upload": {kept(t, body)}, "upload_name": {"a.xlsx"},
+					"map_header": {"与房主关系"}, "map_field": {"relation"}}, nil)
+				if resp.StatusCode != 200 || !strings.Contains(body, "导入完成：新增 1 位住户") {
+					t.Fatalf("mapped: got %d", resp.StatusCode)
+				}
+				// The next file with that column needs no choice.
+				resp, _ = br.postFile(page, "b.xlsx", list([]any{"3-1-202", "吴八", "子女"}), nil)
+				if resp.StatusCode != 200 {
+					t.Errorf("remembered: got %d", resp.StatusCode)
+				}
+			})
+
+			t.Run("SheetChosen", func(t *testing.T) {
+				data := sheets(t, []string{"一期", "二期"},
+					[][]any{{"房号", "姓名", "身份"}, {"3-2-101", "郑九", "业主"}},
+					[][]any{{"房号", "姓名", "身份"}, {"3-2-102", "冯十", "租户"}})
+				resp, body := br.postFile(page, "c.xlsx", data, nil)
+				if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "工作簿中有多个工作表都是住户名单（一期、二期）") ||
+					!strings.Contains(body, `<option value="二期" >二期</option>`) {
+					t.Fatalf("two lists: got %d", resp.StatusCode)
+				}
+				resp, body = br.postMultipart(page, url.Values{"upload": {kept(t, body)}, "upload_name": {"c.xlsx"}, "sheet": {"二期"}}, nil)
+				if resp.StatusCode != 200 || !strings.Contains(body, "已读取工作表 二期；工作簿中的工作表有：一期、二期。") {
+					t.Errorf("sheet chosen: got %d", resp.StatusCode)
+				}
+			})
+		})
+	}
+}
