@@ -44,7 +44,7 @@ const (
 	msgEmpty         = "The file is empty."
 	msgTooLarge      = "The file is larger than %d MB: split it into smaller files."
 	msgNotSpreadsht  = "The file is not a spreadsheet: import an .xlsx or .csv file."
-	msgOldExcel      = "This is an old Excel .xls file or a password-protected workbook: save it in Excel as .xlsx (without a password) or .csv and import that."
+	msgOldExcel      = "This is an old Excel .xls file (Excel 97-2003, WPS) or a password-protected workbook: open it in Excel and choose File > Save As > Excel Workbook (*.xlsx), or in WPS 文件 > 另存为 > Excel 文件(*.xlsx), without a password, then import the .xlsx."
 	msgNoHeader      = "No header row found: the first row must name the columns, such as 房号, 姓名, 电话."
 	msgNoRoomColumn  = "The room column (房号) is missing: a resident list needs a room and a name column."
 	msgNoNameColumn  = "The name column (姓名) is missing: a resident list needs a room and a name column."

@@ -213,7 +213,7 @@ func TestReadBadFiles(t *testing.T) {
 		{"Binary", png, "The file is not a spreadsheet: import an .xlsx or .csv file."},
 		{"ZipNotWorkbook", zipNotXLSX, "The file is not a spreadsheet: import an .xlsx or .csv file."},
 		{"BrokenZip", []byte("PK\x03\x04garbage garbage"), "The file is not a spreadsheet: import an .xlsx or .csv file."},
-		{"OldExcel", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00rest"), "This is an old Excel .xls file or a password-protected workbook: save it in Excel as .xlsx (without a password) or .csv and import that."},
+		{"OldExcel", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00rest"), "This is an old Excel .xls file (Excel 97-2003, WPS) or a password-protected workbook: open it in Excel and choose File > Save As > Excel Workbook (*.xlsx), or in WPS 文件 > 另存为 > Excel 文件(*.xlsx), without a password, then import the .xlsx."},
 		{"Prose", []byte("Dear manager,\nplease find the list attached.\n"), "No header row found: the first row must name the columns, such as 房号, 姓名, 电话."},
 		{"NoRoomColumn", []byte("姓名,电话\n张三,13812345678\n"), "The room column (房号) is missing: a resident list needs a room and a name column."},
 		{"NoNameColumn", []byte("房号,电话\n3-2-1201,13812345678\n"), "The name column (姓名) is missing: a resident list needs a room and a name column."},
