@@ -140,3 +140,38 @@ func TestImportScreenPreview(t *testing.T) {
 		})
 	}
 }
+
+// TestResidentFormOffersExisting adds a resident twice on the new-resident
+// form, on both databases: the second time the form is refused, keeps
+// what was typed and links the existing resident; a birthday contradicting
+// the ID number is refused unless marked as lunar.
+func TestResidentFormOffersExisting(t *testing.T) {
+	for _, d := range wubutest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			app := newTestApp(t, d)
+			if _, err := sqlstore.NewOrgService(app.DB).GenerateRooms(app.adminCtx(), wubu.RoomGeneration{ProjectID: app.ProjectA.ID, Building: "3", Units: 2, Floors: 6, PerFloor: 2}); err != nil {
+				t.Fatal(err)
+			}
+			app.User(t, "mgr", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+			br := app.webLogin(t, "mgr")
+			path := "/projects/" + itoa(app.ProjectA.ID) + "/residents"
+			form := url.Values{"room": {"3-1-101"}, "relation": {"owner"}, "name": {"赵六"}, "phones": {"13900001111"}}
+			if resp, _ := br.post(path, form); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("first: got %d", resp.StatusCode)
+			}
+			resp, page := br.post(path, form)
+			if resp.StatusCode != http.StatusConflict || !strings.Contains(page, `id="existing-resident"><a href="/residents/`) ||
+				!strings.Contains(page, "赵六 已登记在房号 3-1-101") || !strings.Contains(page, `value="13900001111"`) {
+				t.Errorf("second: got %d", resp.StatusCode)
+			}
+			form = url.Values{"room": {"3-1-102"}, "relation": {"owner"}, "name": {"钱七"}, "id_number": {"110105194912310038"}, "birthday": {"1949-11-13"}}
+			if resp, page := br.post(path, form); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "生日 1949-11-13 与身份证号中的出生日期 1949-12-31 不符") {
+				t.Errorf("birthday: got %d", resp.StatusCode)
+			}
+			form.Set("birthday_differs", "1")
+			if resp, _ := br.post(path, form); resp.StatusCode != http.StatusSeeOther {
+				t.Errorf("lunar birthday: got %d", resp.StatusCode)
+			}
+		})
+	}
+}
