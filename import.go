@@ -58,6 +58,28 @@ func (f ImportField) Mappable() bool {
 	return slices.Contains(ImportFields, f)
 }
 
+// ImportKind is what a list to import holds.
+type ImportKind string
+
+// Kinds of lists.
+const (
+	// ImportResidents: one row per person and room (the default).
+	ImportResidents ImportKind = "residents"
+	// ImportRooms: one row per room, by building, unit, floor and number;
+	// the buildings and units missing are created.
+	ImportRooms ImportKind = "rooms"
+	// ImportVehicles: plates and cards of residents already known, found
+	// by room and name, or by name and phone.
+	ImportVehicles ImportKind = "vehicles"
+)
+
+// ImportKinds lists the kinds of lists, in the order the screen offers
+// them.
+var ImportKinds = []ImportKind{ImportResidents, ImportRooms, ImportVehicles}
+
+// Valid reports whether k is a kind of list.
+func (k ImportKind) Valid() bool { return slices.Contains(ImportKinds, k) }
+
 // ImportRow is one line of a resident list as read from the file: the text
 // of each cell, not yet validated (dates of spreadsheet date cells are
 // already written as 2026-11-27). An empty cell, or a column the file does
@@ -102,6 +124,8 @@ type ImportFile struct {
 	// AllOwners confirms that every person of a file without a relation
 	// column is an owner; without it such a file is refused.
 	AllOwners bool
+	// Kind is what the list holds; "" is a resident list.
+	Kind ImportKind
 }
 
 // ImportColumn is a column of a file's header row and how the import
@@ -232,6 +256,19 @@ type ResidentImporter interface {
 	// column to leave out), replacing earlier choices of the same headers;
 	// one audit entry.
 	SaveImportColumns(ctx context.Context, projectID int64, cols map[string]ImportField) error
+
+	// ImportRooms imports a list of rooms (ImportRooms): the rooms, and
+	// the buildings and units, that do not exist yet are created; rooms
+	// that exist are left as they are. All or nothing, like a resident
+	// list. It needs PermOrgEdit.
+	ImportRooms(ctx context.Context, projectID int64, f *ImportFile, dryRun bool) (*ImportResult, error)
+
+	// ImportVehicles imports plates and cards (ImportVehicles) of
+	// residents already known: each row's resident is found by room and
+	// name, or by name and phone when the row has no room; a row that
+	// finds none, or several, is an error naming them. All or nothing;
+	// the same file again writes nothing.
+	ImportVehicles(ctx context.Context, projectID int64, f *ImportFile, dryRun bool) (*ImportResult, error)
 }
 
 // RelationChinese gives the word a resident list uses for each relation;

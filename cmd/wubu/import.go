@@ -25,13 +25,14 @@ import (
 // column was understood and the first persons as they would be stored.
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
-	fs := newFlags("import", "import --project CODE [--report ERRORS.xlsx] [--dry-run] [--all-owners] [--sheet NAME] [--column HEADER=FIELD]... FILE.xlsx|FILE.csv", &cfg, stderr)
+	fs := newFlags("import", "import --project CODE [--kind residents|rooms|vehicles] [--report ERRORS.xlsx] [--dry-run] [--all-owners] [--sheet NAME] [--column HEADER=FIELD]... FILE.xlsx|FILE.csv", &cfg, stderr)
 	project := fs.String("project", "", "project `CODE`")
 	report := fs.String("report", "", "write the problems found to this .xlsx `file`")
 	dryRun := fs.Bool("dry-run", false, "check the file, show how it is understood, and write nothing")
 	allOwners := fs.Bool("all-owners", false, "confirm that every person of a file without a relation column (身份) is an owner")
 	var opts importer.Options
 	fs.StringVar(&opts.Sheet, "sheet", "", "the workbook's `sheet` to import, when several hold resident lists")
+	kind := fs.String("kind", string(wubu.ImportResidents), "what the file lists: residents, rooms (creating buildings and units), or vehicles (plates and cards of known residents)")
 	fs.Func("column", "what a column holds, as `HEADER=FIELD` (fields: "+importFieldNames()+", or ignore); repeat for several", func(s string) error {
 		h, fld, ok := strings.Cut(s, "=")
 		if !ok || strings.TrimSpace(h) == "" || !importer.KnownField(wubu.ImportField(strings.TrimSpace(fld))) {
@@ -49,6 +50,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *project == "" || fs.NArg() != 1 {
 		fs.Usage()
 		return usageError{"import: give --project and one FILE"}
+	}
+	if opts.Kind = wubu.ImportKind(*kind); !opts.Kind.Valid() {
+		return usageError{"import: --kind is residents, rooms or vehicles"}
 	}
 	data, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
@@ -69,7 +73,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	res, err := sqlstore.NewResidentService(m.DB).ImportResidents(ctx, p.ID, f, *dryRun)
+	res, err := importer.Import(ctx, sqlstore.NewResidentService(m.DB), p.ID, f, *dryRun)
 	if res == nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func TestImportScreenPreview(t *testing.T) {
 				}
 				for _, want := range []string{
 					`id="import-all-owners"`, "文件没有身份列：所有人都将登记为业主。",
-					"共 2 行：新增 1 位，变更 0 位，不变 0 位；跳过空置房 1 行；问题 0 处。",
+					"共 2 行：新增 1，变更 0，不变 0；跳过空置房 1 行；问题 0 处。",
 					`<td>3</td><td>孙六</td><td>3-1-101 业主</td><td>137****0001</td>`,
 					`<td>位置</td><td>`, `id="all_owners"`,
 				} {

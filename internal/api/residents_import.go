@@ -49,7 +49,7 @@ type importResponse struct {
 
 // residentsImport imports the request body, an .xlsx or .csv file:
 // POST /api/v1/projects/{id}/residents/import[?dry_run=1][&all_owners=1]
-// [&sheet=NAME][&column=HEADER=FIELD…]. It answers 200 with the counts,
+// [&sheet=NAME][&column=HEADER=FIELD…][&kind=rooms|vehicles]. It answers 200 with the counts,
 // how each column was understood and the first persons as stored, or 422
 // with every problem and nothing written. all_owners confirms that a file
 // without a relation column lists owners only.
@@ -71,7 +71,13 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	q := r.URL.Query()
-	opts := importer.Options{Sheet: q.Get("sheet")}
+	opts := importer.Options{Sheet: q.Get("sheet"), Kind: wubu.ImportResidents}
+	if k := q.Get("kind"); k != "" {
+		if opts.Kind = wubu.ImportKind(k); !opts.Kind.Valid() {
+			h.fail(w, r, wubu.Errorf(wubu.EINVALID, "Kind %q is not known: write residents, rooms or vehicles.", k))
+			return
+		}
+	}
 	for _, c := range q["column"] {
 		header, fld, ok := strings.Cut(c, "=")
 		if !ok || !importer.KnownField(wubu.ImportField(fld)) {
@@ -93,7 +99,7 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.AllOwners = flag(q.Get("all_owners"))
-	res, err := h.Importer.ImportResidents(r.Context(), id, f, flag(q.Get("dry_run")))
+	res, err := importer.Import(r.Context(), h.Importer, id, f, flag(q.Get("dry_run")))
 	if res == nil {
 		h.fail(w, r, err)
 		return

@@ -21,21 +21,17 @@ const (
 // floor: floor 12, number 1 is 1201. A room-number cell that holds a whole
 // room ("3-2-1201") is read as one, if its building and unit agree.
 func JoinRoom(building, unit, floor, number string) (RoomRef, error) {
-	b := fold(building)
-	b = trimMarkers(b, buildingMarkers)
-	b = chineseNumber(b)
-	if b == "" || len(b) > maxBuildingLen || !allRunes(b, func(r rune) bool { return isDigit(r) || isUpper(r) }) {
+	b := BuildingKey(building)
+	if b == "" {
 		return RoomRef{}, newError(msgRoomBuilding, building)
 	}
-	b = trimZeros(b)
-	u := chineseNumber(trimMarkers(fold(unit), unitMarkers))
-	if u == "" {
+	if strings.TrimSpace(unit) == "" {
 		return RoomRef{}, newError(msgRoomNoUnit, b+"-?-"+strings.TrimSpace(number))
 	}
-	if len(u) > maxUnitLen || !allRunes(u, isDigit) {
+	u := UnitKey(unit)
+	if u == "" {
 		return RoomRef{}, newError(msgRoomUnit, unit)
 	}
-	u = trimZeros(u)
 	n, ok := roomNumber(fold(number), fold(floor))
 	if !ok {
 		// A whole room in the number column.
@@ -45,6 +41,28 @@ func JoinRoom(building, unit, floor, number string) (RoomRef, error) {
 		return RoomRef{}, newError(msgRoomNumber, number)
 	}
 	return RoomRef{Building: b, Unit: u, Room: n}, nil
+}
+
+// BuildingKey returns a building's name as rooms are found by it:
+// markers, 第 and leading zeros dropped, Chinese numerals as digits,
+// letters upper-cased — "3栋", "03", "第三幢" and "3号楼" are all "3", "a座"
+// is "A". It returns "" for a name that is not such a number or code.
+func BuildingKey(s string) string {
+	b := chineseNumber(trimMarkers(fold(s), buildingMarkers))
+	if b == "" || len(b) > maxBuildingLen || !allRunes(b, func(r rune) bool { return isDigit(r) || isUpper(r) }) {
+		return ""
+	}
+	return trimZeros(b)
+}
+
+// UnitKey returns a unit's name as rooms are found by it: "2", "02",
+// "2单元" and "二单元" are all "2"; "" for a name that is not a number.
+func UnitKey(s string) string {
+	u := chineseNumber(trimMarkers(fold(s), unitMarkers))
+	if u == "" || len(u) > maxUnitLen || !allRunes(u, isDigit) {
+		return ""
+	}
+	return trimZeros(u)
 }
 
 // roomNumber reads a room number: digits with an optional letter and

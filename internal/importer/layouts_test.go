@@ -369,3 +369,173 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestImportRoomsAndVehicles imports a rooms list that creates buildings
+// and units, then residents, then a car list without rooms (matched by
+// name and phone), a card list with rooms, and a car list whose person is
+// ambiguous (refused, naming the candidates), on both databases; each list
+// again writes nothing.
+func TestImportRoomsAndVehicles(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		fx := wubutest.NewFixture(t, db)
+		ctx := fx.Ctx(fx.User(t, "mgr", wubu.RoleManager, wubu.PostNone, fx.ProjectA))
+		if _, err := sqlstore.NewOrgService(db).GenerateRooms(fx.Ctx(fx.Admin), wubu.RoomGeneration{ProjectID: fx.ProjectA.ID, Building: "3", Units: 1, FirstFloor: 1, Floors: 2, PerFloor: 2}); err != nil {
+			t.Fatal(err)
+		}
+		rs := sqlstore.NewResidentService(db)
+		pid := fx.ProjectA.ID
+		run := func(t *testing.T, kind wubu.ImportKind, data []byte) (*wubu.ImportResult, error) {
+			t.Helper()
+			f, err := importer.ReadBytesWith(data, "list.xlsx", importer.Options{Kind: kind})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.AllOwners = true
+			return importer.Import(ctx, rs, pid, f, false)
+		}
+		mustRun := func(t *testing.T, kind wubu.ImportKind, data []byte) *wubu.ImportResult {
+			t.Helper()
+			res, err := run(t, kind, data)
+			if err != nil {
+				t.Fatalf("%v: %+v", err, importer.Report(res, i18n.EN))
+			}
+			return res
+		}
+		labels := func(t *testing.T) []string {
+			t.Helper()
+			rows, err := db.SQL().Query(`SELECT r.label || ' ' || b.name || ' ' || u.name || ' ' || r.floor FROM rooms r JOIN buildings b ON b.id = r.building_id JOIN units u ON u.id = r.unit_id WHERE r.project_id = $1 ORDER BY r.label`, pid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var s string
+				rows.Scan(&s)
+				out = append(out, s)
+			}
+			return out
+		}
+
+		t.Run("Rooms", func(t *testing.T) {
+			rooms := book(t, sheetRows{"房屋", [][]any{
+				{"丽景苑房屋信息"},
+				{"楼栋", "单元", "楼层", "房号", "建筑面积"},
+				{"5栋", "1单元", "", "0101", "89.5"},
+				{"5栋", "1单元", "2", "02", "89.5"},
+				{"第六幢", "2", "12", "1201", "120"},
+				{"3", "1", "", "201", "95"},
+			}})
+			before := counts(t, db)
+			bad := book(t, sheetRows{"房屋", [][]any{{"楼栋", "单元", "房号"}, {"5栋", "东", "101"}, {"", "1", "102"}}})
+			res, err := run(t, wubu.ImportRooms, bad)
+			if wubu.ErrorCode(err) != wubu.EINVALID || len(res.Errors) != 2 || res.Errors[0].Message() != `Unit "东" is not understood: write it as 2 or 2单元.` ||
+				res.Errors[1].Message() != "The building is missing." {
+				t.Fatalf("bad list: got %v %+v", err, res.Errors)
+			}
+			if diff := cmp.Diff(before, counts(t, db)); diff != "" {
+				t.Errorf("a bad list wrote:\n%s", diff)
+			}
+			res = mustRun(t, wubu.ImportRooms, rooms)
+			if res.Created != 3 || res.Unchanged != 1 {
+				t.Errorf("got %+v, want 3 created, 1 unchanged", res)
+			}
+			want := []string{"3-1-101 3 1 1", "3-1-102 3 1 1", "3-1-201 3 1 2", "3-1-202 3 1 2", "5-1-101 5 1 1", "5-1-202 5 1 2", "6-2-1201 6 2 12"}
+			if diff := cmp.Diff(want, labels(t)); diff != "" {
+				t.Errorf("rooms (-want +got):\n%s", diff)
+			}
+			res = mustRun(t, wubu.ImportRooms, rooms)
+			if res.Created != 0 || res.Unchanged != 4 {
+				t.Errorf("again: got %+v, want 4 unchanged", res)
+			}
+		})
+
+		mustRun(t, wubu.ImportResidents, book(t, sheetRows{"Sheet1", [][]any{
+			{"房号", "姓名", "电话"},
+			{"5-1-101", "张伟", "13812340001"},
+			{"5-1-202", "李明", "13900009999"},
+			{"6-2-1201", "李明", "13900009999"},
+			{"3-1-101", "刘洋", "13812340003"},
+		}}))
+
+		t.Run("CarsWithoutRooms", func(t *testing.T) {
+			cars := book(t, sheetRows{"车辆", [][]any{
+				{"车牌号", "业主名称", "手机号"},
+				{"粤B11111", "张伟", "13812340001"},
+				{"粤B33333/粤B44444", "刘洋", "138 1234 0003"},
+			}})
+			mustRun(t, wubu.ImportVehicles, cars)
+			before := counts(t, db)
+			res := mustRun(t, wubu.ImportVehicles, cars)
+			if res.Unchanged != 2 || res.Updated+res.Created != 0 {
+				t.Errorf("again: got %+v", res)
+			}
+			if diff := cmp.Diff(before, counts(t, db)); diff != "" {
+				t.Errorf("again wrote:\n%s", diff)
+			}
+			var got []string
+			rows, err := db.SQL().Query(`SELECT p.name || ' ' || v.plate FROM vehicles v JOIN persons p ON p.id = v.person_id WHERE v.project_id = $1 ORDER BY v.plate`, pid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var s string
+				rows.Scan(&s)
+				got = append(got, s)
+			}
+			rows.Close()
+			if diff := cmp.Diff([]string{"张伟 粤B11111", "刘洋 粤B33333", "刘洋 粤B44444"}, got); diff != "" {
+				t.Errorf("vehicles (-want +got):\n%s", diff)
+			}
+		})
+
+		t.Run("AmbiguousAndUnknown", func(t *testing.T) {
+			before := counts(t, db)
+			res, err := run(t, wubu.ImportVehicles, book(t, sheetRows{"Sheet1", [][]any{
+				{"车牌号", "姓名", "手机号"},
+				{"粤B22222", "李明", "13900009999"},
+				{"粤B55555", "王芳", "13900000000"},
+				{"粤B66666", "赵磊", ""},
+			}}))
+			if wubu.ErrorCode(err) != wubu.EINVALID || len(res.Errors) != 3 {
+				t.Fatalf("got %v %+v", err, res)
+			}
+			var msgs []string
+			for _, e := range res.Errors {
+				msgs = append(msgs, e.Message())
+			}
+			if !strings.HasPrefix(msgs[0], "2 residents match 李明: #") || !strings.Contains(msgs[0], "(5-1-202); #") || !strings.Contains(msgs[0], "(6-2-1201). Give the room") ||
+				msgs[1] != "No resident named 王芳 has phone 13900000000: give the room, or import them with the resident list first." ||
+				msgs[2] != "Give the room or the phone of 赵磊, to find them among the residents." {
+				t.Errorf("got %q", msgs)
+			}
+			if diff := cmp.Diff(before, counts(t, db)); diff != "" {
+				t.Errorf("a refused list wrote:\n%s", diff)
+			}
+		})
+
+		t.Run("CardsWithRooms", func(t *testing.T) {
+			cards := book(t, sheetRows{"Sheet1", [][]any{
+				{"楼栋", "单元", "房号", "姓名", "门禁卡号", "门禁卡有效期", "车位卡"},
+				{"6栋", "2单元", "1201", "李明", "A123", "2027-12-31", ""},
+				{"5", "1", "0202", "李明", "", "", "P9"},
+			}})
+			mustRun(t, wubu.ImportVehicles, cards)
+			var got []string
+			rows, err := db.SQL().Query(`SELECT p.name || ' ' || r.label || ' ' || c.kind || ' ' || c.number || ' ' || c.expires_on FROM cards c JOIN persons p ON p.id = c.person_id
+				JOIN households h ON h.person_id = p.id JOIN rooms r ON r.id = h.room_id WHERE c.project_id = $1 ORDER BY c.number`, pid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var s string
+				rows.Scan(&s)
+				got = append(got, strings.TrimSpace(s))
+			}
+			rows.Close()
+			if diff := cmp.Diff([]string{"李明 6-2-1201 access A123 2027-12-31", "李明 5-1-202 parking P9"}, got); diff != "" {
+				t.Errorf("cards (-want +got):\n%s", diff)
+			}
+		})
+	})
+}

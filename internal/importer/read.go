@@ -54,6 +54,7 @@ const (
 	msgIgnoredColumn = "Column %q is not known and was ignored."
 	msgNoSheet       = "The workbook has no sheet %q: its sheets are %s."
 	msgManySheets    = "The workbook has resident lists on several sheets (%s): choose the sheet to import."
+	msgNoVehicleCols = "A list of vehicles and cards needs a name column (姓名) and a plate (车牌) or card column (车位卡, 门禁卡)."
 	msgPartsNoBldg   = "Column %q gives part of the room, but there is no building column (楼栋): add it, or write the whole room (3-2-1201) in the room column."
 )
 
@@ -233,6 +234,9 @@ type Options struct {
 	// holds (wubu.FieldIgnore to leave a column out): the columns the
 	// import does not know by itself.
 	Columns map[string]wubu.ImportField
+	// Kind is what the list holds: residents ("" too), rooms, or
+	// vehicles and cards. It decides which columns the header row needs.
+	Kind wubu.ImportKind
 }
 
 // Read reads a resident list from an .xlsx or .csv file (UTF-8, GB18030 as
@@ -292,7 +296,7 @@ func ReadBytesWith(data []byte, name string, o Options) (*wubu.ImportFile, error
 	if err != nil {
 		return nil, err
 	}
-	f.Name = name
+	f.Name, f.Kind = name, o.Kind
 	return f, nil
 }
 
@@ -412,7 +416,7 @@ func readRows(src rowSource, o Options) (*wubu.ImportFile, error) {
 				cols[i], known[fld] = fld, true
 			}
 		}
-		if known[wubu.FieldRoom] && known[wubu.FieldName] {
+		if isHeader(o.Kind, known) {
 			fields, f.HeaderLine = cols, line
 			if err := setColumns(f, cells, cols, o); err != nil {
 				return nil, err
@@ -427,6 +431,8 @@ func readRows(src rowSource, o Options) (*wubu.ImportFile, error) {
 		switch {
 		case bestKnown == 0:
 			return nil, notAList{invalid(msgNoHeader)}
+		case o.Kind == wubu.ImportVehicles:
+			return nil, notAList{invalid(msgNoVehicleCols)}
 		case !contains(best, wubu.FieldRoom):
 			return nil, notAList{invalid(msgNoRoomColumn)}
 		default:
@@ -473,6 +479,19 @@ func readRows(src rowSource, o Options) (*wubu.ImportFile, error) {
 		return nil, notAList{invalid(msgNoRows)}
 	}
 	return f, nil
+}
+
+// isHeader reports whether a row naming the fields known is the header
+// of a list of the kind: a room and a name for residents; a room for
+// rooms; a name and a plate or card for vehicles.
+func isHeader(kind wubu.ImportKind, known map[wubu.ImportField]bool) bool {
+	switch kind {
+	case wubu.ImportRooms:
+		return known[wubu.FieldRoom]
+	case wubu.ImportVehicles:
+		return known[wubu.FieldName] && (known[wubu.FieldPlates] || known[wubu.FieldParkingCard] || known[wubu.FieldAccessCard])
+	}
+	return known[wubu.FieldRoom] && known[wubu.FieldName]
 }
 
 // sourceError is the message for a file that fails part way through.

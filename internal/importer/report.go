@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -112,4 +113,16 @@ func writeSheet(w io.Writer, sheet string, headers []string, widths []float64, r
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return nil
+}
+
+// Import imports a file read by Read with the importer of its kind:
+// residents, rooms, or vehicles and cards.
+func Import(ctx context.Context, imp wubu.ResidentImporter, projectID int64, f *wubu.ImportFile, dryRun bool) (*wubu.ImportResult, error) {
+	switch f.Kind {
+	case wubu.ImportRooms:
+		return imp.ImportRooms(ctx, projectID, f, dryRun)
+	case wubu.ImportVehicles:
+		return imp.ImportVehicles(ctx, projectID, f, dryRun)
+	}
+	return imp.ImportResidents(ctx, projectID, f, dryRun)
 }

@@ -91,19 +91,24 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 	if f == nil {
 		return nil, wubu.Errorf(wubu.EINVALID, "The file has no rows to import.")
 	}
-	res := &wubu.ImportResult{Rows: len(f.Rows), DryRun: dryRun, Ignored: f.Ignored, Errors: []*wubu.ImportError{},
-		Warnings: []*wubu.ImportError{}, Sheet: f.Sheet, Sheets: f.Sheets, Columns: f.Layout, HeaderLine: f.HeaderLine}
-	if res.Ignored == nil {
-		res.Ignored = []string{}
-	}
-	if res.Sheets == nil {
-		res.Sheets = []string{}
-	}
-	if res.Columns == nil {
-		res.Columns = []wubu.ImportColumn{}
-	}
+	res := newImportResult(f, dryRun)
 	_, hasRelation := f.Columns[wubu.FieldRelation]
 	res.AllOwners = !hasRelation
+	// Never guess: columns that look like a relation, a room part or a
+	// phone but are not understood are errors, and an owners' list must
+	// be confirmed.
+	unclearErrors(f, res)
+	if res.AllOwners && !f.AllOwners && !dryRun {
+		res.Errors = append(res.Errors, &wubu.ImportError{Line: f.HeaderLine, Format: msgImportNoRelation})
+	}
+	return s.importList(ctx, u, projectID, f, res)
+}
+
+// importList checks every row of a resident list, or of a vehicles and
+// cards list, against the project and, if none is wrong and res is not a
+// dry run, writes the differences in one transaction.
+func (s *ResidentService) importList(ctx context.Context, u *wubu.User, projectID int64, f *wubu.ImportFile, res *wubu.ImportResult) (*wubu.ImportResult, error) {
+	dryRun := res.DryRun
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
@@ -117,14 +122,6 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 	}
 	run := newImportRun(f, st, res)
 	defer run.pinyinDone()
-	// Never guess: columns that look like a relation, a room part or a
-	// phone but are not understood, and an owners' list not confirmed.
-	for _, c := range f.Unclear {
-		res.Errors = append(res.Errors, &wubu.ImportError{Line: f.HeaderLine, Column: c.Header, Format: unclearMessages[c.Kind], Args: []any{c.Header}})
-	}
-	if res.AllOwners && !f.AllOwners && !dryRun {
-		res.Errors = append(res.Errors, &wubu.ImportError{Line: f.HeaderLine, Format: msgImportNoRelation})
-	}
 	for _, row := range f.Rows {
 		if len(res.Errors) >= wubu.MaxImportErrors {
 			break
@@ -177,6 +174,31 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 	return res, nil
 }
 
+// unclearErrors records an error for each column that looks like a
+// relation, a room part or a phone but is not understood.
+func unclearErrors(f *wubu.ImportFile, res *wubu.ImportResult) {
+	for _, c := range f.Unclear {
+		res.Errors = append(res.Errors, &wubu.ImportError{Line: f.HeaderLine, Column: c.Header, Format: unclearMessages[c.Kind], Args: []any{c.Header}})
+	}
+}
+
+// newImportResult returns the result of importing a file, before any
+// row is checked: what the file is, no counts yet.
+func newImportResult(f *wubu.ImportFile, dryRun bool) *wubu.ImportResult {
+	res := &wubu.ImportResult{Rows: len(f.Rows), DryRun: dryRun, Ignored: f.Ignored, Errors: []*wubu.ImportError{},
+		Warnings: []*wubu.ImportError{}, Sheet: f.Sheet, Sheets: f.Sheets, Columns: f.Layout, HeaderLine: f.HeaderLine, Preview: []*wubu.ImportPreview{}}
+	if res.Ignored == nil {
+		res.Ignored = []string{}
+	}
+	if res.Sheets == nil {
+		res.Sheets = []string{}
+	}
+	if res.Columns == nil {
+		res.Columns = []wubu.ImportColumn{}
+	}
+	return res
+}
+
 // storedPerson is a resident as the database has them.
 type storedPerson struct {
 	id                                                  int64
@@ -212,6 +234,7 @@ type roomName struct {
 // residents, homes, plates and cards, read once.
 type importState struct {
 	rooms      map[string]int64 // by label, and by the canonical form of the label
+	canonical  map[string]int64 // by the canonical forms of the labels
 	roomLabels map[int64]string
 	persons    map[int64]*storedPerson
 	byIDNumber map[string]int64
@@ -222,7 +245,7 @@ type importState struct {
 }
 
 func loadImportState(ctx context.Context, tx *Tx, projectID int64) (*importState, error) {
-	st := &importState{rooms: map[string]int64{}, roomLabels: map[int64]string{}, persons: map[int64]*storedPerson{},
+	st := &importState{rooms: map[string]int64{}, roomLabels: map[int64]string{}, canonical: map[string]int64{}, persons: map[int64]*storedPerson{},
 		byIDNumber: map[string]int64{}, byRoomName: map[roomName][]int64{}, homes: map[[2]int64]*storedHome{},
 		plates: map[string]int64{}, cards: map[cardKey]*storedCard{}}
 	each := func(q string, scan func(*sql.Rows) error) error {
@@ -240,32 +263,19 @@ func loadImportState(ctx context.Context, tx *Tx, projectID int64) (*importState
 	}
 	// Rooms, by their label and by the canonical form of it, so "3栋2单元1201"
 	// finds 3-2-1201.
-	canonical := map[string]int64{}
 	err := each(`SELECT id, label FROM rooms WHERE project_id = ?`, func(r *sql.Rows) error {
 		var id int64
 		var label string
 		if err := r.Scan(&id, &label); err != nil {
 			return err
 		}
-		st.rooms[label], st.roomLabels[id] = id, label
-		if ref, err := cnformat.ParseRoom(label); err == nil {
-			canonical[ref.String()] = id
-			// "3-2-0801" is found as 3-2-801 too, as split columns read it.
-			if t := strings.TrimLeft(ref.Room, "0"); t != ref.Room && t != "" {
-				ref.Room = t
-				canonical[ref.String()] = id
-			}
-		}
+		st.addRoom(id, label)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for k, id := range canonical {
-		if _, ok := st.rooms[k]; !ok {
-			st.rooms[k] = id
-		}
-	}
+	st.mergeCanonical()
 	err = each(`SELECT id, name, gender, id_number, birthday, occupation, notes, care_flags FROM persons WHERE project_id = ?`, func(r *sql.Rows) error {
 		p := &storedPerson{}
 		if err := r.Scan(&p.id, &p.name, &p.gender, &p.idNumber, &p.birthday, &p.occupation, &p.notes, &p.careFlags); err != nil {
@@ -337,6 +347,33 @@ func loadImportState(ctx context.Context, tx *Tx, projectID int64) (*importState
 		return nil, err
 	}
 	return st, nil
+}
+
+// addRoom records a room by its label and, in canonical, by the
+// canonical forms of it: "3-2-0801" is found as 3-2-801 too, as split
+// columns read it. A canonical form is used only where no label is it.
+func (st *importState) addRoom(id int64, label string) {
+	if st.roomLabels == nil {
+		st.roomLabels, st.canonical = map[int64]string{}, map[string]int64{}
+	}
+	st.rooms[label], st.roomLabels[id] = id, label
+	if ref, err := cnformat.ParseRoom(label); err == nil {
+		st.canonical[ref.String()] = id
+		if t := strings.TrimLeft(ref.Room, "0"); t != ref.Room && t != "" {
+			ref.Room = t
+			st.canonical[ref.String()] = id
+		}
+	}
+}
+
+// mergeCanonical makes the rooms findable by the canonical forms of their
+// labels, once every label is known.
+func (st *importState) mergeCanonical() {
+	for k, id := range st.canonical {
+		if _, ok := st.rooms[k]; !ok {
+			st.rooms[k] = id
+		}
+	}
 }
 
 // room finds a room by its label as written, or in any form ParseRoom reads.
@@ -421,6 +458,11 @@ type importRun struct {
 
 	pinyin   chan *importPerson // new residents whose names need pinyin
 	pinyinWG sync.WaitGroup
+
+	// For a vehicles list: stored persons by name, and their rooms'
+	// labels, made when first needed.
+	byName  map[string][]int64
+	roomsOf map[int64][]string
 }
 
 func newImportRun(f *wubu.ImportFile, st *importState, res *wubu.ImportResult) *importRun {
@@ -584,6 +626,11 @@ func (v *importRun) row(r *wubu.ImportRow) {
 		}
 	}
 
+	if v.f.Kind == wubu.ImportVehicles {
+		v.vehicleRow(line, cell)
+		return
+	}
+
 	// The room must exist.
 	roomText, roomID := v.roomOf(line, cell)
 
@@ -659,24 +706,7 @@ func (v *importRun) row(r *wubu.ImportRow) {
 		v.fail(line, wubu.FieldNotes, notes, msgImportNotes, 2000)
 	}
 	plates := v.parseEach(line, wubu.FieldPlates, cell(wubu.FieldPlates), cnformat.NormalizePlate)
-	var cards []*importCard
-	for _, c := range []struct {
-		kind           wubu.CardKind
-		number, expiry wubu.ImportField
-	}{{wubu.CardParking, wubu.FieldParkingCard, wubu.FieldParkingExpiry}, {wubu.CardAccess, wubu.FieldAccessCard, wubu.FieldAccessExpiry}} {
-		numbers := splitList(strings.ToUpper(cell(c.number)))
-		expires := date(c.expiry)
-		if len(numbers) == 0 && cell(c.expiry) != "" {
-			v.fail(line, c.expiry, cell(c.expiry), msgImportExpiryNoCard)
-		}
-		for _, n := range numbers {
-			if !wubu.ValidName(n, 32) {
-				v.fail(line, c.number, n, msgImportCardNumber, n, 32)
-				continue
-			}
-			cards = append(cards, &importCard{key: cardKey{c.kind, n}, expires: expires, line: line})
-		}
-	}
+	cards := v.cardsOf(line, cell, date)
 
 	// Whose row is it?
 	p := v.resident(line, roomID, name, idNumber)
@@ -716,8 +746,36 @@ func (v *importRun) row(r *wubu.ImportRow) {
 		p.homes = append(p.homes, &importHome{line: line, roomID: roomID, label: v.st.roomLabels[roomID], relation: relation, moveIn: moveIn, moveOut: moveOut})
 	}
 
-	// Plates and cards belong to one resident, in the file and in the
-	// project.
+	v.assign(p, line, plates, cards)
+}
+
+// cardsOf reads the parking and access cards of a row, with their
+// expiries.
+func (v *importRun) cardsOf(line int, cell func(wubu.ImportField) string, date func(wubu.ImportField) string) []*importCard {
+	var cards []*importCard
+	for _, c := range []struct {
+		kind           wubu.CardKind
+		number, expiry wubu.ImportField
+	}{{wubu.CardParking, wubu.FieldParkingCard, wubu.FieldParkingExpiry}, {wubu.CardAccess, wubu.FieldAccessCard, wubu.FieldAccessExpiry}} {
+		numbers := splitList(strings.ToUpper(cell(c.number)))
+		expires := date(c.expiry)
+		if len(numbers) == 0 && cell(c.expiry) != "" {
+			v.fail(line, c.expiry, cell(c.expiry), msgImportExpiryNoCard)
+		}
+		for _, n := range numbers {
+			if !wubu.ValidName(n, 32) {
+				v.fail(line, c.number, n, msgImportCardNumber, n, 32)
+				continue
+			}
+			cards = append(cards, &importCard{key: cardKey{c.kind, n}, expires: expires, line: line})
+		}
+	}
+	return cards
+}
+
+// assign gives a row's plates and cards to its resident: each belongs to
+// one resident, in the file and in the project.
+func (v *importRun) assign(p *importPerson, line int, plates []string, cards []*importCard) {
 	storedID := int64(-1)
 	if p.stored != nil {
 		storedID = p.stored.id

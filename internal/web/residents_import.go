@@ -68,6 +68,21 @@ type residentsImportView struct {
 	Fields     []fieldOption
 	Upload     string
 	UploadName string
+	Kind       wubu.ImportKind
+	Kinds      []kindOption
+}
+
+// kindOption is a kind of list the screen imports, with its label.
+type kindOption struct {
+	Kind  wubu.ImportKind
+	Label string
+}
+
+// importKinds are the lists the screen imports.
+var importKinds = []kindOption{
+	{Kind: wubu.ImportResidents, Label: "Residents: one row per person and room"},
+	{Kind: wubu.ImportRooms, Label: "Rooms: building, unit, floor and number (missing buildings and units are created)"},
+	{Kind: wubu.ImportVehicles, Label: "Vehicles and cards of residents already known (found by room and name, or name and phone)"},
 }
 
 // FieldLabel names a field as the page's options do.
@@ -95,7 +110,7 @@ func (h *Handler) residentsImportView(r *http.Request) (*residentsImportView, er
 	}
 	v := &residentsImportView{Page: h.newPage(r, "Import and export residents"), Project: p,
 		Headers:   append(slices.Clone(importer.Headers), importer.RoomPartHeaders...),
-		Relations: wubu.Relations, CareFlags: wubu.CareFlags}
+		Relations: wubu.Relations, CareFlags: wubu.CareFlags, Kind: wubu.ImportResidents, Kinds: importKinds}
 	for _, hd := range v.Headers {
 		label := hd.Chinese[0]
 		if server.Lang(r) == i18n.EN {
@@ -147,7 +162,11 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 	// The choices: the sheet, owners only, and what columns hold — the
 	// project's remembered mappings, then the ones chosen on the page.
 	v.Sheet, v.AllOwners = r.PostFormValue("sheet"), r.PostFormValue("all_owners") != ""
-	opts := importer.Options{Sheet: v.Sheet}
+	v.Kind = wubu.ImportKind(r.PostFormValue("kind"))
+	if !v.Kind.Valid() {
+		v.Kind = wubu.ImportResidents
+	}
+	opts := importer.Options{Sheet: v.Sheet, Kind: v.Kind}
 	if opts.Columns, err = h.Importer.ImportColumns(r.Context(), v.Project.ID); err != nil {
 		h.fail(w, r, err)
 		return
@@ -174,7 +193,7 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 		v.Columns = append(v.Columns, columnChoice{c, chosen[c.Header]})
 	}
 	dryRun := r.PostFormValue("dry_run") != ""
-	res, err := h.Importer.ImportResidents(r.Context(), v.Project.ID, f, dryRun)
+	res, err := importer.Import(r.Context(), h.Importer, v.Project.ID, f, dryRun)
 	if res == nil {
 		refuse(err)
 		return
