@@ -123,6 +123,33 @@ func TestImportScreenPreview(t *testing.T) {
 				}
 			})
 
+			t.Run("Template", func(t *testing.T) {
+				_, body := br.get(page)
+				if !strings.Contains(body, `href="/projects/`+itoa(app.ProjectA.ID)+`/residents/import/template?kind=rooms" download>房屋名单模板</a>`) {
+					t.Error("the screen does not offer the rooms template")
+				}
+				resp, body := br.get(page + "/template?kind=rooms")
+				if resp.StatusCode != 200 || resp.Header.Get("Content-Disposition") != `attachment; filename="wubu-rooms-template.xlsx"` {
+					t.Fatalf("got %d %v", resp.StatusCode, resp.Header)
+				}
+				// Filled in, it imports: building 7 is created.
+				f, err := excelize.OpenReader(strings.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.SetCellStr(f.GetSheetList()[0], "A2", "7栋")
+				var buf bytes.Buffer
+				f.WriteTo(&buf)
+				f.Close()
+				resp, body = br.postFile(page, "rooms.xlsx", buf.Bytes(), map[string]string{"kind": "rooms"})
+				if resp.StatusCode != 200 || !strings.Contains(body, "共 1 行：新增 1，变更 0，不变 0") {
+					t.Errorf("rooms list: got %d", resp.StatusCode)
+				}
+				if resp, _ := br.get(page + "/template?kind=parcels"); resp.StatusCode != http.StatusUnprocessableEntity {
+					t.Errorf("unknown kind: got %d", resp.StatusCode)
+				}
+			})
+
 			t.Run("SheetChosen", func(t *testing.T) {
 				data := sheets(t, []string{"一期", "二期"},
 					[][]any{{"房号", "姓名", "身份"}, {"3-2-101", "郑九", "业主"}},

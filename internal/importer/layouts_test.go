@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"testing"
@@ -538,4 +539,43 @@ func TestImportRoomsAndVehicles(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestTemplates writes each kind's template in Chinese and English and
+// reads it back: the headers are understood, the example row is a row of
+// the list, and the relation, gender and care columns have drop-downs.
+func TestTemplates(t *testing.T) {
+	for _, kind := range wubu.ImportKinds {
+		for _, lang := range []string{i18n.ZH, i18n.EN} {
+			var buf bytes.Buffer
+			if err := importer.Template(&buf, kind, lang); err != nil {
+				t.Fatal(err)
+			}
+			f, err := importer.ReadBytesWith(buf.Bytes(), "template.xlsx", importer.Options{Kind: kind})
+			if err != nil {
+				t.Fatalf("%s %s: %v", kind, lang, err)
+			}
+			if len(f.Rows) != 1 || len(f.Unclear) != 0 || len(f.Ignored) != 0 || f.Rows[0].Cells[wubu.FieldRoom] != "1201" {
+				t.Errorf("%s %s: got %+v %+v", kind, lang, f, f.Rows)
+			}
+			x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dvs, err := x.GetDataValidations(x.GetSheetList()[0])
+			x.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[wubu.ImportKind]int{wubu.ImportResidents: 3}[kind]; len(dvs) != want {
+				t.Errorf("%s %s: got %d drop-downs, want %d", kind, lang, len(dvs), want)
+			}
+			if kind == wubu.ImportResidents && lang == i18n.ZH && !strings.Contains(dvs[0].Formula1, "业主,租户,家属,准客户") {
+				t.Errorf("relation drop-down: got %q", dvs[0].Formula1)
+			}
+		}
+	}
+	if err := importer.Template(io.Discard, "parcels", i18n.ZH); wubu.ErrorCode(err) != wubu.EINVALID {
+		t.Errorf("unknown kind: got %v", err)
+	}
 }

@@ -70,6 +70,9 @@ type residentsImportView struct {
 	UploadName string
 	Kind       wubu.ImportKind
 	Kinds      []kindOption
+	// Templates are the templates to download, labelled in the user's
+	// language.
+	Templates []kindOption
 }
 
 // kindOption is a kind of list the screen imports, with its label.
@@ -111,6 +114,8 @@ func (h *Handler) residentsImportView(r *http.Request) (*residentsImportView, er
 	v := &residentsImportView{Page: h.newPage(r, "Import and export residents"), Project: p,
 		Headers:   append(slices.Clone(importer.Headers), importer.RoomPartHeaders...),
 		Relations: wubu.Relations, CareFlags: wubu.CareFlags, Kind: wubu.ImportResidents, Kinds: importKinds}
+	v.Templates = []kindOption{{wubu.ImportResidents, h.T(r, "Residents template")}, {wubu.ImportRooms, h.T(r, "Rooms template")},
+		{wubu.ImportVehicles, h.T(r, "Vehicles and cards template")}}
 	for _, hd := range v.Headers {
 		label := hd.Chinese[0]
 		if server.Lang(r) == i18n.EN {
@@ -252,6 +257,34 @@ func pathExt(name string) string {
 		return name[i:]
 	}
 	return ""
+}
+
+// residentsImportTemplate downloads the .xlsx template of a kind of list
+// (?kind=residents, rooms or vehicles): Chinese headers, an example row,
+// drop-downs on relation, gender and care.
+func (h *Handler) residentsImportTemplate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.Projects.FindProjectByID(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	kind := wubu.ImportKind(r.URL.Query().Get("kind"))
+	if kind == "" {
+		kind = wubu.ImportResidents
+	}
+	var buf bytes.Buffer
+	if err := importer.Template(&buf, kind, server.Lang(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", importer.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+importer.TemplateFileName(kind)+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(buf.Bytes())
 }
 
 // residentsExport downloads a resident list as .xlsx, filtered like the

@@ -1,0 +1,8 @@
+package main
+
+// The routes of onboarding a community from its files (F6, issue 11).
+func init() {
+	addMatrix(map[string]matrixEntry{
+		"GET /projects/{id}/residents/import/template": {allow: managers},
+	}, nil)
+}
