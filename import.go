@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // ImportField is a column of a resident list that the import understands
@@ -126,6 +127,17 @@ type ImportFile struct {
 	AllOwners bool
 	// Kind is what the list holds; "" is a resident list.
 	Kind ImportKind
+	// Progress, if set, counts the rows checked and the persons written
+	// while the import runs, for a screen to show.
+	Progress *ImportProgress
+}
+
+// ImportProgress tells how far a running import is: rows checked out of
+// Total, then the persons (or rooms) written.
+type ImportProgress struct {
+	Total   int
+	Checked atomic.Int64
+	Written atomic.Int64
 }
 
 // ImportColumn is a column of a file's header row and how the import

@@ -2,17 +2,20 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
+	"github.com/wubu-oss/wubu/internal/web"
 	"github.com/wubu-oss/wubu/internal/wubutest"
 )
 
@@ -198,6 +201,57 @@ func TestResidentFormOffersExisting(t *testing.T) {
 			form.Set("birthday_differs", "1")
 			if resp, _ := br.post(path, form); resp.StatusCode != http.StatusSeeOther {
 				t.Errorf("lunar birthday: got %d", resp.StatusCode)
+			}
+		})
+	}
+}
+
+// TestImportScreenBackground uploads a list bigger than
+// web.BackgroundImportRows on both databases: the page answers at once
+// (202) with a progress bar that polls, and the progress page then shows
+// the outcome; another user cannot follow the job.
+func TestImportScreenBackground(t *testing.T) {
+	for _, d := range wubutest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			app := newTestApp(t, d)
+			if _, err := sqlstore.NewOrgService(app.DB).GenerateRooms(app.adminCtx(), wubu.RoomGeneration{ProjectID: app.ProjectA.ID, Building: "3", Units: 2, Floors: 33, PerFloor: 4}); err != nil {
+				t.Fatal(err)
+			}
+			app.User(t, "mgr", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+			app.User(t, "mgr2", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+			br := app.webLogin(t, "mgr")
+			page := "/projects/" + itoa(app.ProjectA.ID) + "/residents/import"
+			n := web.BackgroundImportRows + 1
+			rows := make([]any, 0, n)
+			for i := range n {
+				rows = append(rows, []any{fmt.Sprintf("3-%d-%d%02d", 1+i%2, 1+i/8%33, 1+i/2%4), fmt.Sprintf("住户%04d", i), "", "", "业主", ""})
+			}
+			list := make([][]any, len(rows))
+			for i, r := range rows {
+				list[i] = r.([]any)
+			}
+			resp, body := br.postFile(page, "big.xlsx", residentList(t, list...), nil)
+			m := regexp.MustCompile(`hx-get="(/projects/\d+/residents/import/progress\?job=[0-9a-f]+)" hx-trigger="every 1s"`).FindStringSubmatch(body)
+			if resp.StatusCode != http.StatusAccepted || m == nil || !strings.Contains(body, `<progress max="100"`) {
+				t.Fatalf("got %d, want 202 and a progress bar that polls", resp.StatusCode)
+			}
+			progress := html.UnescapeString(m[1])
+			if resp, _ := app.webLogin(t, "mgr2").get(progress); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("another user: got %d, want 404", resp.StatusCode)
+			}
+			deadline := time.Now().Add(2 * time.Minute)
+			for {
+				resp, body = br.get(progress)
+				if !strings.Contains(body, `id="import-progress"`) || time.Now().After(deadline) {
+					break
+				}
+			}
+			if resp.StatusCode != 200 || !strings.Contains(body, fmt.Sprintf("导入完成：新增 %d 位住户，更新 0 位，0 位不变。", n)) {
+				t.Errorf("outcome: got %d", resp.StatusCode)
+			}
+			var count int
+			if err := app.DB.SQL().QueryRow(`SELECT COUNT(*) FROM persons WHERE project_id = $1`, app.ProjectA.ID).Scan(&count); err != nil || count != n {
+				t.Errorf("got %d persons, %v; want %d", count, err, n)
 			}
 		})
 	}

@@ -6,3 +6,10 @@ func init() {
 		"GET /projects/{id}/residents/import/template": {allow: managers},
 	}, nil)
 }
+
+func init() {
+	// Without a job of the caller's, the progress answers 404.
+	addMatrix(map[string]matrixEntry{
+		"GET /projects/{id}/residents/import/progress": {allow: managers},
+	}, nil)
+}

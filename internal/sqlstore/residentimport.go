@@ -127,6 +127,9 @@ func (s *ResidentService) importList(ctx context.Context, u *wubu.User, projectI
 			break
 		}
 		run.row(row)
+		if f.Progress != nil {
+			f.Progress.Checked.Add(1)
+		}
 	}
 	if n := len(res.Errors); n > 0 {
 		res.Preview = run.preview()
@@ -170,6 +173,9 @@ func (s *ResidentService) importList(ctx context.Context, u *wubu.User, projectI
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit import: %w", err)
+	}
+	if f.Progress != nil {
+		f.Progress.Written.Store(int64(res.Created + res.Updated))
 	}
 	return res, nil
 }

@@ -73,6 +73,8 @@ type residentsImportView struct {
 	// Templates are the templates to download, labelled in the user's
 	// language.
 	Templates []kindOption
+	// Job is a big import running in the background; the page polls it.
+	Job *importJob
 }
 
 // kindOption is a kind of list the screen imports, with its label.
@@ -198,6 +200,18 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 		v.Columns = append(v.Columns, columnChoice{c, chosen[c.Header]})
 	}
 	dryRun := r.PostFormValue("dry_run") != ""
+	if len(f.Rows) > BackgroundImportRows {
+		// A big list: the page answers now and follows the import.
+		if !dryRun && len(chosen) > 0 {
+			if err := h.Importer.SaveImportColumns(r.Context(), v.Project.ID, chosen); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
+		v.Job = h.startImport(r, v.Project.ID, f, dryRun)
+		h.render(w, r, http.StatusAccepted, "residents_import", v)
+		return
+	}
 	res, err := importer.Import(r.Context(), h.Importer, v.Project.ID, f, dryRun)
 	if res == nil {
 		refuse(err)
@@ -210,6 +224,39 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	h.showResult(w, r, v, res, name)
+}
+
+// residentsImportProgress shows a background import: its progress bar
+// while it runs (the page polls it), then its outcome like a direct
+// import's.
+func (h *Handler) residentsImportProgress(w http.ResponseWriter, r *http.Request) {
+	v, err := h.residentsImportView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	j, err := findImport(r, v.Project.ID, r.URL.Query().Get("job"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	done, res, err := j.state()
+	v.Kind = j.kind
+	switch {
+	case !done:
+		v.Job = j
+		h.render(w, r, http.StatusOK, "residents_import", v)
+	case res == nil:
+		h.render(w, r, formError(r, &v.Page, err, ""), "residents_import", v)
+	default:
+		h.showResult(w, r, v, res, j.fileName)
+	}
+}
+
+// showResult renders what an import did or found, with the report of its
+// problems to download.
+func (h *Handler) showResult(w http.ResponseWriter, r *http.Request, v *residentsImportView, res *wubu.ImportResult, name string) {
 	v.Result = res
 	lang := server.Lang(r)
 	v.Lines = importer.Report(res, lang)

@@ -118,6 +118,7 @@ func (h *Handler) Routes() []server.Route {
 		{Method: "GET", Path: "/projects/{id}/residents/import", Perm: wubu.PermResidentImport, Handler: h.residentsImportShow},
 		{Method: "POST", Path: "/projects/{id}/residents/import", Perm: wubu.PermResidentImport, Handler: h.residentsImport},
 		{Method: "GET", Path: "/projects/{id}/residents/import/template", Perm: wubu.PermResidentImport, Handler: h.residentsImportTemplate},
+		{Method: "GET", Path: "/projects/{id}/residents/import/progress", Perm: wubu.PermResidentImport, Handler: h.residentsImportProgress},
 		{Method: "GET", Path: "/projects/{id}/residents/export", Perm: wubu.PermResidentImport, Handler: h.residentsExport},
 		{Method: "POST", Path: "/projects/{id}/residents", Perm: wubu.PermResidentEdit, Handler: h.residentCreate},
 		{Method: "GET", Path: "/projects/{id}/completeness", Perm: wubu.PermResidentView, Handler: h.completeness},
