@@ -6,6 +6,8 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -252,6 +254,71 @@ func TestImportScreenBackground(t *testing.T) {
 			var count int
 			if err := app.DB.SQL().QueryRow(`SELECT COUNT(*) FROM persons WHERE project_id = $1`, app.ProjectA.ID).Scan(&count); err != nil || count != n {
 				t.Errorf("got %d persons, %v; want %d", count, err, n)
+			}
+		})
+	}
+}
+
+// TestImportCLIChoices runs wubu import with the choices a file may need,
+// on both databases: a dry run printing how each column was read and the
+// first persons; an owners' list refused until --all-owners; a column
+// mapped with --column; a workbook's sheet chosen with --sheet; a rooms
+// list with --kind rooms.
+func TestImportCLIChoices(t *testing.T) {
+	for _, d := range wubutest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			dsn := wubutest.NewDSN(t, d)
+			dir := t.TempDir()
+			write := func(name string, data []byte) string {
+				p := filepath.Join(dir, name)
+				if err := os.WriteFile(p, data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return p
+			}
+			for _, args := range [][]string{
+				{"project", "add", "LJY", "丽景苑"},
+				{"rooms", "add", "--project", "LJY", "--building", "3", "--units", "2", "--floors", "6", "--per-floor", "2"},
+			} {
+				if out, errs, code := cli(t, dsn, "", args...); code != 0 {
+					t.Fatalf("%v: %d %s %s", args, code, out, errs)
+				}
+			}
+			owners := write("owners.xlsx", sheets(t, []string{"业主", "说明"},
+				[][]any{{"楼栋", "单元", "房号", "业主名称", "联系电话", "紧急联系电话"}, {"3栋", "1单元", "0101", "孙六", "13700000001", "13700000009"}, {"3栋", "1单元", "0102"}},
+				[][]any{{"空置房只填房号"}}))
+			out, errs, code := cli(t, dsn, "", "import", "--project", "LJY", "--dry-run", owners)
+			for _, want := range []string{"楼栋          building", "紧急联系电话  NOT UNDERSTOOD (looks like phone)", "2    孙六  3-1-101 owner  137****0001", "--all-owners to confirm"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("dry run lacks %q:\n%s", want, out)
+				}
+			}
+			if code != 2 {
+				t.Errorf("dry run with an unclear column: got exit %d, want 2: %s", code, errs)
+			}
+			_, errs, code = cli(t, dsn, "", "import", "--project", "LJY", "--column", "紧急联系电话=ignore", owners)
+			if code != 2 || !strings.Contains(errs, "The file has 1 errors") {
+				t.Errorf("unconfirmed: got %d %q", code, errs)
+			}
+			out, errs, code = cli(t, dsn, "", "import", "--project", "LJY", "--column", "紧急联系电话=ignore", "--all-owners", owners)
+			if code != 0 || !strings.Contains(out, "created 1, updated 0, unchanged 0.") || !strings.Contains(out, "Vacant rooms skipped: 1") {
+				t.Errorf("confirmed: got %d %q %q", code, out, errs)
+			}
+			two := write("two.xlsx", sheets(t, []string{"一期", "二期"},
+				[][]any{{"房号", "姓名", "身份"}, {"3-2-101", "郑九", "业主"}},
+				[][]any{{"房号", "姓名", "身份"}, {"3-2-102", "冯十", "租户"}}))
+			if _, errs, code := cli(t, dsn, "", "import", "--project", "LJY", two); code != 2 || !strings.Contains(errs, "several sheets (一期、二期)") {
+				t.Errorf("two lists: got %d %q", code, errs)
+			}
+			if out, errs, code := cli(t, dsn, "", "import", "--project", "LJY", "--sheet", "二期", two); code != 0 || !strings.Contains(out, `Sheet "二期" read`) {
+				t.Errorf("--sheet: got %d %q %q", code, out, errs)
+			}
+			rooms := write("rooms.csv", []byte("楼栋,单元,房号\n9栋,1,101\n9栋,1,102\n"))
+			if out, errs, code := cli(t, dsn, "", "import", "--project", "LJY", "--kind", "rooms", rooms); code != 0 || !strings.Contains(out, "created 2") {
+				t.Errorf("--kind rooms: got %d %q %q", code, out, errs)
+			}
+			if _, _, code := cli(t, dsn, "", "import", "--project", "LJY", "--kind", "parcels", rooms); code == 0 {
+				t.Error("--kind parcels: got exit 0")
 			}
 		})
 	}
