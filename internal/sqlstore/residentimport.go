@@ -686,13 +686,16 @@ func (v *importRun) row(r *wubu.ImportRow) {
 	}
 	moveIn, moveOut := date(wubu.FieldMoveIn), date(wubu.FieldMoveOut)
 	birthday := v.birthday(line, cell(wubu.FieldBirthday), idNumber)
-	if g, ok := cnformat.IDGender(idNumber); ok && gender != "" && gender != g {
-		msg := msgImportIDWoman
-		if g == "m" {
-			msg = msgImportIDMan
+	if gender != "" && idNumber != "" {
+		if g, ok := cnformat.IDGender(idNumber); ok && gender != g {
+			msg := msgImportIDWoman
+			if g == "m" {
+				msg = msgImportIDMan
+			}
+			v.fail(line, wubu.FieldGender, cell(wubu.FieldGender), msg, cell(wubu.FieldGender))
 		}
-		v.fail(line, wubu.FieldGender, cell(wubu.FieldGender), msg, cell(wubu.FieldGender))
 	}
+
 	var flags []wubu.CareFlag
 	for _, w := range strings.FieldsFunc(cell(wubu.FieldCareFlags), func(r rune) bool {
 		return strings.ContainsRune("/,;、，；／|\n ", r)
