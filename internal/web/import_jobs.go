@@ -37,11 +37,11 @@ type importJob struct {
 	err      error
 }
 
-// importJobs are the background imports, by ID.
-var importJobs = struct {
+// importJobs are the background imports of a server, by ID.
+type importJobs struct {
 	sync.Mutex
 	m map[string]*importJob
-}{m: map[string]*importJob{}}
+}
 
 // startImport runs an import in the background and returns its job. The
 // import keeps the request's user and values but not its cancellation.
@@ -56,16 +56,16 @@ func (h *Handler) startImport(r *http.Request, projectID int64, f *wubu.ImportFi
 	}
 	f.Progress = j.progress
 	now := h.Clock.Now()
-	importJobs.Lock()
-	for id, old := range importJobs.m {
+	h.imports.Lock()
+	for id, old := range h.imports.m {
 		old.mu.Lock()
 		if old.done && now.Sub(old.finished) > importJobKeep {
-			delete(importJobs.m, id)
+			delete(h.imports.m, id)
 		}
 		old.mu.Unlock()
 	}
-	importJobs.m[j.id] = j
-	importJobs.Unlock()
+	h.imports.m[j.id] = j
+	h.imports.Unlock()
 	ctx := context.WithoutCancel(r.Context())
 	go func() {
 		res, err := importer.Import(ctx, h.Importer, projectID, f, dryRun)
@@ -77,10 +77,10 @@ func (h *Handler) startImport(r *http.Request, projectID int64, f *wubu.ImportFi
 }
 
 // findImport returns the user's background import of the project.
-func findImport(r *http.Request, projectID int64, id string) (*importJob, error) {
-	importJobs.Lock()
-	j := importJobs.m[id]
-	importJobs.Unlock()
+func (h *Handler) findImport(r *http.Request, projectID int64, id string) (*importJob, error) {
+	h.imports.Lock()
+	j := h.imports.m[id]
+	h.imports.Unlock()
 	u := wubu.UserFromContext(r.Context())
 	if j == nil || u == nil || j.userID != u.ID || j.projectID != projectID {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")

@@ -236,7 +236,7 @@ func (h *Handler) residentsImportProgress(w http.ResponseWriter, r *http.Request
 		h.fail(w, r, err)
 		return
 	}
-	j, err := findImport(r, v.Project.ID, r.URL.Query().Get("job"))
+	j, err := h.findImport(r, v.Project.ID, r.URL.Query().Get("job"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
