@@ -127,6 +127,9 @@ type ImportFile struct {
 	AllOwners bool
 	// Kind is what the list holds; "" is a resident list.
 	Kind ImportKind
+	// TemplateRows are the rows left out as a template's notes ("必填")
+	// or example ("示例"): each is a warning.
+	TemplateRows []int
 	// Progress, if set, counts the rows checked and the persons written
 	// while the import runs, for a screen to show.
 	Progress *ImportProgress

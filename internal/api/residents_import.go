@@ -107,12 +107,12 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 	out := importResponse{Rows: res.Rows, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, Skipped: res.Skipped,
 		DryRun: res.DryRun, Sheet: res.Sheet, Sheets: res.Sheets, Columns: res.Columns, AllOwners: res.AllOwners, Preview: res.Preview,
 		Ignored: res.Ignored, Warnings: []importer.ReportLine{}, Errors: []importer.ReportLine{}}
-	for _, l := range importer.Report(res, server.Lang(r)) {
-		if !l.Warning {
-			out.Errors = append(out.Errors, l)
-		} else if l.Value != "" {
-			out.Warnings = append(out.Warnings, l)
-		}
+	lang := server.Lang(r)
+	for _, e := range res.Warnings {
+		out.Warnings = append(out.Warnings, importer.ReportLine{Row: e.Line, Column: e.Column, Value: e.Value, Message: importer.Message(e, lang), Warning: true})
+	}
+	for _, e := range res.Errors {
+		out.Errors = append(out.Errors, importer.ReportLine{Row: e.Line, Column: e.Column, Value: e.Value, Message: importer.Message(e, lang)})
 	}
 	status := http.StatusOK
 	if err != nil {

@@ -163,6 +163,8 @@ func TestImportLayouts(t *testing.T) {
 				nil,
 				{"说明：房号请填写数字，如 1201；空置房请只填房号"},
 				{"*楼栋", "*单元", "*房号", "*业主名称", "业主类型", "手机号", "证件号码", "房屋面积", "备注"},
+				{"必填", "必填", "必填", "必填", "选填", "选填"},
+				{"示例", "2单元", "1201", "王小二", "1001", "13800000000"},
 				{"3栋", "2单元", "1201", "张伟", "1001", "13812340001", "110105194912310038", "98.5", ""},
 				{"3栋", "2单元", "1201", "李娜", "1002", "13812340002", "", "98.5", "张伟之妻"},
 				{"03", "02", "0801", "王强", "1003", "18999999999", "", "88", ""},
@@ -177,11 +179,20 @@ func TestImportLayouts(t *testing.T) {
 			if res.Sheet != "业主信息" || res.HeaderLine != 4 {
 				t.Errorf("got sheet %q header row %d, want 业主信息, 4", res.Sheet, res.HeaderLine)
 			}
-			if got := [5]int{res.Rows, res.Created, res.Skipped, len(res.Warnings), len(res.Errors)}; got != [5]int{6, 5, 1, 1, 0} {
-				t.Errorf("got rows, created, skipped, warnings, errors %v, want [6 5 1 1 0]", got)
+			if got := [5]int{res.Rows, res.Created, res.Skipped, len(res.Warnings), len(res.Errors)}; got != [5]int{6, 5, 1, 3, 0} {
+				t.Errorf("got rows, created, skipped, warnings, errors %v, want [6 5 1 3 0]", got)
 			}
-			if w := res.Warnings[0]; w.Line != 7 || w.Column != "手机号" || w.Value != "18999999999" {
-				t.Errorf("got warning %+v, want row 7 手机号 18999999999", w)
+			var warnings []string
+			for _, w := range res.Warnings {
+				warnings = append(warnings, fmt.Sprintf("%d %s %s %s", w.Line, w.Column, w.Value, w.Message()))
+			}
+			want := []string{
+				"5   This row is a template's note or example row: skipped.",
+				"6   This row is a template's note or example row: skipped.",
+				`9 手机号 18999999999 "18999999999" is a placeholder, not a real value: read as empty.`,
+			}
+			if diff := cmp.Diff(want, warnings); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
 			}
 			wantStored(t, []string{
 				"张伟 3-2-1201 owner 13812340001 110105194912310038",

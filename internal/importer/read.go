@@ -449,6 +449,10 @@ func readRows(src rowSource, o Options) (*wubu.ImportFile, error) {
 		if !ok {
 			break
 		}
+		if templateRow(cells) {
+			f.TemplateRows = append(f.TemplateRows, line)
+			continue
+		}
 		row := &wubu.ImportRow{Line: line, Cells: make(map[wubu.ImportField]string, len(cells))}
 		for i, c := range cells {
 			if i >= len(fields) || fields[i] == "" {
@@ -492,6 +496,41 @@ func isHeader(kind wubu.ImportKind, known map[wubu.ImportField]bool) bool {
 		return known[wubu.FieldName] && (known[wubu.FieldPlates] || known[wubu.FieldParkingCard] || known[wubu.FieldAccessCard])
 	}
 	return known[wubu.FieldRoom] && known[wubu.FieldName]
+}
+
+// Words of a template's rows that are not data: a row of notes under the
+// header ("必填", "选填"), and the mark of an example row ("示例").
+var (
+	noteWords    = map[string]bool{"必填": true, "选填": true, "非必填": true, "可选": true, "必填项": true, "选填项": true, "required": true, "optional": true, "Required": true, "Optional": true}
+	exampleMarks = map[string]bool{"示例": true, "样例": true, "例": true, "举例": true, "例：": true, "示例：": true, "example": true, "Example": true, "e.g.": true}
+)
+
+// templateRow reports whether a row is a template's note or example row:
+// its first cell marks an example, or every cell is a note word.
+func templateRow(cells []string) bool {
+	first := -1
+	for i, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return false
+	}
+	c := strings.TrimSpace(cells[first])
+	if exampleMarks[c] {
+		return true
+	}
+	if !noteWords[c] {
+		return false
+	}
+	for _, c := range cells[first:] {
+		if c = strings.TrimSpace(c); c != "" && !noteWords[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // sourceError is the message for a file that fails part way through.

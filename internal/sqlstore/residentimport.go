@@ -46,6 +46,7 @@ const (
 	msgImportUnclearRoom   = "Column %q looks like part of the room but is not understood: name the room columns 房号, or 楼栋, 单元 and 房号, or choose what it holds."
 	msgImportUnclearPhone  = "Column %q looks like a phone number but is not understood: name it 电话, or choose what it holds (or to ignore it)."
 	msgImportPlaceholder   = "%q is a placeholder, not a real value: read as empty."
+	msgImportTemplateRow   = "This row is a template's note or example row: skipped."
 	msgImportIDBirthday    = "Birthday %s contradicts the ID number, which gives %s: correct one of them, or write 农历 before the birthday if it differs on purpose."
 	msgImportIDMan         = "Gender %s contradicts the ID number, which is a man's: correct one of them."
 	msgImportIDWoman       = "Gender %s contradicts the ID number, which is a woman's: correct one of them."
@@ -201,6 +202,9 @@ func newImportResult(f *wubu.ImportFile, dryRun bool) *wubu.ImportResult {
 	}
 	if res.Columns == nil {
 		res.Columns = []wubu.ImportColumn{}
+	}
+	for _, line := range f.TemplateRows {
+		res.Warnings = append(res.Warnings, &wubu.ImportError{Line: line, Format: msgImportTemplateRow})
 	}
 	return res
 }
