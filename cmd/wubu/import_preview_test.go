@@ -142,7 +142,7 @@ func TestImportScreenPreview(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				f.SetCellStr(f.GetSheetList()[0], "A2", "7栋")
+				f.SetSheetRow(f.GetSheetList()[0], "A3", &[]any{"1", "7栋", "2单元", "12", "1201"})
 				var buf bytes.Buffer
 				f.WriteTo(&buf)
 				f.Close()

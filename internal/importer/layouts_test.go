@@ -373,6 +373,14 @@ func TestImportLayouts(t *testing.T) {
 	})
 }
 
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
 func contains(list []string, s string) bool {
 	for _, l := range list {
 		if l == s {
@@ -562,21 +570,34 @@ func TestTemplates(t *testing.T) {
 			if err := importer.Template(&buf, kind, lang); err != nil {
 				t.Fatal(err)
 			}
-			f, err := importer.ReadBytesWith(buf.Bytes(), "template.xlsx", importer.Options{Kind: kind})
-			if err != nil {
-				t.Fatalf("%s %s: %v", kind, lang, err)
+			// Left as it is, the template has no rows: the example is
+			// not data.
+			if _, err := importer.ReadBytesWith(buf.Bytes(), "template.xlsx", importer.Options{Kind: kind}); wubu.ErrorMessage(err) != "The file has a header row but no residents." {
+				t.Errorf("%s %s: got %v, want no rows", kind, lang, err)
 			}
-			if len(f.Rows) != 1 || len(f.Unclear) != 0 || len(f.Ignored) != 0 || f.Rows[0].Cells[wubu.FieldRoom] != "1201" {
-				t.Errorf("%s %s: got %+v %+v", kind, lang, f, f.Rows)
-			}
+			// Filled in below the example, the row is read.
 			x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
 			if err != nil {
 				t.Fatal(err)
 			}
-			dvs, err := x.GetDataValidations(x.GetSheetList()[0])
-			x.Close()
+			sh := x.GetSheetList()[0]
+			example, _ := x.GetRows(sh)
+			row := append([]any{"1"}, anySlice(example[1][1:])...)
+			x.SetSheetRow(sh, "A3", &row)
+			dvs, err := x.GetDataValidations(sh)
 			if err != nil {
 				t.Fatal(err)
+			}
+			var filled bytes.Buffer
+			x.WriteTo(&filled)
+			x.Close()
+			f, err := importer.ReadBytesWith(filled.Bytes(), "template.xlsx", importer.Options{Kind: kind})
+			if err != nil {
+				t.Fatalf("%s %s: %v", kind, lang, err)
+			}
+			if len(f.Rows) != 1 || len(f.Unclear) != 0 || len(f.Ignored) != 0 || f.Rows[0].Cells[wubu.FieldRoom] != "1201" || f.Rows[0].Line != 3 ||
+				!cmp.Equal(f.TemplateRows, []int{2}) {
+				t.Errorf("%s %s: got %+v %+v", kind, lang, f, f.Rows)
 			}
 			if want := map[wubu.ImportKind]int{wubu.ImportResidents: 3}[kind]; len(dvs) != want {
 				t.Errorf("%s %s: got %d drop-downs, want %d", kind, lang, len(dvs), want)

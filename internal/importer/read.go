@@ -503,6 +503,9 @@ func isHeader(kind wubu.ImportKind, known map[wubu.ImportField]bool) bool {
 var (
 	noteWords    = map[string]bool{"必填": true, "选填": true, "非必填": true, "可选": true, "必填项": true, "选填项": true, "required": true, "optional": true, "Required": true, "Optional": true}
 	exampleMarks = map[string]bool{"示例": true, "样例": true, "例": true, "举例": true, "例：": true, "示例：": true, "example": true, "Example": true, "e.g.": true}
+	// Headers of columns that only number the rows: left out without a
+	// warning.
+	numberHeaders = map[string]bool{"序号": true, "编号": true, "行号": true, "no.": true, "no": true, "#": true}
 )
 
 // templateRow reports whether a row is a template's note or example row:
@@ -561,7 +564,9 @@ func setColumns(f *wubu.ImportFile, cells []string, cols []wubu.ImportField, o O
 			continue
 		}
 		if fld == "" {
-			f.Ignored = append(f.Ignored, header)
+			if !numberHeaders[foldHeader(header)] {
+				f.Ignored = append(f.Ignored, header)
+			}
 			continue
 		}
 		if prev, ok := f.Columns[fld]; ok {

@@ -39,8 +39,9 @@ var templateColumns = map[wubu.ImportKind][]struct {
 const templateRows = 5000
 
 // Template writes the .xlsx template of a kind of list in the language:
-// the headers the import reads (Chinese for zh-CN), an example row, and
-// drop-downs on the relation, gender and care columns.
+// the headers the import reads (Chinese for zh-CN), an example row marked
+// 示例 in its first column (the import leaves it out), and drop-downs on
+// the relation, gender and care columns.
 func Template(w io.Writer, kind wubu.ImportKind, lang string) error {
 	cols, ok := templateColumns[kind]
 	if !ok {
@@ -60,8 +61,22 @@ func Template(w io.Writer, kind wubu.ImportKind, lang string) error {
 	if err != nil {
 		return err
 	}
+	// The first column numbers the rows and marks the example.
+	no, example := "序号", "示例"
+	if lang == i18n.EN {
+		no, example = "No.", "Example"
+	}
+	if err := f.SetSheetRow(sheet, "A1", &[]any{no}); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(sheet, "A1", "A1", bold); err != nil {
+		return err
+	}
+	if err := f.SetCellStr(sheet, "A2", example); err != nil {
+		return err
+	}
 	for i, c := range cols {
-		col, _ := excelize.ColumnNumberToName(i + 1)
+		col, _ := excelize.ColumnNumberToName(i + 2)
 		h := headerOf(c.field)
 		name := h.Chinese[0]
 		if lang == i18n.EN {
