@@ -578,9 +578,22 @@ func setColumns(f *wubu.ImportFile, cells []string, cols []wubu.ImportField, o O
 		f.Columns[fld] = header
 	}
 	if _, ok := f.Columns[wubu.FieldBuilding]; !ok {
-		for _, part := range []wubu.ImportField{wubu.FieldUnit, wubu.FieldFloor} {
-			if h, ok := f.Columns[part]; ok {
-				return invalid(msgPartsNoBldg, h)
+		if h, ok := f.Columns[wubu.FieldUnit]; ok {
+			return invalid(msgPartsNoBldg, h)
+		}
+		// A floor beside a whole room says nothing more: ignored.
+		if h, ok := f.Columns[wubu.FieldFloor]; ok {
+			delete(f.Columns, wubu.FieldFloor)
+			f.Ignored = append(f.Ignored, h)
+			for i := range f.Layout {
+				if f.Layout[i].Field == wubu.FieldFloor {
+					f.Layout[i].Field = ""
+				}
+			}
+			for i := range cols {
+				if cols[i] == wubu.FieldFloor {
+					cols[i] = ""
+				}
 			}
 		}
 	}

@@ -277,3 +277,20 @@ next_x000D_</x:t></x:is></x:c><x:c t="b"><x:v>1</x:v></x:c></x:row>
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 }
+
+// TestReadRoomParts reads the room's parts: a unit column needs a
+// building column, a floor column beside a whole room is ignored.
+func TestReadRoomParts(t *testing.T) {
+	data := workbook(t, [][]any{{"房号", "楼层", "姓名"}, {"3-2-1201", "12", "张三"}}, nil)
+	f, err := importer.ReadBytes(data, "list.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.Columns[wubu.FieldFloor]; ok || !cmp.Equal(f.Ignored, []string{"楼层"}) || f.Rows[0].Cells[wubu.FieldFloor] != "" {
+		t.Errorf("floor beside a whole room: got %+v %+v", f.Columns, f.Ignored)
+	}
+	data = workbook(t, [][]any{{"单元", "房号", "姓名"}, {"2", "1201", "张三"}}, nil)
+	if _, err := importer.ReadBytes(data, "list.xlsx"); wubu.ErrorMessage(err) != `Column "单元" gives part of the room, but there is no building column (楼栋): add it, or write the whole room (3-2-1201) in the room column.` {
+		t.Errorf("unit without building: got %v", err)
+	}
+}
