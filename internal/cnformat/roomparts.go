@@ -10,12 +10,11 @@ const (
 	msgRoomBuilding = "Building %q is not understood: write it as 3, 3栋 or A座."
 	msgRoomUnit     = "Unit %q is not understood: write it as 2 or 2单元."
 	msgRoomNumber   = "Room number %q is not understood: write it as 1201, 1201室 or 12楼1号."
-	msgRoomNoUnit   = "Room %s needs a unit: this project's buildings are divided into units."
 )
 
 // JoinRoom reads a room given in separate columns, as most resident lists
 // keep it: building ("3", "3栋", "3号楼", "A座", "03"), unit ("2", "2单元",
-// "二单元") and room number ("1201", "1201室", "0801", or floor and number
+// "二单元"; none in a building without units) and room number ("1201", "1201室", "0801", or floor and number
 // such as "12楼1号" or "12层01", read as 1201). A floor, when given in a
 // column of its own, makes a short number ("1", "01") the room of that
 // floor: floor 12, number 1 is 1201. A room-number cell that holds a whole
@@ -25,12 +24,12 @@ func JoinRoom(building, unit, floor, number string) (RoomRef, error) {
 	if b == "" {
 		return RoomRef{}, newError(msgRoomBuilding, building)
 	}
-	if strings.TrimSpace(unit) == "" {
-		return RoomRef{}, newError(msgRoomNoUnit, b+"-?-"+strings.TrimSpace(number))
-	}
-	u := UnitKey(unit)
-	if u == "" {
-		return RoomRef{}, newError(msgRoomUnit, unit)
+	// No unit: a building without units ("1-301").
+	u := ""
+	if strings.TrimSpace(unit) != "" {
+		if u = UnitKey(unit); u == "" {
+			return RoomRef{}, newError(msgRoomUnit, unit)
+		}
 	}
 	n, ok := roomNumber(fold(number), fold(floor))
 	if !ok {

@@ -22,6 +22,8 @@ func TestJoinRoom(t *testing.T) {
 		{"1", "1", "12", "1201", r("1", "1", "1201")},
 		{"3", "2", "", "3-2-1201", r("3", "2", "1201")},
 		{"3#", "2", "", "1201", r("3", "2", "1201")},
+		{"1栋", "", "", "3楼1号", r("1", "", "301")},
+		{"1", "", "", "0301", r("1", "", "301")},
 	}
 	for _, c := range good {
 		got, err := JoinRoom(c.building, c.unit, c.floor, c.number)
@@ -34,7 +36,6 @@ func TestJoinRoom(t *testing.T) {
 	}{
 		{"", "2", "", "1201", msgRoomBuilding},
 		{"三号院东区", "2", "", "1201", msgRoomBuilding},
-		{"3", "", "", "1201", msgRoomNoUnit},
 		{"3", "东", "", "1201", msgRoomUnit},
 		{"3", "2", "", "", msgRoomNumber},
 		{"3", "2", "", "顶楼", msgRoomNumber},

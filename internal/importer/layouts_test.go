@@ -611,3 +611,48 @@ func TestTemplates(t *testing.T) {
 		t.Errorf("unknown kind: got %v", err)
 	}
 }
+
+// TestImportWithoutUnits imports, on both databases, a rooms list of a
+// building without units (no unit column), then residents written
+// 1栋3楼1号, 1-102 and in split columns without a unit; a unit given for
+// that building, or left out for one with units, is refused.
+func TestImportWithoutUnits(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		fx := wubutest.NewFixture(t, db)
+		ctx := fx.Ctx(fx.User(t, "mgr", wubu.RoleManager, wubu.PostNone, fx.ProjectA))
+		if _, err := sqlstore.NewOrgService(db).GenerateRooms(fx.Ctx(fx.Admin), wubu.RoomGeneration{ProjectID: fx.ProjectA.ID, Building: "3", Units: 1, Floors: 1, PerFloor: 1}); err != nil {
+			t.Fatal(err)
+		}
+		rs := sqlstore.NewResidentService(db)
+		pid := fx.ProjectA.ID
+		run := func(kind wubu.ImportKind, data []byte) (*wubu.ImportResult, error) {
+			f, err := importer.ReadBytesWith(data, "list.xlsx", importer.Options{Kind: kind})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return importer.Import(ctx, rs, pid, f, false)
+		}
+		res, err := run(wubu.ImportRooms, book(t, sheetRows{"Sheet1", [][]any{{"楼栋", "房号"}, {"1栋", "101"}, {"1栋", "102"}, {"1栋", "0301"}}}))
+		if err != nil || res.Created != 3 {
+			t.Fatalf("rooms: got %v %+v", err, res)
+		}
+		res, err = run(wubu.ImportRooms, book(t, sheetRows{"Sheet1", [][]any{{"楼栋", "单元", "房号"}, {"1栋", "1", "201"}, {"3", "", "201"}}}))
+		if wubu.ErrorCode(err) != wubu.EINVALID || len(res.Errors) != 2 || res.Errors[0].Message() != "Building 1 has no units: its rooms read like 1-301." ||
+			res.Errors[1].Message() != "Building 3 is divided into units: give the unit of each room." {
+			t.Fatalf("mixed: got %v %+v", err, res)
+		}
+		_, err = run(wubu.ImportResidents, book(t, sheetRows{"Sheet1", [][]any{{"房号", "姓名", "身份"}, {"1栋3楼1号", "花园甲", "业主"}, {"1-102", "花园乙", "租户"}}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = run(wubu.ImportResidents, book(t, sheetRows{"Sheet1", [][]any{{"楼栋", "房号", "姓名", "身份"}, {"1", "101", "花园丙", "家属"}}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"花园丙 1-101 family", "花园乙 1-102 tenant", "花园甲 1-301 owner"}
+		sort.Strings(want)
+		if diff := cmp.Diff(want, storedResidents(t, db, pid)); diff != "" {
+			t.Errorf("stored (-want +got):\n%s", diff)
+		}
+	})
+}

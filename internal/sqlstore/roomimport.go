@@ -65,6 +65,9 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 		return rows.Err()
 	}
 	byID := map[int64]string{} // building id → key
+	// noUnits tells, for each building with units, whether it has none
+	// but its implicit one; the file's new buildings join it.
+	noUnits := map[string]bool{}
 	if err := q(`SELECT id, name FROM buildings WHERE project_id = ?`, func(r *sql.Rows) error {
 		var id int64
 		var name string
@@ -91,6 +94,7 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 			k = name
 		}
 		units[[2]string{byID[b], k}], unitNames[id] = id, name
+		noUnits[byID[b]] = name == ""
 		return nil
 	}); err != nil {
 		return nil, err
@@ -150,6 +154,19 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 			fail(r.Line, wubu.FieldFloor, cell(wubu.FieldFloor), msgRoomsFloor, cell(wubu.FieldFloor))
 			continue
 		}
+		if none, ok := noUnits[ref.Building]; ok && none != (ref.Unit == "") {
+			name := ref.Building
+			if id, ok := buildings[ref.Building]; ok {
+				name = names[id]
+			}
+			if none {
+				fail(r.Line, field, text, msgBuildingNoUnits, name, wubu.RoomLabel(name, "", "301"))
+			} else {
+				fail(r.Line, field, text, msgBuildingHasUnits, name)
+			}
+			continue
+		}
+		noUnits[ref.Building] = ref.Unit == ""
 		key := ref.String()
 		if _, ok := st.room(key); ok || seen[key] {
 			res.Unchanged++
