@@ -51,8 +51,13 @@ type Room struct {
 	Label      string `json:"label"`  // "3-2-1201"
 }
 
-// RoomLabel returns the label of a room from its building, unit and number.
+// RoomLabel returns the label of a room from its building, unit and
+// number: "3-2-1201", or "1-301" in a building without units (whose one
+// implicit unit is named "").
 func RoomLabel(building, unit, number string) string {
+	if unit == "" {
+		return building + "-" + number
+	}
 	return building + "-" + unit + "-" + number
 }
 
@@ -72,6 +77,10 @@ type RoomGeneration struct {
 	FirstFloor int    `json:"first_floor"`
 	Floors     int    `json:"floors"`
 	PerFloor   int    `json:"per_floor"`
+	// NoUnits makes a building without units (garden houses): one
+	// implicit unit that labels and the lookup leave out, rooms reading
+	// "1-301". Units is then ignored.
+	NoUnits bool `json:"no_units"`
 }
 
 // Limits of the room generator: a real high-rise, with room to spare.
@@ -86,7 +95,7 @@ func (g *RoomGeneration) Validate() error {
 	switch {
 	case !ValidName(g.Building, 16):
 		return FieldErrorf("building", EINVALID, "Building name is required and must be at most %d characters.", 16)
-	case g.Units < 1 || g.Units > MaxUnits:
+	case !g.NoUnits && (g.Units < 1 || g.Units > MaxUnits):
 		return FieldErrorf("units", EINVALID, "Units must be between 1 and %d.", MaxUnits)
 	case g.FirstFloor < 1 || g.FirstFloor > MaxFloors:
 		return FieldErrorf("first_floor", EINVALID, "First floor must be between 1 and %d.", MaxFloors)
@@ -100,7 +109,11 @@ func (g *RoomGeneration) Validate() error {
 
 // Count returns how many rooms the generation makes.
 func (g *RoomGeneration) Count() int {
-	return g.Units * (g.Floors - g.FirstFloor + 1) * g.PerFloor
+	units := g.Units
+	if g.NoUnits {
+		units = 1
+	}
+	return units * (g.Floors - g.FirstFloor + 1) * g.PerFloor
 }
 
 // RoomGenerationResult tells what a generation did.

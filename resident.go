@@ -118,7 +118,24 @@ type Person struct {
 
 	// Masked reports whether Phones and IDNumber are masked.
 	Masked bool `json:"masked"`
+
+	// BirthdayDiffers, on a create, lets a birthday differ from the ID
+	// number's on purpose (a lunar birthday); it is not stored.
+	BirthdayDiffers bool `json:"birthday_differs,omitempty"`
 }
+
+// DuplicatePersonError is the ECONFLICT of creating a person who is
+// already a resident: the same ID number, or the same name in the same
+// room. PersonID is the existing person, to offer instead of a copy.
+type DuplicatePersonError struct {
+	Err      *Error
+	PersonID int64
+}
+
+func (e *DuplicatePersonError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the domain error, for AsError and ErrorCode.
+func (e *DuplicatePersonError) Unwrap() error { return e.Err }
 
 // Household links a person to a room.
 type Household struct {
@@ -215,6 +232,9 @@ type PersonUpdate struct {
 	Importance      *int         `json:"importance"`
 	ImportanceIndex *int         `json:"importance_index"`
 	AlarmStatus     *AlarmStatus `json:"alarm_status"`
+	// BirthdayDiffers lets a birthday differ from the ID number's on
+	// purpose (a lunar birthday).
+	BirthdayDiffers bool `json:"birthday_differs,omitempty"`
 }
 
 // LookupResult is one hit of the one-box lookup (F5).

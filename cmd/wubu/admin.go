@@ -84,6 +84,7 @@ func cmdRooms(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	g := wubu.RoomGeneration{}
 	fs.StringVar(&g.Building, "building", "", "building `name` (3, A, 12…)")
 	fs.IntVar(&g.Units, "units", 1, "units (单元) 1…N")
+	fs.BoolVar(&g.NoUnits, "no-units", false, "a building without units (garden houses): rooms read 1-301")
 	fs.IntVar(&g.FirstFloor, "first-floor", 1, "lowest floor with homes")
 	fs.IntVar(&g.Floors, "floors", 0, "top floor")
 	fs.IntVar(&g.PerFloor, "per-floor", 0, "homes per floor")

@@ -19,14 +19,31 @@ import (
 )
 
 // cmdImport imports a resident list: wubu import --project CODE
-// [--report FILE.xlsx] [--dry-run] FILE. On any problem it writes nothing,
-// prints every problem and exits with status 2.
+// [--report FILE.xlsx] [--dry-run] [--all-owners] [--sheet NAME]
+// [--column HEADER=FIELD]... FILE. On any problem it writes nothing,
+// prints every problem and exits with status 2. A dry run prints how each
+// column was understood and the first persons as they would be stored.
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
-	fs := newFlags("import", "import --project CODE [--report ERRORS.xlsx] [--dry-run] FILE.xlsx|FILE.csv", &cfg, stderr)
+	fs := newFlags("import", "import --project CODE [--kind residents|rooms|vehicles] [--report ERRORS.xlsx] [--dry-run] [--all-owners] [--sheet NAME] [--column HEADER=FIELD]... FILE.xlsx|FILE.csv", &cfg, stderr)
 	project := fs.String("project", "", "project `CODE`")
 	report := fs.String("report", "", "write the problems found to this .xlsx `file`")
-	dryRun := fs.Bool("dry-run", false, "check the file and write nothing")
+	dryRun := fs.Bool("dry-run", false, "check the file, show how it is understood, and write nothing")
+	allOwners := fs.Bool("all-owners", false, "confirm that every person of a file without a relation column (身份) is an owner")
+	var opts importer.Options
+	fs.StringVar(&opts.Sheet, "sheet", "", "the workbook's `sheet` to import, when several hold resident lists")
+	kind := fs.String("kind", string(wubu.ImportResidents), "what the file lists: residents, rooms (creating buildings and units), or vehicles (plates and cards of known residents)")
+	fs.Func("column", "what a column holds, as `HEADER=FIELD` (fields: "+importFieldNames()+", or ignore); repeat for several", func(s string) error {
+		h, fld, ok := strings.Cut(s, "=")
+		if !ok || strings.TrimSpace(h) == "" || !importer.KnownField(wubu.ImportField(strings.TrimSpace(fld))) {
+			return fmt.Errorf("give HEADER=FIELD, FIELD one of %s or ignore", importFieldNames())
+		}
+		if opts.Columns == nil {
+			opts.Columns = map[string]wubu.ImportField{}
+		}
+		opts.Columns[strings.TrimSpace(h)] = wubu.ImportField(strings.TrimSpace(fld))
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -34,14 +51,18 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return usageError{"import: give --project and one FILE"}
 	}
+	if opts.Kind = wubu.ImportKind(*kind); !opts.Kind.Valid() {
+		return usageError{"import: --kind is residents, rooms or vehicles"}
+	}
 	data, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return usageError{fmt.Sprintf("import: %v", err)}
 	}
-	f, err := importer.ReadBytes(data, filepath.Base(fs.Arg(0)))
+	f, err := importer.ReadBytesWith(data, filepath.Base(fs.Arg(0)), opts)
 	if err != nil {
 		return err
 	}
+	f.AllOwners = *allOwners
 	m, err := openForCLI(ctx, cfg)
 	if err != nil {
 		return err
@@ -52,9 +73,20 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	res, err := sqlstore.NewResidentService(m.DB).ImportResidents(ctx, p.ID, f, *dryRun)
+	res, err := importer.Import(ctx, sqlstore.NewResidentService(m.DB), p.ID, f, *dryRun)
 	if res == nil {
 		return err
+	}
+	if res.Sheet != "" && len(res.Sheets) > 1 {
+		fmt.Fprintf(stdout, "Sheet %q read (the workbook has %s).\n", res.Sheet, strings.Join(res.Sheets, ", "))
+	}
+	if res.DryRun {
+		if err := printPreview(stdout, res); err != nil {
+			return err
+		}
+	}
+	if res.AllOwners && res.DryRun && !f.AllOwners {
+		fmt.Fprintln(stdout, "The file has no relation column (身份): every person will be stored as an owner. Import with --all-owners to confirm.")
 	}
 	// Ignored columns, then every problem, as a table.
 	lines := importer.Report(res, i18n.EN)
@@ -85,7 +117,51 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		verb = "Checked (nothing written)"
 	}
 	fmt.Fprintf(stdout, "%s %s: %d rows; created %d, updated %d, unchanged %d.\n", verb, p.Code, res.Rows, res.Created, res.Updated, res.Unchanged)
+	if res.Skipped+len(res.Warnings) > 0 {
+		fmt.Fprintf(stdout, "Vacant rooms skipped: %d; values read as empty: %d.\n", res.Skipped, len(res.Warnings))
+	}
 	return nil
+}
+
+// printPreview prints how each column was understood and the first
+// persons as they will be stored.
+func printPreview(w io.Writer, res *wubu.ImportResult) error {
+	cols := [][]string{{"COLUMN", "READ AS"}}
+	for _, c := range res.Columns {
+		as := string(c.Field)
+		switch {
+		case c.Kind != "":
+			as = "NOT UNDERSTOOD (looks like " + c.Kind + ")"
+		case c.Field == "":
+			as = "ignored"
+		}
+		cols = append(cols, []string{c.Header, as})
+	}
+	if err := printTable(w, cols); err != nil {
+		return err
+	}
+	if len(res.Preview) == 0 {
+		return nil
+	}
+	rows := [][]string{{"ROW", "NAME", "HOMES", "PHONES", "ID NUMBER", "STATUS"}}
+	for _, p := range res.Preview {
+		var homes []string
+		for _, h := range p.Homes {
+			homes = append(homes, h.Room+" "+string(h.Relation))
+		}
+		rows = append(rows, []string{strconv.Itoa(p.Line), p.Name, strings.Join(homes, "; "), strings.Join(p.Phones, "/"), p.IDNumber, p.Status})
+	}
+	fmt.Fprintln(w)
+	return printTable(w, rows)
+}
+
+// importFieldNames lists the fields a column may be mapped to.
+func importFieldNames() string {
+	var names []string
+	for _, f := range importer.MappableFields() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
 }
 
 // printTable prints rows as columns two spaces apart, padded by display

@@ -280,7 +280,14 @@ func TestImportScreenAndAPI(t *testing.T) {
 				if status != 200 || res.Created != 1 || !res.DryRun {
 					t.Errorf("dry run: got %d %+v", status, res)
 				}
+				if !res.AllOwners {
+					t.Errorf("dry run: got %+v, want all owners told", res)
+				}
 				status, res = post("", "text/csv", csv)
+				if status != 422 || len(res.Errors) != 1 || !strings.HasPrefix(res.Errors[0].Message, "The file has no relation column (身份)") {
+					t.Errorf("owners not confirmed: got %d %+v", status, res)
+				}
+				status, res = post("?all_owners=1", "text/csv", csv)
 				if status != 200 || res.Created != 1 || res.Unchanged != 0 || len(res.Errors) != 0 {
 					t.Errorf("good file: got %d %+v", status, res)
 				}
@@ -316,6 +323,7 @@ func TestImportScreenAndAPI(t *testing.T) {
 type importResponseJSON struct {
 	Rows, Created, Updated, Unchanged int
 	DryRun                            bool `json:"dry_run"`
+	AllOwners                         bool `json:"all_owners"`
 	Errors                            []struct {
 		Row                    int
 		Column, Value, Message string

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/importer"
@@ -29,8 +30,15 @@ type importResponse struct {
 	Created   int                   `json:"created"`
 	Updated   int                   `json:"updated"`
 	Unchanged int                   `json:"unchanged"`
+	Skipped   int                   `json:"skipped"`
 	DryRun    bool                  `json:"dry_run"`
+	Sheet     string                `json:"sheet"`
+	Sheets    []string              `json:"sheets"`
+	Columns   []wubu.ImportColumn   `json:"columns"`
+	AllOwners bool                  `json:"all_owners"`
+	Preview   []*wubu.ImportPreview `json:"preview"`
 	Ignored   []string              `json:"ignored"`
+	Warnings  []importer.ReportLine `json:"warnings"`
 	Errors    []importer.ReportLine `json:"errors"`
 	// Error is set, as on every API error, when nothing was imported.
 	Error *struct {
@@ -40,8 +48,11 @@ type importResponse struct {
 }
 
 // residentsImport imports the request body, an .xlsx or .csv file:
-// POST /api/v1/projects/{id}/residents/import[?dry_run=1]. It answers 200
-// with the counts, or 422 with every problem and nothing written.
+// POST /api/v1/projects/{id}/residents/import[?dry_run=1][&all_owners=1]
+// [&sheet=NAME][&column=HEADER=FIELD…][&kind=rooms|vehicles]. It answers 200 with the counts,
+// how each column was understood and the first persons as stored, or 422
+// with every problem and nothing written. all_owners confirms that a file
+// without a relation column lists owners only.
 func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -59,8 +70,27 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	q := r.URL.Query()
+	opts := importer.Options{Sheet: q.Get("sheet"), Kind: wubu.ImportResidents}
+	if k := q.Get("kind"); k != "" {
+		if opts.Kind = wubu.ImportKind(k); !opts.Kind.Valid() {
+			h.fail(w, r, wubu.Errorf(wubu.EINVALID, "Kind %q is not known: write residents, rooms or vehicles.", k))
+			return
+		}
+	}
+	for _, c := range q["column"] {
+		header, fld, ok := strings.Cut(c, "=")
+		if !ok || !importer.KnownField(wubu.ImportField(fld)) {
+			h.fail(w, r, wubu.Errorf(wubu.EINVALID, "Column mapping %q is not understood: write HEADER=FIELD.", c))
+			return
+		}
+		if opts.Columns == nil {
+			opts.Columns = map[string]wubu.ImportField{}
+		}
+		opts.Columns[header] = wubu.ImportField(fld)
+	}
 	var tooBig *http.MaxBytesError
-	f, err := importer.Read(http.MaxBytesReader(w, r.Body, maxImportBody), "api upload")
+	f, err := importer.ReadWith(http.MaxBytesReader(w, r.Body, maxImportBody), "api upload", opts)
 	if errors.As(err, &tooBig) {
 		err = wubu.Errorf(wubu.EINVALID, "The file is larger than %d MB: split it into smaller files.", maxImportBody>>20)
 	}
@@ -68,18 +98,21 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	dryRun := r.URL.Query().Get("dry_run")
-	res, err := h.Importer.ImportResidents(r.Context(), id, f, dryRun == "1" || dryRun == "true")
+	f.AllOwners = flag(q.Get("all_owners"))
+	res, err := importer.Import(r.Context(), h.Importer, id, f, flag(q.Get("dry_run")))
 	if res == nil {
 		h.fail(w, r, err)
 		return
 	}
-	out := importResponse{Rows: res.Rows, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, DryRun: res.DryRun,
-		Ignored: res.Ignored, Errors: []importer.ReportLine{}}
-	for _, l := range importer.Report(res, server.Lang(r)) {
-		if !l.Warning {
-			out.Errors = append(out.Errors, l)
-		}
+	out := importResponse{Rows: res.Rows, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, Skipped: res.Skipped,
+		DryRun: res.DryRun, Sheet: res.Sheet, Sheets: res.Sheets, Columns: res.Columns, AllOwners: res.AllOwners, Preview: res.Preview,
+		Ignored: res.Ignored, Warnings: []importer.ReportLine{}, Errors: []importer.ReportLine{}}
+	lang := server.Lang(r)
+	for _, e := range res.Warnings {
+		out.Warnings = append(out.Warnings, importer.ReportLine{Row: e.Line, Column: e.Column, Value: e.Value, Message: importer.Message(e, lang), Warning: true})
+	}
+	for _, e := range res.Errors {
+		out.Errors = append(out.Errors, importer.ReportLine{Row: e.Line, Column: e.Column, Value: e.Value, Message: importer.Message(e, lang)})
 	}
 	status := http.StatusOK
 	if err != nil {
@@ -91,6 +124,9 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 	}
 	server.WriteJSON(w, status, out)
 }
+
+// flag reads a query flag: "1" or "true".
+func flag(s string) bool { return s == "1" || s == "true" }
 
 // residentsExport answers a resident list as .xlsx:
 // GET /api/v1/projects/{id}/residents/export[?building_id=…][&relation=…][&care_flag=…].

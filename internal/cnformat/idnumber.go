@@ -114,3 +114,17 @@ func MaskID(s string) string {
 		return maskRunes(rs, 0, 0)
 	}
 }
+
+// IDGender returns the gender recorded in a resident ID number: "m" when
+// its 17th character is odd, "f" when even. It reports false if
+// ParseIDNumber rejects id.
+func IDGender(id string) (string, bool) {
+	id, err := ParseIDNumber(id)
+	if err != nil {
+		return "", false
+	}
+	if (id[16]-'0')%2 == 1 {
+		return "m", true
+	}
+	return "f", true
+}

@@ -131,3 +131,14 @@ func TestMaskID(t *testing.T) {
 		}
 	}
 }
+
+func TestIDGender(t *testing.T) {
+	for id, want := range map[string]string{"11010519491231002X": "f", "110105194912310038": "m"} {
+		if got, ok := IDGender(id); !ok || got != want {
+			t.Errorf("IDGender(%q): got %q, %v, want %q", id, got, ok, want)
+		}
+	}
+	if _, ok := IDGender("1234"); ok {
+		t.Error("IDGender of a bad number: got true")
+	}
+}

@@ -10,7 +10,8 @@ type RoomRef struct {
 	// Building is the building number, letters and digits such as "3",
 	// "12", "A" or "B2".
 	Building string
-	// Unit is the unit (entrance) number, digits only.
+	// Unit is the unit (entrance) number, digits only; "" for a building
+	// without units (garden houses), whose rooms read "1-301".
 	Unit string
 	// Room is the room number, digits optionally followed by one letter,
 	// such as "1201" or "1201A".
@@ -18,8 +19,12 @@ type RoomRef struct {
 }
 
 // String returns the room in the canonical form "Building-Unit-Room", for
-// example "3-2-1201", which ParseRoom parses back to r.
+// example "3-2-1201", or "Building-Room" in a building without units
+// ("1-301"), which ParseRoom parses back to r.
 func (r RoomRef) String() string {
+	if r.Unit == "" {
+		return r.Building + "-" + r.Room
+	}
 	return r.Building + "-" + r.Unit + "-" + r.Room
 }
 
@@ -110,7 +115,8 @@ func trimZeros(s string) string {
 
 // ParseRoom parses a room address in the forms people write, such as
 // "3-2-1201", "3栋2单元1201", "3幢2单元1201室", "3号楼2单元1201", "3#2-1201",
-// "3栋2-1201", "A栋1单元101" or "3/2/1201".
+// "3栋2-1201", "A栋1单元101" or "3/2/1201"; and, in a building without
+// units, "1-301", "1栋301" or "1栋3楼1号" (room 301, unit "").
 //
 // Spaces are ignored, full-width characters and dashes (－ — ‐) are accepted
 // and letters are upper-cased. The building is up to 6 letters and digits, the
@@ -135,7 +141,17 @@ func ParseRoom(s string) (RoomRef, error) {
 		return fail()
 	}
 	unit := p.span(isDigit)
-	if len(unit) == 0 || len(unit) > maxUnitLen || !p.separator(unitMarkers) {
+	if len(unit) == 0 {
+		return fail()
+	}
+	if !p.separator(unitMarkers) {
+		// A building without units: "1-301", "1栋301室", "1栋3楼1号".
+		if n, ok := roomNumber(string(p.rs[p.pos-len(unit):]), ""); ok && len(unit) <= maxRoomDigits {
+			return RoomRef{Building: trimZeros(building), Room: n}, nil
+		}
+		return fail()
+	}
+	if len(unit) > maxUnitLen {
 		return fail()
 	}
 	room := p.span(isDigit)

@@ -73,7 +73,7 @@ func TestImportFiles(t *testing.T) {
 
 		good := workbook(t, [][]any{
 			{"手机号码", "身份证号码", "姓名", "房间号", "车牌", "停车卡", "停车卡到期", "门禁卡", "入住日期", "客户类型", "性别", "关爱标签", "职业", "备注"},
-			{"13812345678", "11010519491231002X", "张三", "3-2-1201", "粤B12345/粤BD12345", "P001", "2027.06.30", "A001、A002", "20200501", "业主", "男", "独居老人/行动不便", "退休教师", "腿脚不便，送件上门"},
+			{"13812345678", "110105194912310038", "张三", "3-2-1201", "粤B12345/粤BD12345", "P001", "2027.06.30", "A001、A002", "20200501", "业主", "男", "独居老人/行动不便", "退休教师", "腿脚不便，送件上门"},
 			{"13812345679", "", "李四", "3栋2单元1201", "", "", "", "", "2021年3月8日", "家庭成员", "女", "", "", ""},
 			{"+86 139 0000 0001", "", "王五", "3-1-101", "沪A12345", "", "", "", "", "租户", "", "", "", ""},
 		}, nil)
@@ -127,7 +127,7 @@ func TestImportFiles(t *testing.T) {
 							zhang = r
 						}
 					}
-					want := []string{"3-2-1201", "张三", "男", "13812345678", "11010519491231002X", "业主", "粤B12345/粤BD12345", "P001", "2027-06-30", "A001/A002", "", "1949-12-31", "2020-05-01", "", "独居老人、行动不便", "退休教师", "腿脚不便，送件上门"}
+					want := []string{"3-2-1201", "张三", "男", "13812345678", "110105194912310038", "业主", "粤B12345/粤BD12345", "P001", "2027-06-30", "A001/A002", "", "1949-12-31", "2020-05-01", "", "独居老人、行动不便", "退休教师", "腿脚不便，送件上门"}
 					if diff := cmp.Diff(want, zhang); diff != "" {
 						t.Errorf("张三 (-want +got):\n%s", diff)
 					}
@@ -169,6 +169,7 @@ func TestImportFiles(t *testing.T) {
 				t.Errorf("a bad file wrote (-before +after):\n%s", diff)
 			}
 			want := []importer.ReportLine{
+				{Row: 1, Message: "文件没有身份列：所有人都将登记为业主。请确认名单上每个人都是业主，或加上身份列（业主、租户、家属）。"},
 				{Row: 2, Column: "电话", Value: "1381234567", Message: `手机号"1381234567"无效：须为以 1 开头的 11 位数字（可带 +86）。`},
 				{Row: 2, Column: "车牌号", Value: "粤B12345", Message: "车牌 粤B12345 已登记在其他住户名下。"},
 				{Row: 3, Column: "房号", Value: "9-9-909", Message: "本项目没有房号 9-9-909：请先生成房号。"},
@@ -189,7 +190,7 @@ func TestImportFiles(t *testing.T) {
 			if diff := cmp.Diff([]string{"行号", "列", "内容", "问题"}, rows[0]); diff != "" {
 				t.Errorf("report header (-want +got):\n%s", diff)
 			}
-			if len(rows) != 7 || rows[3][0] != "3" || rows[3][2] != "9-9-909" {
+			if len(rows) != 8 || rows[4][0] != "3" || rows[4][2] != "9-9-909" {
 				t.Errorf("report rows: got %v", rows)
 			}
 			buf.Reset()
@@ -197,7 +198,7 @@ func TestImportFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			rows = sheet(t, buf.Bytes())
-			if rows[0][3] != "Problem" || !strings.HasPrefix(rows[3][3], "Room 9-9-909 does not exist") {
+			if rows[0][3] != "Problem" || !strings.HasPrefix(rows[4][3], "Room 9-9-909 does not exist") {
 				t.Errorf("English report: got %v", rows)
 			}
 		})

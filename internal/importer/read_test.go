@@ -84,7 +84,8 @@ func TestReadXLSX(t *testing.T) {
 	if diff := cmp.Diff(wantCols, f.Columns); diff != "" {
 		t.Errorf("columns (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"序号"}, f.Ignored); diff != "" {
+	// 序号 only numbers the rows: left out without a warning.
+	if diff := cmp.Diff([]string{}, f.Ignored); diff != "" {
 		t.Errorf("ignored (-want +got):\n%s", diff)
 	}
 	want := []string{
@@ -213,7 +214,7 @@ func TestReadBadFiles(t *testing.T) {
 		{"Binary", png, "The file is not a spreadsheet: import an .xlsx or .csv file."},
 		{"ZipNotWorkbook", zipNotXLSX, "The file is not a spreadsheet: import an .xlsx or .csv file."},
 		{"BrokenZip", []byte("PK\x03\x04garbage garbage"), "The file is not a spreadsheet: import an .xlsx or .csv file."},
-		{"OldExcel", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00rest"), "This is an old Excel .xls file or a password-protected workbook: save it in Excel as .xlsx (without a password) or .csv and import that."},
+		{"OldExcel", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00rest"), "This is an old Excel .xls file (Excel 97-2003, WPS) or a password-protected workbook: open it in Excel and choose File > Save As > Excel Workbook (*.xlsx), or in WPS 文件 > 另存为 > Excel 文件(*.xlsx), without a password, then import the .xlsx."},
 		{"Prose", []byte("Dear manager,\nplease find the list attached.\n"), "No header row found: the first row must name the columns, such as 房号, 姓名, 电话."},
 		{"NoRoomColumn", []byte("姓名,电话\n张三,13812345678\n"), "The room column (房号) is missing: a resident list needs a room and a name column."},
 		{"NoNameColumn", []byte("房号,电话\n3-2-1201,13812345678\n"), "The name column (姓名) is missing: a resident list needs a room and a name column."},
@@ -274,5 +275,22 @@ next_x000D_</x:t></x:is></x:c><x:c t="b"><x:v>1</x:v></x:c></x:row>
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}
+
+// TestReadRoomParts reads the room's parts: a unit column needs a
+// building column, a floor column beside a whole room is ignored.
+func TestReadRoomParts(t *testing.T) {
+	data := workbook(t, [][]any{{"房号", "楼层", "姓名"}, {"3-2-1201", "12", "张三"}}, nil)
+	f, err := importer.ReadBytes(data, "list.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.Columns[wubu.FieldFloor]; ok || !cmp.Equal(f.Ignored, []string{"楼层"}) || f.Rows[0].Cells[wubu.FieldFloor] != "" {
+		t.Errorf("floor beside a whole room: got %+v %+v", f.Columns, f.Ignored)
+	}
+	data = workbook(t, [][]any{{"单元", "房号", "姓名"}, {"2", "1201", "张三"}}, nil)
+	if _, err := importer.ReadBytes(data, "list.xlsx"); wubu.ErrorMessage(err) != `Column "单元" gives part of the room, but there is no building column (楼栋): add it, or write the whole room (3-2-1201) in the room column.` {
+		t.Errorf("unit without building: got %v", err)
 	}
 }

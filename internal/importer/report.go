@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -27,11 +28,19 @@ type ReportLine struct {
 }
 
 // Report returns the lines of an import's report in the language: the
-// ignored columns first (warnings, on the header row), then every error.
+// ignored columns first (warnings, on the header row), then the values
+// read as empty (warnings), then every error.
 func Report(res *wubu.ImportResult, lang string) []ReportLine {
-	out := make([]ReportLine, 0, len(res.Ignored)+len(res.Errors))
+	out := make([]ReportLine, 0, len(res.Ignored)+len(res.Warnings)+len(res.Errors))
+	header := 1
+	if res.HeaderLine > 0 {
+		header = res.HeaderLine
+	}
 	for _, h := range res.Ignored {
-		out = append(out, ReportLine{Row: 1, Column: h, Message: i18n.T(lang, msgIgnoredColumn, h), Warning: true})
+		out = append(out, ReportLine{Row: header, Column: h, Message: i18n.T(lang, msgIgnoredColumn, h), Warning: true})
+	}
+	for _, e := range res.Warnings {
+		out = append(out, ReportLine{Row: e.Line, Column: e.Column, Value: e.Value, Message: Message(e, lang), Warning: true})
 	}
 	for _, e := range res.Errors {
 		out = append(out, ReportLine{Row: e.Line, Column: e.Column, Value: e.Value, Message: Message(e, lang)})
@@ -104,4 +113,16 @@ func writeSheet(w io.Writer, sheet string, headers []string, widths []float64, r
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return nil
+}
+
+// Import imports a file read by Read with the importer of its kind:
+// residents, rooms, or vehicles and cards.
+func Import(ctx context.Context, imp wubu.ResidentImporter, projectID int64, f *wubu.ImportFile, dryRun bool) (*wubu.ImportResult, error) {
+	switch f.Kind {
+	case wubu.ImportRooms:
+		return imp.ImportRooms(ctx, projectID, f, dryRun)
+	case wubu.ImportVehicles:
+		return imp.ImportVehicles(ctx, projectID, f, dryRun)
+	}
+	return imp.ImportResidents(ctx, projectID, f, dryRun)
 }

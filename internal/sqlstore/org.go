@@ -361,8 +361,18 @@ func (s *OrgService) GenerateRooms(ctx context.Context, g wubu.RoomGeneration) (
 	}
 	defer stmt.Close()
 	res := &wubu.RoomGenerationResult{Building: b}
-	for unit := 1; unit <= g.Units; unit++ {
+	if err := checkUnitLayout(ctx, tx, b, g.NoUnits); err != nil {
+		return nil, err
+	}
+	units := g.Units
+	if g.NoUnits {
+		units = 1
+	}
+	for unit := 1; unit <= units; unit++ {
 		uname := strconv.Itoa(unit)
+		if g.NoUnits {
+			uname = ""
+		}
 		var unitID int64
 		err := tx.queryRow(ctx, `SELECT id FROM units WHERE project_id = ? AND building_id = ? AND name = ?`, b.ProjectID, b.ID, uname).Scan(&unitID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -484,4 +494,27 @@ func (s *OrgService) CreateRoom(ctx context.Context, buildingID int64, unit, num
 		return nil, err
 	}
 	return r, tx.Commit()
+}
+
+// Messages of a building's layout mixed.
+const (
+	msgBuildingHasUnits = "Building %s is divided into units: give the unit of each room."
+	msgBuildingNoUnits  = "Building %s has no units: its rooms read like %s."
+)
+
+// checkUnitLayout refuses to mix a building's layouts: rooms without a
+// unit in a building divided into units, or the reverse.
+func checkUnitLayout(ctx context.Context, tx *Tx, b *wubu.Building, noUnits bool) error {
+	var named, implicit int
+	if err := tx.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN name = '' THEN 0 ELSE 1 END), 0), COALESCE(SUM(CASE WHEN name = '' THEN 1 ELSE 0 END), 0)
+		FROM units WHERE project_id = ? AND building_id = ?`, b.ProjectID, b.ID).Scan(&named, &implicit); err != nil {
+		return err
+	}
+	switch {
+	case noUnits && named > 0:
+		return wubu.FieldErrorf("units", wubu.ECONFLICT, msgBuildingHasUnits, b.Name)
+	case !noUnits && implicit > 0:
+		return wubu.FieldErrorf("units", wubu.ECONFLICT, msgBuildingNoUnits, b.Name, wubu.RoomLabel(b.Name, "", "301"))
+	}
+	return nil
 }

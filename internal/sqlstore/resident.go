@@ -213,11 +213,17 @@ func (s *ResidentService) CreatePerson(ctx context.Context, p *wubu.Person) erro
 	if err := normalizePerson(p); err != nil {
 		return err
 	}
+	if err := checkAgainstID(p, p.BirthdayDiffers); err != nil {
+		return err
+	}
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := checkNotResident(ctx, tx, p, 0, ""); err != nil {
+		return err
+	}
 	if u.ID != 0 {
 		p.CreatedBy = &u.ID
 	}
@@ -236,6 +242,9 @@ func (s *ResidentService) CreatePersonInRoom(ctx context.Context, p *wubu.Person
 	if err := normalizePerson(p); err != nil {
 		return err
 	}
+	if err := checkAgainstID(p, p.BirthdayDiffers); err != nil {
+		return err
+	}
 	if !h.Relation.Valid() {
 		return wubu.FieldErrorf("relation", wubu.EINVALID, "Relation %q is not valid.", string(h.Relation))
 	}
@@ -250,6 +259,9 @@ func (s *ResidentService) CreatePersonInRoom(ctx context.Context, p *wubu.Person
 	if err := tx.queryRow(ctx, `SELECT label FROM rooms WHERE project_id = ? AND id = ?`, p.ProjectID, h.RoomID).Scan(&h.RoomLabel); errors.Is(err, sql.ErrNoRows) {
 		return wubu.FieldErrorf("room_id", wubu.ENOTFOUND, "Room not found.")
 	} else if err != nil {
+		return err
+	}
+	if err := checkNotResident(ctx, tx, p, h.RoomID, h.RoomLabel); err != nil {
 		return err
 	}
 	if u.ID != 0 {
@@ -395,6 +407,11 @@ func (s *ResidentService) UpdatePerson(ctx context.Context, id int64, upd wubu.P
 	}
 	if err := normalizePerson(p); err != nil {
 		return nil, err
+	}
+	if before.Gender != p.Gender || before.IDNumber != p.IDNumber || before.Birthday != p.Birthday {
+		if err := checkAgainstID(p, upd.BirthdayDiffers); err != nil {
+			return nil, err
+		}
 	}
 	changed := changedFields(&before, p)
 	if len(changed) == 0 {

@@ -41,7 +41,33 @@ const (
 	msgImportName          = "Name is required and must be at most %d characters."
 	msgImportOccupation    = "Occupation must be at most %d characters."
 	msgImportNotes         = "Notes must be at most %d characters."
+	msgImportNoRelation    = "The file has no relation column (身份): every person would be stored as an owner. Confirm that every person is an owner, or add a 身份 column (业主, 租户, 家属)."
+	msgImportUnclearRel    = "Column %q looks like each person's relation but is not understood: name it 身份 (业主, 租户, 家属 or 准客户), or choose what it holds."
+	msgImportUnclearRoom   = "Column %q looks like part of the room but is not understood: name the room columns 房号, or 楼栋, 单元 and 房号, or choose what it holds."
+	msgImportUnclearPhone  = "Column %q looks like a phone number but is not understood: name it 电话, or choose what it holds (or to ignore it)."
+	msgImportPlaceholder   = "%q is a placeholder, not a real value: read as empty."
+	msgImportTemplateRow   = "This row is a template's note or example row: skipped."
+	msgImportIDBirthday    = "Birthday %s contradicts the ID number, which gives %s: correct one of them, or write 农历 before the birthday if it differs on purpose."
+	msgImportIDMan         = "Gender %s contradicts the ID number, which is a man's: correct one of them."
+	msgImportIDWoman       = "Gender %s contradicts the ID number, which is a woman's: correct one of them."
 )
+
+// unclearMessages give the error of each kind of unclear column.
+var unclearMessages = map[string]string{"relation": msgImportUnclearRel, "room": msgImportUnclearRoom, "phone": msgImportUnclearPhone}
+
+// placeholderValues are values resident lists put in a cell to fill it, known
+// not to be real: documented dummy phones and ID numbers, and the words
+// for "none". They are read as empty, with a warning.
+var placeholderValues = map[string]bool{
+	"18999999999": true, "11111111111": true, "00000000000": true, "13800138000": true, "12345678901": true,
+	"111111111111111111": true, "000000000000000000": true, "123456789012345678": true,
+	"无": true, "暂无": true, "没有": true, "空": true, "-": true, "--": true, "/": true, "—": true, "——": true,
+	"n/a": true, "N/A": true, "null": true, "NULL": true, "none": true, "None": true,
+}
+
+// lunarMarks mark a birthday kept by the lunar calendar, which differs
+// from the ID number's on purpose.
+var lunarMarks = []string{"农历", "阴历", "(农历)", "（农历）", "(阴历)", "（阴历）"}
 
 // maxPhones is the most phone numbers a resident has.
 const maxPhones = 5
@@ -66,10 +92,24 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 	if f == nil {
 		return nil, wubu.Errorf(wubu.EINVALID, "The file has no rows to import.")
 	}
-	res := &wubu.ImportResult{Rows: len(f.Rows), DryRun: dryRun, Ignored: f.Ignored, Errors: []*wubu.ImportError{}}
-	if res.Ignored == nil {
-		res.Ignored = []string{}
+	res := newImportResult(f, dryRun)
+	_, hasRelation := f.Columns[wubu.FieldRelation]
+	res.AllOwners = !hasRelation
+	// Never guess: columns that look like a relation, a room part or a
+	// phone but are not understood are errors, and an owners' list must
+	// be confirmed.
+	unclearErrors(f, res)
+	if res.AllOwners && !f.AllOwners && !dryRun {
+		res.Errors = append(res.Errors, &wubu.ImportError{Line: f.HeaderLine, Format: msgImportNoRelation})
 	}
+	return s.importList(ctx, u, projectID, f, res)
+}
+
+// importList checks every row of a resident list, or of a vehicles and
+// cards list, against the project and, if none is wrong and res is not a
+// dry run, writes the differences in one transaction.
+func (s *ResidentService) importList(ctx context.Context, u *wubu.User, projectID int64, f *wubu.ImportFile, res *wubu.ImportResult) (*wubu.ImportResult, error) {
+	dryRun := res.DryRun
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {
 		return nil, err
@@ -88,8 +128,12 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 			break
 		}
 		run.row(row)
+		if f.Progress != nil {
+			f.Progress.Checked.Add(1)
+		}
 	}
 	if n := len(res.Errors); n > 0 {
+		res.Preview = run.preview()
 		return res, wubu.Errorf(wubu.EINVALID, "The file has %d errors: nothing was imported.", n)
 	}
 
@@ -97,6 +141,7 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 	run.pinyinDone()
 	w := run.plan(projectID, u)
 	res.Created, res.Updated, res.Unchanged = w.created, w.updated, w.unchanged
+	res.Preview = run.preview()
 	if dryRun || w.created+w.updated == 0 {
 		return res, nil
 	}
@@ -130,7 +175,38 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit import: %w", err)
 	}
+	if f.Progress != nil {
+		f.Progress.Written.Store(int64(res.Created + res.Updated))
+	}
 	return res, nil
+}
+
+// unclearErrors records an error for each column that looks like a
+// relation, a room part or a phone but is not understood.
+func unclearErrors(f *wubu.ImportFile, res *wubu.ImportResult) {
+	for _, c := range f.Unclear {
+		res.Errors = append(res.Errors, &wubu.ImportError{Line: f.HeaderLine, Column: c.Header, Format: unclearMessages[c.Kind], Args: []any{c.Header}})
+	}
+}
+
+// newImportResult returns the result of importing a file, before any
+// row is checked: what the file is, no counts yet.
+func newImportResult(f *wubu.ImportFile, dryRun bool) *wubu.ImportResult {
+	res := &wubu.ImportResult{Rows: len(f.Rows), DryRun: dryRun, Ignored: f.Ignored, Errors: []*wubu.ImportError{},
+		Warnings: []*wubu.ImportError{}, Sheet: f.Sheet, Sheets: f.Sheets, Columns: f.Layout, HeaderLine: f.HeaderLine, Preview: []*wubu.ImportPreview{}}
+	if res.Ignored == nil {
+		res.Ignored = []string{}
+	}
+	if res.Sheets == nil {
+		res.Sheets = []string{}
+	}
+	if res.Columns == nil {
+		res.Columns = []wubu.ImportColumn{}
+	}
+	for _, line := range f.TemplateRows {
+		res.Warnings = append(res.Warnings, &wubu.ImportError{Line: line, Format: msgImportTemplateRow})
+	}
+	return res
 }
 
 // storedPerson is a resident as the database has them.
@@ -168,6 +244,7 @@ type roomName struct {
 // residents, homes, plates and cards, read once.
 type importState struct {
 	rooms      map[string]int64 // by label, and by the canonical form of the label
+	canonical  map[string]int64 // by the canonical forms of the labels
 	roomLabels map[int64]string
 	persons    map[int64]*storedPerson
 	byIDNumber map[string]int64
@@ -178,7 +255,7 @@ type importState struct {
 }
 
 func loadImportState(ctx context.Context, tx *Tx, projectID int64) (*importState, error) {
-	st := &importState{rooms: map[string]int64{}, roomLabels: map[int64]string{}, persons: map[int64]*storedPerson{},
+	st := &importState{rooms: map[string]int64{}, roomLabels: map[int64]string{}, canonical: map[string]int64{}, persons: map[int64]*storedPerson{},
 		byIDNumber: map[string]int64{}, byRoomName: map[roomName][]int64{}, homes: map[[2]int64]*storedHome{},
 		plates: map[string]int64{}, cards: map[cardKey]*storedCard{}}
 	each := func(q string, scan func(*sql.Rows) error) error {
@@ -196,27 +273,19 @@ func loadImportState(ctx context.Context, tx *Tx, projectID int64) (*importState
 	}
 	// Rooms, by their label and by the canonical form of it, so "3栋2单元1201"
 	// finds 3-2-1201.
-	canonical := map[string]int64{}
 	err := each(`SELECT id, label FROM rooms WHERE project_id = ?`, func(r *sql.Rows) error {
 		var id int64
 		var label string
 		if err := r.Scan(&id, &label); err != nil {
 			return err
 		}
-		st.rooms[label], st.roomLabels[id] = id, label
-		if ref, err := cnformat.ParseRoom(label); err == nil {
-			canonical[ref.String()] = id
-		}
+		st.addRoom(id, label)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for k, id := range canonical {
-		if _, ok := st.rooms[k]; !ok {
-			st.rooms[k] = id
-		}
-	}
+	st.mergeCanonical()
 	err = each(`SELECT id, name, gender, id_number, birthday, occupation, notes, care_flags FROM persons WHERE project_id = ?`, func(r *sql.Rows) error {
 		p := &storedPerson{}
 		if err := r.Scan(&p.id, &p.name, &p.gender, &p.idNumber, &p.birthday, &p.occupation, &p.notes, &p.careFlags); err != nil {
@@ -290,6 +359,33 @@ func loadImportState(ctx context.Context, tx *Tx, projectID int64) (*importState
 	return st, nil
 }
 
+// addRoom records a room by its label and, in canonical, by the
+// canonical forms of it: "3-2-0801" is found as 3-2-801 too, as split
+// columns read it. A canonical form is used only where no label is it.
+func (st *importState) addRoom(id int64, label string) {
+	if st.roomLabels == nil {
+		st.roomLabels, st.canonical = map[int64]string{}, map[string]int64{}
+	}
+	st.rooms[label], st.roomLabels[id] = id, label
+	if ref, err := cnformat.ParseRoom(label); err == nil {
+		st.canonical[ref.String()] = id
+		if t := strings.TrimLeft(ref.Room, "0"); t != ref.Room && t != "" {
+			ref.Room = t
+			st.canonical[ref.String()] = id
+		}
+	}
+}
+
+// mergeCanonical makes the rooms findable by the canonical forms of their
+// labels, once every label is known.
+func (st *importState) mergeCanonical() {
+	for k, id := range st.canonical {
+		if _, ok := st.rooms[k]; !ok {
+			st.rooms[k] = id
+		}
+	}
+}
+
 // room finds a room by its label as written, or in any form ParseRoom reads.
 func (st *importState) room(s string) (int64, bool) {
 	if id, ok := st.rooms[s]; ok {
@@ -328,6 +424,7 @@ type importPerson struct {
 	line   int           // the first row
 	stored *storedPerson // nil for a new resident
 	id     int64         // once written
+	status string        // once planned: "new", "changed" or "unchanged"
 
 	name, idNumber, gender, birthday, occupation, notes, phones, careFlags importValue
 	pinyin                                                                 [2]string // of a new resident's name: initials, full
@@ -371,6 +468,11 @@ type importRun struct {
 
 	pinyin   chan *importPerson // new residents whose names need pinyin
 	pinyinWG sync.WaitGroup
+
+	// For a vehicles list: stored persons by name, and their rooms'
+	// labels, made when first needed.
+	byName  map[string][]int64
+	roomsOf map[int64][]string
 }
 
 func newImportRun(f *wubu.ImportFile, st *importState, res *wubu.ImportResult) *importRun {
@@ -506,23 +608,41 @@ func parseImportDate(s string) (string, bool) {
 // row validates one row and merges it into its resident.
 func (v *importRun) row(r *wubu.ImportRow) {
 	line := r.Line
-	cell := func(f wubu.ImportField) string { return strings.TrimSpace(r.Cells[f]) }
-
-	// The room must exist.
-	roomText := cell(wubu.FieldRoom)
-	var roomID int64
-	switch id, ok := v.st.room(roomText); {
-	case roomText == "":
-		v.fail(line, wubu.FieldRoom, "", msgImportRoomMissing)
-	case ok:
-		roomID = id
-	default:
-		if ref, err := cnformat.ParseRoom(roomText); err != nil {
-			v.failParse(line, wubu.FieldRoom, roomText, err)
-		} else {
-			v.fail(line, wubu.FieldRoom, roomText, msgImportRoomUnknown, ref.String())
+	// Placeholders read as empty, with a warning each.
+	var blanked []wubu.ImportField
+	for f, s := range r.Cells {
+		if placeholderValues[strings.TrimSpace(s)] {
+			blanked = append(blanked, f)
 		}
 	}
+	cell := func(f wubu.ImportField) string {
+		s := strings.TrimSpace(r.Cells[f])
+		if blanked != nil && placeholderValues[s] {
+			return ""
+		}
+		return s
+	}
+	// A vacant room: a room and no person. Templates ask for such rows.
+	if cell(wubu.FieldName) == "" && cell(wubu.FieldPhones) == "" && cell(wubu.FieldIDNumber) == "" &&
+		cell(wubu.FieldPlates) == "" && cell(wubu.FieldParkingCard) == "" && cell(wubu.FieldAccessCard) == "" {
+		v.res.Skipped++
+		return
+	}
+	if blanked != nil {
+		slices.SortFunc(blanked, func(a, b wubu.ImportField) int { return strings.Compare(v.f.Column(a), v.f.Column(b)) })
+		for _, f := range blanked {
+			s := strings.TrimSpace(r.Cells[f])
+			v.res.Warnings = append(v.res.Warnings, &wubu.ImportError{Line: line, Column: v.f.Column(f), Value: s, Format: msgImportPlaceholder, Args: []any{s}})
+		}
+	}
+
+	if v.f.Kind == wubu.ImportVehicles {
+		v.vehicleRow(line, cell)
+		return
+	}
+
+	// The room must exist.
+	roomText, roomID := v.roomOf(line, cell)
 
 	// The person's own cells.
 	name := cell(wubu.FieldName)
@@ -535,6 +655,7 @@ func (v *importRun) row(r *wubu.ImportRow) {
 		var err error
 		if idNumber, err = cnformat.ParseIDNumber(s); err != nil {
 			v.failParse(line, wubu.FieldIDNumber, s, err)
+			idNumber = ""
 		}
 	}
 	phones := v.parseEach(line, wubu.FieldPhones, cell(wubu.FieldPhones), cnformat.NormalizeMobile)
@@ -567,7 +688,18 @@ func (v *importRun) row(r *wubu.ImportRow) {
 		}
 		return d
 	}
-	birthday, moveIn, moveOut := date(wubu.FieldBirthday), date(wubu.FieldMoveIn), date(wubu.FieldMoveOut)
+	moveIn, moveOut := date(wubu.FieldMoveIn), date(wubu.FieldMoveOut)
+	birthday := v.birthday(line, cell(wubu.FieldBirthday), idNumber)
+	if gender != "" && idNumber != "" {
+		if g, ok := cnformat.IDGender(idNumber); ok && gender != g {
+			msg := msgImportIDWoman
+			if g == "m" {
+				msg = msgImportIDMan
+			}
+			v.fail(line, wubu.FieldGender, cell(wubu.FieldGender), msg, cell(wubu.FieldGender))
+		}
+	}
+
 	var flags []wubu.CareFlag
 	for _, w := range strings.FieldsFunc(cell(wubu.FieldCareFlags), func(r rune) bool {
 		return strings.ContainsRune("/,;、，；／|\n ", r)
@@ -587,24 +719,7 @@ func (v *importRun) row(r *wubu.ImportRow) {
 		v.fail(line, wubu.FieldNotes, notes, msgImportNotes, 2000)
 	}
 	plates := v.parseEach(line, wubu.FieldPlates, cell(wubu.FieldPlates), cnformat.NormalizePlate)
-	var cards []*importCard
-	for _, c := range []struct {
-		kind           wubu.CardKind
-		number, expiry wubu.ImportField
-	}{{wubu.CardParking, wubu.FieldParkingCard, wubu.FieldParkingExpiry}, {wubu.CardAccess, wubu.FieldAccessCard, wubu.FieldAccessExpiry}} {
-		numbers := splitList(strings.ToUpper(cell(c.number)))
-		expires := date(c.expiry)
-		if len(numbers) == 0 && cell(c.expiry) != "" {
-			v.fail(line, c.expiry, cell(c.expiry), msgImportExpiryNoCard)
-		}
-		for _, n := range numbers {
-			if !wubu.ValidName(n, 32) {
-				v.fail(line, c.number, n, msgImportCardNumber, n, 32)
-				continue
-			}
-			cards = append(cards, &importCard{key: cardKey{c.kind, n}, expires: expires, line: line})
-		}
-	}
+	cards := v.cardsOf(line, cell, date)
 
 	// Whose row is it?
 	p := v.resident(line, roomID, name, idNumber)
@@ -644,8 +759,36 @@ func (v *importRun) row(r *wubu.ImportRow) {
 		p.homes = append(p.homes, &importHome{line: line, roomID: roomID, label: v.st.roomLabels[roomID], relation: relation, moveIn: moveIn, moveOut: moveOut})
 	}
 
-	// Plates and cards belong to one resident, in the file and in the
-	// project.
+	v.assign(p, line, plates, cards)
+}
+
+// cardsOf reads the parking and access cards of a row, with their
+// expiries.
+func (v *importRun) cardsOf(line int, cell func(wubu.ImportField) string, date func(wubu.ImportField) string) []*importCard {
+	var cards []*importCard
+	for _, c := range []struct {
+		kind           wubu.CardKind
+		number, expiry wubu.ImportField
+	}{{wubu.CardParking, wubu.FieldParkingCard, wubu.FieldParkingExpiry}, {wubu.CardAccess, wubu.FieldAccessCard, wubu.FieldAccessExpiry}} {
+		numbers := splitList(strings.ToUpper(cell(c.number)))
+		expires := date(c.expiry)
+		if len(numbers) == 0 && cell(c.expiry) != "" {
+			v.fail(line, c.expiry, cell(c.expiry), msgImportExpiryNoCard)
+		}
+		for _, n := range numbers {
+			if !wubu.ValidName(n, 32) {
+				v.fail(line, c.number, n, msgImportCardNumber, n, 32)
+				continue
+			}
+			cards = append(cards, &importCard{key: cardKey{c.kind, n}, expires: expires, line: line})
+		}
+	}
+	return cards
+}
+
+// assign gives a row's plates and cards to its resident: each belongs to
+// one resident, in the file and in the project.
+func (v *importRun) assign(p *importPerson, line int, plates []string, cards []*importCard) {
 	storedID := int64(-1)
 	if p.stored != nil {
 		storedID = p.stored.id
@@ -688,6 +831,99 @@ func (v *importRun) row(r *wubu.ImportRow) {
 		}
 		p.cards = append(p.cards, c)
 	}
+}
+
+// roomOf finds the room of a row: its room cell, or its building, unit,
+// floor and room-number cells joined. It reports the room as written and
+// its ID, 0 if the row's room is missing or unknown (an error then).
+func (v *importRun) roomOf(line int, cell func(wubu.ImportField) string) (string, int64) {
+	text := cell(wubu.FieldRoom)
+	if _, split := v.f.Columns[wubu.FieldBuilding]; split {
+		parts := []string{cell(wubu.FieldBuilding), cell(wubu.FieldUnit), cell(wubu.FieldFloor), text}
+		text = strings.Join(slices.DeleteFunc(slices.Clone(parts), func(s string) bool { return s == "" }), " ")
+		if text == "" {
+			v.fail(line, wubu.FieldRoom, "", msgImportRoomMissing)
+			return "", 0
+		}
+		ref, err := cnformat.JoinRoom(parts[0], parts[1], parts[2], parts[3])
+		if err != nil {
+			v.failParse(line, wubu.FieldBuilding, text, err)
+			return text, 0
+		}
+		if id, ok := v.st.rooms[ref.String()]; ok {
+			return text, id
+		}
+		v.fail(line, wubu.FieldBuilding, text, msgImportRoomUnknown, ref.String())
+		return text, 0
+	}
+	switch id, ok := v.st.room(text); {
+	case text == "":
+		v.fail(line, wubu.FieldRoom, "", msgImportRoomMissing)
+	case ok:
+		return text, id
+	default:
+		if ref, err := cnformat.ParseRoom(text); err != nil {
+			v.failParse(line, wubu.FieldRoom, text, err)
+		} else {
+			v.fail(line, wubu.FieldRoom, text, msgImportRoomUnknown, ref.String())
+		}
+	}
+	return text, 0
+}
+
+// birthday reads a row's birthday, which must agree with its ID number
+// unless it is marked as lunar (农历), differing on purpose.
+func (v *importRun) birthday(line int, s, idNumber string) string {
+	if s == "" {
+		return ""
+	}
+	lunar := false
+	d := s
+	for _, m := range lunarMarks {
+		if t, ok := strings.CutPrefix(d, m); ok {
+			d, lunar = strings.TrimSpace(t), true
+		} else if t, ok := strings.CutSuffix(d, m); ok {
+			d, lunar = strings.TrimSpace(t), true
+		}
+	}
+	date, ok := parseImportDate(d)
+	if !ok {
+		v.fail(line, wubu.FieldBirthday, s, msgImportDate, s)
+		return ""
+	}
+	if t, ok := cnformat.IDBirthDate(idNumber); ok && !lunar && t.Format(time.DateOnly) != date {
+		v.fail(line, wubu.FieldBirthday, s, msgImportIDBirthday, date, t.Format(time.DateOnly))
+	}
+	return date
+}
+
+// preview returns the first persons of the file as they will be stored,
+// phones and ID numbers masked.
+func (v *importRun) preview() []*wubu.ImportPreview {
+	out := []*wubu.ImportPreview{}
+	for _, p := range v.persons[:min(len(v.persons), wubu.MaxImportPreview)] {
+		pv := &wubu.ImportPreview{Line: p.line, Name: p.name.v, Status: p.status, Homes: []wubu.ImportPreviewHome{}, Phones: []string{}}
+		if p.stored != nil && pv.Name == "" {
+			pv.Name = p.stored.name
+		}
+		for _, h := range p.homes {
+			rel := h.relation
+			if rel == "" {
+				rel = wubu.RelationOwner
+			}
+			pv.Homes = append(pv.Homes, wubu.ImportPreviewHome{Room: h.label, Relation: rel})
+		}
+		if p.phones.v != "" {
+			for _, ph := range strings.Split(p.phones.v, ",") {
+				pv.Phones = append(pv.Phones, cnformat.MaskPhone(ph))
+			}
+		}
+		if p.idNumber.v != "" {
+			pv.IDNumber = cnformat.MaskID(p.idNumber.v)
+		}
+		out = append(out, pv)
+	}
+	return out
 }
 
 func (p *importPerson) card(k cardKey) *importCard {
@@ -790,13 +1026,16 @@ func (v *importRun) plan(projectID int64, u *wubu.User) *importWrite {
 		if p.stored == nil {
 			w.created++
 			w.newPersons = append(w.newPersons, p)
+			p.status = "new"
 			continue
 		}
 		if changed := w.diff(v.st, p); len(changed) > 0 {
 			w.updated++
 			w.changed = append(w.changed, personChange{PersonID: p.stored.id, Fields: changed})
+			p.status = "changed"
 		} else {
 			w.unchanged++
+			p.status = "unchanged"
 		}
 	}
 	return w

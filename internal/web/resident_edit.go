@@ -98,6 +98,7 @@ func (h *Handler) residentUpdate(w http.ResponseWriter, r *http.Request) {
 	upd := wubu.PersonUpdate{}
 	str := func(name string) *string { s := r.PostFormValue(name); return &s }
 	upd.Name, upd.Gender, upd.Birthday, upd.Occupation, upd.Notes = str("name"), str("gender"), str("birthday"), str("occupation"), str("notes")
+	upd.BirthdayDiffers = r.PostFormValue("birthday_differs") != ""
 	if v.CanRevealPhone {
 		phones := splitPhones(r.PostFormValue("phones"))
 		upd.Phones = &phones

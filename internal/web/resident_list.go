@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -86,6 +87,9 @@ type residentNewView struct {
 	Project   *wubu.Project
 	Relations []wubu.Relation
 	CareFlags []wubu.CareFlag
+	// Existing is the resident the form would have copied, offered
+	// instead.
+	Existing int64
 }
 
 // Checked reports whether a checkbox of the form is ticked.
@@ -127,6 +131,9 @@ func (h *Handler) residentCreate(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	fail := func(err error) {
 		v.Form = r.PostForm
+		if dup := (*wubu.DuplicatePersonError)(nil); errors.As(err, &dup) {
+			v.Existing = dup.PersonID
+		}
 		h.render(w, r, formError(r, &v.Page, err, ""), "resident_new", v)
 	}
 	// The room first: a resident lives somewhere.
@@ -151,7 +158,7 @@ func (h *Handler) residentCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &wubu.Person{ProjectID: v.Project.ID, Name: r.PostFormValue("name"), IDNumber: r.PostFormValue("id_number"),
 		Birthday: r.PostFormValue("birthday"), Occupation: r.PostFormValue("occupation"), Notes: r.PostFormValue("notes"),
-		Phones: splitPhones(r.PostFormValue("phones"))}
+		Phones: splitPhones(r.PostFormValue("phones")), BirthdayDiffers: r.PostFormValue("birthday_differs") != ""}
 	for _, c := range r.PostForm["care"] {
 		p.CareFlags = append(p.CareFlags, wubu.CareFlag(c))
 	}

@@ -5,10 +5,13 @@ import (
 	"encoding/base64"
 	"errors"
 	"html/template"
+	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/i18n"
 	"github.com/wubu-oss/wubu/internal/importer"
 	"github.com/wubu-oss/wubu/internal/server"
 )
@@ -18,6 +21,25 @@ const MaxUploadSize = 50 << 20
 
 // maxLinesShown caps the problems listed on the page; the report has all.
 const maxLinesShown = 200
+
+// maxKeptUpload is the largest upload the page keeps in the form after a
+// preview, so that importing it needs no second upload; a bigger file is
+// chosen again.
+const maxKeptUpload = 4 << 20
+
+// fieldOption is a field a column may be mapped to, named in the user's
+// language by its first header.
+type fieldOption struct {
+	Field wubu.ImportField
+	Label string
+}
+
+// columnChoice is a column of the uploaded file and what it was read as,
+// with what the user chose it to hold.
+type columnChoice struct {
+	wubu.ImportColumn
+	Chosen wubu.ImportField
+}
 
 type residentsImportView struct {
 	Page
@@ -35,7 +57,51 @@ type residentsImportView struct {
 	// the server keeping the upload.
 	Report     template.URL
 	ReportName string
+
+	// The choices about the file: its sheet, whether it lists owners
+	// only, what its columns hold; and the file itself, kept in the form
+	// after a preview (base64) when it is small.
+	Sheets     []string
+	Sheet      string
+	AllOwners  bool
+	Columns    []columnChoice
+	Fields     []fieldOption
+	Upload     string
+	UploadName string
+	Kind       wubu.ImportKind
+	Kinds      []kindOption
+	// Templates are the templates to download, labelled in the user's
+	// language.
+	Templates []kindOption
+	// Job is a big import running in the background; the page polls it.
+	Job *importJob
 }
+
+// kindOption is a kind of list the screen imports, with its label.
+type kindOption struct {
+	Kind  wubu.ImportKind
+	Label string
+}
+
+// importKinds are the lists the screen imports.
+var importKinds = []kindOption{
+	{Kind: wubu.ImportResidents, Label: "Residents: one row per person and room"},
+	{Kind: wubu.ImportRooms, Label: "Rooms: building, unit, floor and number (missing buildings and units are created)"},
+	{Kind: wubu.ImportVehicles, Label: "Vehicles and cards of residents already known (found by room and name, or name and phone)"},
+}
+
+// FieldLabel names a field as the page's options do.
+func (v *residentsImportView) FieldLabel(f wubu.ImportField) string {
+	for _, o := range v.Fields {
+		if o.Field == f {
+			return o.Label
+		}
+	}
+	return string(f)
+}
+
+// Join joins a list for the page.
+func (v *residentsImportView) Join(list []string, sep string) string { return strings.Join(list, sep) }
 
 func (h *Handler) residentsImportView(r *http.Request) (*residentsImportView, error) {
 	ctx := r.Context()
@@ -47,8 +113,18 @@ func (h *Handler) residentsImportView(r *http.Request) (*residentsImportView, er
 	if err != nil {
 		return nil, err
 	}
-	v := &residentsImportView{Page: h.newPage(r, "Import and export residents"), Project: p, Headers: importer.Headers,
-		Relations: wubu.Relations, CareFlags: wubu.CareFlags}
+	v := &residentsImportView{Page: h.newPage(r, "Import and export residents"), Project: p,
+		Headers:   append(slices.Clone(importer.Headers), importer.RoomPartHeaders...),
+		Relations: wubu.Relations, CareFlags: wubu.CareFlags, Kind: wubu.ImportResidents, Kinds: importKinds}
+	v.Templates = []kindOption{{wubu.ImportResidents, h.T(r, "Residents template")}, {wubu.ImportRooms, h.T(r, "Rooms template")},
+		{wubu.ImportVehicles, h.T(r, "Vehicles and cards template")}}
+	for _, hd := range v.Headers {
+		label := hd.Chinese[0]
+		if server.Lang(r) == i18n.EN {
+			label = hd.English[0]
+		}
+		v.Fields = append(v.Fields, fieldOption{hd.Field, label})
+	}
 	v.Buildings, err = h.Org.FindBuildings(ctx, id)
 	return v, err
 }
@@ -77,7 +153,7 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, formError(r, &v.Page, err, ""), "residents_import", v)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxUploadSize+1<<20)
-	file, hdr, err := r.FormFile("file")
+	data, name, err := uploadedFile(r)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -87,20 +163,100 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 		refuse(wubu.FieldErrorf("file", wubu.EINVALID, "Choose an .xlsx or .csv file to import."))
 		return
 	}
-	defer file.Close()
-	f, err := importer.Read(file, hdr.Filename)
+	if len(data) <= maxKeptUpload {
+		v.Upload, v.UploadName = base64.StdEncoding.EncodeToString(data), name
+	}
+	// The choices: the sheet, owners only, and what columns hold — the
+	// project's remembered mappings, then the ones chosen on the page.
+	v.Sheet, v.AllOwners = r.PostFormValue("sheet"), r.PostFormValue("all_owners") != ""
+	v.Kind = wubu.ImportKind(r.PostFormValue("kind"))
+	if !v.Kind.Valid() {
+		v.Kind = wubu.ImportResidents
+	}
+	opts := importer.Options{Sheet: v.Sheet, Kind: v.Kind}
+	if opts.Columns, err = h.Importer.ImportColumns(r.Context(), v.Project.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	chosen := map[string]wubu.ImportField{}
+	headers, fields := r.PostForm["map_header"], r.PostForm["map_field"]
+	for i := 0; i < len(headers) && i < len(fields); i++ {
+		if f := wubu.ImportField(fields[i]); f != "" && f.Mappable() {
+			chosen[headers[i]], opts.Columns[headers[i]] = f, f
+		}
+	}
+	f, err := importer.ReadBytesWith(data, name, opts)
 	if err != nil {
 		if e := wubu.AsError(err); e != nil {
 			e.Field = "file"
 		}
+		v.Sheets = importer.SheetNames(data)
 		refuse(err)
 		return
 	}
-	res, err := h.Importer.ImportResidents(r.Context(), v.Project.ID, f, r.PostFormValue("dry_run") != "")
+	f.AllOwners = v.AllOwners
+	v.Sheets, v.Sheet = f.Sheets, f.Sheet
+	for _, c := range f.Layout {
+		v.Columns = append(v.Columns, columnChoice{c, chosen[c.Header]})
+	}
+	dryRun := r.PostFormValue("dry_run") != ""
+	if len(f.Rows) > BackgroundImportRows {
+		// A big list: the page answers now and follows the import.
+		if !dryRun && len(chosen) > 0 {
+			if err := h.Importer.SaveImportColumns(r.Context(), v.Project.ID, chosen); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
+		v.Job = h.startImport(r, v.Project.ID, f, dryRun)
+		h.render(w, r, http.StatusAccepted, "residents_import", v)
+		return
+	}
+	res, err := importer.Import(r.Context(), h.Importer, v.Project.ID, f, dryRun)
 	if res == nil {
 		refuse(err)
 		return
 	}
+	if err == nil && !dryRun && len(chosen) > 0 {
+		// Imported: the choices hold for the project's next file.
+		if err := h.Importer.SaveImportColumns(r.Context(), v.Project.ID, chosen); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.showResult(w, r, v, res, name)
+}
+
+// residentsImportProgress shows a background import: its progress bar
+// while it runs (the page polls it), then its outcome like a direct
+// import's.
+func (h *Handler) residentsImportProgress(w http.ResponseWriter, r *http.Request) {
+	v, err := h.residentsImportView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	j, err := h.findImport(r, v.Project.ID, r.URL.Query().Get("job"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	done, res, err := j.state()
+	v.Kind = j.kind
+	switch {
+	case !done:
+		v.Job = j
+		h.render(w, r, http.StatusOK, "residents_import", v)
+	case res == nil:
+		h.render(w, r, formError(r, &v.Page, err, ""), "residents_import", v)
+	default:
+		h.showResult(w, r, v, res, j.fileName)
+	}
+}
+
+// showResult renders what an import did or found, with the report of its
+// problems to download.
+func (h *Handler) showResult(w http.ResponseWriter, r *http.Request, v *residentsImportView, res *wubu.ImportResult, name string) {
 	v.Result = res
 	lang := server.Lang(r)
 	v.Lines = importer.Report(res, lang)
@@ -116,9 +272,31 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Report = template.URL("data:" + importer.ContentType + ";base64," + base64.StdEncoding.EncodeToString(buf.Bytes()))
-		v.ReportName = strings.TrimSuffix(hdr.Filename, pathExt(hdr.Filename)) + "-errors.xlsx"
+		v.ReportName = strings.TrimSuffix(name, pathExt(name)) + "-errors.xlsx"
 	}
 	h.render(w, r, status, "residents_import", v)
+}
+
+// uploadedFile returns the file of an import form: the one chosen, or the
+// one kept in the form after a preview.
+func uploadedFile(r *http.Request) ([]byte, string, error) {
+	file, hdr, err := r.FormFile("file")
+	if err == nil {
+		defer file.Close()
+		data, err := io.ReadAll(io.LimitReader(file, MaxUploadSize+1))
+		return data, hdr.Filename, err
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, "", err
+	}
+	if kept := r.PostFormValue("upload"); kept != "" {
+		data, derr := base64.StdEncoding.DecodeString(kept)
+		if derr == nil {
+			return data, r.PostFormValue("upload_name"), nil
+		}
+	}
+	return nil, "", err
 }
 
 func pathExt(name string) string {
@@ -126,6 +304,34 @@ func pathExt(name string) string {
 		return name[i:]
 	}
 	return ""
+}
+
+// residentsImportTemplate downloads the .xlsx template of a kind of list
+// (?kind=residents, rooms or vehicles): Chinese headers, an example row,
+// drop-downs on relation, gender and care.
+func (h *Handler) residentsImportTemplate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.Projects.FindProjectByID(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	kind := wubu.ImportKind(r.URL.Query().Get("kind"))
+	if kind == "" {
+		kind = wubu.ImportResidents
+	}
+	var buf bytes.Buffer
+	if err := importer.Template(&buf, kind, server.Lang(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", importer.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+importer.TemplateFileName(kind)+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(buf.Bytes())
 }
 
 // residentsExport downloads a resident list as .xlsx, filtered like the

@@ -48,7 +48,8 @@ func (h *Handler) roomsGenerate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	g := wubu.RoomGeneration{ProjectID: v.Project.ID, Building: r.PostFormValue("building"), ZoneID: optionalID(r.PostFormValue("zone_id"))}
+	g := wubu.RoomGeneration{ProjectID: v.Project.ID, Building: r.PostFormValue("building"), ZoneID: optionalID(r.PostFormValue("zone_id")),
+		NoUnits: r.PostFormValue("no_units") != ""}
 	ints := []struct {
 		field string
 		dst   *int

@@ -35,12 +35,14 @@ var cst = time.FixedZone("CST", 8*3600)
 type Handler struct {
 	*server.Server
 	pages map[string]*template.Template
+	// imports are the big imports running in the background.
+	imports *importJobs
 }
 
 // New parses the templates and returns the page handler of the server,
 // registering its routes and the static files.
 func New(s *server.Server) (*Handler, error) {
-	h := &Handler{Server: s, pages: map[string]*template.Template{}}
+	h := &Handler{Server: s, pages: map[string]*template.Template{}, imports: &importJobs{m: map[string]*importJob{}}}
 	funcs := template.FuncMap{
 		"deref": func(p *int64) int64 {
 			if p == nil {
@@ -118,6 +120,8 @@ func (h *Handler) Routes() []server.Route {
 		{Method: "GET", Path: "/projects/{id}/residents/new", Perm: wubu.PermResidentEdit, Handler: h.residentNew},
 		{Method: "GET", Path: "/projects/{id}/residents/import", Perm: wubu.PermResidentImport, Handler: h.residentsImportShow},
 		{Method: "POST", Path: "/projects/{id}/residents/import", Perm: wubu.PermResidentImport, Handler: h.residentsImport},
+		{Method: "GET", Path: "/projects/{id}/residents/import/template", Perm: wubu.PermResidentImport, Handler: h.residentsImportTemplate},
+		{Method: "GET", Path: "/projects/{id}/residents/import/progress", Perm: wubu.PermResidentImport, Handler: h.residentsImportProgress},
 		{Method: "GET", Path: "/projects/{id}/residents/export", Perm: wubu.PermResidentImport, Handler: h.residentsExport},
 		{Method: "POST", Path: "/projects/{id}/residents", Perm: wubu.PermResidentEdit, Handler: h.residentCreate},
 		{Method: "GET", Path: "/projects/{id}/completeness", Perm: wubu.PermResidentView, Handler: h.completeness},

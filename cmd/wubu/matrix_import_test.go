@@ -1,0 +1,15 @@
+package main
+
+// The routes of onboarding a community from its files (F6, issue 11).
+func init() {
+	addMatrix(map[string]matrixEntry{
+		"GET /projects/{id}/residents/import/template": {allow: managers},
+	}, nil)
+}
+
+func init() {
+	// Without a job of the caller's, the progress answers 404.
+	addMatrix(map[string]matrixEntry{
+		"GET /projects/{id}/residents/import/progress": {allow: managers},
+	}, nil)
+}
