@@ -142,6 +142,8 @@ type Config struct {
 	DBFile string
 	// Notify configures the outbox's channels (outbox.go).
 	Notify NotifyConfig
+	// HTTP is how the server meets the network (httpflags.go).
+	HTTP HTTPConfig
 }
 
 // DSN returns the database to open: DB if set, else the SQLite file in the
@@ -281,6 +283,9 @@ func (m *Main) Services() server.Services {
 // NewServer builds the HTTP server with the pages and the API.
 func (m *Main) NewServer() (*server.Server, error) {
 	s := server.New(m.Services(), m.DB.Clock, m.Logger)
+	if err := m.Config.HTTP.apply(s); err != nil {
+		return nil, err
+	}
 	if _, err := web.New(s); err != nil {
 		return nil, err
 	}
@@ -366,6 +371,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("serve", "serve [--db DSN] [--data DIR] [--addr HOST:PORT]", &cfg, stderr)
 	fs.StringVar(&cfg.Addr, "addr", envOr("WUBU_ADDR", "127.0.0.1:8080"), "listen `address` [WUBU_ADDR]")
 	addNotifyFlags(fs, &cfg.Notify)
+	addHTTPFlags(fs, &cfg.HTTP)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -70,6 +70,11 @@ func New(s *server.Server) (*Handler, error) {
 	static, _ := fs.Sub(staticFS, "static")
 	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
 	s.HandleStatic("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Files only: no listing of a directory.
+		if strings.HasSuffix(r.URL.Path, "/") {
+			h.errorPage(w, r, http.StatusNotFound, h.T(r, "Not found."))
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fileServer.ServeHTTP(w, r)
 	}))
@@ -116,7 +121,7 @@ func (h *Handler) Routes() []server.Route {
 		{Method: "GET", Path: "/projects/{id}/residents", Perm: wubu.PermResidentView, Handler: h.residentList},
 		{Method: "GET", Path: "/projects/{id}/residents/new", Perm: wubu.PermResidentEdit, Handler: h.residentNew},
 		{Method: "GET", Path: "/projects/{id}/residents/import", Perm: wubu.PermResidentImport, Handler: h.residentsImportShow},
-		{Method: "POST", Path: "/projects/{id}/residents/import", Perm: wubu.PermResidentImport, Handler: h.residentsImport},
+		{Method: "POST", Path: "/projects/{id}/residents/import", Perm: wubu.PermResidentImport, Handler: h.residentsImport, MaxBody: MaxUploadSize + 1<<20},
 		{Method: "GET", Path: "/projects/{id}/residents/export", Perm: wubu.PermResidentImport, Handler: h.residentsExport},
 		{Method: "POST", Path: "/projects/{id}/residents", Perm: wubu.PermResidentEdit, Handler: h.residentCreate},
 		{Method: "GET", Path: "/projects/{id}/completeness", Perm: wubu.PermResidentView, Handler: h.completeness},
