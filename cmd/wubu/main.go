@@ -10,6 +10,7 @@
 //	wubu user      add a staff account
 //	wubu import    import a resident list from .xlsx or .csv
 //	wubu export    export a project's resident list to .xlsx
+//	wubu audit     verify the audit log's hash chain
 package main
 
 import (
@@ -59,7 +60,8 @@ func cliMessage(err error) string {
 // exitCode is 2 for usage errors and bad input, 1 otherwise.
 func exitCode(err error) int {
 	var ue usageError
-	if errors.As(err, &ue) {
+	var be brokenAuditError
+	if errors.As(err, &ue) || errors.As(err, &be) {
 		return 2
 	}
 	switch wubu.ErrorCode(err) {
@@ -89,6 +91,7 @@ Commands:
   user      add a staff account (password from standard input)
   import    import a resident list (.xlsx or .csv) into a project
   export    export a project's resident list to .xlsx
+  audit     verify the audit log's hash chain (audit verify; exit status 2 if broken)
 
 Every command takes --db DSN (or WUBU_DB) and --data DIR (or WUBU_DATA).
 Run "wubu <command> -h" for its flags.
@@ -125,6 +128,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, args, stdout, stderr)
 	case "export":
 		return cmdExport(ctx, args, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, args, stdout, stderr)
 	case "crashload": // hidden: the crash test's load (outbox_crashload.go)
 		return cmdCrashLoad(ctx, args, stdout, stderr)
 	}
@@ -309,6 +314,9 @@ func (m *Main) Run(ctx context.Context, ready func(url string)) error {
 	if m.Delivery == nil {
 		m.StartDelivery(ctx)
 	}
+	sealCtx, stopSealing := context.WithCancel(ctx)
+	defer stopSealing()
+	go sealAudit(sealCtx, m.DB, m.Logger)
 	s, err := m.NewServer()
 	if err != nil {
 		return err
@@ -384,7 +392,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
-	fs := newFlags("migrate", "migrate [--db DSN] [--data DIR]", &cfg, stderr)
+	fs := newFlags("migrate", "migrate [--db DSN] [--data DIR] [--app-role NAME]", &cfg, stderr)
+	appRole := fs.String("app-role", envOr("WUBU_APP_ROLE", ""), "PostgreSQL: create and grant the `role` Wubu serves as, which may not change or remove audit entries [WUBU_APP_ROLE]")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -397,6 +406,16 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	fmt.Fprintf(stdout, "Migrations applied (%s).\n", m.DB.Dialect)
+	if *appRole != "" {
+		stmts, err := m.DB.SetupAppRole(ctx, *appRole)
+		if err != nil {
+			for _, q := range stmts {
+				fmt.Fprintln(stderr, q+";")
+			}
+			return err
+		}
+		fmt.Fprintf(stdout, "Application role %s may read and write, but not change or remove audit entries: serve with it in --db.\n", *appRole)
+	}
 	return nil
 }
 
