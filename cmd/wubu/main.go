@@ -11,6 +11,8 @@
 //	wubu import    import a resident list from .xlsx or .csv
 //	wubu export    export a project's resident list to .xlsx
 //	wubu audit     verify the audit log's hash chain
+//	wubu backup    write a consistent copy of the database
+//	wubu restore   fill an empty database from a backup
 package main
 
 import (
@@ -92,6 +94,8 @@ Commands:
   import    import a resident list (.xlsx or .csv) into a project
   export    export a project's resident list to .xlsx
   audit     verify the audit log's hash chain (audit verify; exit status 2 if broken)
+  backup    write a consistent copy of the database while it serves (backup FILE)
+  restore   fill an empty data directory or database from a backup (restore FILE)
 
 Every command takes --db DSN (or WUBU_DB) and --data DIR (or WUBU_DATA).
 Run "wubu <command> -h" for its flags.
@@ -130,6 +134,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdExport(ctx, args, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, args, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, args, stdout, stderr)
 	case "crashload": // hidden: the crash test's load (outbox_crashload.go)
 		return cmdCrashLoad(ctx, args, stdout, stderr)
 	}
