@@ -267,6 +267,7 @@ func (m *Main) Services() server.Services {
 		Audit:     sqlstore.NewAuditService(m.DB),
 		Residents: sqlstore.NewResidentService(m.DB),
 		Importer:  sqlstore.NewResidentService(m.DB),
+		Rights:    sqlstore.NewResidentRights(m.DB),
 		Clocks:    m.Clocks,
 		Outbox:    m.Outbox,
 		// The proactive rules (E3, D4, H1, D3) and Today (F9): a feature

@@ -154,7 +154,13 @@ var matrix = map[string]matrixEntry{
 	"POST /api/v1/residents/{id}/vehicles":     {allow: residentEditors, card: wubu.CardPlates, body: `{"plate":"粤B00002"}`},
 	"POST /api/v1/residents/{id}/cards":        {allow: residentEditors, card: wubu.CardCards, body: `{"kind":"parking","number":"P0001"}`},
 	"POST /api/v1/residents/{id}/special-days": {allow: residentEditors, card: wubu.CardSpecialDays, body: `{"kind":"wedding","date":"2001-05-20","yearly":true}`},
-	"POST /api/v1/rooms/{id}/appliances":       {allow: residentEditors, card: wubu.CardAppliances, body: `{"type":"冰箱","brand":"海尔"}`},
+	// Residents' rights (PIPL): a wrong confirmation is refused with 422,
+	// so the matrix erases nobody.
+	"GET /residents/{id}/export":         {allow: managers},
+	"POST /residents/{id}/erase":         {allow: managers, body: "confirm=nobody"},
+	"GET /api/v1/residents/{id}/export":  {allow: managers},
+	"POST /api/v1/residents/{id}/erase":  {allow: managers, body: `{"confirm":"nobody"}`},
+	"POST /api/v1/rooms/{id}/appliances": {allow: residentEditors, card: wubu.CardAppliances, body: `{"type":"冰箱","brand":"海尔"}`},
 }
 
 // A feature adds its routes to the matrix from its own file, in an init

@@ -167,3 +167,36 @@ func TestRoomsListPaged(t *testing.T) {
 		}
 	}
 }
+
+// TestResidentRightsOnTheCard exports everything held about a resident
+// from the customer card (.xlsx and JSON) and erases the resident there.
+func TestResidentRightsOnTheCard(t *testing.T) {
+	app, _, ownerID, _ := securityApp(t)
+	app.User(t, "mgr", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+	b := app.webLogin(t, "mgr")
+	card := fmt.Sprintf("/residents/%d", ownerID)
+	if _, page := b.get(card); !strings.Contains(page, `id="erase-form"`) || !strings.Contains(page, `id="export-xlsx"`) {
+		t.Fatal("the card offers no export or erasure to a manager")
+	}
+	if _, page := app.webLogin(t, "assistant").get(card); strings.Contains(page, `id="erase-form"`) {
+		t.Fatal("the card offers erasure to an assistant")
+	}
+	resp, body := b.get(card + "/export?format=json")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "张业主") || !strings.Contains(body, "13800001111") {
+		t.Fatalf("JSON export: %d %.300s", resp.StatusCode, body)
+	}
+	resp, body = b.get(card + "/export")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" || !strings.HasPrefix(body, "PK") {
+		t.Fatalf("xlsx export: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	resp, body = b.post(card+"/erase", map[string][]string{"confirm": {"张"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "张业主") || !strings.Contains(body, `value="张"`) {
+		t.Fatalf("wrong confirmation: %d", resp.StatusCode)
+	}
+	if resp, _ := b.post(card+"/erase", map[string][]string{"confirm": {"张业主"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("erase: %d", resp.StatusCode)
+	}
+	if _, page := b.get(card); strings.Contains(page, "张业主") || !strings.Contains(page, wubu.ErasedName) {
+		t.Fatal("the card still shows the erased name")
+	}
+}

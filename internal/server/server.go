@@ -28,7 +28,9 @@ type Services struct {
 	Audit     wubu.AuditService
 	Residents wubu.ResidentService
 	Importer  wubu.ResidentImporter
-	Clocks    wubu.ClockService
+	// Rights serves residents' rights: export of everything held, erasure.
+	Rights wubu.ResidentRights
+	Clocks wubu.ClockService
 	// Settings, Cards, Care, Greetings and Agenda are the proactive rules
 	// (E3, D4, H1, D3) and each staff member's Today (F9).
 	Settings  wubu.SettingsService

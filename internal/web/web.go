@@ -149,6 +149,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.patrolRoutes()...)
 	routes = append(routes, h.revisitRoutes()...)
 	routes = append(routes, h.residentLinkRoutes()...)
+	routes = append(routes, h.residentRightsRoutes()...)
 	return routes
 }
 
