@@ -29,6 +29,29 @@ func sealAudit(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
 	}
 }
 
+// purgeEvery is how often a running server purges what has passed its
+// retention (wubu.RetentionSettings).
+const purgeEvery = 24 * time.Hour
+
+// purgeDaily runs the retention purge at start and then daily until ctx
+// ends.
+func purgeDaily(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
+	t := time.NewTicker(purgeEvery)
+	defer t.Stop()
+	for {
+		if res, err := sqlstore.NewRetentionService(db).Purge(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("retention purge", "err", err)
+		} else if err == nil {
+			logger.Info("retention purge", "persons_erased", res.PersonsErased, "messages_emptied", res.MessagesEmptied, "sign_ins_deleted", res.SignInsDeleted, "audit_purged", res.AuditPurged)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // brokenAuditError is the answer of "wubu audit verify" for a broken
 // chain: exit status 2.
 type brokenAuditError struct{ msg string }

@@ -268,6 +268,7 @@ func (m *Main) Services() server.Services {
 		Residents: sqlstore.NewResidentService(m.DB),
 		Importer:  sqlstore.NewResidentService(m.DB),
 		Rights:    sqlstore.NewResidentRights(m.DB),
+		Retention: sqlstore.NewRetentionService(m.DB),
 		Clocks:    m.Clocks,
 		Outbox:    m.Outbox,
 		// The proactive rules (E3, D4, H1, D3) and Today (F9): a feature
@@ -326,6 +327,7 @@ func (m *Main) Run(ctx context.Context, ready func(url string)) error {
 	sealCtx, stopSealing := context.WithCancel(ctx)
 	defer stopSealing()
 	go sealAudit(sealCtx, m.DB, m.Logger)
+	go purgeDaily(sealCtx, m.DB, m.Logger)
 	s, err := m.NewServer()
 	if err != nil {
 		return err

@@ -156,11 +156,13 @@ var matrix = map[string]matrixEntry{
 	"POST /api/v1/residents/{id}/special-days": {allow: residentEditors, card: wubu.CardSpecialDays, body: `{"kind":"wedding","date":"2001-05-20","yearly":true}`},
 	// Residents' rights (PIPL): a wrong confirmation is refused with 422,
 	// so the matrix erases nobody.
-	"GET /residents/{id}/export":         {allow: managers},
-	"POST /residents/{id}/erase":         {allow: managers, body: "confirm=nobody"},
-	"GET /api/v1/residents/{id}/export":  {allow: managers},
-	"POST /api/v1/residents/{id}/erase":  {allow: managers, body: `{"confirm":"nobody"}`},
-	"POST /api/v1/rooms/{id}/appliances": {allow: residentEditors, card: wubu.CardAppliances, body: `{"type":"冰箱","brand":"海尔"}`},
+	"GET /residents/{id}/export":          {allow: managers},
+	"POST /residents/{id}/erase":          {allow: managers, body: "confirm=nobody"},
+	"GET /api/v1/residents/{id}/export":   {allow: managers},
+	"POST /api/v1/residents/{id}/erase":   {allow: managers, body: `{"confirm":"nobody"}`},
+	"GET /api/v1/projects/{id}/retention": {allow: everyone},
+	"PUT /api/v1/projects/{id}/retention": {allow: managers, body: `{"moved_out_days":1095,"outbox_days":180,"sign_in_days":180,"audit_days":365}`},
+	"POST /api/v1/rooms/{id}/appliances":  {allow: residentEditors, card: wubu.CardAppliances, body: `{"type":"冰箱","brand":"海尔"}`},
 }
 
 // A feature adds its routes to the matrix from its own file, in an init

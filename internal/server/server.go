@@ -28,9 +28,11 @@ type Services struct {
 	Audit     wubu.AuditService
 	Residents wubu.ResidentService
 	Importer  wubu.ResidentImporter
-	// Rights serves residents' rights: export of everything held, erasure.
-	Rights wubu.ResidentRights
-	Clocks wubu.ClockService
+	// Rights serves residents' rights: export of everything held, erasure;
+	// Retention how long each project keeps what, and the daily purge.
+	Rights    wubu.ResidentRights
+	Retention wubu.RetentionService
+	Clocks    wubu.ClockService
 	// Settings, Cards, Care, Greetings and Agenda are the proactive rules
 	// (E3, D4, H1, D3) and each staff member's Today (F9).
 	Settings  wubu.SettingsService
