@@ -141,16 +141,11 @@ func (s *ResidentRights) ExportPerson(ctx context.Context, id int64) (*wubu.Pers
 			return nil, err
 		}
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
+	// The export is a read of everything, recorded like any reveal.
+	if err := NewAuditService(s.db).RecordRead(ctx, p.ProjectID, "person", fmt.Sprint(id), "export"); err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	pid := p.ProjectID
-	if err := tx.writeAudit(ctx, &wubu.AuditEntry{Action: wubu.ActionRead, ObjectType: "person", ObjectID: fmt.Sprint(id), Field: "export", ProjectID: &pid}); err != nil {
-		return nil, err
-	}
-	return data, tx.Commit()
+	return data, nil
 }
 
 // exportValue makes a database value fit for JSON and a spreadsheet:
