@@ -4,9 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 
 	"github.com/wubu-oss/wubu/internal/server"
+	"github.com/wubu-oss/wubu/internal/sqlstore"
 )
 
 // HTTPConfig is how the server meets the network: its public address,
@@ -57,4 +59,16 @@ func (c HTTPConfig) apply(s *server.Server) error {
 	}
 	s.MaxBody, s.MaxUpload = int64(c.MaxBodyKiB)<<10, int64(c.MaxUploadMiB)<<20 // 0: the defaults
 	return nil
+}
+
+// sqliteSyncFlag adds --sqlite-sync: SQLite's synchronous mode, full (the
+// default: a committed write survives a power loss) or normal (it survives
+// a crash of the process only; faster).
+func sqliteSyncFlag(fs *flag.FlagSet) {
+	if v := os.Getenv("WUBU_SQLITE_SYNC"); v != "" {
+		if err := sqlstore.SetSQLiteSync(v); err != nil {
+			fmt.Fprintln(fs.Output(), "WUBU_SQLITE_SYNC:", err)
+		}
+	}
+	fs.Func("sqlite-sync", "SQLite `mode`: full (default; survives power loss) or normal (survives a process crash only) [WUBU_SQLITE_SYNC]", sqlstore.SetSQLiteSync)
 }

@@ -181,6 +181,7 @@ func newFlags(name, synopsis string, cfg *Config, stderr io.Writer) *flag.FlagSe
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.DB, "db", envOr("WUBU_DB", ""), "database `DSN`: postgres://user@host/db, or an SQLite file (default: wubu.db in the data directory) [WUBU_DB]")
 	fs.StringVar(&cfg.Data, "data", envOr("WUBU_DATA", "data"), "data `directory` [WUBU_DATA]")
+	sqliteSyncFlag(fs)
 	cfg.DBFile = "wubu.db"
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wubu %s\n\n", synopsis)
