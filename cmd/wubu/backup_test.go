@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -151,6 +153,40 @@ func TestBackupWhileWriting(t *testing.T) {
 				t.Fatalf("restored audit log: %+v %v", v, err)
 			}
 			t.Logf("%d writes acknowledged before the backup, %d in the restored database", len(before), len(got))
+		})
+	}
+}
+
+// TestDailyBackup runs the scheduled backup on a controlled clock: one a
+// day, the newest kept, nothing else in the directory touched.
+func TestDailyBackup(t *testing.T) {
+	for _, d := range wubutest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			db, clock := wubutest.MustOpenDB(t, d)
+			dir := t.TempDir()
+			other := filepath.Join(dir, "notes.txt")
+			os.WriteFile(other, []byte("keep me"), 0o600)
+			var written []string
+			for day := range 5 {
+				for range 2 { // twice a day: one backup
+					file, err := dailyBackup(context.Background(), db, dir, 3)
+					if err != nil {
+						t.Fatalf("day %d: %v", day, err)
+					}
+					if file != "" {
+						written = append(written, filepath.Base(file))
+					}
+				}
+				clock.Add(24 * time.Hour)
+			}
+			entries, _ := os.ReadDir(dir)
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			if len(written) != 5 || len(names) != 4 || !slices.Contains(names, "notes.txt") || !slices.Contains(names, written[4]) || slices.Contains(names, written[1]) {
+				t.Fatalf("wrote %v, directory holds %v: want one a day, the newest 3 kept and notes.txt", written, names)
+			}
 		})
 	}
 }

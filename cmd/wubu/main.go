@@ -157,6 +157,8 @@ type Config struct {
 	Notify NotifyConfig
 	// HTTP is how the server meets the network (httpflags.go).
 	HTTP HTTPConfig
+	// Backup is the scheduled daily backup (backup.go).
+	Backup BackupConfig
 }
 
 // DSN returns the database to open: DB if set, else the SQLite file in the
@@ -329,6 +331,9 @@ func (m *Main) Run(ctx context.Context, ready func(url string)) error {
 	defer stopSealing()
 	go sealAudit(sealCtx, m.DB, m.Logger)
 	go purgeDaily(sealCtx, m.DB, m.Logger)
+	if m.Config.Backup.Dir != "" {
+		go backupDaily(sealCtx, m.DB, m.Config.Backup, m.Logger)
+	}
 	s, err := m.NewServer()
 	if err != nil {
 		return err
@@ -392,6 +397,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.Addr, "addr", envOr("WUBU_ADDR", "127.0.0.1:8080"), "listen `address` [WUBU_ADDR]")
 	addNotifyFlags(fs, &cfg.Notify)
 	addHTTPFlags(fs, &cfg.HTTP)
+	addBackupFlags(fs, &cfg.Backup)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
