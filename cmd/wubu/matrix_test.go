@@ -161,6 +161,8 @@ var matrix = map[string]matrixEntry{
 	"GET /api/v1/residents/{id}/export":   {allow: managers},
 	"POST /api/v1/residents/{id}/erase":   {allow: managers, body: `{"confirm":"nobody"}`},
 	"GET /api/v1/projects/{id}/retention": {allow: everyone},
+	"GET /projects/{id}/retention":        {allow: managers},
+	"POST /projects/{id}/retention":       {allow: managers, body: "moved_out_days=1095&outbox_days=180&sign_in_days=180&audit_days=365"},
 	"PUT /api/v1/projects/{id}/retention": {allow: managers, body: `{"moved_out_days":1095,"outbox_days":180,"sign_in_days":180,"audit_days":365}`},
 	"POST /api/v1/rooms/{id}/appliances":  {allow: residentEditors, card: wubu.CardAppliances, body: `{"type":"冰箱","brand":"海尔"}`},
 }

@@ -200,3 +200,25 @@ func TestResidentRightsOnTheCard(t *testing.T) {
 		t.Fatal("the card still shows the erased name")
 	}
 }
+
+// TestRetentionScreen sets a project's retention on its screen: a refused
+// form (audit log under six months) keeps what was typed.
+func TestRetentionScreen(t *testing.T) {
+	app := newTestApp(t, sqlstore.SQLite)
+	app.User(t, "mgr", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+	b := app.webLogin(t, "mgr")
+	path := fmt.Sprintf("/projects/%d/retention", app.ProjectA.ID)
+	if resp, page := b.get(path); resp.StatusCode != http.StatusOK || !strings.Contains(page, `value="1095"`) {
+		t.Fatalf("retention screen: %d", resp.StatusCode)
+	}
+	resp, page := b.post(path, map[string][]string{"moved_out_days": {"730"}, "outbox_days": {"90"}, "sign_in_days": {"180"}, "audit_days": {"30"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `value="730"`) || !strings.Contains(page, "审计日志至少保留 183 天") {
+		t.Fatalf("too short an audit log: %d", resp.StatusCode)
+	}
+	if resp, _ := b.post(path, map[string][]string{"moved_out_days": {"730"}, "outbox_days": {"90"}, "sign_in_days": {"180"}, "audit_days": {"400"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	if _, page := b.get(path); !strings.Contains(page, `value="730"`) || !strings.Contains(page, `value="400"`) {
+		t.Fatal("saved settings not shown")
+	}
+}

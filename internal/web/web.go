@@ -150,6 +150,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.revisitRoutes()...)
 	routes = append(routes, h.residentLinkRoutes()...)
 	routes = append(routes, h.residentRightsRoutes()...)
+	routes = append(routes, h.retentionRoutes()...)
 	return routes
 }
 
