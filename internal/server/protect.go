@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"fmt"
 	"mime"
 	"net"
@@ -63,16 +65,27 @@ func cmp(v, def int64) int64 {
 	return def
 }
 
-// limitBody answers 413 for a body declared larger than the route's limit,
-// before any of it is read, and caps what is read of any other body.
+// limitBody answers 413 for a body larger than the route's limit before
+// a handler sees it, so nothing of it reaches a temporary file: a body
+// declared too large at once, one of unknown length (chunked) once it has
+// read past the limit into memory.
 func (s *Server) limitBody(w http.ResponseWriter, r *http.Request, rt Route) bool {
 	limit := s.bodyLimit(rt, r)
 	if r.ContentLength > limit {
 		s.Fail(w, r, rt.API, errTooLarge(limit))
 		return false
 	}
-	if r.Body != nil && r.Body != http.NoBody {
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if r.ContentLength < 0 {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			s.Fail(w, r, rt.API, TooLarge(err))
+			return false
+		}
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
 	}
 	return true
 }
