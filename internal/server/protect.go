@@ -3,8 +3,8 @@ package server
 import (
 	"bytes"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"mime"
 	"net"
 	"net/http"
