@@ -41,7 +41,15 @@ func TestRulesJob(t *testing.T) {
 			if err != nil {
 				return false, err.Error()
 			}
-			return n == 1 && len(ms) == 1 && ms[0].PersonID != nil && *ms[0].PersonID == p.ID, fmt.Sprintf("%d messages", n)
+			if n != 1 || len(ms) != 1 || ms[0].PersonID == nil || *ms[0].PersonID != p.ID {
+				return false, fmt.Sprintf("%d messages", n)
+			}
+			// The reminder is recorded as sent in a transaction after the
+			// message's: wait for that too (with synchronous=FULL the gap
+			// between the two commits is long enough to see).
+			var marked int
+			db.SQL().QueryRow(`SELECT COUNT(*) FROM rule_reminders WHERE rule = 'card_expiry'`).Scan(&marked)
+			return marked == 1, fmt.Sprintf("%d reminders recorded", marked)
 		})
 		// Running the rules again sends nothing more.
 		if res, err := cfg.Rules.RunDue(context.Background(), clock.Now().Add(time.Hour)); err != nil || res.CardReminders != 0 {
