@@ -175,6 +175,26 @@ func RedactPerson(u *User, p *Person) {
 	}
 }
 
+// RedactLookup removes from a lookup hit what the user may not see, as on
+// the card: the masked phone, care flags beyond the safety ones, plates.
+func RedactLookup(u *User, r *LookupResult) {
+	if !u.Sees(CardPhones) {
+		r.Phone = ""
+	}
+	if !u.Sees(CardPlates) {
+		r.Plates = []string{}
+	}
+	if !u.Sees(CardCareFlags) {
+		flags := []CareFlag{}
+		for _, f := range r.CareFlags {
+			if u.Sees(CardSafetyFlags) && slices.Contains(SafetyCareFlags, f) {
+				flags = append(flags, f)
+			}
+		}
+		r.CareFlags = flags
+	}
+}
+
 // RedactResident removes from a customer card what the user may not see,
 // as RedactPerson; a birthday among the special days loses its year too.
 func RedactResident(u *User, r *Resident) {

@@ -51,6 +51,10 @@ func TestCardByPost(t *testing.T) {
 			if !slices.Equal(r.CareFlags, []wubu.CareFlag{wubu.CareElderlyAlone}) {
 				t.Fatalf("guard sees care flags %v, want only the safety-relevant one", r.CareFlags)
 			}
+			hits, err := rs.Lookup(guard, f.ProjectA.ID, "粤B12345", 5)
+			if err != nil || len(hits) != 1 || hits[0].Phone != "" || len(hits[0].Plates) != 1 || !slices.Equal(hits[0].CareFlags, []wubu.CareFlag{wubu.CareElderlyAlone}) {
+				t.Fatalf("guard's lookup: %+v %v", hits, err)
+			}
 			rows, _, err := rs.FindResidents(guard, wubu.ResidentFilter{ProjectID: f.ProjectA.ID})
 			if err != nil || len(rows) != 1 || rows[0].Person.IDNumber != "" || rows[0].Person.Birthday != "" || len(rows[0].Cards) != 0 || len(rows[0].Plates) != 1 {
 				t.Fatalf("guard's resident list: %+v %v", rows, err)
