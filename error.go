@@ -17,6 +17,7 @@ const (
 	EUNAUTHORIZED   = "unauthorized"      // not signed in, or the session has ended
 	EFORBIDDEN      = "forbidden"         // signed in, but the role may not do this
 	ETOOMANYREQUEST = "too_many_requests" // throttled (repeated failed sign-ins)
+	ETOOLARGE       = "too_large"         // the request body is over its limit
 )
 
 // Error is a domain error meant for the user. Format is an English format

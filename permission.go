@@ -51,12 +51,12 @@ var rolePermissions = map[Role][]Permission{
 	RoleStaff:       frontLine,
 	RoleTeamLeader:  concat(frontLine, leading, []Permission{PermSecurityManage}),
 	RoleDutyManager: concat(frontLine, leading, []Permission{PermRevealPhone, PermRevealID}),
-	RoleManager: concat(frontLine, leading, []Permission{PermOrgEdit, PermStaffEdit, PermAuditView, PermResidentImport, PermRevealPhone, PermRevealID,
+	RoleManager: concat(frontLine, leading, []Permission{PermOrgEdit, PermStaffEdit, PermAuditView, PermResidentImport, PermResidentRights, PermRevealPhone, PermRevealID,
 		PermSettingsEdit, PermOutboxManage, PermSecurityManage}),
 	// The quality department reads everything across its communities and
 	// keeps the knowledge base; it changes no resident's data.
 	RoleQuality: {PermSelf, PermOrgView, PermStaffView, PermAuditView, PermResidentView, PermOrderView, PermSecurityView, PermReportView, PermOutboxView, PermSecurityManage},
-	RoleAdmin: concat(frontLine, leading, []Permission{PermOrgEdit, PermProjectCreate, PermStaffEdit, PermAuditView, PermResidentImport, PermRevealPhone, PermRevealID,
+	RoleAdmin: concat(frontLine, leading, []Permission{PermOrgEdit, PermProjectCreate, PermStaffEdit, PermAuditView, PermResidentImport, PermResidentRights, PermRevealPhone, PermRevealID,
 		PermSettingsEdit, PermOutboxManage, PermSecurityManage}),
 }
 

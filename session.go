@@ -12,14 +12,33 @@ const (
 	MaxSessionAge = 7 * 24 * time.Hour
 )
 
-// Sign-in throttling: after MaxFailedLogins failures for one login (or from
-// one address) within LoginWindow, sign-in is refused until the window
-// passes.
+// Sign-in throttling, counted atomically per login and address together,
+// and per address: after MaxFailedLogins failures of one login from one
+// address (MaxFailedPerIP from one address, whatever the logins), each
+// further attempt waits a delay that doubles with every failure, from
+// LoginFirstDelay up to LoginMaxDelay. The right password from another
+// address is never held up by someone else's failures. Counts are
+// forgotten after LoginWindow without attempts.
 const (
 	MaxFailedLogins = 5
-	LoginWindow     = 15 * time.Minute
 	MaxFailedPerIP  = 30
+	LoginFirstDelay = 30 * time.Second
+	LoginMaxDelay   = 15 * time.Minute
+	LoginWindow     = time.Hour
 )
+
+// LoginDelay returns how long a login waits after its nth failure when
+// free failures are allowed without waiting.
+func LoginDelay(n, free int) time.Duration {
+	if n < free {
+		return 0
+	}
+	d := LoginFirstDelay
+	for i := free; i < n && d < LoginMaxDelay; i++ {
+		d *= 2
+	}
+	return min(d, LoginMaxDelay)
+}
 
 // Session is a signed-in browser or API client. Only a hash of its token is
 // stored.

@@ -159,9 +159,15 @@ type UserService interface {
 	CreateUser(ctx context.Context, nu *NewUser) error
 	// UpdateUser changes an account; disabling it ends its sessions.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
-	// SetPassword sets a user's password (the user's own, or by a manager).
-	// Ends the user's other sessions. EINVALID for a weak password.
+	// SetPassword sets another user's password, by a manager of every
+	// project the account serves. Ends the user's sessions. EINVALID for a
+	// weak password; EINVALID for one's own account, whose password is
+	// changed through ChangePassword.
 	SetPassword(ctx context.Context, id int64, password string) error
+	// ChangePassword changes the caller's own password after checking the
+	// current one (EINVALID on the field current_password when wrong).
+	// Ends the caller's other sessions.
+	ChangePassword(ctx context.Context, current, password string) error
 
 	// FindAssignments returns a project's building assignments.
 	FindAssignments(ctx context.Context, projectID int64) ([]*Assignment, error)

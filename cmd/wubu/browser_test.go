@@ -143,14 +143,14 @@ func TestBrowserGuardLookup(t *testing.T) {
 	if got := wubutest.Get(t, ctx, "name", chromedp.Text(chromedp.ID("resident-name"))); !strings.Contains(got, "张三") {
 		t.Fatalf("got card of %q", got)
 	}
-	if got := wubutest.Get(t, ctx, "ID", chromedp.Text(chromedp.ID("id-number-value"))); got != "1101**********002X" {
-		t.Fatalf("got ID number %q on the guard's card, want it masked", got)
+	// Least privilege by post (issue 12): a guard's card shows name, room,
+	// plates and photo; no ID number, phone or birthday, not even masked,
+	// and no profile form.
+	if n := wubutest.Get(t, ctx, "ID, phones, birthday", chromedp.Evaluate[int](`document.querySelectorAll("#id-number, #phones, #birthday, #reveal-id, #reveal-phones, #edit-profile, #opt-out-form").length`)); n != 0 {
+		t.Fatalf("a guard's card shows %d of ID number, phones, birthday, reveal buttons, profile or opt-out forms, want none", n)
 	}
-	if got := wubutest.Get(t, ctx, "phones", chromedp.Text(chromedp.ID("phones"))); !strings.Contains(got, "138****5678") {
-		t.Fatalf("got phones %q, want masked", got)
-	}
-	if n := wubutest.Get(t, ctx, "reveal buttons", chromedp.Evaluate[int](`document.querySelectorAll("#reveal-id, #reveal-phones").length`)); n != 0 {
-		t.Fatalf("a guard sees %d reveal buttons, want none", n)
+	if got := wubutest.Get(t, ctx, "plates", chromedp.Text(chromedp.ID("plates"))); !strings.Contains(got, "粤B12345") {
+		t.Fatalf("got plates %q on the guard's card", got)
 	}
 	wubutest.Screenshot(t, ctx, "card-guard")
 
@@ -165,6 +165,10 @@ func TestBrowserGuardLookup(t *testing.T) {
 	)
 	if got := wubutest.Get(t, ctx, "full ID", chromedp.Text(chromedp.ID("id-number-value"))); got != "11010519491231002X" {
 		t.Fatalf("got %q after the click, want the full ID number", got)
+	}
+	// Beside the masked ID number the birthday showed no year.
+	if got := wubutest.Get(t, ctx, "birthday", chromedp.Text(chromedp.ID("birthday"))); got != "12-31" {
+		t.Fatalf("got birthday %q, want 12-31", got)
 	}
 	entries, _, err := sqlstore.NewAuditService(app.DB).FindAuditEntries(admin, wubu.AuditFilter{Action: wubu.ActionRead, Login: "assistant"})
 	if err != nil || len(entries) != 1 || entries[0].Field != "id_number" || entries[0].ObjectID != strconv.FormatInt(zhang.ID, 10) {

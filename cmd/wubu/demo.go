@@ -17,6 +17,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var cfg Config
 	fs := newFlags("demo", "demo [--data DIR] [--addr HOST:PORT] [--households N]", &cfg, stderr)
 	fs.StringVar(&cfg.Addr, "addr", envOr("WUBU_ADDR", "127.0.0.1:8080"), "listen `address` [WUBU_ADDR]")
+	addHTTPFlags(fs, &cfg.HTTP)
 	households := fs.Int("households", seed.DefaultHouseholds, "households to seed on first run")
 	addNotifyFlags(fs, &cfg.Notify)
 	if err := fs.Parse(args); err != nil {

@@ -10,6 +10,9 @@
 //	wubu user      add a staff account
 //	wubu import    import a resident list from .xlsx or .csv
 //	wubu export    export a project's resident list to .xlsx
+//	wubu audit     verify the audit log's hash chain
+//	wubu backup    write a consistent copy of the database
+//	wubu restore   fill an empty database from a backup
 package main
 
 import (
@@ -59,7 +62,8 @@ func cliMessage(err error) string {
 // exitCode is 2 for usage errors and bad input, 1 otherwise.
 func exitCode(err error) int {
 	var ue usageError
-	if errors.As(err, &ue) {
+	var be brokenAuditError
+	if errors.As(err, &ue) || errors.As(err, &be) {
 		return 2
 	}
 	switch wubu.ErrorCode(err) {
@@ -89,6 +93,9 @@ Commands:
   user      add a staff account (password from standard input)
   import    import a resident list (.xlsx or .csv) into a project
   export    export a project's resident list to .xlsx
+  audit     verify the audit log's hash chain (audit verify; exit status 2 if broken)
+  backup    write a consistent copy of the database while it serves (backup FILE)
+  restore   fill an empty data directory or database from a backup (restore FILE)
 
 Every command takes --db DSN (or WUBU_DB) and --data DIR (or WUBU_DATA).
 Run "wubu <command> -h" for its flags.
@@ -125,6 +132,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, args, stdout, stderr)
 	case "export":
 		return cmdExport(ctx, args, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, args, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, args, stdout, stderr)
 	case "crashload": // hidden: the crash test's load (outbox_crashload.go)
 		return cmdCrashLoad(ctx, args, stdout, stderr)
 	}
@@ -142,6 +155,10 @@ type Config struct {
 	DBFile string
 	// Notify configures the outbox's channels (outbox.go).
 	Notify NotifyConfig
+	// HTTP is how the server meets the network (httpflags.go).
+	HTTP HTTPConfig
+	// Backup is the scheduled daily backup (backup.go).
+	Backup BackupConfig
 }
 
 // DSN returns the database to open: DB if set, else the SQLite file in the
@@ -166,6 +183,7 @@ func newFlags(name, synopsis string, cfg *Config, stderr io.Writer) *flag.FlagSe
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.DB, "db", envOr("WUBU_DB", ""), "database `DSN`: postgres://user@host/db, or an SQLite file (default: wubu.db in the data directory) [WUBU_DB]")
 	fs.StringVar(&cfg.Data, "data", envOr("WUBU_DATA", "data"), "data `directory` [WUBU_DATA]")
+	sqliteSyncFlag(fs)
 	cfg.DBFile = "wubu.db"
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wubu %s\n\n", synopsis)
@@ -252,6 +270,8 @@ func (m *Main) Services() server.Services {
 		Audit:     sqlstore.NewAuditService(m.DB),
 		Residents: sqlstore.NewResidentService(m.DB),
 		Importer:  sqlstore.NewResidentService(m.DB),
+		Rights:    sqlstore.NewResidentRights(m.DB),
+		Retention: sqlstore.NewRetentionService(m.DB),
 		Clocks:    m.Clocks,
 		Outbox:    m.Outbox,
 		// The proactive rules (E3, D4, H1, D3) and Today (F9): a feature
@@ -283,6 +303,9 @@ func (m *Main) Services() server.Services {
 // NewServer builds the HTTP server with the pages and the API.
 func (m *Main) NewServer() (*server.Server, error) {
 	s := server.New(m.Services(), m.DB.Clock, m.Logger)
+	if err := m.Config.HTTP.apply(s); err != nil {
+		return nil, err
+	}
 	if _, err := web.New(s); err != nil {
 		return nil, err
 	}
@@ -305,6 +328,13 @@ func (m *Main) Run(ctx context.Context, ready func(url string)) error {
 	}
 	if m.Delivery == nil {
 		m.StartDelivery(ctx)
+	}
+	sealCtx, stopSealing := context.WithCancel(ctx)
+	defer stopSealing()
+	go sealAudit(sealCtx, m.DB, m.Logger)
+	go purgeDaily(sealCtx, m.DB, m.Logger)
+	if m.Config.Backup.Dir != "" {
+		go backupDaily(sealCtx, m.DB, m.Config.Backup, m.Logger)
 	}
 	s, err := m.NewServer()
 	if err != nil {
@@ -368,6 +398,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("serve", "serve [--db DSN] [--data DIR] [--addr HOST:PORT]", &cfg, stderr)
 	fs.StringVar(&cfg.Addr, "addr", envOr("WUBU_ADDR", "127.0.0.1:8080"), "listen `address` [WUBU_ADDR]")
 	addNotifyFlags(fs, &cfg.Notify)
+	addHTTPFlags(fs, &cfg.HTTP)
+	addBackupFlags(fs, &cfg.Backup)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -380,7 +412,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
-	fs := newFlags("migrate", "migrate [--db DSN] [--data DIR]", &cfg, stderr)
+	fs := newFlags("migrate", "migrate [--db DSN] [--data DIR] [--app-role NAME]", &cfg, stderr)
+	appRole := fs.String("app-role", envOr("WUBU_APP_ROLE", ""), "PostgreSQL: create and grant the `role` Wubu serves as, which may not change or remove audit entries [WUBU_APP_ROLE]")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -393,6 +426,16 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	fmt.Fprintf(stdout, "Migrations applied (%s).\n", m.DB.Dialect)
+	if *appRole != "" {
+		stmts, err := m.DB.SetupAppRole(ctx, *appRole)
+		if err != nil {
+			for _, q := range stmts {
+				fmt.Fprintln(stderr, q+";")
+			}
+			return err
+		}
+		fmt.Fprintf(stdout, "Application role %s may read and write, but not change or remove audit entries: serve with it in --db.\n", *appRole)
+	}
 	return nil
 }
 

@@ -29,7 +29,7 @@ func init() {
 		"PUT /api/v1/projects/{id}/outbox/settings": {allow: managers, body: `{"quiet_start":1260,"quiet_end":480}`},
 		"POST /api/v1/outbox/{id}/resend":           {allow: managers},
 		"GET /api/v1/residents/{id}/opt-outs":       {allow: residentViewers},
-		"PUT /api/v1/residents/{id}/opt-outs":       {allow: residentEditors, body: `{"kind":"festival_greeting","opted_out":true}`},
+		"PUT /api/v1/residents/{id}/opt-outs":       {allow: residentEditors, card: wubu.CardOptOuts, body: `{"kind":"festival_greeting","opted_out":true}`},
 	}, map[string]objectMaker{
 		// An inbox message of the admin's: others' reads of it answer 404.
 		"/inbox/": func(t *testing.T, app *testApp, p *wubu.Project, o *orgObjects) int64 {

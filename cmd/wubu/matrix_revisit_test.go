@@ -16,7 +16,7 @@ func init() {
 		"POST /residents/{id}/revisits":    {allow: residentEditors, body: "due_at=2026-11-28T10:00&purpose=维修后回访"},
 		"GET /revisits/{id}":               {allow: residentViewers},
 		"POST /revisits/{id}/outcome":      {allow: residentEditors, body: "notes=业主满意&satisfaction=5"},
-		"POST /residents/{id}/opt-outs":    {allow: residentEditors, body: "sent=1&out=festival_greeting"},
+		"POST /residents/{id}/opt-outs":    {allow: residentEditors, card: wubu.CardOptOuts, body: "sent=1&out=festival_greeting"},
 
 		"GET /api/v1/projects/{id}/revisits":   {allow: residentViewers},
 		"POST /api/v1/residents/{id}/revisits": {allow: residentEditors, body: `{"due_at":"2026-11-28T02:00:00Z","purpose":"维修后回访"}`},

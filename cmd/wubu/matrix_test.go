@@ -50,6 +50,10 @@ type matrixEntry struct {
 	// although their role may use the route: the technician who worked on
 	// the order does not make its follow-up call (four eyes).
 	refused []string
+	// card, when set, is the part of the customer card the route reads
+	// (GET) or changes: of the roles allowed, only the posts that see or
+	// may change it are (least privilege by post, wubu.CardView).
+	card wubu.CardPart
 }
 
 var matrix = map[string]matrixEntry{
@@ -88,21 +92,21 @@ var matrix = map[string]matrixEntry{
 	"GET /lookup":                       {allow: residentViewers},
 	"GET /projects/{id}/residents":      {allow: residentViewers},
 	"GET /projects/{id}/residents/new":  {allow: residentEditors},
-	"POST /projects/{id}/residents":     {allow: residentEditors, body: "room=1-1-101&relation=owner&name=新住户&phones=13900001234"},
+	"POST /projects/{id}/residents":     {allow: residentEditors, card: wubu.CardName, body: "room=1-1-101&relation=owner&name=新住户&phones=13900001234"},
 	"GET /projects/{id}/completeness":   {allow: residentViewers},
 	"GET /residents/{id}":               {allow: residentViewers},
 	"POST /residents/{id}/reveal":       {allow: residentViewers, body: "field=phones", revealPhone: true},
 	"POST /residents/{id}/call":         {allow: residentViewers, body: "next=/", revealPhone: true},
-	"GET /residents/{id}/photo":         {allow: residentViewers, missingOK: true},
-	"POST /residents/{id}/photo":        {allow: residentEditors},
-	"GET /residents/{id}/edit":          {allow: residentEditors},
-	"POST /residents/{id}/edit":         {allow: residentEditors, body: "name=住户a&importance=2&importance_index=50&alarm_status=on&care=mobility"},
-	"POST /residents/{id}/households":   {allow: residentEditors, body: "room=1-1-102&relation=tenant"},
-	"POST /residents/{id}/contact":      {allow: residentEditors, body: "text=上门拜访"},
-	"POST /residents/{id}/vehicles":     {allow: residentEditors, body: "plate=粤B00001"},
-	"POST /residents/{id}/cards":        {allow: residentEditors, body: "kind=access&number=A0001&expires_on=2027-01-01"},
-	"POST /residents/{id}/special-days": {allow: residentEditors, body: "kind=birthday&date=1980-03-04&yearly=1"},
-	"POST /residents/{id}/appliances":   {allow: residentEditors, body: "room_id={room}&type=空调&brand=格力"},
+	"GET /residents/{id}/photo":         {allow: residentViewers, card: wubu.CardPhoto, missingOK: true},
+	"POST /residents/{id}/photo":        {allow: residentEditors, card: wubu.CardPhoto},
+	"GET /residents/{id}/edit":          {allow: residentEditors, card: wubu.CardProfile},
+	"POST /residents/{id}/edit":         {allow: residentEditors, card: wubu.CardProfile, body: "name=住户a&importance=2&importance_index=50&alarm_status=on&care=mobility"},
+	"POST /residents/{id}/households":   {allow: residentEditors, card: wubu.CardRooms, body: "room=1-1-102&relation=tenant"},
+	"POST /residents/{id}/contact":      {allow: residentEditors, card: wubu.CardTimeline, body: "text=上门拜访"},
+	"POST /residents/{id}/vehicles":     {allow: residentEditors, card: wubu.CardPlates, body: "plate=粤B00001"},
+	"POST /residents/{id}/cards":        {allow: residentEditors, card: wubu.CardCards, body: "kind=access&number=A0001&expires_on=2027-01-01"},
+	"POST /residents/{id}/special-days": {allow: residentEditors, card: wubu.CardSpecialDays, body: "kind=birthday&date=1980-03-04&yearly=1"},
+	"POST /residents/{id}/appliances":   {allow: residentEditors, card: wubu.CardAppliances, body: "room_id={room}&type=空调&brand=格力"},
 
 	// Import and export (F6): managers; an empty upload is refused, not a fault.
 	"GET /projects/{id}/residents/import":         {allow: managers},
@@ -144,18 +148,28 @@ var matrix = map[string]matrixEntry{
 
 	"GET /api/v1/lookup":                       {allow: residentViewers},
 	"GET /api/v1/projects/{id}/residents":      {allow: residentViewers},
-	"POST /api/v1/projects/{id}/residents":     {allow: residentEditors, body: `{"name":"接口住户","phones":["13900005678"]}`},
+	"POST /api/v1/projects/{id}/residents":     {allow: residentEditors, card: wubu.CardName, body: `{"name":"接口住户","phones":["13900005678"]}`},
 	"GET /api/v1/projects/{id}/completeness":   {allow: residentViewers},
 	"GET /api/v1/residents/{id}":               {allow: residentViewers},
-	"PATCH /api/v1/residents/{id}":             {allow: residentEditors, body: `{"occupation":"工程师"}`},
+	"PATCH /api/v1/residents/{id}":             {allow: residentEditors, card: wubu.CardProfile, body: `{"occupation":"工程师"}`},
 	"POST /api/v1/residents/{id}/reveal":       {allow: residentViewers, body: `{"field":"phones"}`, revealPhone: true},
-	"GET /api/v1/residents/{id}/timeline":      {allow: residentViewers},
-	"POST /api/v1/residents/{id}/contacts":     {allow: residentEditors, body: `{"text":"电话回访"}`},
-	"POST /api/v1/residents/{id}/households":   {allow: residentEditors, body: `{"room_id":{room},"relation":"family"}`},
-	"POST /api/v1/residents/{id}/vehicles":     {allow: residentEditors, body: `{"plate":"粤B00002"}`},
-	"POST /api/v1/residents/{id}/cards":        {allow: residentEditors, body: `{"kind":"parking","number":"P0001"}`},
-	"POST /api/v1/residents/{id}/special-days": {allow: residentEditors, body: `{"kind":"wedding","date":"2001-05-20","yearly":true}`},
-	"POST /api/v1/rooms/{id}/appliances":       {allow: residentEditors, body: `{"type":"冰箱","brand":"海尔"}`},
+	"GET /api/v1/residents/{id}/timeline":      {allow: residentViewers, card: wubu.CardTimeline},
+	"POST /api/v1/residents/{id}/contacts":     {allow: residentEditors, card: wubu.CardTimeline, body: `{"text":"电话回访"}`},
+	"POST /api/v1/residents/{id}/households":   {allow: residentEditors, card: wubu.CardRooms, body: `{"room_id":{room},"relation":"family"}`},
+	"POST /api/v1/residents/{id}/vehicles":     {allow: residentEditors, card: wubu.CardPlates, body: `{"plate":"粤B00002"}`},
+	"POST /api/v1/residents/{id}/cards":        {allow: residentEditors, card: wubu.CardCards, body: `{"kind":"parking","number":"P0001"}`},
+	"POST /api/v1/residents/{id}/special-days": {allow: residentEditors, card: wubu.CardSpecialDays, body: `{"kind":"wedding","date":"2001-05-20","yearly":true}`},
+	// Residents' rights (PIPL): a wrong confirmation is refused with 422,
+	// so the matrix erases nobody.
+	"GET /residents/{id}/export":          {allow: managers},
+	"POST /residents/{id}/erase":          {allow: managers, body: "confirm=nobody"},
+	"GET /api/v1/residents/{id}/export":   {allow: managers},
+	"POST /api/v1/residents/{id}/erase":   {allow: managers, body: `{"confirm":"nobody"}`},
+	"GET /api/v1/projects/{id}/retention": {allow: everyone},
+	"GET /projects/{id}/retention":        {allow: managers},
+	"POST /projects/{id}/retention":       {allow: managers, body: "moved_out_days=1095&outbox_days=180&sign_in_days=180&audit_days=365"},
+	"PUT /api/v1/projects/{id}/retention": {allow: managers, body: `{"moved_out_days":1095,"outbox_days":180,"sign_in_days":180,"audit_days":365}`},
+	"POST /api/v1/rooms/{id}/appliances":  {allow: residentEditors, card: wubu.CardAppliances, body: `{"type":"冰箱","brand":"海尔"}`},
 }
 
 // A feature adds its routes to the matrix from its own file, in an init
@@ -394,6 +408,13 @@ func TestPermissionMatrix(t *testing.T) {
 				}
 				if e.perm != "" {
 					allowed = ac.user.Can(e.perm)
+				}
+				if e.card != "" && allowed {
+					if method == http.MethodGet {
+						allowed = ac.user.Sees(e.card)
+					} else {
+						allowed = ac.user.MayEdit(e.card)
+					}
 				}
 				if slices.Contains(e.refused, ac.name) {
 					allowed = false

@@ -76,6 +76,12 @@ func (h *Handler) Routes() []server.Route {
 	return routes
 }
 
+// withMaxBody gives a route a body limit of its own, above the server's.
+func withMaxBody(rt server.Route, n int64) server.Route {
+	rt.MaxBody = n
+	return rt
+}
+
 // route makes an API route; features' route lists take it as r.
 type route func(method, path string, perm wubu.Permission, fn http.HandlerFunc) server.Route
 

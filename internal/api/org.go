@@ -82,9 +82,20 @@ func (h *Handler) roomsGenerate(r *http.Request, id int64, g wubu.RoomGeneration
 	return h.Org.GenerateRooms(r.Context(), g)
 }
 
+// Rooms come a page at a time: 100 unless ?limit= asks for up to 500;
+// the answer's total says how many there are.
+const (
+	roomsPage    = 100
+	maxRoomsPage = 500
+)
+
 // roomList lists a project's rooms, filtered by ?building_id= or ?label=.
 func (h *Handler) roomList(r *http.Request, id int64, _ none) (list[*wubu.Room], error) {
 	offset, limit := paging(r)
+	if limit == 0 {
+		limit = roomsPage
+	}
+	limit = min(limit, maxRoomsPage)
 	f := wubu.RoomFilter{ProjectID: id, Offset: offset, Limit: limit}
 	var err error
 	if f.BuildingID, err = queryID(r, "building_id"); err != nil {

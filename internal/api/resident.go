@@ -12,6 +12,10 @@ import (
 func (h *Handler) residentRoutes(r func(string, string, wubu.Permission, http.HandlerFunc) server.Route) []server.Route {
 	return []server.Route{
 		r("GET", "/lookup", wubu.PermResidentView, call(h, http.StatusOK, h.lookup)),
+		r("GET", "/residents/{id}/export", wubu.PermResidentRights, call(h, http.StatusOK, h.residentExport)),
+		r("POST", "/residents/{id}/erase", wubu.PermResidentRights, call(h, http.StatusNoContent, h.residentErase)),
+		r("GET", "/projects/{id}/retention", wubu.PermOrgView, call(h, http.StatusOK, h.retentionGet)),
+		r("PUT", "/projects/{id}/retention", wubu.PermSettingsEdit, call(h, http.StatusOK, h.retentionSave)),
 		r("GET", "/projects/{id}/residents", wubu.PermResidentView, call(h, http.StatusOK, h.residentList)),
 		r("POST", "/projects/{id}/residents", wubu.PermResidentEdit, call(h, http.StatusCreated, h.residentCreate)),
 		r("GET", "/projects/{id}/completeness", wubu.PermResidentView, call(h, http.StatusOK, h.completeness)),
@@ -168,4 +172,28 @@ func (h *Handler) specialDayCreate(r *http.Request, id int64, d wubu.SpecialDay)
 func (h *Handler) applianceCreate(r *http.Request, id int64, a wubu.Appliance) (*wubu.Appliance, error) {
 	a.RoomID = id
 	return &a, h.Residents.AddAppliance(r.Context(), &a)
+}
+
+// residentExport returns everything held about a resident (PIPL Art. 45).
+func (h *Handler) residentExport(r *http.Request, id int64, _ none) (*wubu.PersonData, error) {
+	return h.Rights.ExportPerson(r.Context(), id)
+}
+
+type eraseRequest struct {
+	Confirm string `json:"confirm"` // the resident's name
+}
+
+// residentErase anonymises a resident on request (PIPL Art. 47).
+func (h *Handler) residentErase(r *http.Request, id int64, req eraseRequest) (none, error) {
+	return none{}, h.Rights.ErasePerson(r.Context(), id, req.Confirm)
+}
+
+func (h *Handler) retentionGet(r *http.Request, id int64, _ none) (*wubu.RetentionSettings, error) {
+	return h.Retention.Retention(r.Context(), id)
+}
+
+// retentionSave sets how long the project keeps what (PIPL Art. 19).
+func (h *Handler) retentionSave(r *http.Request, id int64, set wubu.RetentionSettings) (*wubu.RetentionSettings, error) {
+	set.ProjectID = id
+	return &set, h.Retention.SaveRetention(r.Context(), &set)
 }

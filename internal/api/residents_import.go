@@ -19,7 +19,7 @@ const maxImportBody = 50 << 20
 // files, not JSON, so they are plain handlers.
 func (h *Handler) importRoutes(r func(string, string, wubu.Permission, http.HandlerFunc) server.Route) []server.Route {
 	return []server.Route{
-		r("POST", "/projects/{id}/residents/import", wubu.PermResidentImport, h.residentsImport),
+		withMaxBody(r("POST", "/projects/{id}/residents/import", wubu.PermResidentImport, h.residentsImport), maxImportBody),
 		r("GET", "/projects/{id}/residents/export", wubu.PermResidentImport, h.residentsExport),
 	}
 }

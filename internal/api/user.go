@@ -52,6 +52,12 @@ func (h *Handler) userPassword(r *http.Request, id int64, req passwordRequest) (
 	return none{}, h.Users.SetPassword(r.Context(), id, req.Password)
 }
 
-func (h *Handler) mePassword(r *http.Request, _ int64, req passwordRequest) (none, error) {
-	return none{}, h.Users.SetPassword(r.Context(), wubu.UserFromContext(r.Context()).ID, req.Password)
+// mePasswordRequest changes one's own password: the current one is asked.
+type mePasswordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	Password        string `json:"password"`
+}
+
+func (h *Handler) mePassword(r *http.Request, _ int64, req mePasswordRequest) (none, error) {
+	return none{}, h.Users.ChangePassword(r.Context(), req.CurrentPassword, req.Password)
 }

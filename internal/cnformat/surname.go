@@ -22,15 +22,3 @@ func Surname(name string) string {
 	}
 	return string(r[0])
 }
-
-// IDGender returns "m" or "f" from the sex digit (the 17th) of an 18-digit
-// resident ID number, "" if it has none.
-func IDGender(id string) string {
-	if len(id) != 18 || id[16] < '0' || id[16] > '9' {
-		return ""
-	}
-	if (id[16]-'0')%2 == 1 {
-		return "m"
-	}
-	return "f"
-}

@@ -8,9 +8,4 @@ func TestSurname(t *testing.T) {
 			t.Errorf("Surname(%q): got %q, want %q", name, got, want)
 		}
 	}
-	for id, want := range map[string]string{"44030319800101123X": "m", "440303198001011224": "f", "4403031980": "", "": ""} {
-		if got := IDGender(id); got != want {
-			t.Errorf("IDGender(%q): got %q, want %q", id, got, want)
-		}
-	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,6 +30,8 @@ func Status(code string) int {
 		return http.StatusForbidden
 	case wubu.ETOOMANYREQUEST:
 		return http.StatusTooManyRequests
+	case wubu.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }
@@ -115,10 +118,25 @@ func ReadJSON(r *http.Request, v any) error {
 	// sends form encoding by default, and a clear parse error helps more
 	// than a refusal. Cross-site posts are stopped before this, by the
 	// cross-origin protection.
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	// The body is limited by the route (Server.MaxBody); a body of null
+	// or with anything after the value is refused, not half-read.
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		if err := TooLarge(err); wubu.ErrorCode(err) == wubu.ETOOLARGE {
+			return err
+		}
+		return wubu.Errorf(wubu.EINVALID, "The request body could not be read.")
+	}
+	if t := bytes.TrimSpace(b); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return wubu.Errorf(wubu.EINVALID, "The request body must be a JSON value, not empty or null.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return wubu.Errorf(wubu.EINVALID, "The request body is not valid JSON: %s", err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return wubu.Errorf(wubu.EINVALID, "The request body has more after its JSON value.")
 	}
 	return nil
 }

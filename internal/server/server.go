@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -28,6 +29,10 @@ type Services struct {
 	Audit     wubu.AuditService
 	Residents wubu.ResidentService
 	Importer  wubu.ResidentImporter
+	// Rights serves residents' rights: export of everything held, erasure;
+	// Retention how long each project keeps what, and the daily purge.
+	Rights    wubu.ResidentRights
+	Retention wubu.RetentionService
 	Clocks    wubu.ClockService
 	// Settings, Cards, Care, Greetings and Agenda are the proactive rules
 	// (E3, D4, H1, D3) and each staff member's Today (F9).
@@ -70,6 +75,9 @@ type Route struct {
 	Perm    wubu.Permission
 	API     bool
 	Handler http.HandlerFunc
+	// MaxBody is the most the route's request body may hold, for routes
+	// that take more than the server's limits (0: those limits).
+	MaxBody int64
 }
 
 // Pattern returns the ServeMux pattern of the route.
@@ -86,8 +94,16 @@ type Server struct {
 	Services
 	Clock  wubu.Clock
 	Logger *slog.Logger
-	// Secure marks cookies Secure (set when served over HTTPS).
+	// Secure marks cookies Secure and sends HSTS (set when served over
+	// HTTPS: --public-url https://…).
 	Secure bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
+	// the client's address; nobody else's is believed.
+	TrustedProxies []netip.Prefix
+	// MaxBody and MaxUpload limit request bodies, multipart ones by
+	// MaxUpload (0: DefaultMaxBody, DefaultMaxUpload); a route may declare
+	// its own.
+	MaxBody, MaxUpload int64
 	// ErrorPage renders an error as a page; the web package sets it.
 	ErrorPage func(w http.ResponseWriter, r *http.Request, status int, msg string)
 
@@ -108,7 +124,7 @@ func New(svc Services, clock wubu.Clock, logger *slog.Logger) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, strings.HasPrefix(r.URL.Path, "/api/"), wubu.Errorf(wubu.EFORBIDDEN, "Cross-site request refused."))
 	}))
-	s.handler = s.recover(s.logRequests(cop.Handler(mux)))
+	s.handler = s.recover(s.securityHeaders(s.logRequests(cop.Handler(mux))))
 	return s
 }
 
@@ -219,7 +235,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 // ENOTFOUND for another project's objects.
 func (s *Server) guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := wubu.NewContextWithRequestInfo(r.Context(), wubu.RequestInfo{IP: clientIP(r), UserAgent: r.UserAgent()})
+		if !s.limitBody(w, r, rt) {
+			return
+		}
+		ctx := wubu.NewContextWithRequestInfo(r.Context(), wubu.RequestInfo{IP: s.ClientIP(r), UserAgent: r.UserAgent()})
 		var authErr error
 		if token := Token(r); token != "" {
 			u, sess, err := s.Auth.Authenticate(ctx, token)
@@ -278,17 +297,6 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	api := strings.HasPrefix(r.URL.Path, "/api/")
 	ctx := context.WithValue(r.Context(), langKey{}, i18n.FromRequest(r, ""))
 	s.Fail(w, r.WithContext(ctx), api, wubu.Errorf(wubu.ENOTFOUND, "Not found."))
-}
-
-// clientIP returns the peer address of the request. Wubu does not trust
-// X-Forwarded-For: a reverse proxy in front should be configured to pass
-// the real address at the network level.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // Token returns the session token of a request: a Bearer token, else the

@@ -113,14 +113,36 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// sqliteSync is SQLite's synchronous setting for the process: FULL syncs
+// the WAL on every commit, so a committed transaction survives a power
+// loss; NORMAL syncs at checkpoints only, surviving a crash of the process
+// but not of the machine. Wubu is a system of record: FULL by default
+// (measured in docs/performance.md, "SQLite durability").
+var sqliteSync = "FULL"
+
+// SetSQLiteSync sets SQLite's synchronous mode, "full" or "normal", for
+// every database opened afterwards in this process (--sqlite-sync).
+func SetSQLiteSync(mode string) error {
+	switch strings.ToLower(mode) {
+	case "full":
+		sqliteSync = "FULL"
+	case "normal":
+		sqliteSync = "NORMAL"
+	default:
+		return fmt.Errorf("--sqlite-sync %q: say full or normal", mode)
+	}
+	return nil
+}
+
 // SQLiteDSN returns the DSN of an SQLite file with Wubu's pragmas: WAL,
-// a busy timeout, foreign keys, and immediate write transactions.
+// a busy timeout, foreign keys, the synchronous mode, and immediate write
+// transactions.
 func SQLiteDSN(path string, write bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+sqliteSync+")")
 	if write {
 		q.Set("_txlock", "immediate")
 	} else {

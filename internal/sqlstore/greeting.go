@@ -232,7 +232,7 @@ func (g *greetee) adult(day time.Time) bool {
 func (g *greetee) salutation(household bool) string {
 	gender := g.gender
 	if gender == "" {
-		gender = cnformat.IDGender(g.idNumber)
+		gender, _ = cnformat.IDGender(g.idNumber)
 	}
 	s := "尊敬的" + g.name
 	switch gender {

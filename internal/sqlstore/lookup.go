@@ -67,6 +67,7 @@ func (s *ResidentService) Lookup(ctx context.Context, projectID int64, q string,
 			if !seen[r.PersonID] && len(out) < limit {
 				seen[r.PersonID] = true
 				r.Match = st.Match
+				wubu.RedactLookup(u, r)
 				out = append(out, r)
 			}
 		}

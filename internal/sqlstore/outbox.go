@@ -1159,10 +1159,12 @@ func (s *OutboxService) OptOuts(ctx context.Context, personID int64) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := wubu.Authorize(ctx, wubu.PermResidentView, project); wubu.ErrorCode(err) == wubu.ENOTFOUND {
+	if u, err := wubu.Authorize(ctx, wubu.PermResidentView, project); wubu.ErrorCode(err) == wubu.ENOTFOUND {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Resident not found.") // as for a missing one
 	} else if err != nil {
 		return nil, err
+	} else if !u.Sees(wubu.CardOptOuts) {
+		return []string{}, nil
 	}
 	rows, err := s.db.query(ctx, `SELECT kind FROM notify_optouts WHERE project_id = ? AND person_id = ? ORDER BY kind`, project, personID)
 	if err != nil {
@@ -1190,9 +1192,11 @@ func (s *OutboxService) SetOptOut(ctx context.Context, personID int64, kind stri
 	if err != nil {
 		return err
 	}
-	if _, err := wubu.Authorize(ctx, wubu.PermResidentEdit, project); wubu.ErrorCode(err) == wubu.ENOTFOUND {
+	if u, err := wubu.Authorize(ctx, wubu.PermResidentEdit, project); wubu.ErrorCode(err) == wubu.ENOTFOUND {
 		return wubu.Errorf(wubu.ENOTFOUND, "Resident not found.") // as for a missing one
 	} else if err != nil {
+		return err
+	} else if err := u.CheckCardEdit(wubu.CardOptOuts); err != nil {
 		return err
 	}
 	if !notify.HasKind(kind) {

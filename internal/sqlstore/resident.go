@@ -213,6 +213,9 @@ func (s *ResidentService) CreatePerson(ctx context.Context, p *wubu.Person) erro
 	if err := normalizePerson(p); err != nil {
 		return err
 	}
+	if err := u.CheckCardEdit(wubu.PersonParts(p)...); err != nil {
+		return err
+	}
 	if err := checkAgainstID(p, p.BirthdayDiffers); err != nil {
 		return err
 	}
@@ -240,6 +243,9 @@ func (s *ResidentService) CreatePersonInRoom(ctx context.Context, p *wubu.Person
 		return err
 	}
 	if err := normalizePerson(p); err != nil {
+		return err
+	}
+	if err := u.CheckCardEdit(append(wubu.PersonParts(p), wubu.CardRooms)...); err != nil {
 		return err
 	}
 	if err := checkAgainstID(p, p.BirthdayDiffers); err != nil {
@@ -338,8 +344,9 @@ func addTimeline(ctx context.Context, tx *Tx, projectID, personID int64, kind, t
 }
 
 // findPerson loads a person with phones, unmasked, checking the caller may
-// see the person's project.
-func (s *ResidentService) findPerson(ctx context.Context, q rowQuerier, perm wubu.Permission, id int64) (*wubu.Person, error) {
+// see the person's project and, by post, see (resident.view) or change
+// (resident.edit) the parts of the card named.
+func (s *ResidentService) findPerson(ctx context.Context, q rowQuerier, perm wubu.Permission, id int64, parts ...wubu.CardPart) (*wubu.Person, error) {
 	if _, err := wubu.Authorize(ctx, perm, 0); err != nil {
 		return nil, err
 	}
@@ -347,8 +354,12 @@ func (s *ResidentService) findPerson(ctx context.Context, q rowQuerier, perm wub
 	if err != nil {
 		return nil, err
 	}
-	if _, err := wubu.Authorize(ctx, perm, p.ProjectID); err != nil {
+	u, err := wubu.Authorize(ctx, perm, p.ProjectID)
+	if err != nil {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Resident not found.")
+	}
+	if err := checkCardParts(u, perm, parts...); err != nil {
+		return nil, err
 	}
 	rows, err := q.QueryContext(ctx, s.db.rebind(`SELECT phone FROM person_phones WHERE project_id = ? AND person_id = ? ORDER BY position`), p.ProjectID, id)
 	if err != nil {
@@ -373,7 +384,7 @@ func (s *ResidentService) UpdatePerson(ctx context.Context, id int64, upd wubu.P
 		return nil, err
 	}
 	defer tx.Rollback()
-	p, err := s.findPerson(ctx, tx, wubu.PermResidentEdit, id)
+	p, err := s.findPerson(ctx, tx, wubu.PermResidentEdit, id, wubu.PersonUpdateParts(upd)...)
 	if err != nil {
 		return nil, err
 	}
@@ -555,6 +566,9 @@ func (s *ResidentService) FindResident(ctx context.Context, id int64) (*wubu.Res
 		}
 	}
 	slices.SortFunc(r.UpcomingDays, func(a, b *wubu.SpecialDay) int { return strings.Compare(a.Date, b.Date) })
+	// Least privilege by post: what the caller's post does not need goes,
+	// and no birthday year beside a masked ID number.
+	wubu.RedactResident(wubu.UserFromContext(ctx), r)
 	return r, nil
 }
 
@@ -624,7 +638,7 @@ func (s *ResidentService) RevealPersonField(ctx context.Context, id int64, field
 	switch field {
 	case "phones":
 		perm = wubu.PermRevealPhone
-	case "id_number":
+	case "id_number", "birthday": // the birthday's year completes a masked ID number
 		perm = wubu.PermRevealID
 	default:
 		return nil, wubu.FieldErrorf("field", wubu.EINVALID, "Field %q cannot be revealed.", field)
@@ -648,19 +662,36 @@ func (s *ResidentService) RevealPersonField(ctx context.Context, id int64, field
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	if field == "phones" {
+	switch {
+	case field == "phones":
 		return p.Phones, nil
+	case field == "birthday" && p.Birthday != "":
+		return []string{p.Birthday}, nil
+	case field == "id_number" && p.IDNumber != "":
+		return []string{p.IDNumber}, nil
 	}
-	if p.IDNumber == "" {
-		return []string{}, nil
-	}
-	return []string{p.IDNumber}, nil
+	return []string{}, nil
 }
 
 // personInTx checks, inside a transaction, that a person exists in a
-// project the caller may edit, and returns the project.
-func (s *ResidentService) personInTx(ctx context.Context, tx *Tx, personID int64) (*wubu.Person, error) {
-	return s.findPerson(ctx, tx, wubu.PermResidentEdit, personID)
+// project the caller may edit and that the caller's post may change the
+// part of the card, and returns the person.
+func (s *ResidentService) personInTx(ctx context.Context, tx *Tx, personID int64, part wubu.CardPart) (*wubu.Person, error) {
+	return s.findPerson(ctx, tx, wubu.PermResidentEdit, personID, part)
+}
+
+// checkCardParts returns EFORBIDDEN unless the user's post may change
+// (perm resident.edit) or see (otherwise) every part.
+func checkCardParts(u *wubu.User, perm wubu.Permission, parts ...wubu.CardPart) error {
+	if perm == wubu.PermResidentEdit {
+		return u.CheckCardEdit(parts...)
+	}
+	for _, p := range parts {
+		if !u.Sees(p) {
+			return wubu.Errorf(wubu.EFORBIDDEN, "Your post may not see this part of the resident's record.")
+		}
+	}
+	return nil
 }
 
 // AddHousehold links a person to a room of the same project.
@@ -679,7 +710,7 @@ func (s *ResidentService) AddHousehold(ctx context.Context, h *wubu.Household) e
 		return err
 	}
 	defer tx.Rollback()
-	p, err := s.personInTx(ctx, tx, h.PersonID)
+	p, err := s.personInTx(ctx, tx, h.PersonID, wubu.CardRooms)
 	if err != nil {
 		return err
 	}
@@ -721,7 +752,7 @@ func (s *ResidentService) AddVehicle(ctx context.Context, v *wubu.Vehicle) error
 		return err
 	}
 	defer tx.Rollback()
-	p, err := s.personInTx(ctx, tx, v.PersonID)
+	p, err := s.personInTx(ctx, tx, v.PersonID, wubu.CardPlates)
 	if err != nil {
 		return err
 	}
@@ -775,7 +806,7 @@ func (s *ResidentService) AddCard(ctx context.Context, c *wubu.Card) error {
 		return err
 	}
 	defer tx.Rollback()
-	p, err := s.personInTx(ctx, tx, c.PersonID)
+	p, err := s.personInTx(ctx, tx, c.PersonID, wubu.CardCards)
 	if err != nil {
 		return err
 	}
@@ -817,9 +848,11 @@ func (s *ResidentService) AddAppliance(ctx context.Context, a *wubu.Appliance) e
 	} else if err != nil {
 		return err
 	}
-	if _, err := wubu.Authorize(ctx, wubu.PermResidentEdit, pid); wubu.ErrorCode(err) == wubu.ENOTFOUND {
+	if u, err := wubu.Authorize(ctx, wubu.PermResidentEdit, pid); wubu.ErrorCode(err) == wubu.ENOTFOUND {
 		return wubu.FieldErrorf("room_id", wubu.ENOTFOUND, "Room not found.")
 	} else if err != nil {
+		return err
+	} else if err := u.CheckCardEdit(wubu.CardAppliances); err != nil {
 		return err
 	}
 	a.ProjectID = pid
@@ -854,7 +887,7 @@ func (s *ResidentService) AddSpecialDay(ctx context.Context, d *wubu.SpecialDay)
 		return err
 	}
 	defer tx.Rollback()
-	p, err := s.personInTx(ctx, tx, d.PersonID)
+	p, err := s.personInTx(ctx, tx, d.PersonID, wubu.CardSpecialDays)
 	if err != nil {
 		return err
 	}
@@ -897,7 +930,7 @@ func (s *ResidentService) SetPhoto(ctx context.Context, id int64, contentType st
 		return err
 	}
 	defer tx.Rollback()
-	p, err := s.personInTx(ctx, tx, id)
+	p, err := s.personInTx(ctx, tx, id, wubu.CardPhoto)
 	if err != nil {
 		return err
 	}
@@ -923,7 +956,7 @@ func (s *ResidentService) SetPhoto(ctx context.Context, id int64, contentType st
 
 // Photo returns a person's photo.
 func (s *ResidentService) Photo(ctx context.Context, id int64) (string, []byte, error) {
-	p, err := s.findPerson(ctx, s.db.read, wubu.PermResidentView, id)
+	p, err := s.findPerson(ctx, s.db.read, wubu.PermResidentView, id, wubu.CardPhoto)
 	if err != nil {
 		return "", nil, err
 	}
@@ -938,7 +971,7 @@ func (s *ResidentService) Photo(ctx context.Context, id int64) (string, []byte, 
 
 // Timeline returns the newest entries of a person's timeline.
 func (s *ResidentService) Timeline(ctx context.Context, personID int64, limit int) ([]*wubu.TimelineEntry, error) {
-	p, err := s.findPerson(ctx, s.db.read, wubu.PermResidentView, personID)
+	p, err := s.findPerson(ctx, s.db.read, wubu.PermResidentView, personID, wubu.CardTimeline)
 	if err != nil {
 		return nil, err
 	}
@@ -958,6 +991,10 @@ func (s *ResidentService) Timeline(ctx context.Context, personID int64, limit in
 		if err := rows.Scan(&e.ID, &e.ProjectID, &e.PersonID, &e.At, &e.Kind, &e.Text, &e.UserID, &e.UserName); err != nil {
 			return nil, err
 		}
+		// No birthday year beside a masked ID number (wubu.RedactPerson).
+		if day, ok := strings.CutPrefix(e.Text, string(wubu.DayBirthday)+" "); ok && e.Kind == "special_day.added" && p.IDNumber != "" {
+			e.Text = string(wubu.DayBirthday) + " " + wubu.WithoutYear(day)
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -974,7 +1011,7 @@ func (s *ResidentService) AddContact(ctx context.Context, personID int64, text s
 		return nil, err
 	}
 	defer tx.Rollback()
-	p, err := s.personInTx(ctx, tx, personID)
+	p, err := s.personInTx(ctx, tx, personID, wubu.CardTimeline)
 	if err != nil {
 		return nil, err
 	}

@@ -104,9 +104,18 @@ func (s *ResidentService) FindResidents(ctx context.Context, f wubu.ResidentFilt
 		}
 		crows.Close()
 	}
+	u := wubu.UserFromContext(ctx)
 	for _, r := range out {
 		if !r.Person.Masked {
 			mask(r.Person)
+		}
+		// Least privilege by post, as on the customer card.
+		wubu.RedactPerson(u, r.Person)
+		if !u.Sees(wubu.CardPlates) {
+			r.Plates = []string{}
+		}
+		if !u.Sees(wubu.CardCards) {
+			r.Cards = []*wubu.Card{}
 		}
 	}
 	return out, total, nil

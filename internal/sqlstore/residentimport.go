@@ -1437,6 +1437,15 @@ func (s *ResidentService) ExportResidents(ctx context.Context, f wubu.ResidentFi
 			if err != nil {
 				return nil, err
 			}
+			// Beside the full ID number, the birthday with its year.
+			err = s.eachRow(ctx, `SELECT id, birthday FROM persons WHERE project_id = ? AND birthday <> ''`, []any{f.ProjectID}, func(id int64, v string) {
+				for _, r := range byPerson[id] {
+					r.Person.Birthday = v
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
 		}
 		for _, r := range rows {
 			r.Person.Masked = !phones || !ids

@@ -35,19 +35,11 @@ func (s *AuthService) Login(ctx context.Context, login, password, kind string) (
 	if kind != "api" {
 		kind = "web"
 	}
-	now := s.db.now()
-
-	// Throttle: too many recent failures for this login or from this address.
-	since := now.Add(-wubu.LoginWindow)
-	var byLogin, byIP int
-	if err := s.db.queryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM login_attempts WHERE login = ? AND at > ? AND ok = ?),
-		(SELECT COUNT(*) FROM login_attempts WHERE ip = ? AND at > ? AND ok = ?)`,
-		login, since, false, ip, since, false).Scan(&byLogin, &byIP); err != nil {
+	// Throttle: the attempt is counted as a failure before the password
+	// is checked, in one write, so parallel attempts see each other.
+	keys := throttleKeys(login, ip)
+	if err := s.reserveAttempt(ctx, keys); err != nil {
 		return "", nil, err
-	}
-	if byLogin >= wubu.MaxFailedLogins || (ip != "" && byIP >= wubu.MaxFailedPerIP) {
-		return "", nil, wubu.Errorf(wubu.ETOOMANYREQUEST, "Too many failed sign-ins. Try again in %d minutes.", int(wubu.LoginWindow/time.Minute))
 	}
 
 	var hash string
@@ -95,11 +87,87 @@ func (s *AuthService) Login(ctx context.Context, login, password, kind string) (
 	if err := tx.writeAudit(ctx, &wubu.AuditEntry{Action: wubu.ActionLogin, ObjectType: "user", ObjectID: login, UserID: &u.ID, Login: u.Login}); err != nil {
 		return "", nil, err
 	}
-	// Old attempts are of no more use to the throttle.
+	// The right password clears the login's count from this address and
+	// takes back its provisional failure from the address's.
+	if err := releaseAttempt(ctx, tx, keys); err != nil {
+		return "", nil, err
+	}
+	// Old attempts are of no more use.
 	if _, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE at < ?`, tx.now.Add(-24*time.Hour)); err != nil {
 		return "", nil, err
 	}
 	return token, u, tx.Commit()
+}
+
+// throttleKey is a counter of failed sign-ins and the failures it allows
+// before attempts must wait.
+type throttleKey struct {
+	key  string
+	free int
+}
+
+// throttleKeys returns the counters an attempt counts against: the login
+// from this address, and the address. Failures from one address never hold
+// up the right password from another.
+func throttleKeys(login, ip string) []throttleKey {
+	keys := []throttleKey{{key: "pair:" + login + " " + ip, free: wubu.MaxFailedLogins}}
+	if ip != "" {
+		keys = append(keys, throttleKey{key: "ip:" + ip, free: wubu.MaxFailedPerIP})
+	}
+	return keys
+}
+
+// reserveAttempt refuses the attempt while any of its counters waits out
+// a delay, and otherwise counts it as a failure, setting the delay the
+// next attempt waits. Each counter's row is locked by the upsert until the
+// commit (SQLite: the write transaction holds the database), so parallel
+// attempts are counted one after another.
+func (s *AuthService) reserveAttempt(ctx context.Context, keys []throttleKey) error {
+	tx, err := s.db.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	failures := make([]int, len(keys))
+	for i, k := range keys {
+		var last, blocked time.Time
+		if err := tx.queryRow(ctx, `INSERT INTO login_throttle (key, failures, last_at, blocked_until) VALUES (?, 0, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING failures, last_at, blocked_until`, k.key, tx.now, tx.now).Scan(&failures[i], &last, &blocked); err != nil {
+			return err
+		}
+		if tx.now.Sub(last) > wubu.LoginWindow {
+			failures[i] = 0
+			continue
+		}
+		if wait := blocked.Sub(tx.now); wait > 0 {
+			if wait < 2*time.Minute {
+				return wubu.Errorf(wubu.ETOOMANYREQUEST, "Too many failed sign-ins. Try again in %d seconds.", int((wait+time.Second-1)/time.Second))
+			}
+			return wubu.Errorf(wubu.ETOOMANYREQUEST, "Too many failed sign-ins. Try again in %d minutes.", int((wait+time.Minute-1)/time.Minute))
+		}
+	}
+	for i, k := range keys {
+		n := failures[i] + 1
+		if _, err := tx.exec(ctx, `UPDATE login_throttle SET failures = ?, last_at = ?, blocked_until = ? WHERE key = ?`,
+			n, tx.now, tx.now.Add(wubu.LoginDelay(n, k.free)), k.key); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// releaseAttempt undoes a successful attempt's provisional failure: the
+// login's count from the address starts again; the address's loses one.
+func releaseAttempt(ctx context.Context, tx *Tx, keys []throttleKey) error {
+	if _, err := tx.exec(ctx, `DELETE FROM login_throttle WHERE key = ?`, keys[0].key); err != nil {
+		return err
+	}
+	for _, k := range keys[1:] {
+		if _, err := tx.exec(ctx, `UPDATE login_throttle SET failures = failures - 1 WHERE key = ? AND failures > 0`, k.key); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func truncate(s string, n int) string {

@@ -72,6 +72,30 @@ func visibleTo(caller, u *wubu.User) bool {
 	return false
 }
 
+// manages reports whether the caller may administer the account: an admin
+// any account; a manager only accounts all of whose projects they serve,
+// so that nobody acts on an account that also opens another project.
+func manages(caller, u *wubu.User) bool {
+	if caller.AllProjects() {
+		return true
+	}
+	if u.AllProjects() || len(u.ProjectIDs) == 0 {
+		return false
+	}
+	for _, p := range u.ProjectIDs {
+		if !caller.Serves(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// errNotManaged is the answer for an account the caller sees but may not
+// administer.
+func errNotManaged() error {
+	return wubu.Errorf(wubu.EFORBIDDEN, "This account also serves projects you do not manage; ask a manager of all its projects or an administrator.")
+}
+
 // FindUsers returns the staff of the caller's projects.
 func (s *UserService) FindUsers(ctx context.Context, f wubu.UserFilter) ([]*wubu.User, int, error) {
 	var pid int64
@@ -308,9 +332,13 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd wubu.UserUpd
 	}
 	if !self {
 		// The caller must be able to grant the account's current role too:
-		// a manager cannot change an admin.
+		// a manager cannot change an admin; and must manage every project
+		// of the account.
 		if err := checkGrant(caller, u.Role, nil); err != nil {
 			return nil, err
+		}
+		if !manages(caller, u) {
+			return nil, errNotManaged()
 		}
 		if caller.ID == id && upd.Disabled != nil && *upd.Disabled {
 			return nil, wubu.FieldErrorf("disabled", wubu.EINVALID, "You cannot disable your own account.")
@@ -340,14 +368,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd wubu.UserUpd
 		u.Lang = *upd.Lang
 	}
 	if upd.ProjectIDs != nil {
-		// A manager changes only the projects they serve; others stay.
-		var keep []int64
-		for _, p := range u.ProjectIDs {
-			if !caller.Serves(p) {
-				keep = append(keep, p)
-			}
-		}
-		u.ProjectIDs = append(keep, *upd.ProjectIDs...)
+		u.ProjectIDs = slices.Clone(*upd.ProjectIDs)
 		slices.Sort(u.ProjectIDs)
 		u.ProjectIDs = slices.Compact(u.ProjectIDs)
 	}
@@ -409,14 +430,50 @@ func orEmpty(p *[]int64) *[]int64 {
 	return p
 }
 
-// SetPassword sets a user's password and ends the user's other sessions.
+// SetPassword sets another user's password and ends that user's sessions.
 func (s *UserService) SetPassword(ctx context.Context, id int64, password string) error {
-	caller := wubu.UserFromContext(ctx)
-	if caller == nil || caller.ID != id {
-		if _, err := wubu.Authorize(ctx, wubu.PermStaffEdit, 0); err != nil {
+	caller, err := wubu.Authorize(ctx, wubu.PermStaffEdit, 0)
+	if err != nil {
+		return err
+	}
+	if caller.ID == id {
+		return wubu.FieldErrorf("password", wubu.EINVALID, "Change your own password on your account page, with your current password.")
+	}
+	return s.setPassword(ctx, id, password, func(tx *Tx, u *wubu.User, _ string) error {
+		if !visibleTo(caller, u) {
+			return wubu.Errorf(wubu.ENOTFOUND, "Staff member not found.")
+		}
+		if err := checkGrant(caller, u.Role, nil); err != nil {
 			return err
 		}
+		if !manages(caller, u) {
+			return errNotManaged()
+		}
+		return nil
+	})
+}
+
+// ChangePassword changes the caller's own password after checking the
+// current one, and ends the caller's other sessions.
+func (s *UserService) ChangePassword(ctx context.Context, current, password string) error {
+	caller, err := wubu.Authorize(ctx, wubu.PermSelf, 0)
+	if err != nil {
+		return err
 	}
+	if current == "" {
+		return wubu.FieldErrorf("current_password", wubu.EINVALID, "Enter your current password.")
+	}
+	return s.setPassword(ctx, caller.ID, password, func(_ *Tx, _ *wubu.User, hash string) error {
+		if !auth.CheckPassword(hash, current) {
+			return wubu.FieldErrorf("current_password", wubu.EINVALID, "Your current password is not right.")
+		}
+		return nil
+	})
+}
+
+// setPassword writes a new password after check has accepted the account
+// (given its current hash), and ends every session of it but the caller's.
+func (s *UserService) setPassword(ctx context.Context, id int64, password string, check func(tx *Tx, u *wubu.User, hash string) error) error {
 	if err := wubu.CheckPassword(password); err != nil {
 		return err
 	}
@@ -425,24 +482,23 @@ func (s *UserService) SetPassword(ctx context.Context, id int64, password string
 		return err
 	}
 	defer tx.Rollback()
-	u, err := findUser(ctx, s.db, tx, `id = ?`, id)
+	var hash string
+	u, err := scanUserWithHash(tx.queryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE id = ?`, id), &hash)
 	if err != nil {
 		return err
 	}
-	if !visibleTo(caller, u) {
-		return wubu.Errorf(wubu.ENOTFOUND, "Staff member not found.")
+	if err := loadProjects(ctx, s.db, tx, u); err != nil {
+		return err
 	}
-	if caller.ID != id {
-		if err := checkGrant(caller, u.Role, nil); err != nil {
-			return err
-		}
+	if err := check(tx, u, hash); err != nil {
+		return err
 	}
-	hash, err := auth.HashPassword(password)
+	newHash, err := auth.HashPassword(password)
 	if err != nil {
 		return err
 	}
 	tx.flushSessions = true
-	if _, err := tx.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, tx.now, id); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, newHash, tx.now, id); err != nil {
 		return err
 	}
 	// End every session but the caller's current one.

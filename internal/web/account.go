@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/wubu-oss/wubu"
 )
 
 type accountView struct{ Page }
@@ -15,8 +13,7 @@ func (h *Handler) accountShow(w http.ResponseWriter, r *http.Request) {
 // accountPassword changes the signed-in user's own password; their other
 // sessions end.
 func (h *Handler) accountPassword(w http.ResponseWriter, r *http.Request) {
-	u := wubu.UserFromContext(r.Context())
-	if err := h.Users.SetPassword(r.Context(), u.ID, r.PostFormValue("password")); err != nil {
+	if err := h.Users.ChangePassword(r.Context(), r.PostFormValue("current_password"), r.PostFormValue("password")); err != nil {
 		v := &accountView{Page: h.newPage(r, "My account")}
 		h.render(w, r, formError(r, &v.Page, err, ""), "account", v)
 		return

@@ -20,7 +20,7 @@ func (h *Handler) orderRoutes() []server.Route {
 	return []server.Route{
 		{Method: "GET", Path: "/projects/{id}/orders", Perm: wubu.PermOrderView, Handler: h.orderList},
 		{Method: "GET", Path: "/projects/{id}/orders/new", Perm: wubu.PermOrderEdit, Handler: h.orderNew},
-		{Method: "POST", Path: "/projects/{id}/orders", Perm: wubu.PermOrderEdit, Handler: h.orderCreate},
+		{Method: "POST", Path: "/projects/{id}/orders", Perm: wubu.PermOrderEdit, Handler: h.orderCreate, MaxBody: MaxStepForm},
 		{Method: "GET", Path: "/projects/{id}/order-settings", Perm: wubu.PermOrderView, Handler: h.orderSettings},
 		{Method: "POST", Path: "/projects/{id}/order-settings", Perm: wubu.PermSettingsEdit, Handler: h.orderSettingsSave},
 		{Method: "POST", Path: "/projects/{id}/prices", Perm: wubu.PermSettingsEdit, Handler: h.priceSave},
@@ -42,7 +42,7 @@ func (h *Handler) orderRoutes() []server.Route {
 		{Method: "POST", Path: "/orders/{id}/follow-up", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderFollowUp)},
 		{Method: "POST", Path: "/orders/{id}/close", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderClose)},
 		{Method: "POST", Path: "/orders/{id}/cancel", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderCancel)},
-		{Method: "POST", Path: "/orders/{id}/photos", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderPhotoAdd)},
+		{Method: "POST", Path: "/orders/{id}/photos", Perm: wubu.PermOrderEdit, Handler: h.step(h.orderSteps(), "", h.orderPhotoAdd), MaxBody: MaxStepForm},
 		{Method: "GET", Path: "/orders/{id}/photos/{photo}", Perm: wubu.PermOrderView, Handler: h.orderPhoto},
 	}
 }

@@ -20,7 +20,7 @@ func (h *Handler) passRoutes() []server.Route {
 
 		{Method: "GET", Path: "/passes", Perm: wubu.PermSecurityView, Handler: h.passList},
 		{Method: "GET", Path: "/passes/new", Perm: wubu.PermSecurityEdit, Handler: h.passNew},
-		{Method: "POST", Path: "/passes", Perm: wubu.PermSecurityEdit, Handler: h.passCreate},
+		{Method: "POST", Path: "/passes", Perm: wubu.PermSecurityEdit, Handler: h.passCreate, MaxBody: MaxStepForm},
 		{Method: "GET", Path: "/passes/{id}", Perm: wubu.PermSecurityView, Handler: h.passShow},
 		{Method: "GET", Path: "/passes/{id}/status", Perm: wubu.PermSecurityView, Handler: h.passStatus},
 		{Method: "GET", Path: "/passes/{id}/photos/{n}", Perm: wubu.PermSecurityView, Handler: h.passPhoto},

@@ -34,11 +34,16 @@ func (h *Handler) residentEditView(r *http.Request, fill bool) (*residentEditVie
 	if err != nil {
 		return nil, err
 	}
+	u := wubu.UserFromContext(ctx)
 	res, err := h.Residents.FindResident(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	u := wubu.UserFromContext(ctx)
+	// The profile form is for posts that keep the profile (least
+	// privilege by post: wubu.CardView).
+	if err := u.CheckCardEdit(wubu.CardProfile); err != nil {
+		return nil, err
+	}
 	v := &residentEditView{Page: h.newPage(r, "Edit profile"), Resident: res, CareFlags: wubu.CareFlags, AlarmStatuses: wubu.AlarmStatuses,
 		Levels: []int{0, 1, 2, 3, 4, 5}, CanRevealPhone: u.Can(wubu.PermRevealPhone), CanRevealID: u.Can(wubu.PermRevealID)}
 	if !fill {
@@ -71,6 +76,17 @@ func (h *Handler) residentEditView(r *http.Request, fill bool) (*residentEditVie
 		if len(idn) > 0 {
 			f.Set("id_number", idn[0])
 		}
+		// Beside an ID number the card shows the birthday without its
+		// year; the form needs the whole date (an audited read too).
+		if res.Birthday != "" {
+			bd, err := h.Residents.RevealPersonField(ctx, id, "birthday")
+			if err != nil {
+				return nil, err
+			}
+			if len(bd) > 0 {
+				f.Set("birthday", bd[0])
+			}
+		}
 	}
 	return v, nil
 }
@@ -97,7 +113,10 @@ func (h *Handler) residentUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	upd := wubu.PersonUpdate{}
 	str := func(name string) *string { s := r.PostFormValue(name); return &s }
-	upd.Name, upd.Gender, upd.Birthday, upd.Occupation, upd.Notes = str("name"), str("gender"), str("birthday"), str("occupation"), str("notes")
+	upd.Name, upd.Gender, upd.Occupation, upd.Notes = str("name"), str("gender"), str("occupation"), str("notes")
+	if v.CanRevealID || v.Resident.IDNumber == "" { // else the form held the birthday without its year
+		upd.Birthday = str("birthday")
+	}
 	upd.BirthdayDiffers = r.PostFormValue("birthday_differs") != ""
 	if v.CanRevealPhone {
 		phones := splitPhones(r.PostFormValue("phones"))

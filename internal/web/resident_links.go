@@ -14,7 +14,7 @@ import (
 // features: the resident's notification opt-outs per kind (F8).
 func (h *Handler) residentLinkRoutes() []server.Route {
 	return []server.Route{
-		{Method: "POST", Path: "/residents/{id}/opt-outs", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.optOutsSave)},
+		{Method: "POST", Path: "/residents/{id}/opt-outs", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardOptOuts, h.optOutsSave)},
 	}
 }
 

@@ -122,8 +122,10 @@ func (h *Handler) residentView(r *http.Request) (*residentView, error) {
 		Revealed: map[string]bool{}, CanEdit: u.Can(wubu.PermResidentEdit), CanRevealPhone: u.Can(wubu.PermRevealPhone),
 		CanRevealID: u.Can(wubu.PermRevealID), DayKinds: wubu.SpecialDayKinds, Relations: wubu.Relations, today: dateIn(h.Clock.Now())}
 	v.Title = res.Name + " · " + v.T("Customer card")
-	if v.Timeline, err = h.Residents.Timeline(ctx, id, 50); err != nil {
-		return nil, err
+	if u.Sees(wubu.CardTimeline) {
+		if v.Timeline, err = h.Residents.Timeline(ctx, id, 50); err != nil {
+			return nil, err
+		}
 	}
 	if err := h.residentLinks(r, v); err != nil {
 		return nil, err
@@ -182,11 +184,16 @@ func (h *Handler) residentFormFailed(w http.ResponseWriter, r *http.Request, err
 }
 
 // residentAdd handles the card's "add information" forms: one function per
-// form builds the call, and all share the answer.
-func (h *Handler) residentAdd(add func(r *http.Request, personID int64) error) http.HandlerFunc {
+// form builds the call, and all share the answer. A post that may not
+// change the part of the card is refused before the form is read.
+func (h *Handler) residentAdd(part wubu.CardPart, add func(r *http.Request, personID int64) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r, "id")
 		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if err := wubu.UserFromContext(r.Context()).CheckCardEdit(part); err != nil {
 			h.fail(w, r, err)
 			return
 		}

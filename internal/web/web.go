@@ -73,6 +73,11 @@ func New(s *server.Server) (*Handler, error) {
 	static, _ := fs.Sub(staticFS, "static")
 	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
 	s.HandleStatic("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Files only: no listing of a directory.
+		if strings.HasSuffix(r.URL.Path, "/") {
+			h.errorPage(w, r, http.StatusNotFound, h.T(r, "Not found."))
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fileServer.ServeHTTP(w, r)
 	}))
@@ -119,7 +124,7 @@ func (h *Handler) Routes() []server.Route {
 		{Method: "GET", Path: "/projects/{id}/residents", Perm: wubu.PermResidentView, Handler: h.residentList},
 		{Method: "GET", Path: "/projects/{id}/residents/new", Perm: wubu.PermResidentEdit, Handler: h.residentNew},
 		{Method: "GET", Path: "/projects/{id}/residents/import", Perm: wubu.PermResidentImport, Handler: h.residentsImportShow},
-		{Method: "POST", Path: "/projects/{id}/residents/import", Perm: wubu.PermResidentImport, Handler: h.residentsImport},
+		{Method: "POST", Path: "/projects/{id}/residents/import", Perm: wubu.PermResidentImport, Handler: h.residentsImport, MaxBody: MaxUploadSize + 1<<20},
 		{Method: "GET", Path: "/projects/{id}/residents/import/template", Perm: wubu.PermResidentImport, Handler: h.residentsImportTemplate},
 		{Method: "GET", Path: "/projects/{id}/residents/import/progress", Perm: wubu.PermResidentImport, Handler: h.residentsImportProgress},
 		{Method: "GET", Path: "/projects/{id}/residents/export", Perm: wubu.PermResidentImport, Handler: h.residentsExport},
@@ -129,14 +134,14 @@ func (h *Handler) Routes() []server.Route {
 		{Method: "POST", Path: "/residents/{id}/reveal", Perm: wubu.PermResidentView, Handler: h.residentReveal},
 		{Method: "GET", Path: "/residents/{id}/edit", Perm: wubu.PermResidentEdit, Handler: h.residentEdit},
 		{Method: "POST", Path: "/residents/{id}/edit", Perm: wubu.PermResidentEdit, Handler: h.residentUpdate},
-		{Method: "POST", Path: "/residents/{id}/households", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.householdAdd)},
+		{Method: "POST", Path: "/residents/{id}/households", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardRooms, h.householdAdd)},
 		{Method: "GET", Path: "/residents/{id}/photo", Perm: wubu.PermResidentView, Handler: h.residentPhoto},
-		{Method: "POST", Path: "/residents/{id}/photo", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.photoUpload)},
-		{Method: "POST", Path: "/residents/{id}/contact", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.contactAdd)},
-		{Method: "POST", Path: "/residents/{id}/vehicles", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.vehicleAdd)},
-		{Method: "POST", Path: "/residents/{id}/cards", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.cardAdd)},
-		{Method: "POST", Path: "/residents/{id}/special-days", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.specialDayAdd)},
-		{Method: "POST", Path: "/residents/{id}/appliances", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(h.applianceAdd)},
+		{Method: "POST", Path: "/residents/{id}/photo", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardPhoto, h.photoUpload)},
+		{Method: "POST", Path: "/residents/{id}/contact", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardTimeline, h.contactAdd)},
+		{Method: "POST", Path: "/residents/{id}/vehicles", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardPlates, h.vehicleAdd)},
+		{Method: "POST", Path: "/residents/{id}/cards", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardCards, h.cardAdd)},
+		{Method: "POST", Path: "/residents/{id}/special-days", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardSpecialDays, h.specialDayAdd)},
+		{Method: "POST", Path: "/residents/{id}/appliances", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardAppliances, h.applianceAdd)},
 		{Method: "GET", Path: "/account", Perm: wubu.PermSelf, Handler: h.accountShow},
 		{Method: "POST", Path: "/account/password", Perm: wubu.PermSelf, Handler: h.accountPassword},
 	}
@@ -158,6 +163,8 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.demoSinkRoutes()...)
 	routes = append(routes, h.apiDocsRoutes()...)
 	routes = append(routes, h.residentCallRoutes()...)
+	routes = append(routes, h.residentRightsRoutes()...)
+	routes = append(routes, h.retentionRoutes()...)
 	return routes
 }
 

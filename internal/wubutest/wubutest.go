@@ -91,6 +91,11 @@ func EachDB(t *testing.T, fn func(t *testing.T, db *sqlstore.DB, clock *Clock)) 
 func MustOpenDB(t testing.TB, dialect string) (*sqlstore.DB, *Clock) {
 	t.Helper()
 	dsn := NewDSN(t, dialect)
+	if mode := os.Getenv("WUBU_SQLITE_SYNC"); mode != "" { // measure both: docs/performance.md
+		if err := sqlstore.SetSQLiteSync(mode); err != nil {
+			t.Fatal(err)
+		}
+	}
 	db, err := sqlstore.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
