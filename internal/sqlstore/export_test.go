@@ -158,3 +158,11 @@ func CountEvents(ctx context.Context, db *DB, objectType string, id int64, actio
 	err := db.queryRow(ctx, `SELECT COUNT(*) FROM lifecycle_events WHERE object_type = ? AND object_id = ? AND action = ?`, objectType, id, action).Scan(&n)
 	return n, err
 }
+
+// AssignUnchecked writes a building assignment as it was written before the
+// rules that now check it.
+func AssignUnchecked(ctx context.Context, db *DB, projectID, buildingID, userID int64, kind wubu.AssignmentKind) error {
+	_, err := db.write.ExecContext(ctx, db.rebind(`INSERT INTO building_assignments (project_id, building_id, user_id, kind, created_at) VALUES (?, ?, ?, ?, ?)`),
+		projectID, buildingID, userID, kind, db.now())
+	return err
+}

@@ -441,3 +441,70 @@ func TestPatrolConcurrentFinish(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderWarningReachesItsTeam: an urgent repair's warning reaches its
+// technician and the maintenance team leaders, not the team leaders of the
+// other posts (issue 19, defect 14).
+func TestOrderWarningReachesItsTeam(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		f := newOrderFixture(t, db, clock)
+		others := []*wubu.User{
+			f.User(t, "seclead", wubu.RoleTeamLeader, wubu.PostSecurity, f.ProjectA),
+			f.User(t, "cleanlead", wubu.RoleTeamLeader, wubu.PostCleaning, f.ProjectA),
+			f.User(t, "servlead", wubu.RoleTeamLeader, wubu.PostService, f.ProjectA),
+		}
+		o := f.open(t, wubu.OrderUrgent, f.faucet)
+		must(t)(f.orders.Dispatch(f.ctx(f.desk), o.ID, wubu.DispatchRequest{AssigneeID: &f.tech.ID}))
+		clock.Add(7 * time.Minute)
+		if _, err := f.clocks.RunDue(f.Ctx(f.Admin)); err != nil {
+			t.Fatal(err)
+		}
+		msgs, _, err := sqlstore.NewOutboxService(db).FindMessages(f.Ctx(f.Admin), f.ProjectA.ID, wubu.MessageFilter{Kind: "clock_warning"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64]bool{}
+		for _, m := range msgs {
+			if m.UserID != nil {
+				got[*m.UserID] = true
+			}
+		}
+		if len(got) != 2 || !got[f.tech.ID] || !got[f.leader.ID] {
+			t.Fatalf("the warning reached %v, want the technician %d and the maintenance leader %d", got, f.tech.ID, f.leader.ID)
+		}
+		for _, u := range others {
+			if got[u.ID] {
+				t.Fatalf("the warning reached %s, a team leader of another post", u.Login)
+			}
+		}
+	})
+}
+
+// TestTenantNeverWaitsForAGuard: a building whose security leader was
+// assigned before the rule that it be a team leader is a guard; a tenant
+// registered there does not wait for someone who cannot check it: the
+// check's clock and Today go to the security team leaders at once (issue
+// 19, defect 13).
+func TestTenantNeverWaitsForAGuard(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newSecurityWorld(t, db, clock)
+		// An assignment from before the rule: written as it was then.
+		if err := sqlstore.AssignUnchecked(context.Background(), db, w.f.ProjectA.ID, w.building.ID, w.guard.ID, wubu.AssignSecurityLeader); err != nil {
+			t.Fatal(err)
+		}
+		reg, err := w.tenants.RegisterTenant(w.guardCtx, &wubu.NewTenant{ProjectID: w.f.ProjectA.ID, RoomID: w.room.ID, Name: "赵租户", Phone: "13900001111", MoveIn: "2026-12-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reg.SuperiorID != nil {
+			t.Fatalf("the guard became the superior of the registration")
+		}
+		d := reg.Deadline
+		if d == nil || len(d.WarnNotify) != 1 || d.WarnNotify[0] != "role:team_leader:security" {
+			t.Fatalf("the check's clock warns %+v, want the security team leaders", d)
+		}
+		if _, err := w.tenants.CheckTenant(w.leaderCtx, reg.ID); err != nil {
+			t.Fatalf("the security team leader cannot check: %v", err)
+		}
+	})
+}
