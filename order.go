@@ -493,6 +493,9 @@ type DoneRequest struct {
 	Reason string        `json:"reason"`
 	// Others are the further jobs the resident asked for.
 	Others []NewOrder `json:"others"`
+	// Photo is a photo of the finished work, sent with the completion
+	// (the form's; over the API, add it to the order's photos first).
+	Photo *Photo `json:"-"`
 }
 
 // FollowUpRequest is the resident's answer to the follow-up call (M6).
@@ -535,10 +538,13 @@ type OrderSettings struct {
 	FollowUpDays int `json:"follow_up_days"`
 	// Day duty hours, "HH:MM", on working days and on weekends and
 	// holidays: outside them urgent orders go to the duty person (M8).
-	DayFrom   string    `json:"day_from"`
-	DayUntil  string    `json:"day_until"`
-	RestFrom  string    `json:"rest_from"`
-	RestUntil string    `json:"rest_until"`
+	DayFrom   string `json:"day_from"`
+	DayUntil  string `json:"day_until"`
+	RestFrom  string `json:"rest_from"`
+	RestUntil string `json:"rest_until"`
+	// DonePhoto asks for a photo of the finished work to complete an
+	// order: one taken since work started, or sent with the completion.
+	DonePhoto bool      `json:"done_photo"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 

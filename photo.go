@@ -25,6 +25,7 @@ const (
 	PhotoRectified = "rectified" // a hazard after its rectification
 	PhotoHandled   = "handled"   // a parking problem once handled
 	PhotoWork      = "work"      // a work order's job
+	PhotoDone      = "done"      // a work order's finished work
 	PhotoGoods     = "goods"     // the goods of a release pass
 )
 

@@ -28,9 +28,9 @@ func (tx *Tx) orderSettings(ctx context.Context, projectID int64) (*wubu.OrderSe
 
 func readOrderSettings(ctx context.Context, q rowReader, projectID int64) (*wubu.OrderSettings, error) {
 	s := wubu.DefaultOrderSettings(projectID)
-	err := q.queryRow(ctx, `SELECT urgent_minutes, normal_minutes, warn_minutes, free_minutes, follow_up_days, day_from, day_until, rest_from, rest_until, updated_at
+	err := q.queryRow(ctx, `SELECT urgent_minutes, normal_minutes, warn_minutes, free_minutes, follow_up_days, day_from, day_until, rest_from, rest_until, done_photo, updated_at
 		FROM order_settings WHERE project_id = ?`, projectID).Scan(&s.UrgentMinutes, &s.NormalMinutes, &s.WarnMinutes, &s.FreeMinutes, &s.FollowUpDays,
-		&s.DayFrom, &s.DayUntil, &s.RestFrom, &s.RestUntil, &s.UpdatedAt)
+		&s.DayFrom, &s.DayUntil, &s.RestFrom, &s.RestUntil, &s.DonePhoto, &s.UpdatedAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
@@ -117,9 +117,9 @@ func (s *OrderService) SaveSettings(ctx context.Context, set *wubu.OrderSettings
 		return err
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO order_settings (project_id, urgent_minutes, normal_minutes, warn_minutes, free_minutes, follow_up_days,
-		day_from, day_until, rest_from, rest_until, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		day_from, day_until, rest_from, rest_until, done_photo, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		set.ProjectID, set.UrgentMinutes, set.NormalMinutes, set.WarnMinutes, set.FreeMinutes, set.FollowUpDays,
-		set.DayFrom, set.DayUntil, set.RestFrom, set.RestUntil, set.UpdatedAt); err != nil {
+		set.DayFrom, set.DayUntil, set.RestFrom, set.RestUntil, set.DonePhoto, set.UpdatedAt); err != nil {
 		return err
 	}
 	if err := tx.audit(ctx, set.ProjectID, wubu.ActionUpdate, "order_settings", set.ProjectID, old, set); err != nil {

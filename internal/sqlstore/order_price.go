@@ -326,6 +326,34 @@ func (s *OrderService) Done(ctx context.Context, id int64, req wubu.DoneRequest)
 				o.LabourWaived, o.FinalLabour = true, 0
 			}
 		}
+		// The photo of the finished work, when the project asks for one:
+		// sent with the completion, or taken since work started.
+		if req.Photo != nil {
+			n, err := countPhotos(ctx, tx, o.ProjectID, "order", o.ID)
+			if err != nil {
+				return "", err
+			}
+			if n >= wubu.MaxOrderPhotos {
+				return "", wubu.FieldErrorf("done_photo", wubu.EINVALID, "An order has at most %d photos.", wubu.MaxOrderPhotos)
+			}
+			if err := addPhoto(ctx, tx, o.ProjectID, "order", o.ID, wubu.PhotoDone, req.Photo); err != nil {
+				return "", err
+			}
+		}
+		if set.DonePhoto {
+			since := o.ReportedAt
+			if o.StartedAt != nil {
+				since = *o.StartedAt
+			}
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM photos WHERE project_id = ? AND object_type = 'order' AND object_id = ? AND created_at >= ?`,
+				o.ProjectID, o.ID, since).Scan(&n); err != nil {
+				return "", err
+			}
+			if n == 0 {
+				return "", wubu.FieldErrorf("done_photo", wubu.EINVALID, "Take a photo of the finished work: this project asks for one to complete an order.")
+			}
+		}
 		cl := req.Checklist
 		cl.OnTime = o.PromiseKept == nil || *o.PromiseKept
 		o.Checklist = &cl

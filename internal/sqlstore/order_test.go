@@ -674,3 +674,49 @@ func TestOrderHistoryAndReport(t *testing.T) {
 		wantCode(t, err, wubu.EFORBIDDEN)
 	})
 }
+
+// TestOrderDonePhoto: a project that asks for a photo of the finished work
+// refuses a completion without one (nothing written) and takes it sent
+// with the completion, or taken since work started (issue 19 item 12).
+func TestOrderDonePhoto(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		f := newOrderFixture(t, db, clock)
+		set, err := f.orders.Settings(f.Ctx(f.Admin), f.ProjectA.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.DonePhoto = true
+		if err := f.orders.SaveSettings(f.Ctx(f.Admin), set); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := f.orders.Settings(f.Ctx(f.Admin), f.ProjectA.ID); !got.DonePhoto {
+			t.Fatal("the setting was not kept")
+		}
+		started := func() *wubu.Order {
+			o := f.toArrived(t, f.faucet)
+			must(t)(f.orders.Quote(f.ctx(f.tech), o.ID, wubu.QuoteRequest{Lines: []wubu.QuoteLineRequest{{PriceItemID: &f.faucet.ID, Quantity: 1}}}))
+			must(t)(f.orders.Confirm(f.ctx(f.tech), o.ID, wubu.ConfirmRequest{By: "王芳", Method: wubu.ConfirmMethods[0]}))
+			return must(t)(f.orders.Start(f.ctx(f.tech), o.ID))
+		}
+		o := started()
+		_, _, err = f.orders.Done(f.ctx(f.tech), o.ID, wubu.DoneRequest{Checklist: fullChecklist})
+		if e := wubu.AsError(err); e == nil || e.Code != wubu.EINVALID || e.Field != "done_photo" {
+			t.Fatalf("done without a photo: got %v", err)
+		}
+		if got := must(t)(f.orders.FindOrder(f.ctx(f.tech), o.ID)); got.State != wubu.OrderInProgress {
+			t.Fatalf("the refused completion moved the order to %s", got.State)
+		}
+		done, _, err := f.orders.Done(f.ctx(f.tech), o.ID, wubu.DoneRequest{Checklist: fullChecklist, Photo: &wubu.Photo{Data: testPNG}})
+		if err != nil || done.State != wubu.OrderDone || len(done.PhotoIDs) != 1 {
+			t.Fatalf("done with a photo: %+v, %v", done, err)
+		}
+		// A photo taken during the work does as well.
+		o = started()
+		if _, err := f.orders.AddPhoto(f.ctx(f.tech), o.ID, "image/png", testPNG); err != nil {
+			t.Fatal(err)
+		}
+		if done, _, err := f.orders.Done(f.ctx(f.tech), o.ID, wubu.DoneRequest{Checklist: fullChecklist}); err != nil || done.State != wubu.OrderDone {
+			t.Fatalf("done after a photo of the work: %v", err)
+		}
+	})
+}

@@ -67,6 +67,9 @@ func (h *Handler) orderSettingsView(r *http.Request) (*orderSettingsView, error)
 		"day_from": s.DayFrom, "day_until": s.DayUntil, "rest_from": s.RestFrom, "rest_until": s.RestUntil} {
 		v.Form.Set(k, val)
 	}
+	if s.DonePhoto {
+		v.Form.Set("done_photo", "1")
+	}
 	return v, nil
 }
 
@@ -116,7 +119,8 @@ func (h *Handler) orderSettingsSave(w http.ResponseWriter, r *http.Request) {
 		num := func(k string) int { n, _ := strconv.Atoi(r.PostFormValue(k)); return n }
 		return h.Orders.SaveSettings(r.Context(), &wubu.OrderSettings{ProjectID: id, UrgentMinutes: num("urgent_minutes"), NormalMinutes: num("normal_minutes"),
 			WarnMinutes: num("warn_minutes"), FreeMinutes: num("free_minutes"), FollowUpDays: num("follow_up_days"),
-			DayFrom: r.PostFormValue("day_from"), DayUntil: r.PostFormValue("day_until"), RestFrom: r.PostFormValue("rest_from"), RestUntil: r.PostFormValue("rest_until")})
+			DayFrom: r.PostFormValue("day_from"), DayUntil: r.PostFormValue("day_until"), RestFrom: r.PostFormValue("rest_from"), RestUntil: r.PostFormValue("rest_until"),
+			DonePhoto: r.PostFormValue("done_photo") == "1"})
 	})
 }
 

@@ -29,6 +29,9 @@ type orderView struct {
 	CanPhoto    bool
 	DutyPerson  bool
 	Satisfation []int
+	// Settings are the project's order settings (the photo of the
+	// finished work).
+	Settings *wubu.OrderSettings
 }
 
 // Checked reports whether a checklist item was ticked on the order.
@@ -60,9 +63,13 @@ func (h *Handler) orderView(r *http.Request) (*orderView, error) {
 	if err != nil {
 		return nil, err
 	}
+	settings, err := h.Orders.Settings(ctx, o.ProjectID)
+	if err != nil {
+		return nil, err
+	}
 	u := wubu.UserFromContext(ctx)
 	v := &orderView{orderPage: h.withClock(h.newPage(r, "Work order")), Order: o, Events: events, Project: p, Can: map[string]bool{},
-		Checklist: wubu.ChecklistItems, Methods: wubu.ConfirmMethods, QuoteRows: []int{1, 2, 3, 4}, ExtraRows: []int{1, 2}, Satisfation: []int{5, 4, 3, 2, 1}}
+		Checklist: wubu.ChecklistItems, Methods: wubu.ConfirmMethods, QuoteRows: []int{1, 2, 3, 4}, ExtraRows: []int{1, 2}, Satisfation: []int{5, 4, 3, 2, 1}, Settings: settings}
 	v.Title = v.T("Order #%d", o.ID)
 	v.Assignee = o.AssigneeID != nil && *o.AssigneeID == u.ID
 	v.Leader = u.Role != wubu.RoleStaff && u.Can(wubu.PermOrderDispatch) && (u.Role != wubu.RoleTeamLeader || u.Post == o.Team)
@@ -237,6 +244,11 @@ func (h *Handler) orderStart(r *http.Request, id int64) (string, error) {
 // opens a linked order.
 func (h *Handler) orderDone(r *http.Request, id int64) (string, error) {
 	req := wubu.DoneRequest{Reason: r.PostFormValue("reason")}
+	photo, err := server.ReadPhoto(r, "done_photo")
+	if err != nil {
+		return "", err
+	}
+	req.Photo = photo
 	for _, item := range wubu.ChecklistItems {
 		*req.Checklist.Ticked(item) = r.PostFormValue(item) == "1"
 	}
