@@ -137,13 +137,7 @@ func queryID(r *http.Request, name string) (*int64, error) {
 	return &id, nil
 }
 
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
-	}
-	return id, nil
-}
+func pathID(r *http.Request, name string) (int64, error) { return server.PathID(r, name) }
 
 // list is the JSON shape of a paged list.
 type list[T any] struct {

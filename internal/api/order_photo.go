@@ -92,20 +92,5 @@ func readPhotos(w http.ResponseWriter, r *http.Request) ([]*wubu.Photo, error) {
 // orderPhoto answers a photo of an order: GET
 // /api/v1/orders/{id}/photos/{photo}, the image itself.
 func (h *Handler) orderPhoto(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pid, err := pathID(r, "photo")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	ct, data, err := h.Orders.Photo(r.Context(), id, pid)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	server.WriteImage(w, ct, data)
+	server.PhotoHandler(h.fail, h.Orders.Photo)(w, r)
 }

@@ -35,18 +35,31 @@ func (h *Handler) passRoutes(r func(string, string, wubu.Permission, http.Handle
 	}
 }
 
+// stateParam reads a list's optional ?state= filter: nil when absent, a
+// field error when it is not one of the object's states.
+func stateParam[S interface {
+	~string
+	Valid() bool
+}](r *http.Request) (*S, error) {
+	s := r.URL.Query().Get("state")
+	if s == "" {
+		return nil, nil
+	}
+	st := S(s)
+	if !st.Valid() {
+		return nil, wubu.FieldErrorf("state", wubu.EINVALID, "State %q is not valid.", s)
+	}
+	return &st, nil
+}
+
 // passList: GET /api/v1/projects/{id}/passes[?state=pending][&offset=&limit=].
 func (h *Handler) passList(r *http.Request, id int64, _ none) (list[*wubu.Pass], error) {
 	offset, limit := paging(r)
-	f := wubu.PassFilter{ProjectID: id, Offset: offset, Limit: limit}
-	if s := r.URL.Query().Get("state"); s != "" {
-		st := wubu.PassState(s)
-		if !st.Valid() {
-			return list[*wubu.Pass]{}, wubu.FieldErrorf("state", wubu.EINVALID, "State %q is not valid.", s)
-		}
-		f.State = &st
+	st, err := stateParam[wubu.PassState](r)
+	if err != nil {
+		return list[*wubu.Pass]{}, err
 	}
-	passes, total, err := h.Passes.FindPasses(r.Context(), f)
+	passes, total, err := h.Passes.FindPasses(r.Context(), wubu.PassFilter{ProjectID: id, State: st, Offset: offset, Limit: limit})
 	return newList(passes, total, offset), err
 }
 
@@ -90,15 +103,11 @@ func (h *Handler) passRelease(r *http.Request, id int64, req releaseRequest) (*w
 
 func (h *Handler) tenantList(r *http.Request, id int64, _ none) (list[*wubu.TenantRegistration], error) {
 	offset, limit := paging(r)
-	f := wubu.TenantFilter{ProjectID: id, Offset: offset, Limit: limit}
-	if s := r.URL.Query().Get("state"); s != "" {
-		st := wubu.TenantState(s)
-		if !st.Valid() {
-			return list[*wubu.TenantRegistration]{}, wubu.FieldErrorf("state", wubu.EINVALID, "State %q is not valid.", s)
-		}
-		f.State = &st
+	st, err := stateParam[wubu.TenantState](r)
+	if err != nil {
+		return list[*wubu.TenantRegistration]{}, err
 	}
-	ts, total, err := h.Tenants.FindTenants(r.Context(), f)
+	ts, total, err := h.Tenants.FindTenants(r.Context(), wubu.TenantFilter{ProjectID: id, State: st, Offset: offset, Limit: limit})
 	return newList(ts, total, offset), err
 }
 

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/wubu-oss/wubu"
 )
@@ -66,4 +68,37 @@ func WriteImage(w http.ResponseWriter, contentType string, data []byte) {
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(data)
+}
+
+// PathID reads a positive ID from the request's path; anything else is
+// not found.
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
+	}
+	return id, nil
+}
+
+// PhotoHandler answers GET …/{id}/photos/{photo}, the page's and the
+// API's: the image get reads of the object id, or the failure through fail.
+func PhotoHandler(fail func(http.ResponseWriter, *http.Request, error), get func(ctx context.Context, id, photoID int64) (string, []byte, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := PathID(r, "id")
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		pid, err := PathID(r, "photo")
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		ct, data, err := get(r.Context(), id, pid)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		WriteImage(w, ct, data)
+	}
 }

@@ -170,20 +170,5 @@ func (h *Handler) orderPhotoAdd(r *http.Request, id int64) (string, error) {
 
 // orderPhoto serves a photo of an order.
 func (h *Handler) orderPhoto(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	pid, err := pathID(r, "photo")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	ct, data, err := h.Orders.Photo(r.Context(), id, pid)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	server.WriteImage(w, ct, data)
+	server.PhotoHandler(h.fail, h.Orders.Photo)(w, r)
 }

@@ -361,13 +361,7 @@ func formError(r *http.Request, p *Page, err error, prefix string) int {
 }
 
 // pathID returns a path value as an ID; a malformed one is ENOTFOUND.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
-	}
-	return id, nil
-}
+func pathID(r *http.Request, name string) (int64, error) { return server.PathID(r, name) }
 
 const pageSize = 50
 
