@@ -75,16 +75,16 @@ func addIncidentLog(ctx context.Context, tx *Tx, projectID, incidentID int64, ki
 	return err
 }
 
-// directSuperior finds whom a report goes to first: the security leader of
-// the building when one is named, else the one security team leader of the
-// project; nil when there is no single one (the team leaders are alerted as
-// a role).
+// incidentSuperior finds whom a report goes to first: the security leader
+// of the building when one is named who can acknowledge it (a team leader
+// or above), else the one security team leader of the project; nil when
+// there is no single one (the team leaders are alerted as a role).
 func incidentSuperior(ctx context.Context, tx *Tx, projectID int64, buildingID *int64, reporter *wubu.User) (*int64, error) {
 	if buildingID != nil {
 		var id int64
 		err := tx.queryRow(ctx, `SELECT a.user_id FROM building_assignments a JOIN users u ON u.id = a.user_id
-			WHERE a.project_id = ? AND a.building_id = ? AND a.kind = ? AND u.disabled = ? AND a.user_id <> ? ORDER BY a.created_at, a.user_id LIMIT 1`,
-			projectID, *buildingID, wubu.AssignSecurityLeader, false, reporter.ID).Scan(&id)
+			WHERE a.project_id = ? AND a.building_id = ? AND a.kind = ? AND u.disabled = ? AND u.role <> ? AND a.user_id <> ? ORDER BY a.created_at, a.user_id LIMIT 1`,
+			projectID, *buildingID, wubu.AssignSecurityLeader, false, wubu.RoleStaff, reporter.ID).Scan(&id)
 		if err == nil {
 			return &id, nil
 		} else if !errors.Is(err, sql.ErrNoRows) {
