@@ -30,7 +30,7 @@ func (h *Handler) orderRoutes(r route) []server.Route {
 		r("POST", "/orders/{id}/follow-up", wubu.PermOrderEdit, call(h, http.StatusOK, h.orderFollowUp)),
 		r("POST", "/orders/{id}/close", wubu.PermOrderEdit, call(h, http.StatusOK, h.step(wubu.OrderService.Close))),
 		r("POST", "/orders/{id}/cancel", wubu.PermOrderEdit, call(h, http.StatusOK, h.orderCancel)),
-		withBody(r("POST", "/orders/{id}/photos", wubu.PermOrderEdit, h.orderPhotoAdd), maxPhotosBody),
+		withBody(r("POST", "/orders/{id}/photos", wubu.PermOrderEdit, h.orderPhotoAdd), server.MaxPhotosBody),
 		r("GET", "/orders/{id}/photos/{photo}", wubu.PermOrderView, h.orderPhoto),
 		r("GET", "/projects/{id}/prices", wubu.PermOrderView, call(h, http.StatusOK, h.priceList)),
 		r("POST", "/projects/{id}/prices", wubu.PermSettingsEdit, call(h, http.StatusOK, h.priceSave)),

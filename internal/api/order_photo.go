@@ -58,10 +58,6 @@ func (h *Handler) orderPhotoAdd(w http.ResponseWriter, r *http.Request) {
 	server.WriteJSON(w, http.StatusCreated, photoResponse{Order: o, Added: added})
 }
 
-// maxPhotosBody is the largest body of the photos route: an order's photos,
-// each at the photo limit, and the form around them.
-const maxPhotosBody = int64(wubu.MaxOrderPhotos)*wubu.MaxPhotoSize + 1<<20
-
 // withBody gives a route its own body limit.
 func withBody(rt server.Route, max int64) server.Route {
 	rt.MaxBody = max
@@ -73,7 +69,7 @@ func readPhotos(w http.ResponseWriter, r *http.Request) ([]*wubu.Photo, error) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
 		return nil, wubu.FieldErrorf("photo", wubu.EINVALID, "Send the photos as multipart/form-data in the field \"photo\".")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxPhotosBody)
+	r.Body = http.MaxBytesReader(w, r.Body, server.MaxPhotosBody)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

@@ -9,6 +9,10 @@ import (
 	"github.com/wubu-oss/wubu"
 )
 
+// MaxPhotosBody is the largest body of a form or request that carries an
+// order's photos: each at the photo limit, and the fields around them.
+const MaxPhotosBody = int64(wubu.MaxOrderPhotos)*wubu.MaxPhotoSize + 1<<20
+
 // ReadPhotos reads the photos uploaded in a parsed multipart form's field
 // (none when the form is not multipart or the field is empty): at most max
 // files, each a JPEG or PNG image of at most wubu.MaxPhotoSize bytes by its

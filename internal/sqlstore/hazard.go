@@ -25,13 +25,6 @@ func NewHazardService(db *DB, clocks wubu.ClockService) *HazardService {
 	return &HazardService{db: db, run: newRunner(db, clocks, nil)}
 }
 
-// Timeline kinds of hazards and security contacts, as catalogue keys.
-const (
-	msgTimelineHazardReported = "timeline:hazard.reported"
-	msgTimelineAlarmReminder  = "timeline:alarm.reminder"
-	msgTimelineSecurityAdvice = "timeline:security.advice"
-)
-
 // FindSecurityPhoto returns a photo of a hazard or parking problem.
 func (s *HazardService) FindSecurityPhoto(ctx context.Context, objectType string, objectID, photoID int64) (*wubu.Photo, error) {
 	var projectID int64

@@ -150,7 +150,7 @@ func (s *IncidentService) ReportIncident(ctx context.Context, ni *wubu.NewIncide
 		if err := addIncidentLog(ctx, tx, i.ProjectID, i.ID, "reported", "", desc); err != nil {
 			return "", err
 		}
-		return "", addIncidentLog(ctx, tx, i.ProjectID, i.ID, "notified", securityNotifyTarget(i.SuperiorID), "")
+		return "", addIncidentLog(ctx, tx, i.ProjectID, i.ID, "notified", strings.Join(party(wubu.PartySuperior, incidents.facts(i)), ","), "")
 	})
 	if err != nil {
 		return nil, err

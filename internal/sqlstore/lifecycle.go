@@ -269,7 +269,7 @@ func (r *runner) commit(ctx context.Context, tx *Tx) error {
 	for _, w := range tx.steps {
 		changes = append(changes, w.clocks...)
 	}
-	if _, err := commitClocks(ctx, tx, r.clocks, changes...); err != nil {
+	if err := commitClocks(ctx, tx, r.clocks, changes...); err != nil {
 		return err
 	}
 	for _, w := range tx.steps {
@@ -322,8 +322,9 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 			}
 		}
 	}
+	// The notices' variables, only for a step that may send any.
 	var vars map[string]string
-	if m.vars != nil {
+	if m.vars != nil && (len(decl.Notify) > 0 || slices.ContainsFunc(decl.Clocks, func(c wubu.ClockEffect) bool { return c.Op == wubu.ClockHandOver })) {
 		vars = m.vars(o)
 	}
 	var bf *facts
@@ -530,7 +531,8 @@ func stringArgs(ss []string) []any {
 	return out
 }
 
-// party returns the notify strings of a party of an object.
+// party returns the notify strings of a party of an object: "user:17", or
+// a role narrowed to the object's post, "role:team_leader:security".
 func party(p wubu.Party, f facts) []string {
 	user := func(id *int64) []string {
 		if id == nil {

@@ -501,12 +501,12 @@ var orders = &machine[*wubu.Order]{
 	},
 	// The warning's lead and the escalation follow the urgency.
 	tune: func(ctx context.Context, tx *Tx, o *wubu.Order, req *wubu.ArmRequest) error {
-		set, err := tx.orderSettings(ctx, o.ProjectID)
-		if err != nil {
-			return err
-		}
 		warn := 15 * time.Minute
 		if o.Urgency == wubu.OrderUrgent && !(o.AppointmentAt != nil && o.AppointmentAt.After(tx.now)) {
+			set, err := tx.orderSettings(ctx, o.ProjectID)
+			if err != nil {
+				return err
+			}
 			warn = time.Duration(set.WarnMinutes) * time.Minute
 		} else {
 			req.Escalation = nil

@@ -10,6 +10,12 @@ import (
 	"github.com/wubu-oss/wubu"
 )
 
+// Timeline kinds of security contacts, as catalogue keys.
+const (
+	msgTimelineAlarmReminder  = "timeline:alarm.reminder"
+	msgTimelineSecurityAdvice = "timeline:security.advice"
+)
+
 // SecurityService implements wubu.SecurityService: alarm reminders and
 // home security advice (S5, S10) and the building one-to-one (S3).
 type SecurityService struct{ db *DB }

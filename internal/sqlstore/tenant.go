@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -92,15 +91,6 @@ func buildingSecurityLeader(ctx context.Context, q rowQuerier, db *DB, projectID
 		return nil, nil
 	}
 	return &id, err
-}
-
-// securityNotifyTarget names whom a step alerts: the superior, else the
-// security team leaders of the project.
-func securityNotifyTarget(superior *int64) string {
-	if superior != nil {
-		return "user:" + strconv.FormatInt(*superior, 10)
-	}
-	return wubu.NotifyRole(wubu.RoleTeamLeader, wubu.PostSecurity)
 }
 
 // RegisterTenant records a new tenant and arms the superior's clock.

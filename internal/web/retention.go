@@ -49,12 +49,7 @@ func (h *Handler) retentionView(r *http.Request) (*retentionView, error) {
 }
 
 func (h *Handler) retentionShow(w http.ResponseWriter, r *http.Request) {
-	v, err := h.retentionView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "retention", v)
+	showPage(h, w, r, h.retentionView, "retention")
 }
 
 // retentionUpdate saves the settings; a refused form keeps what was typed.

@@ -45,12 +45,7 @@ func (h *Handler) settingsView(r *http.Request) (*settingsView, error) {
 
 // settingsShow shows a project's working hours and rule settings.
 func (h *Handler) settingsShow(w http.ResponseWriter, r *http.Request) {
-	v, err := h.settingsView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "settings", v)
+	showPage(h, w, r, h.settingsView, "settings")
 }
 
 // settingsUpdate saves them; a refused form keeps what was typed.

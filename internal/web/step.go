@@ -105,4 +105,4 @@ func readStepForm(w http.ResponseWriter, r *http.Request) error {
 
 // MaxStepForm is the largest step form: the most photos a step takes at
 // once, each at the photo limit, and the fields.
-const MaxStepForm = int64(wubu.MaxOrderPhotos)*wubu.MaxPhotoSize + 1<<20
+const MaxStepForm = server.MaxPhotosBody
