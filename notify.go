@@ -133,7 +133,8 @@ type MessageFilter struct {
 	Status  MessageStatus
 	Channel Channel
 	Kind    string
-	// Recipient matches the address, or "user:17" / "person:9".
+	// Recipient matches the address, a staff member's or resident's
+	// name, or "user:17" / "person:9".
 	Recipient string
 	// From and To bound the time the message was queued (To excluded).
 	From, To *time.Time

@@ -977,7 +977,11 @@ func (s *OutboxService) FindMessages(ctx context.Context, projectID int64, f wub
 			}
 			where, args = append(where, `person_id = ?`), append(args, id)
 		} else {
-			where, args = append(where, `address = ?`), append(args, r)
+			// A name finds the staff members and the project's residents
+			// of that name; anything else is an address.
+			where = append(where, `(address = ? OR user_id IN (SELECT id FROM users WHERE name = ?)
+				OR person_id IN (SELECT id FROM persons WHERE project_id = ? AND name = ?))`)
+			args = append(args, r, r, projectID, r)
 		}
 	}
 	if f.From != nil {

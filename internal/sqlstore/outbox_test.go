@@ -208,6 +208,13 @@ func TestOutboxOptOut(t *testing.T) {
 		if got := messages(t, ob, ctx, f.ProjectA.ID, wubu.MessageFilter{Status: wubu.MessageSkipped}); len(got) != 1 || got[0].Kind != "festival_greeting" {
 			t.Errorf("skipped: got %v", got)
 		}
+		// The page's recipient filter takes the resident's name.
+		if got := messages(t, ob, ctx, f.ProjectA.ID, wubu.MessageFilter{Recipient: "王秀英"}); len(got) != 2 {
+			t.Errorf("by name: got %d messages, want 2", len(got))
+		}
+		if got := messages(t, ob, ctx, f.ProjectA.ID, wubu.MessageFilter{Recipient: "李四"}); len(got) != 0 {
+			t.Errorf("by another name: got %d messages, want 0", len(got))
+		}
 	})
 }
 
