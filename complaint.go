@@ -265,7 +265,7 @@ type ComplaintSettings struct {
 // DefaultComplaintSettings are the settings of a project that set none.
 func DefaultComplaintSettings(projectID int64) *ComplaintSettings {
 	return &ComplaintSettings{ProjectID: projectID, AckMinutes: 30, HandleMinutes: 24 * 60, FastAckMinutes: 10, FastHandleMinutes: 4 * 60,
-		WorkingCategories: []ComplaintCategory{ComplaintFees}, ImportanceLevel: 4, ImportanceIndex: 80, DecayDays: 180, VisitPoints: 12}
+		WorkingCategories: []ComplaintCategory{ComplaintFees}, ImportanceLevel: KeyCustomerImportance, ImportanceIndex: 80, DecayDays: 180, VisitPoints: 12}
 }
 
 // ComplaintPoints are the complaint points of a resident or a building as

@@ -511,6 +511,7 @@ func TestKeyProfile(t *testing.T) {
 			t.Fatalf("audited reads: %d, %v; want 2 (the refused one reads nothing)", len(entries), err)
 		}
 		if key, _, err := ks.IsKeyCustomer(w.ctx(w.guard), w.ordinary.ID); err != nil || key {
+			// An ordinary resident (importance 0) without a profile.
 			t.Fatalf("an ordinary resident is a key customer: %v %v", key, err)
 		}
 		t.Run("ErrOtherProject", func(t *testing.T) {

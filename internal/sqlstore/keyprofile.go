@@ -72,8 +72,11 @@ func (s *KeyProfileService) IsKeyCustomer(ctx context.Context, personID int64) (
 	if err != nil {
 		return false, false, err
 	}
+	// A key customer: of importance KeyCustomerImportance or more, or with
+	// a profile.
 	var n int
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM key_profiles WHERE project_id = ? AND person_id = ?`, projectID, personID).Scan(&n); err != nil || n == 0 {
+	if err := s.db.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM key_profiles WHERE project_id = ? AND person_id = ?)
+		+ (SELECT COUNT(*) FROM persons WHERE project_id = ? AND id = ? AND importance >= ?)`, projectID, personID, projectID, personID, wubu.KeyCustomerImportance).Scan(&n); err != nil || n == 0 {
 		return false, false, err
 	}
 	staff, _, err := keyStaff(ctx, s.db, projectID, personID)

@@ -165,6 +165,10 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.residentCallRoutes()...)
 	routes = append(routes, h.residentRightsRoutes()...)
 	routes = append(routes, h.retentionRoutes()...)
+	routes = append(routes, h.complaintRoutes()...)
+	routes = append(routes, h.complaintCardRoutes()...)
+	routes = append(routes, h.keyProfileRoutes()...)
+	routes = append(routes, h.dutyManagerRoutes()...)
 	return routes
 }
 

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
+)
+
+// dutyManagerRoutes are the pages of the duty managers' roster (E1).
+func (h *Handler) dutyManagerRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/projects/{id}/duty-managers", Perm: wubu.PermResidentView, Handler: h.dutyManagerShow},
+		{Method: "POST", Path: "/projects/{id}/duty-managers", Perm: wubu.PermSettingsEdit, Handler: h.dutyManagerSave},
+	}
+}
+
+type dutyManagerView struct {
+	Page
+	Project  *wubu.Project
+	Now      *wubu.User
+	Days     []wubu.DutyManagerDay
+	Roster   []*wubu.RosterEntry
+	Managers []*wubu.User
+	CanEdit  bool
+}
+
+// dutyManagerView is the roster: who is on duty now, the coming two weeks
+// (a day without anyone flagged), the entries, and the form.
+func (h *Handler) dutyManagerView(r *http.Request) (*dutyManagerView, error) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	p, err := h.Projects.FindProjectByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &dutyManagerView{Page: h.newPage(r, "Duty managers"), Project: p, CanEdit: wubu.UserFromContext(ctx).Can(wubu.PermSettingsEdit)}
+	v.Title = p.Name + " · " + v.T("Duty managers")
+	now := h.Clock.Now()
+	if v.Now, err = h.DutyManagers.DutyManagerNow(ctx, id, now); err != nil {
+		return nil, err
+	}
+	if v.Days, err = h.DutyManagers.DutyManagerWeek(ctx, id, now, 14); err != nil {
+		return nil, err
+	}
+	if v.CanEdit {
+		if v.Roster, err = h.Orders.Roster(ctx, id); err != nil {
+			return nil, err
+		}
+		users, _, err := h.Users.FindUsers(ctx, wubu.UserFilter{ProjectID: &id, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			if !u.Disabled && (u.Role == wubu.RoleDutyManager || u.Role == wubu.RoleManager) {
+				v.Managers = append(v.Managers, u)
+			}
+		}
+	}
+	return v, nil
+}
+
+func (h *Handler) dutyManagerShow(w http.ResponseWriter, r *http.Request) {
+	showPage(h, w, r, h.dutyManagerView, "duty_managers")
+}
+
+func (h *Handler) dutyManagerSave(w http.ResponseWriter, r *http.Request) {
+	parseForm(w, r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.DutyManagers.SaveDutyManager(r.Context(), id, r.FormValue("day"), optID(r, "manager_user_id")); err != nil {
+		if !refusedStep(err) {
+			h.fail(w, r, err)
+			return
+		}
+		reshowForm(h, w, r, err, h.dutyManagerView, r.Form, "duty_managers", "")
+		return
+	}
+	h.redirect(w, r, "/projects/"+strconv.FormatInt(id, 10)+"/duty-managers", h.T(r, "Duty manager roster saved."))
+}
