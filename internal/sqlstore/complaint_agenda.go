@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wubu-oss/wubu"
@@ -139,11 +140,15 @@ func (s *ComplaintAgenda) project(ctx context.Context, u *wubu.User, pid int64, 
 	if err != nil {
 		return nil, err
 	}
+	var missing []string
 	for _, d := range week {
 		if d.Missing {
-			out = append(out, wubu.AgendaItem{ProjectID: pid, Kind: "duty_roster", Title: msgAgendaDutyMissing, TitleArgs: []any{d.Date},
-				Urgency: wubu.UrgencyNormal, Href: fmt.Sprintf("/projects/%d/duty-managers", pid)})
+			missing = append(missing, d.Date[5:])
 		}
+	}
+	if len(missing) > 0 {
+		out = append(out, wubu.AgendaItem{ProjectID: pid, Kind: "duty_roster", Title: msgAgendaDutyMissing, TitleArgs: []any{strings.Join(missing, ", ")},
+			Urgency: wubu.UrgencyNormal, Href: fmt.Sprintf("/projects/%d/duty-managers", pid)})
 	}
 	return out, nil
 }

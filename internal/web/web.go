@@ -250,6 +250,9 @@ func navFor(u *wubu.User, current string) []NavItem {
 	} else if u.Can(wubu.PermPassConfirm) {
 		items = append(items, NavItem{Label: "Release passes", Href: "/passes"})
 	}
+	if u.Can(wubu.PermResidentView) && (u.Post == wubu.PostService || u.Role == wubu.RoleDutyManager || u.Role == wubu.RoleManager || u.Role == wubu.RoleQuality) {
+		items = append(items, NavItem{Label: "Complaints", Href: "/complaints"})
+	}
 	if u.Can(wubu.PermSecurityView) && (u.Post == wubu.PostSecurity || u.Can(wubu.PermSecurityManage)) {
 		items = append(items, NavItem{Label: "Patrols and safety", Href: "/security/buildings"})
 	}
