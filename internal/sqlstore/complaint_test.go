@@ -521,3 +521,21 @@ func TestKeyProfile(t *testing.T) {
 		})
 	})
 }
+
+// TestComplaintDeclaration: the complaint's life cycle passes the check,
+// with the quality department as a party of its fast-lane clocks; a party
+// the engine does not know is refused.
+func TestComplaintDeclaration(t *testing.T) {
+	lc := *wubu.ComplaintLifecycle
+	if err := lc.Check(); err != nil {
+		t.Fatal(err)
+	}
+	fast, ok := lc.Clock("acknowledge_fast")
+	if !ok || !slices.Contains(fast.Breach, wubu.PartyQuality) || !slices.Contains(fast.Breach, wubu.PartyDutyManager) {
+		t.Fatalf("the fast lane's acknowledgement breach alerts %v, want the duty manager and the quality department", fast.Breach)
+	}
+	lc.Clocks = append(slices.Clone(lc.Clocks), wubu.ClockDecl{Kind: "x", Breach: []wubu.Party{"landlord"}})
+	if lc.Check() == nil {
+		t.Fatal("a clock alerting an unknown party passed the check")
+	}
+}

@@ -64,8 +64,23 @@ func (h *Handler) dutyManagerView(r *http.Request) (*dutyManagerView, error) {
 	return v, nil
 }
 
+// dutyManagerShow is the roster's page, or, for htmx (the project page),
+// the roster alone.
 func (h *Handler) dutyManagerShow(w http.ResponseWriter, r *http.Request) {
-	showPage(h, w, r, h.dutyManagerView, "duty_managers")
+	if r.Header.Get("HX-Request") == "" {
+		showPage(h, w, r, h.dutyManagerView, "duty_managers")
+		return
+	}
+	v, err := h.dutyManagerView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := h.pages["duty_managers"].ExecuteTemplate(w, "duty-roster", v); err != nil {
+		h.Logger.Error("render", "name", "duty_managers", "err", err)
+	}
 }
 
 func (h *Handler) dutyManagerSave(w http.ResponseWriter, r *http.Request) {
