@@ -167,6 +167,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.retentionRoutes()...)
 	routes = append(routes, h.complaintRoutes()...)
 	routes = append(routes, h.complaintCardRoutes()...)
+	routes = append(routes, h.complaintSettingsRoutes()...)
 	routes = append(routes, h.keyProfileRoutes()...)
 	routes = append(routes, h.dutyManagerRoutes()...)
 	return routes
