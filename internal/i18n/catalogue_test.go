@@ -237,6 +237,9 @@ func messagesInSource(t *testing.T) []string {
 	for _, k := range []string{"ack_minutes", "handle_minutes", "fast_ack_minutes", "fast_handle_minutes", "importance_level", "importance_index", "decay_days", "visit_points"} {
 		add("complaint_setting:" + k)
 	}
+	for _, k := range []string{"acknowledge", "handle", "acknowledge_fast", "handle_fast"} {
+		add("deadline:" + k)
+	}
 	for _, a := range append(wubu.OrderActions, wubu.ActOpen, wubu.ActOpenNight) {
 		add("action:order." + string(a))
 	}

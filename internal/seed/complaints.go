@@ -95,8 +95,14 @@ func seedComplaints(ctx context.Context, db *sqlstore.DB, project *wubu.Project)
 	for _, step := range []func() error{
 		func() error { _, err := cs.AcknowledgeComplaint(as(lead), c.ID, ""); return err },
 		func() error { _, err := cs.AssignComplaint(as(lead), c.ID, wubu.PostService, nil); return err },
-		func() error { _, err := cs.HandleComplaint(as(lead), c.ID, "已约谈当班客服并培训。"); return err },
-		func() error { _, err := cs.ReplyComplaint(as(lead), c.ID, "已电话致歉并说明整改。"); return err },
+		func() error {
+			_, err := cs.HandleComplaint(as(lead), c.ID, "已约谈当班客服并培训。")
+			return err
+		},
+		func() error {
+			_, err := cs.ReplyComplaint(as(lead), c.ID, "已电话致歉并说明整改。")
+			return err
+		},
 	} {
 		if err == nil {
 			err = step()

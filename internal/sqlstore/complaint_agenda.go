@@ -33,6 +33,7 @@ const (
 	msgAgendaComplaintReply   = "Complaint #%d: reply to the resident %s"
 	msgAgendaComplaintRevisit = "Complaint #%d: revisit %s"
 	msgAgendaComplaintVisit   = "Manager's visit: %s has %s complaint points"
+	msgAgendaBuildingVisit    = "Manager's visit: building %s has %s complaint points"
 	msgAgendaDutyMissing      = "No duty manager on the roster for %s"
 )
 
@@ -126,11 +127,11 @@ func (s *ComplaintAgenda) project(ctx context.Context, u *wubu.User, pid int64, 
 			return nil, err
 		}
 		for _, p := range points {
-			href := fmt.Sprintf("/residents/%d", p.ID)
+			href, title := fmt.Sprintf("/residents/%d", p.ID), msgAgendaComplaintVisit
 			if p.Kind == "building" {
-				href = fmt.Sprintf("/complaints?building=%d", p.ID)
+				href, title = fmt.Sprintf("/complaints?project=%d&building=%d&state=all", pid, p.ID), msgAgendaBuildingVisit
 			}
-			out = append(out, wubu.AgendaItem{ProjectID: pid, Kind: "complaint_visit", Title: msgAgendaComplaintVisit,
+			out = append(out, wubu.AgendaItem{ProjectID: pid, Kind: "complaint_visit", Title: title,
 				TitleArgs: []any{p.Name, strconv.FormatFloat(p.Value, 'f', 1, 64)}, Urgency: wubu.UrgencyNormal,
 				ObjectType: p.Kind, ObjectID: strconv.FormatInt(p.ID, 10), Href: href})
 		}

@@ -56,7 +56,9 @@ func (h *Handler) complaintSettingsView(r *http.Request) (*complaintSettingsView
 }
 
 // IsWorking reports whether the category's clocks count working time.
-func (v *complaintSettingsView) IsWorking(c wubu.ComplaintCategory) bool { return slices.Contains(v.Working, c) }
+func (v *complaintSettingsView) IsWorking(c wubu.ComplaintCategory) bool {
+	return slices.Contains(v.Working, c)
+}
 
 func (h *Handler) complaintSettingsShow(w http.ResponseWriter, r *http.Request) {
 	showPage(h, w, r, h.complaintSettingsView, "complaint_settings")
