@@ -86,6 +86,19 @@ func TestComplaintPages(t *testing.T) {
 	if resp, body := boss.get("/residents/" + vid + "/key-profile"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "退休法官") {
 		t.Fatalf("the manager: %d", resp.StatusCode)
 	}
+	t.Run("ErrRefusedSettingsKeepInput", func(t *testing.T) {
+		form := url.Values{"ack_minutes": {"30"}, "handle_minutes": {"1440"}, "fast_ack_minutes": {"45"}, "fast_handle_minutes": {"240"},
+			"importance_level": {"4"}, "importance_index": {"80"}, "decay_days": {"180"}, "visit_points": {"12"}, "working": {"noise"}}
+		resp, body := boss.post("/projects/"+pid+"/complaint-settings", form)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "快速通道的时限不能比普通投诉更长") || !strings.Contains(body, `value="45"`) ||
+			!strings.Contains(body, `value="noise" checked`) {
+			t.Fatalf("refused settings: %d, message or input missing", resp.StatusCode)
+		}
+		resp, body = boss.post("/projects/"+pid+"/duty-managers", url.Values{"day": {"明天"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "2026-12-31") || !strings.Contains(body, `value="明天"`) {
+			t.Fatalf("refused roster day: %d", resp.StatusCode)
+		}
+	})
 	entries, _, err := sqlstore.NewAuditService(app.DB).FindAuditEntries(admin, wubu.AuditFilter{Action: wubu.ActionRead, ObjectType: "key_profile"})
 	if err != nil || len(entries) != 1 || entries[0].Login != "boss1" {
 		t.Fatalf("audited reads: %d %v; want the manager's one", len(entries), err)

@@ -52,13 +52,5 @@ func (h *Handler) residentComplaints(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	if r.Header.Get("HX-Request") == "" {
-		h.render(w, r, http.StatusOK, "resident_complaints", v)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := h.pages["resident_complaints"].ExecuteTemplate(w, "resident-complaints", v); err != nil {
-		h.Logger.Error("render", "name", "resident_complaints", "err", err)
-	}
+	renderPart(h, w, r, v, "resident_complaints", "resident-complaints")
 }

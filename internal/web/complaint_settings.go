@@ -17,7 +17,8 @@ import (
 func (h *Handler) complaintSettingsRoutes() []server.Route {
 	return []server.Route{
 		{Method: "GET", Path: "/projects/{id}/complaint-settings", Perm: wubu.PermResidentView, Handler: h.complaintSettingsShow},
-		{Method: "POST", Path: "/projects/{id}/complaint-settings", Perm: wubu.PermSettingsEdit, Handler: h.complaintSettingsSave},
+		{Method: "POST", Path: "/projects/{id}/complaint-settings", Perm: wubu.PermSettingsEdit,
+			Handler: h.step(stepPage{path: "/projects/%d/complaint-settings", reshow: reshowWith(h, h.complaintSettingsView, "complaint_settings")}, "", h.complaintSettingsSave)},
 	}
 }
 
@@ -49,6 +50,10 @@ func (h *Handler) complaintSettingsView(r *http.Request) (*complaintSettingsView
 	v := &complaintSettingsView{Page: h.newPage(r, "Complaint settings"), Project: p, Fields: complaintSettingsFields, Categories: wubu.ComplaintCategories,
 		Working: st.WorkingCategories, CanEdit: wubu.UserFromContext(r.Context()).Can(wubu.PermSettingsEdit)}
 	v.Title = p.Name + " · " + v.T("Complaint settings")
+	if r.Method == http.MethodPost {
+		// A refused form shows the categories as they were ticked.
+		v.Working = postedWorking(r)
+	}
 	for i, n := range []int{st.AckMinutes, st.HandleMinutes, st.FastAckMinutes, st.FastHandleMinutes, st.ImportanceLevel, st.ImportanceIndex, st.DecayDays, st.VisitPoints} {
 		v.Form.Set(complaintSettingsFields[i], strconv.Itoa(n))
 	}
@@ -64,37 +69,25 @@ func (h *Handler) complaintSettingsShow(w http.ResponseWriter, r *http.Request) 
 	showPage(h, w, r, h.complaintSettingsView, "complaint_settings")
 }
 
-// complaintSettingsSave saves them; a refused form keeps what was typed.
-func (h *Handler) complaintSettingsSave(w http.ResponseWriter, r *http.Request) {
-	parseForm(w, r)
-	v, err := h.complaintSettingsView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	st := &wubu.ComplaintSettings{ProjectID: v.Project.ID}
+// complaintSettingsSave saves them through the one form handler.
+func (h *Handler) complaintSettingsSave(r *http.Request, id int64) (string, error) {
+	st := &wubu.ComplaintSettings{ProjectID: id, WorkingCategories: postedWorking(r)}
 	dst := []*int{&st.AckMinutes, &st.HandleMinutes, &st.FastAckMinutes, &st.FastHandleMinutes, &st.ImportanceLevel, &st.ImportanceIndex, &st.DecayDays, &st.VisitPoints}
 	for i, f := range complaintSettingsFields {
-		n, perr := strconv.Atoi(strings.TrimSpace(r.PostFormValue(f)))
-		if perr != nil && err == nil {
-			err = wubu.FieldErrorf(f, wubu.EINVALID, "Enter a whole number.")
+		n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(f)))
+		if err != nil {
+			return "", wubu.FieldErrorf(f, wubu.EINVALID, "Enter a whole number.")
 		}
 		*dst[i] = n
 	}
+	return h.T(r, "Settings saved."), h.Complaints.SaveComplaintSettings(r.Context(), st)
+}
+
+// postedWorking are the categories a posted form counts in working time.
+func postedWorking(r *http.Request) []wubu.ComplaintCategory {
+	var out []wubu.ComplaintCategory
 	for _, c := range r.PostForm["working"] {
-		st.WorkingCategories = append(st.WorkingCategories, wubu.ComplaintCategory(c))
+		out = append(out, wubu.ComplaintCategory(c))
 	}
-	if err == nil {
-		err = h.Complaints.SaveComplaintSettings(r.Context(), st)
-	}
-	if err != nil {
-		if !refusedStep(err) {
-			h.fail(w, r, err)
-			return
-		}
-		v.Working = st.WorkingCategories
-		h.render(w, r, refuse(r, v, r.PostForm, err, ""), "complaint_settings", v)
-		return
-	}
-	h.redirect(w, r, "/projects/"+strconv.FormatInt(v.Project.ID, 10)+"/complaint-settings", h.T(r, "Settings saved."))
+	return out
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/server"
@@ -12,7 +11,8 @@ import (
 func (h *Handler) dutyManagerRoutes() []server.Route {
 	return []server.Route{
 		{Method: "GET", Path: "/projects/{id}/duty-managers", Perm: wubu.PermResidentView, Handler: h.dutyManagerShow},
-		{Method: "POST", Path: "/projects/{id}/duty-managers", Perm: wubu.PermSettingsEdit, Handler: h.dutyManagerSave},
+		{Method: "POST", Path: "/projects/{id}/duty-managers", Perm: wubu.PermSettingsEdit,
+			Handler: h.step(stepPage{path: "/projects/%d/duty-managers", reshow: reshowWith(h, h.dutyManagerView, "duty_managers")}, "", h.dutyManagerSave)},
 	}
 }
 
@@ -67,36 +67,12 @@ func (h *Handler) dutyManagerView(r *http.Request) (*dutyManagerView, error) {
 // dutyManagerShow is the roster's page, or, for htmx (the project page),
 // the roster alone.
 func (h *Handler) dutyManagerShow(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("HX-Request") == "" {
-		showPage(h, w, r, h.dutyManagerView, "duty_managers")
-		return
-	}
-	v, err := h.dutyManagerView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	if err := h.pages["duty_managers"].ExecuteTemplate(w, "duty-roster", v); err != nil {
-		h.Logger.Error("render", "name", "duty_managers", "err", err)
-	}
+	showPart(h, w, r, h.dutyManagerView, "duty_managers", "duty-roster")
 }
 
-func (h *Handler) dutyManagerSave(w http.ResponseWriter, r *http.Request) {
-	parseForm(w, r)
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if err := h.DutyManagers.SaveDutyManager(r.Context(), id, r.FormValue("day"), optID(r, "manager_user_id")); err != nil {
-		if !refusedStep(err) {
-			h.fail(w, r, err)
-			return
-		}
-		reshowForm(h, w, r, err, h.dutyManagerView, r.Form, "duty_managers", "")
-		return
-	}
-	h.redirect(w, r, "/projects/"+strconv.FormatInt(id, 10)+"/duty-managers", h.T(r, "Duty manager roster saved."))
+// dutyManagerSave sets a roster day's duty manager through the one form
+// handler.
+func (h *Handler) dutyManagerSave(r *http.Request, id int64) (string, error) {
+	err := h.DutyManagers.SaveDutyManager(r.Context(), id, r.FormValue("day"), optID(r, "manager_user_id"))
+	return h.T(r, "Duty manager roster saved."), err
 }

@@ -15,7 +15,8 @@ import (
 func (h *Handler) keyProfileRoutes() []server.Route {
 	return []server.Route{
 		{Method: "GET", Path: "/residents/{id}/key-profile", Perm: wubu.PermResidentView, Handler: h.keyProfileShow},
-		{Method: "POST", Path: "/residents/{id}/key-profile", Perm: wubu.PermSettingsEdit, Handler: h.keyProfileSave},
+		{Method: "POST", Path: "/residents/{id}/key-profile", Perm: wubu.PermSettingsEdit,
+			Handler: h.step(stepPage{path: "/residents/%d/key-profile", reshow: reshowWith(h, h.keyProfileView, "key_profile")}, "", h.keyProfileSave)},
 		{Method: "GET", Path: "/residents/{id}/key-profile/photo", Perm: wubu.PermResidentView, Handler: h.keyProfilePhoto},
 	}
 }
@@ -88,42 +89,27 @@ func (v *keyProfileView) Names(id int64) bool {
 	return false
 }
 
-func (h *Handler) keyProfileSave(w http.ResponseWriter, r *http.Request) {
-	parseForm(w, r)
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+// keyProfileSave saves the profile through the one form handler: a
+// refused form is shown again with what was typed.
+func (h *Handler) keyProfileSave(r *http.Request, id int64) (string, error) {
 	p := &wubu.KeyProfile{PersonID: id, Occupation: r.FormValue("occupation"), Personality: r.FormValue("personality"), Preferences: r.FormValue("preferences")}
 	if s := strings.TrimSpace(r.FormValue("age")); s != "" {
-		a, aerr := strconv.Atoi(s)
-		if aerr != nil {
-			err = wubu.FieldErrorf("age", wubu.EINVALID, "Enter a number from %d to %d.", 0, 130)
+		a, err := strconv.Atoi(s)
+		if err != nil {
+			return "", wubu.FieldErrorf("age", wubu.EINVALID, "Enter a number from %d to %d.", 0, 130)
 		}
 		p.Age = &a
 	}
 	for _, s := range r.Form["staff_ids"] {
-		if sid, perr := strconv.ParseInt(s, 10, 64); perr == nil {
+		if sid, err := strconv.ParseInt(s, 10, 64); err == nil {
 			p.StaffIDs = append(p.StaffIDs, sid)
 		}
 	}
-	var photo *wubu.Photo
-	if err == nil {
-		photo, err = server.ReadPhoto(r, "photo")
-	}
+	photo, err := server.ReadPhoto(r, "photo")
 	if err == nil {
 		err = h.KeyProfiles.SaveKeyProfile(r.Context(), p, photo)
 	}
-	if err != nil {
-		if !refusedStep(err) {
-			h.fail(w, r, err)
-			return
-		}
-		reshowForm(h, w, r, err, h.keyProfileView, r.Form, "key_profile", "")
-		return
-	}
-	h.redirect(w, r, "/residents/"+strconv.FormatInt(id, 10)+"/key-profile", h.T(r, "Key-customer profile saved."))
+	return h.T(r, "Key-customer profile saved."), err
 }
 
 func (h *Handler) keyProfilePhoto(w http.ResponseWriter, r *http.Request) {
