@@ -539,3 +539,56 @@ func TestComplaintDeclaration(t *testing.T) {
 		t.Fatal("a clock alerting an unknown party passed the check")
 	}
 }
+
+// TestComplaintLinksRatesWorkingTime: a complaint links to the hazard it
+// caused (not to a missing order, nor to anything else); the month's
+// complaints per 100 households; a category counted in working time
+// takes its clock over the weekend.
+func TestComplaintLinksRatesWorkingTime(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newComplaintWorld(t, db, clock)
+		pid := w.f.ProjectA.ID
+		c := w.receive(t, w.ordinary, false)
+
+		h := &wubu.Hazard{ProjectID: pid, Place: "5栋门口", Description: "井盖松动", Severity: wubu.SeverityMedium}
+		if err := sqlstore.NewHazardService(db, w.clocks).ReportHazard(w.ctx(w.guard), h, nil); err != nil {
+			t.Fatal(err)
+		}
+		c = ok[*wubu.Complaint](t)(w.complaints.LinkComplaint(w.ctx(w.desk), c.ID, wubu.ComplaintLink{ObjectType: "hazard", ObjectID: h.ID}))
+		if len(c.Links) != 1 || c.Links[0].ObjectType != "hazard" || c.Links[0].ObjectID != h.ID {
+			t.Fatalf("links: %+v", c.Links)
+		}
+		t.Run("ErrLinks", func(t *testing.T) {
+			_, err := w.complaints.LinkComplaint(w.ctx(w.desk), c.ID, wubu.ComplaintLink{ObjectType: "order", ObjectID: 987654})
+			wantSecCode(t, err, wubu.ENOTFOUND)
+			_, err = w.complaints.LinkComplaint(w.ctx(w.desk), c.ID, wubu.ComplaintLink{ObjectType: "person", ObjectID: w.vip.ID})
+			wantSecCode(t, err, wubu.EINVALID)
+		})
+
+		// The two owners of 5-1-101 are one household: 1 complaint this
+		// month is 100 per 100 households.
+		rates, err := w.complaints.Rates(w.ctx(w.manager), pid, 2)
+		if err != nil || len(rates) != 2 {
+			t.Fatalf("rates: %+v, %v", rates, err)
+		}
+		if now := rates[1]; now.Month != "2026-11" || now.Complaints != 1 || now.Households != 1 || now.Per100 != 100 {
+			t.Fatalf("this month: %+v, want 1 complaint of 1 household: 100 per 100", now)
+		}
+
+		// Fees count working time: received on Saturday, acknowledged
+		// within 30 working minutes, on Monday.
+		set := wubu.DefaultComplaintSettings(pid)
+		if err := w.complaints.SaveComplaintSettings(w.ctx(w.manager), set); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(saturday.UTC())
+		fee := &wubu.Complaint{ProjectID: pid, Category: wubu.ComplaintFees, Description: "物业费多收了", PersonID: &w.ordinary.ID}
+		if err := w.complaints.ReceiveComplaint(w.ctx(w.desk), fee); err != nil {
+			t.Fatal(err)
+		}
+		d := deadlineOf(t, w.clocks, w.ctx(w.f.Admin), pid, "complaint", fee.ID, "acknowledge")
+		if d == nil || d.Basis != wubu.BasisWorking || d.DueAt.In(saturday.Location()).Weekday() != time.Monday {
+			t.Fatalf("fees on a Saturday: %+v, want working time, due on Monday", d)
+		}
+	})
+}
