@@ -14,13 +14,9 @@ import (
 // complaints: one of a key customer in the fast lane, ordinary ones at
 // their steps (U4, U3, E1).
 func seedComplaints(ctx context.Context, db *sqlstore.DB, project *wubu.Project) error {
-	users, _, err := sqlstore.NewUserService(db).FindUsers(ctx, wubu.UserFilter{ProjectID: &project.ID, Limit: 100})
+	byLogin, err := staffByLogin(ctx, db, project.ID)
 	if err != nil {
 		return err
-	}
-	byLogin := map[string]*wubu.User{}
-	for _, u := range users {
-		byLogin[u.Login] = u
 	}
 	assistant, lead, tech, duty, manager := byLogin["assistant"], byLogin["service_lead"], byLogin["tech"], byLogin["duty"], byLogin["manager"]
 	if assistant == nil || lead == nil || tech == nil || duty == nil || manager == nil {
@@ -112,4 +108,18 @@ func seedComplaints(ctx context.Context, db *sqlstore.DB, project *wubu.Project)
 		return fmt.Errorf("complaints: %w", err)
 	}
 	return nil
+}
+
+// staffByLogin returns the staff of a project by login, for the seeds that
+// act as them.
+func staffByLogin(ctx context.Context, db *sqlstore.DB, projectID int64) (map[string]*wubu.User, error) {
+	users, _, err := sqlstore.NewUserService(db).FindUsers(ctx, wubu.UserFilter{ProjectID: &projectID, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	byLogin := map[string]*wubu.User{}
+	for _, u := range users {
+		byLogin[u.Login] = u
+	}
+	return byLogin, nil
 }
