@@ -128,6 +128,10 @@ type ClockEffect struct {
 	Op ClockOp
 	// Kind names the clock, one of the life cycle's ClockDecl kinds.
 	Kind string
+	// When names the condition of the object under which the change is
+	// made (the store evaluates it, as for NoticeDecl.When); empty for
+	// always. A complaint arms the clock of its lane.
+	When string
 }
 
 // Party is whom a clock stage or a notice reaches, named by its relation to
@@ -140,13 +144,14 @@ const (
 	PartyLeaders     Party = "leaders"      // the team leaders of the object's post
 	PartySuperior    Party = "superior"     // the object's named superior, else the post's team leaders
 	PartyReporter    Party = "reporter"     // whoever created the object
-	PartyDutyManager Party = "duty_manager" // the project's duty managers
+	PartyDutyManager Party = "duty_manager" // the duty manager on the roster at the moment, else the project's duty managers
 	PartyManager     Party = "manager"      // the project's managers
 	PartyOnDuty      Party = "on_duty"      // the duty person on the roster, else the duty managers
+	PartyQuality     Party = "quality"      // the quality department serving the project
 )
 
 // Parties lists every party.
-var Parties = []Party{PartyAssignee, PartyLeaders, PartySuperior, PartyReporter, PartyDutyManager, PartyManager, PartyOnDuty}
+var Parties = []Party{PartyAssignee, PartyLeaders, PartySuperior, PartyReporter, PartyDutyManager, PartyManager, PartyOnDuty, PartyQuality}
 
 // ClockDecl declares one promise of a life cycle.
 type ClockDecl struct {

@@ -559,8 +559,9 @@ func DefaultOrderSettings(projectID int64) *OrderSettings {
 // overrides them.
 type RosterDay = string
 
-// RosterEntry is who is on night duty: the centre's duty person and the
-// on-call technician.
+// RosterEntry is who is on duty: the centre's night-duty person and the
+// on-call technician, and the duty manager of the nights, weekends and
+// holidays (E1; see DutyManagerService).
 type RosterEntry struct {
 	ProjectID    int64     `json:"project_id"`
 	Day          RosterDay `json:"day"`
@@ -568,6 +569,9 @@ type RosterEntry struct {
 	DutyName     string    `json:"duty_name,omitempty"`
 	OnCallUserID *int64    `json:"oncall_user_id,omitempty"`
 	OnCallName   string    `json:"oncall_name,omitempty"`
+	// ManagerUserID is the duty manager; SaveRosterEntry keeps it as it is.
+	ManagerUserID *int64 `json:"manager_user_id,omitempty"`
+	ManagerName   string `json:"manager_name,omitempty"`
 }
 
 // DutyStatus is the duty situation of a project at a time.

@@ -218,6 +218,28 @@ func messagesInSource(t *testing.T) []string {
 	for _, st := range wubu.HazardStates {
 		add("timeline:hazard." + string(st))
 	}
+	// Complaints (U4): states, categories, channels, links, timeline.
+	for _, st := range wubu.ComplaintStates {
+		add("complaint_state:" + string(st))
+	}
+	for _, c := range wubu.ComplaintCategories {
+		add("complaint_category:" + string(c))
+	}
+	for _, c := range wubu.ComplaintChannels {
+		add("complaint_channel:" + string(c))
+	}
+	for _, l := range wubu.ComplaintLinkTypes {
+		add("complaint_link:" + l)
+	}
+	for _, k := range []string{"received", "acknowledged", "assigned", "handled", "replied", "revisit", "reopen", "closed"} {
+		add("timeline:complaint." + k)
+	}
+	for _, k := range []string{"ack_minutes", "handle_minutes", "fast_ack_minutes", "fast_handle_minutes", "importance_level", "importance_index", "decay_days", "visit_points"} {
+		add("complaint_setting:" + k)
+	}
+	for _, k := range []string{"acknowledge", "handle", "acknowledge_fast", "handle_fast"} {
+		add("deadline:" + k)
+	}
 	for _, a := range append(wubu.OrderActions, wubu.ActOpen, wubu.ActOpenNight) {
 		add("action:order." + string(a))
 	}

@@ -17,13 +17,9 @@ import (
 // touring the courtyards and the knowledge base's first entries. It acts
 // as the demo's guard and team leader, through the services.
 func seedPatrols(ctx context.Context, db *sqlstore.DB, project *wubu.Project) error {
-	users, _, err := sqlstore.NewUserService(db).FindUsers(ctx, wubu.UserFilter{ProjectID: &project.ID, Limit: 100})
+	byLogin, err := staffByLogin(ctx, db, project.ID)
 	if err != nil {
 		return err
-	}
-	byLogin := map[string]*wubu.User{}
-	for _, u := range users {
-		byLogin[u.Login] = u
 	}
 	guard, lead := byLogin["guard"], byLogin["security_lead"]
 	if guard == nil || lead == nil {

@@ -15,13 +15,9 @@ import (
 // acknowledged and closed with its log. It acts as the demo's guard, team
 // leader and duty manager, through the services.
 func seedSecurity(ctx context.Context, db *sqlstore.DB, project *wubu.Project) error {
-	users, _, err := sqlstore.NewUserService(db).FindUsers(ctx, wubu.UserFilter{ProjectID: &project.ID, Limit: 100})
+	byLogin, err := staffByLogin(ctx, db, project.ID)
 	if err != nil {
 		return err
-	}
-	byLogin := map[string]*wubu.User{}
-	for _, u := range users {
-		byLogin[u.Login] = u
 	}
 	guard, assistant, duty := byLogin["guard"], byLogin["assistant"], byLogin["duty"]
 	if guard == nil || assistant == nil || duty == nil {

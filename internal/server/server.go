@@ -61,6 +61,12 @@ type Services struct {
 	Orders wubu.OrderService
 	// Revisits are the service assistants' revisits of residents (U4, S3).
 	Revisits wubu.RevisitService
+	// Complaints are the residents' complaints with their fast lane (U4).
+	Complaints wubu.ComplaintService
+	// KeyProfiles are the key customers' profiles (U3).
+	KeyProfiles wubu.KeyProfileService
+	// DutyManagers is the roster of duty managers (E1).
+	DutyManagers wubu.DutyManagerService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/calendar"
 )
 
 // Order settings and night duty (M8): a project's promise minutes, the
@@ -137,8 +139,9 @@ func (s *OrderService) Roster(ctx context.Context, projectID int64) ([]*wubu.Ros
 	if _, err := wubu.Authorize(ctx, wubu.PermOrderView, projectID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT d.project_id, d.day, d.duty_user_id, COALESCE(du.name, ''), d.oncall_user_id, COALESCE(ou.name, '')
-		FROM duty_roster d LEFT JOIN users du ON du.id = d.duty_user_id LEFT JOIN users ou ON ou.id = d.oncall_user_id
+	rows, err := s.db.query(ctx, `SELECT d.project_id, d.day, d.duty_user_id, COALESCE(du.name, ''), d.oncall_user_id, COALESCE(ou.name, ''),
+		d.manager_user_id, COALESCE(mu.name, '')
+		FROM duty_roster d LEFT JOIN users du ON du.id = d.duty_user_id LEFT JOIN users ou ON ou.id = d.oncall_user_id LEFT JOIN users mu ON mu.id = d.manager_user_id
 		WHERE d.project_id = ? ORDER BY CASE d.day WHEN 'workday' THEN 0 WHEN 'restday' THEN 1 ELSE 2 END, d.day`, projectID)
 	if err != nil {
 		return nil, err
@@ -147,7 +150,7 @@ func (s *OrderService) Roster(ctx context.Context, projectID int64) ([]*wubu.Ros
 	out := []*wubu.RosterEntry{}
 	for rows.Next() {
 		e := &wubu.RosterEntry{}
-		if err := rows.Scan(&e.ProjectID, &e.Day, &e.DutyUserID, &e.DutyName, &e.OnCallUserID, &e.OnCallName); err != nil {
+		if err := rows.Scan(&e.ProjectID, &e.Day, &e.DutyUserID, &e.DutyName, &e.OnCallUserID, &e.OnCallName, &e.ManagerUserID, &e.ManagerName); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
@@ -196,19 +199,36 @@ func (s *OrderService) SaveRosterEntry(ctx context.Context, e *wubu.RosterEntry)
 	if err := check("oncall_user_id", e.OnCallUserID, wubu.PostMaintenance); err != nil {
 		return err
 	}
-	if _, err := tx.exec(ctx, `DELETE FROM duty_roster WHERE project_id = ? AND day = ?`, e.ProjectID, e.Day); err != nil {
+	// The entry's duty manager stays as it is (SaveDutyManager sets it).
+	var manager sql.NullInt64
+	if err := tx.queryRow(ctx, `SELECT manager_user_id FROM duty_roster WHERE project_id = ? AND day = ?`, e.ProjectID, e.Day).Scan(&manager); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if e.DutyUserID != nil || e.OnCallUserID != nil {
-		if _, err := tx.exec(ctx, `INSERT INTO duty_roster (project_id, day, duty_user_id, oncall_user_id, updated_at) VALUES (?, ?, ?, ?, ?)`,
-			e.ProjectID, e.Day, e.DutyUserID, e.OnCallUserID, tx.now); err != nil {
-			return err
-		}
+	if manager.Valid {
+		e.ManagerUserID = &manager.Int64
+	} else {
+		e.ManagerUserID = nil
+	}
+	if err := tx.putRosterEntry(ctx, e); err != nil {
+		return err
 	}
 	if err := tx.audit(ctx, e.ProjectID, wubu.ActionUpdate, "duty_roster", e.Day, nil, e); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// putRosterEntry writes a roster entry, or removes it when it names nobody.
+func (tx *Tx) putRosterEntry(ctx context.Context, e *wubu.RosterEntry) error {
+	if _, err := tx.exec(ctx, `DELETE FROM duty_roster WHERE project_id = ? AND day = ?`, e.ProjectID, e.Day); err != nil {
+		return err
+	}
+	if e.DutyUserID == nil && e.OnCallUserID == nil && e.ManagerUserID == nil {
+		return nil
+	}
+	_, err := tx.exec(ctx, `INSERT INTO duty_roster (project_id, day, duty_user_id, oncall_user_id, manager_user_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		e.ProjectID, e.Day, e.DutyUserID, e.OnCallUserID, e.ManagerUserID, tx.now)
+	return err
 }
 
 // Duty returns the duty situation of a project at a time.
@@ -223,18 +243,33 @@ func (s *OrderService) Duty(ctx context.Context, projectID int64, t time.Time) (
 }
 
 // isRestDay reports whether a date (midnight, China time) is a weekend or
-// holiday day by the business calendar.
-func (s *OrderService) isRestDay(d time.Time) bool {
-	if s.cal != nil {
-		return !s.cal.IsWorkday(d)
+// holiday day by the business calendar cal (nil: weekends only).
+func isRestDay(cal *calendar.Calendar, d time.Time) bool {
+	if cal != nil {
+		return !cal.IsWorkday(d)
 	}
 	return d.Weekday() == time.Saturday || d.Weekday() == time.Sunday
 }
+
+// businessCalendar is the embedded business calendar (nil if it cannot be
+// read: weekends only).
+var businessCalendar = sync.OnceValue(func() *calendar.Calendar {
+	cal, err := calendar.New()
+	if err != nil {
+		return nil
+	}
+	return cal
+})
 
 // duty works out whether t falls in the day duty of the project or at
 // night, and who is on duty: the small hours belong to the night of the
 // day before.
 func (s *OrderService) duty(ctx context.Context, q rowReader, projectID int64, t time.Time) (*wubu.DutyStatus, error) {
+	return dutyAt(ctx, q, s.cal, projectID, t)
+}
+
+// dutyAt is the duty situation of a project at t by the calendar cal.
+func dutyAt(ctx context.Context, q rowReader, cal *calendar.Calendar, projectID int64, t time.Time) (*wubu.DutyStatus, error) {
 	set, err := readOrderSettings(ctx, q, projectID)
 	if err != nil {
 		return nil, err
@@ -251,7 +286,7 @@ func (s *OrderService) duty(ctx context.Context, q rowReader, projectID int64, t
 	local := t.In(cst)
 	date := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, cst)
 	mins := local.Hour()*60 + local.Minute()
-	rest := s.isRestDay(date)
+	rest := isRestDay(cal, date)
 	from, until := hours(rest)
 	st := &wubu.DutyStatus{}
 	switch {
@@ -261,7 +296,7 @@ func (s *OrderService) duty(ctx context.Context, q rowReader, projectID int64, t
 	default:
 		st.Night = true
 		date = date.AddDate(0, 0, -1)
-		rest = s.isRestDay(date)
+		rest = isRestDay(cal, date)
 		_, until = hours(rest)
 	}
 	st.Date, st.RestDay = date.Format(time.DateOnly), rest
@@ -270,11 +305,13 @@ func (s *OrderService) duty(ctx context.Context, q rowReader, projectID int64, t
 	if rest {
 		kind = "restday"
 	}
+	// The night duty's entry: the date's, else the kind of day's; an entry
+	// that names only a duty manager is not one.
 	for _, day := range []string{st.Date, kind} {
 		e := &wubu.RosterEntry{ProjectID: projectID, Day: day}
 		err := q.queryRow(ctx, `SELECT d.duty_user_id, COALESCE(du.name, ''), d.oncall_user_id, COALESCE(ou.name, '')
 			FROM duty_roster d LEFT JOIN users du ON du.id = d.duty_user_id LEFT JOIN users ou ON ou.id = d.oncall_user_id
-			WHERE d.project_id = ? AND d.day = ?`, projectID, day).Scan(&e.DutyUserID, &e.DutyName, &e.OnCallUserID, &e.OnCallName)
+			WHERE d.project_id = ? AND d.day = ? AND (d.duty_user_id IS NOT NULL OR d.oncall_user_id IS NOT NULL)`, projectID, day).Scan(&e.DutyUserID, &e.DutyName, &e.OnCallUserID, &e.OnCallName)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {

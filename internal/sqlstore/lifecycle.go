@@ -335,6 +335,15 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 	var changes []clockChange
 	var notices []wubu.Notification
 	for _, effect := range decl.Clocks {
+		if effect.When != "" {
+			apply, err := condition(m, o, effect.When, "clock "+effect.Kind)
+			if err != nil {
+				return err
+			}
+			if !apply {
+				continue
+			}
+		}
 		change, ns, err := r.clockChange(m.lc, effect, bf, f, tx.now, vars)
 		if err != nil {
 			return err
@@ -352,12 +361,9 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 	oid := strconv.FormatInt(f.ID, 10)
 	for _, n := range decl.Notify {
 		if n.When != "" {
-			if m.when == nil {
-				return fmt.Errorf("%s: notice %s: no condition %q", m.lc.Object, n.Kind, n.When)
-			}
-			send, known := m.when(o, n.When)
-			if !known {
-				return fmt.Errorf("%s: notice %s: no condition %q", m.lc.Object, n.Kind, n.When)
+			send, err := condition(m, o, n.When, "notice "+n.Kind)
+			if err != nil {
+				return err
 			}
 			if !send {
 				continue
@@ -392,6 +398,18 @@ func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl w
 	}
 	tx.steps = append(tx.steps, stepWork{object: m.lc.Object, id: f.ID, clocks: changes, after: after})
 	return nil
+}
+
+// condition evaluates a condition a step's clock change or notice names.
+func condition[T any](m *machine[T], o T, cond, what string) (bool, error) {
+	if m.when == nil {
+		return false, fmt.Errorf("%s: %s: no condition %q", m.lc.Object, what, cond)
+	}
+	v, known := m.when(o, cond)
+	if !known {
+		return false, fmt.Errorf("%s: %s: no condition %q", m.lc.Object, what, cond)
+	}
+	return v, nil
 }
 
 // clockChange is one clock change a step declares on an object, and the
@@ -561,6 +579,8 @@ func party(p wubu.Party, f facts) []string {
 		return []string{wubu.NotifyRole(wubu.RoleDutyManager, "")}
 	case wubu.PartyManager:
 		return []string{wubu.NotifyRole(wubu.RoleManager, "")}
+	case wubu.PartyQuality:
+		return []string{wubu.NotifyRole(wubu.RoleQuality, "")}
 	}
 	return nil
 }

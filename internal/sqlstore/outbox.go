@@ -206,7 +206,7 @@ func (tx *Tx) notify(ctx context.Context, ns []wubu.Notification) error {
 		}
 	}
 	for k := range roles {
-		ids, err := tx.staffOfRole(ctx, k.project, k.role, k.post)
+		ids, err := tx.roleRecipients(ctx, k.project, k.role, k.post)
 		if err != nil {
 			return err
 		}

@@ -59,6 +59,9 @@ type todayItem struct {
 type todayProject struct {
 	*wubu.Project
 	CanSettings, CanGreetings, CanResidents bool
+	// DutyManager is the duty manager on the roster now (E1); empty when
+	// nobody is (a working day's day duty, or a gap).
+	DutyManager string
 }
 
 type todayView struct {
@@ -133,7 +136,13 @@ func (h *Handler) today(w http.ResponseWriter, r *http.Request) {
 	names := map[int64]string{}
 	for _, p := range projects {
 		names[p.ID] = p.Name
-		v.Projects = append(v.Projects, todayProject{Project: p, CanSettings: u.Can(wubu.PermOrgView), CanGreetings: u.Can(wubu.PermOutboxManage), CanResidents: u.Can(wubu.PermResidentView)})
+		tp := todayProject{Project: p, CanSettings: u.Can(wubu.PermOrgView), CanGreetings: u.Can(wubu.PermOutboxManage), CanResidents: u.Can(wubu.PermResidentView)}
+		if tp.CanResidents && h.DutyManagers != nil {
+			if dm, err := h.DutyManagers.DutyManagerNow(ctx, p.ID, now); err == nil && dm != nil {
+				tp.DutyManager = dm.Name
+			}
+		}
+		v.Projects = append(v.Projects, tp)
 	}
 	if h.Agenda != nil {
 		items, err := h.Agenda.Agenda(ctx)

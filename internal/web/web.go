@@ -165,6 +165,11 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.residentCallRoutes()...)
 	routes = append(routes, h.residentRightsRoutes()...)
 	routes = append(routes, h.retentionRoutes()...)
+	routes = append(routes, h.complaintRoutes()...)
+	routes = append(routes, h.complaintCardRoutes()...)
+	routes = append(routes, h.complaintSettingsRoutes()...)
+	routes = append(routes, h.keyProfileRoutes()...)
+	routes = append(routes, h.dutyManagerRoutes()...)
 	return routes
 }
 
@@ -245,6 +250,9 @@ func navFor(u *wubu.User, current string) []NavItem {
 		items = append(items, NavItem{Label: "Security post", Href: "/guard"})
 	} else if u.Can(wubu.PermPassConfirm) {
 		items = append(items, NavItem{Label: "Release passes", Href: "/passes"})
+	}
+	if u.Can(wubu.PermResidentView) && (u.Post == wubu.PostService || u.Role == wubu.RoleDutyManager || u.Role == wubu.RoleManager || u.Role == wubu.RoleQuality) {
+		items = append(items, NavItem{Label: "Complaints", Href: "/complaints"})
 	}
 	if u.Can(wubu.PermSecurityView) && (u.Post == wubu.PostSecurity || u.Can(wubu.PermSecurityManage)) {
 		items = append(items, NavItem{Label: "Patrols and safety", Href: "/security/buildings"})
