@@ -61,6 +61,11 @@ type Services struct {
 	Orders wubu.OrderService
 	// Revisits are the service assistants' revisits of residents (U4, S3).
 	Revisits wubu.RevisitService
+	// Surveys are the survey forms of visits and community surveys, and
+	// their results (K3, D1, D4).
+	Surveys wubu.SurveyService
+	// MoveIns are the move-ins by zone (K7).
+	MoveIns wubu.MoveInService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink
