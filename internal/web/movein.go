@@ -241,7 +241,8 @@ func (h *Handler) renderMoveIn(w http.ResponseWriter, r *http.Request, status in
 	h.render(w, r, status, "move_in", v)
 }
 
-// moveInStep takes a step of a move-in from its page and shows it again.
+// moveInStep takes a step of a move-in from its page and shows it again
+// with the (translated) flash.
 func (h *Handler) moveInStep(w http.ResponseWriter, r *http.Request, step func(id int64) (*wubu.MoveIn, error), flash string) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -256,7 +257,7 @@ func (h *Handler) moveInStep(w http.ResponseWriter, r *http.Request, step func(i
 		h.renderMoveIn(w, r, 0, err)
 		return
 	}
-	h.redirect(w, r, "/move-ins/"+strconv.FormatInt(id, 10), h.T(r, flash))
+	h.redirect(w, r, "/move-ins/"+strconv.FormatInt(id, 10), flash)
 }
 
 // moveInCheck ticks or unticks an item.
@@ -264,19 +265,19 @@ func (h *Handler) moveInCheck(w http.ResponseWriter, r *http.Request) {
 	item, _ := strconv.ParseInt(r.PostFormValue("item_id"), 10, 64)
 	h.moveInStep(w, r, func(id int64) (*wubu.MoveIn, error) {
 		return h.MoveIns.CheckMoveIn(r.Context(), id, item, r.PostFormValue("done") == "1", r.PostFormValue("note"))
-	}, "Checklist updated.")
+	}, h.T(r, "Checklist updated."))
 }
 
 // moveInComplete completes the move-in: the household is recorded and the
 // welcome visit planned.
 func (h *Handler) moveInComplete(w http.ResponseWriter, r *http.Request) {
 	h.moveInStep(w, r, func(id int64) (*wubu.MoveIn, error) { return h.MoveIns.CompleteMoveIn(r.Context(), id) },
-		"Move-in completed: the household is recorded and the welcome visit planned.")
+		h.T(r, "Move-in completed: the household is recorded and the welcome visit planned."))
 }
 
 // moveInCancel cancels the move-in with a reason.
 func (h *Handler) moveInCancel(w http.ResponseWriter, r *http.Request) {
 	h.moveInStep(w, r, func(id int64) (*wubu.MoveIn, error) {
 		return h.MoveIns.CancelMoveIn(r.Context(), id, r.PostFormValue("reason"))
-	}, "Move-in cancelled.")
+	}, h.T(r, "Move-in cancelled."))
 }
