@@ -163,8 +163,9 @@ type VisitSettings struct {
 	// move-in's completion.
 	WelcomeDays int `json:"welcome_days"`
 	// ProgrammePercent is the share of households (percent) the monthly
-	// satisfaction programme visits; ProgrammeGapMonths keeps out
-	// households visited within that many months.
+	// satisfaction programme visits (0, the default: no programme until
+	// the project sets its share); ProgrammeGapMonths keeps out households
+	// visited within that many months.
 	ProgrammePercent   int `json:"programme_percent"`
 	ProgrammeGapMonths int `json:"programme_gap_months"`
 	// MoveInStallDays: a move-in without progress for this many days is
@@ -174,7 +175,7 @@ type VisitSettings struct {
 
 // DefaultVisitSettings are the settings of a project that set none.
 func DefaultVisitSettings(projectID int64) VisitSettings {
-	return VisitSettings{ProjectID: projectID, WelcomeDays: 7, ProgrammePercent: 10, ProgrammeGapMonths: 6, MoveInStallDays: 3}
+	return VisitSettings{ProjectID: projectID, WelcomeDays: 7, ProgrammePercent: 0, ProgrammeGapMonths: 6, MoveInStallDays: 3}
 }
 
 // Validate checks the settings' ranges.
@@ -241,6 +242,7 @@ type RevisitService interface {
 	// unvisited first, in turn over the buildings; each visit goes to the
 	// building's zone assistant (else the first service assistant), due at
 	// the month's end. Needs PermSettingsEdit (the rules run it as the
-	// system). A month already run answers Existed.
+	// system). A month already run answers Existed; a project without a
+	// share (ProgrammePercent 0) plans and records nothing.
 	RunProgramme(ctx context.Context, projectID int64) (*ProgrammeRun, error)
 }

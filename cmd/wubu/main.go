@@ -247,6 +247,7 @@ func (m *Main) Attach(db *sqlstore.DB) error {
 // database, migrating River's tables.
 func (m *Main) StartJobs(ctx context.Context) error {
 	rules := sqlstore.NewRulesEngine(m.DB, m.Outbox)
+	rules.Visits = sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)).WithClocks(m.Clocks)
 	rules.Logger = m.Logger
 	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rules: rules})
 	if err != nil {

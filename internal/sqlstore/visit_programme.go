@@ -74,6 +74,7 @@ type programmeHousehold struct {
 	roomID, buildingID, personID int64
 	name                         string
 	last                         sql.NullTime
+	planned                      bool
 }
 
 // RunProgramme plans the month's satisfaction programme of a project.
@@ -104,6 +105,9 @@ func (s *RevisitService) RunProgramme(ctx context.Context, projectID int64) (*wu
 	if err != nil {
 		return nil, err
 	}
+	if st.ProgrammePercent == 0 {
+		return run, nil
+	}
 	households, err := programmeHouseholds(ctx, tx, projectID)
 	if err != nil {
 		return nil, err
@@ -116,7 +120,7 @@ func (s *RevisitService) RunProgramme(ctx context.Context, projectID int64) (*wu
 	byBuilding := map[int64][]programmeHousehold{}
 	var order []int64
 	for _, h := range households {
-		if h.last.Valid && !h.last.Time.Before(since) {
+		if h.planned || h.last.Valid && !h.last.Time.Before(since) {
 			continue
 		}
 		if _, ok := byBuilding[h.buildingID]; !ok {
@@ -166,9 +170,9 @@ func (s *RevisitService) RunProgramme(ctx context.Context, projectID int64) (*wu
 
 // programmeHouseholds returns a project's current households — one a room,
 // its owner first (else the person longest there) — with the last visit
-// recorded to anyone of the room, the never visited and longest unvisited
-// first, then by building and room. Households with a planned visit are
-// left out, and prospects.
+// recorded to anyone of the room and whether one is planned, the never
+// visited and longest unvisited first, then by building and room.
+// Prospects are left out.
 func programmeHouseholds(ctx context.Context, tx *Tx, projectID int64) ([]programmeHousehold, error) {
 	// The visits of each room's residents: the last recorded, and whether
 	// one is planned.
@@ -217,9 +221,7 @@ func programmeHouseholds(ctx context.Context, tx *Tx, projectID int64) ([]progra
 			continue
 		}
 		seen[h.roomID] = true
-		if planned[h.roomID] {
-			continue
-		}
+		h.planned = planned[h.roomID]
 		if t, ok := last[h.roomID]; ok {
 			h.last = sql.NullTime{Time: t, Valid: true}
 		}

@@ -484,6 +484,10 @@ func TestVisitProgramme(t *testing.T) {
 			}
 		}
 		clock.Set(time.Date(2027, 1, 4, 2, 0, 0, 0, time.UTC))
+		// Without a share set, no programme: nothing planned, nothing recorded.
+		if run, err := w.visits.RunProgramme(ctx, pid); err != nil || run.Chosen != 0 || run.Existed || len(w.visitsOf(t, wubu.VisitSatisfaction)) != 0 {
+			t.Fatalf("run without a share: %+v, %v", run, err)
+		}
 		if err := w.visits.UpdateVisitSettings(ctx, wubu.VisitSettings{ProjectID: pid, WelcomeDays: 7, ProgrammePercent: 40, ProgrammeGapMonths: 3, MoveInStallDays: 3}); err != nil {
 			t.Fatal(err)
 		}
@@ -554,6 +558,18 @@ func TestVisitProgramme(t *testing.T) {
 					t.Errorf("February chose %s, visited within the gap", p.Name)
 				}
 			}
+		}
+		// The rules plan April's on their run: December's and January's
+		// households are out of the gap again; February's two still planned.
+		clock.Set(time.Date(2027, 4, 5, 2, 0, 0, 0, time.UTC))
+		rules := sqlstore.NewRulesEngine(db, &fakeNotifier{})
+		rules.Visits = w.visits
+		res, err := rules.RunRules(t.Context(), clock.Now())
+		if err != nil || res.ProgrammeVisits != 4 {
+			t.Fatalf("the rules' April run: %+v, %v", res, err)
+		}
+		if res, err := rules.RunRules(t.Context(), clock.Now()); err != nil || res.ProgrammeVisits != 0 {
+			t.Fatalf("the rules' second April run: %+v, %v", res, err)
 		}
 	})
 }

@@ -13,7 +13,7 @@ CREATE INDEX revisits_kind ON revisits (project_id, kind, status, due_at);
 CREATE TABLE visit_settings (
 	project_id            INTEGER PRIMARY KEY REFERENCES projects (id),
 	welcome_days          INTEGER NOT NULL DEFAULT 7,
-	programme_percent     INTEGER NOT NULL DEFAULT 10,
+	programme_percent     INTEGER NOT NULL DEFAULT 0,
 	programme_gap_months  INTEGER NOT NULL DEFAULT 6,
 	move_in_stall_days    INTEGER NOT NULL DEFAULT 3,
 	updated_at            TIMESTAMP NOT NULL
