@@ -141,7 +141,7 @@ func (h *Handler) moveInCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := &wubu.MoveIn{ProjectID: id, Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Relation: wubu.Relation(r.PostFormValue("relation")),
-		Members: strings.FieldsFunc(r.PostFormValue("members"), func(c rune) bool { return c == '\n' || c == '、' || c == ',' || c == '，' }),
+		Members:  strings.FieldsFunc(r.PostFormValue("members"), func(c rune) bool { return c == '\n' || c == '、' || c == ',' || c == '，' }),
 		MoveInOn: r.PostFormValue("move_in_on"), Source: r.PostFormValue("source"), SourceRef: r.PostFormValue("ref")}
 	label := strings.TrimSpace(r.PostFormValue("room"))
 	rooms, _, err := h.Org.FindRooms(r.Context(), wubu.RoomFilter{ProjectID: id, Label: &label, Limit: 1})
