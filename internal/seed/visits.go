@@ -39,7 +39,7 @@ func seedVisits(ctx context.Context, db *sqlstore.DB, p *wubu.Project) error {
 	}
 	as := wubu.NewContextWithUser(ctx, assistant)
 
-	if err := visits.UpdateVisitSettings(ctx, wubu.VisitSettings{ProjectID: p.ID, WelcomeDays: 7, ProgrammePercent: 2, ProgrammeGapMonths: 6, MoveInStallDays: 3}); err != nil {
+	if err := visits.UpdateVisitSettings(ctx, wubu.VisitSettings{ProjectID: p.ID, WelcomeDays: 7, ProgrammePercent: 5, ProgrammeGapMonths: 6, MoveInStallDays: 3}); err != nil {
 		return err
 	}
 	welcome := &wubu.SurveyForm{ProjectID: p.ID, Purpose: wubu.VisitSurvey(wubu.VisitWelcome), Title: "入伙欢迎拜访", Questions: []*wubu.SurveyQuestion{
@@ -155,9 +155,25 @@ func seedVisits(ctx context.Context, db *sqlstore.DB, p *wubu.Project) error {
 		}
 	}
 	clock.set(now)
-	// This month's satisfaction programme.
-	if _, err := visits.RunProgramme(ctx, p.ID); err != nil {
+	// This month's satisfaction programme, a few of its visits already
+	// made with the form's answers.
+	run, err := visits.RunProgramme(ctx, p.ID)
+	if err != nil {
 		return fmt.Errorf("seed programme: %w", err)
+	}
+	q := satisfaction.Questions
+	contacts := []string{"电话", "微信", "前台"}
+	notes := []string{"", "电梯等候时间长", "希望增加儿童游乐设施", ""}
+	for i, v := range run.Visits[:min(len(run.Visits), 8)] {
+		overall, cleaning, greeted := 3+i%3, 2+(i*2)%4, (i+1)%2
+		answers := []wubu.SurveyAnswer{{QuestionID: q[0].ID, Score: &overall}, {QuestionID: q[1].ID, Score: &cleaning}, {QuestionID: q[2].ID, Score: &greeted},
+			{QuestionID: q[3].ID, Choices: []string{contacts[i%3]}}}
+		if n := notes[i%4]; n != "" {
+			answers = append(answers, wubu.SurveyAnswer{QuestionID: q[4].ID, Text: n})
+		}
+		if _, err := visits.RecordVisit(as, v.ID, wubu.VisitOutcome{Notes: "上门回访，业主配合", Satisfaction: overall, Answers: answers}); err != nil {
+			return fmt.Errorf("seed programme visit: %w", err)
+		}
 	}
 	return nil
 }
