@@ -32,7 +32,9 @@ type RulesEngine struct {
 	// are checked on every run. Default 10 minutes.
 	ResidentInterval time.Duration
 	// Visits, when set, plans each project's monthly satisfaction
-	// programme (D1) on the month's first run of the resident rules.
+	// programme (D1) on the month's first run of the resident rules, and
+	// key customers' special-day congratulation visits (D4) with their
+	// reminders.
 	Visits *RevisitService
 
 	db       *DB
@@ -60,6 +62,7 @@ type RulesResult struct {
 	CareEscalated       int `json:"care_escalated"`
 	Campaigns           int `json:"campaigns"`
 	ProgrammeVisits     int `json:"programme_visits"`
+	SpecialDayVisits    int `json:"special_day_visits"`
 }
 
 func (e *RulesEngine) logger() *slog.Logger {
@@ -146,6 +149,11 @@ func (e *RulesEngine) runProject(ctx context.Context, pid int64, now time.Time, 
 			return fmt.Errorf("satisfaction programme: %w", err)
 		}
 		res.ProgrammeVisits += len(run.Visits)
+		n, err := e.Visits.planSpecialDayVisits(ctx, pid, rulesDate(now).AddDate(0, 0, st.SpecialDayLeadDays))
+		res.SpecialDayVisits += n
+		if err != nil {
+			return fmt.Errorf("special-day visits: %w", err)
+		}
 	}
 	return nil
 }

@@ -573,3 +573,46 @@ func TestVisitProgramme(t *testing.T) {
 		}
 	})
 }
+
+// TestSpecialDayVisit: the rules plan a congratulation visit for a key
+// customer whose birthday is tomorrow (the reminder's lead day), due that
+// day at 10:00 for the zone assistant, once; an ordinary resident's
+// birthday plans none.
+func TestSpecialDayVisit(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newVisitWorld(t, db, clock)
+		pid := w.f.ProjectA.ID
+		admin := w.f.Ctx(w.f.Admin)
+		tomorrow := clock.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, 1)
+		birthday := "1970-" + tomorrow.Format("01-02")
+		mk := func(room *wubu.Room, name string, importance int) *wubu.Person {
+			p := &wubu.Person{ProjectID: pid, Name: name}
+			if err := w.rs.CreatePersonInRoom(admin, p, &wubu.Household{RoomID: room.ID, Relation: wubu.RelationOwner}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.rs.UpdatePerson(admin, p.ID, wubu.PersonUpdate{Importance: &importance}); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.rs.AddSpecialDay(admin, &wubu.SpecialDay{PersonID: p.ID, Kind: wubu.DayBirthday, Date: birthday, Yearly: true}); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		key := mk(w.rooms2[1], "贵宾", 5)
+		mk(w.rooms2[2], "普通", 1)
+		rules := sqlstore.NewRulesEngine(db, &fakeNotifier{})
+		rules.Visits = w.visits
+		res, err := rules.RunRules(t.Context(), clock.Now())
+		if err != nil || res.SpecialDayVisits != 1 {
+			t.Fatalf("rules: %+v, %v", res, err)
+		}
+		got := w.visitsOf(t, wubu.VisitSpecialDay)
+		due := time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 10, 0, 0, 0, tomorrow.Location())
+		if len(got) != 1 || got[0].PersonID != key.ID || got[0].AssistantID != w.westAsst.ID || !got[0].DueAt.Equal(due) {
+			t.Fatalf("special-day visits: %+v", got)
+		}
+		if res, err := rules.RunRules(t.Context(), clock.Now()); err != nil || res.SpecialDayVisits != 0 {
+			t.Fatalf("second run: %+v, %v", res, err)
+		}
+	})
+}
