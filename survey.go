@@ -166,4 +166,12 @@ type SurveyService interface {
 	// SurveyResults counts a form's answers, per question and per
 	// building.
 	SurveyResults(ctx context.Context, formID int64) (*SurveyResults, error)
+	// AnswerSurvey records a resident's answers to a community survey
+	// (entered by staff; the portal and the SMS link will call it too):
+	// within the survey's period, once per resident; the building is the
+	// resident's, and a summary lands on their timeline. A visit's form is
+	// answered with the visit's outcome instead. Needs PermResidentEdit.
+	// EINVALID (answers; outside the period; a visit's form), ECONFLICT
+	// (answered already), ENOTFOUND (form or resident).
+	AnswerSurvey(ctx context.Context, r *SurveyResponse) error
 }

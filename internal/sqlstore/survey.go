@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wubu-oss/wubu"
@@ -417,6 +418,80 @@ func answerText(q *wubu.SurveyQuestion, a wubu.SurveyAnswer) string {
 	return a.Text
 }
 
+// AnswerSurvey records a resident's answers to a community survey.
+func (s *SurveyService) AnswerSurvey(ctx context.Context, r *wubu.SurveyResponse) error {
+	f, err := s.form(ctx, r.FormID, wubu.PermResidentEdit)
+	if err != nil {
+		return err
+	}
+	today := s.db.now().In(cst).Format(time.DateOnly)
+	switch {
+	case f.Purpose != wubu.SurveyCommunity:
+		return wubu.FieldErrorf("form_id", wubu.EINVALID, "This form is answered with its visit's outcome.")
+	case r.PersonID == nil:
+		return wubu.FieldErrorf("person_id", wubu.EINVALID, "Choose the resident who answers.")
+	case f.OpensOn != "" && today < f.OpensOn || f.ClosesOn != "" && today > f.ClosesOn:
+		return wubu.Errorf(wubu.EINVALID, "The survey is open from %s to %s.", f.OpensOn, f.ClosesOn)
+	}
+	checked, err := checkAnswers(f, r.Answers)
+	if err != nil {
+		return err
+	}
+	if len(checked) == 0 {
+		return wubu.FieldErrorf("answers", wubu.EINVALID, "Answer at least one question.")
+	}
+	tx, err := s.db.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM persons WHERE project_id = ? AND id = ?`, f.ProjectID, *r.PersonID).Scan(&n); err != nil {
+		return err
+	} else if n == 0 {
+		return wubu.FieldErrorf("person_id", wubu.ENOTFOUND, "Resident not found.")
+	}
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM survey_responses WHERE project_id = ? AND form_id = ? AND person_id = ?`, f.ProjectID, f.ID, *r.PersonID).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return wubu.Errorf(wubu.ECONFLICT, "This resident has answered the survey already.")
+	}
+	r.Answers, r.VisitID = checked, nil
+	if err := respond(ctx, tx, f, r); err != nil {
+		return err
+	}
+	if err := tx.audit(ctx, f.ProjectID, wubu.ActionCreate, "survey_response", r.ID, nil, r); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// respond writes a checked response of a resident: their building, the
+// answers, and the summary on their timeline ("timeline:survey").
+func respond(ctx context.Context, tx *Tx, f *wubu.SurveyForm, r *wubu.SurveyResponse) error {
+	var b sql.NullInt64
+	if err := tx.queryRow(ctx, `SELECT MIN(rm.building_id) FROM households h JOIN rooms rm ON rm.project_id = h.project_id AND rm.id = h.room_id
+		WHERE h.project_id = ? AND h.person_id = ? AND h.move_out = ''`, f.ProjectID, *r.PersonID).Scan(&b); err != nil {
+		return err
+	}
+	if b.Valid {
+		r.BuildingID = &b.Int64
+	}
+	r.FormID = f.ID
+	if err := saveResponse(ctx, tx, f.ProjectID, r); err != nil {
+		return err
+	}
+	var parts []string
+	for _, a := range r.Answers {
+		for _, q := range f.Questions {
+			if q.ID == a.QuestionID {
+				parts = append(parts, q.Text+"："+answerText(q, a))
+			}
+		}
+	}
+	return addTimeline(ctx, tx, f.ProjectID, *r.PersonID, "survey", f.Title+" — "+strings.Join(parts, "；"))
+}
+
 // answerVisitSurvey records the answers to the form of a visit's kind, if
 // the project has one, in the visit's transaction: the response names the
 // visit, the resident and their building, and a summary of the answers
@@ -438,28 +513,9 @@ func answerVisitSurvey(ctx context.Context, tx *Tx, v *wubu.Revisit, answers []w
 	if len(checked) == 0 {
 		return nil
 	}
-	r := &wubu.SurveyResponse{FormID: f.ID, PersonID: &v.PersonID, VisitID: &v.ID, Answers: checked}
-	var b sql.NullInt64
-	if err := tx.queryRow(ctx, `SELECT MIN(rm.building_id) FROM households h JOIN rooms rm ON rm.project_id = h.project_id AND rm.id = h.room_id
-		WHERE h.project_id = ? AND h.person_id = ? AND h.move_out = ''`, v.ProjectID, v.PersonID).Scan(&b); err != nil {
-		return err
-	}
-	if b.Valid {
-		r.BuildingID = &b.Int64
-	}
-	if err := saveResponse(ctx, tx, v.ProjectID, r); err != nil {
-		return err
-	}
-	var parts []string
-	for _, a := range checked {
-		for _, q := range f.Questions {
-			if q.ID == a.QuestionID {
-				parts = append(parts, q.Text+"："+answerText(q, a))
-			}
-		}
-	}
+	r := &wubu.SurveyResponse{PersonID: &v.PersonID, VisitID: &v.ID, Answers: checked}
 	v.Survey = r
-	return addTimeline(ctx, tx, v.ProjectID, v.PersonID, "survey", f.Title+" — "+strings.Join(parts, "；"))
+	return respond(ctx, tx, f, r)
 }
 
 // visitResponse returns the response of a visit, nil when none.

@@ -246,16 +246,11 @@ func programmeHouseholds(ctx context.Context, tx *Tx, projectID int64) ([]progra
 // zoneAssistant returns the zone assistant of a building (the first by
 // ID), else the project's first service assistant; nil when it has none.
 func zoneAssistant(ctx context.Context, tx *Tx, projectID, buildingID int64) (*int64, error) {
-	var id int64
-	err := tx.queryRow(ctx, `SELECT ba.user_id FROM building_assignments ba JOIN users u ON u.id = ba.user_id
-		WHERE ba.project_id = ? AND ba.building_id = ? AND ba.kind = ? AND u.disabled = `+rulesFalse(tx.db)+` ORDER BY ba.user_id LIMIT 1`,
-		projectID, buildingID, string(wubu.AssignZoneAssistant)).Scan(&id)
-	if err == nil {
-		return &id, nil
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
+	if id, err := zoneAssistantOnly(ctx, tx, projectID, buildingID); id != nil || err != nil {
+		return id, err
 	}
-	err = tx.queryRow(ctx, `SELECT u.id FROM users u JOIN user_projects up ON up.user_id = u.id
+	var id int64
+	err := tx.queryRow(ctx, `SELECT u.id FROM users u JOIN user_projects up ON up.user_id = u.id
 		WHERE up.project_id = ? AND u.post = ? AND u.role = ? AND u.disabled = `+rulesFalse(tx.db)+` ORDER BY u.id LIMIT 1`,
 		projectID, string(wubu.PostService), string(wubu.RoleStaff)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {

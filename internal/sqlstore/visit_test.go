@@ -616,3 +616,56 @@ func TestSpecialDayVisit(t *testing.T) {
 		}
 	})
 }
+
+// TestCommunitySurvey: the same machinery serves a community survey (issue
+// 14): answers within its period only, once per resident, with the
+// resident's building; the results count them per building.
+func TestCommunitySurvey(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newVisitWorld(t, db, clock)
+		pid := w.f.ProjectA.ID
+		ctx := w.f.Ctx(w.manager)
+		today := clock.Now().In(time.FixedZone("CST", 8*3600))
+		f := &wubu.SurveyForm{ProjectID: pid, Purpose: wubu.SurveyCommunity, Title: "讲座需求调查", OpensOn: today.AddDate(0, 0, 1).Format(time.DateOnly),
+			ClosesOn: today.AddDate(0, 0, 10).Format(time.DateOnly), Questions: []*wubu.SurveyQuestion{
+				{Kind: wubu.QuestionMulti, Text: "想听的讲座", Choices: []string{"居家安全", "理财", "园艺"}, Required: true}}}
+		if err := w.surveys.SaveSurveyForm(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		var persons []*wubu.Person
+		for i, room := range []*wubu.Room{w.rooms1[0], w.rooms1[1], w.rooms2[0]} {
+			p := &wubu.Person{ProjectID: pid, Name: "居民" + itoa(int64(i))}
+			if err := w.rs.CreatePersonInRoom(w.f.Ctx(w.f.Admin), p, &wubu.Household{RoomID: room.ID, Relation: wubu.RelationOwner}); err != nil {
+				t.Fatal(err)
+			}
+			persons = append(persons, p)
+		}
+		as := w.f.Ctx(w.eastAsst)
+		answer := func(p *wubu.Person, choices ...string) error {
+			return w.surveys.AnswerSurvey(as, &wubu.SurveyResponse{FormID: f.ID, PersonID: &p.ID,
+				Answers: []wubu.SurveyAnswer{{QuestionID: f.Questions[0].ID, Choices: choices}}})
+		}
+		mustCode(t, answer(persons[0], "理财"), wubu.EINVALID) // not open yet
+		clock.Add(24 * time.Hour)
+		mustCode(t, answer(persons[0]), wubu.EINVALID)
+		mustCode(t, answer(persons[0], "烹饪"), wubu.EINVALID)
+		for i, c := range [][]string{{"理财", "园艺"}, {"理财"}, {"居家安全", "理财"}} {
+			if err := answer(persons[i], c...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustCode(t, answer(persons[0], "园艺"), wubu.ECONFLICT)
+		other := w.f.Ctx(w.f.User(t, "other", wubu.RoleStaff, wubu.PostService, w.f.ProjectB))
+		mustCode(t, w.surveys.AnswerSurvey(other, &wubu.SurveyResponse{FormID: f.ID, PersonID: &persons[0].ID}), wubu.ENOTFOUND)
+		res, err := w.surveys.SurveyResults(ctx, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Responses != 3 || res.Questions[0].Counts[1].Label != "理财" || res.Questions[0].Counts[1].Count != 3 || res.Questions[0].Counts[1].Percent != 100 {
+			t.Fatalf("results: %d responses, %+v", res.Responses, res.Questions[0].Counts)
+		}
+		if len(res.Buildings) != 2 || res.Buildings[0].Responses != 2 || res.Buildings[1].Responses != 1 {
+			t.Fatalf("per building: %+v", res.Buildings)
+		}
+	})
+}
