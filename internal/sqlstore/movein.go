@@ -464,10 +464,7 @@ func moveInPerson(ctx context.Context, tx *Tx, m *wubu.MoveIn, name, phone strin
 		return nil, err
 	}
 	h := &wubu.Household{ProjectID: m.ProjectID, RoomID: m.RoomID, RoomLabel: m.Room, PersonID: p.ID, PersonName: p.Name, Relation: rel, MoveIn: m.MoveInOn}
-	if err := addHousehold(ctx, tx, h); err != nil {
-		return nil, err
-	}
-	return p, tx.audit(ctx, m.ProjectID, wubu.ActionCreate, "person", p.ID, nil, auditView(p))
+	return p, addHousehold(ctx, tx, h)
 }
 
 // CancelMoveIn cancels an open move-in.

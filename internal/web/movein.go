@@ -37,6 +37,7 @@ type moveInsView struct {
 	// Filters kept in the URL.
 	State, Zone string
 	Stalled     bool
+	CanEdit     bool
 	CanSettings bool
 }
 
@@ -62,7 +63,7 @@ func (h *Handler) renderMoveIns(w http.ResponseWriter, r *http.Request, status i
 	}
 	q := r.URL.Query()
 	v := &moveInsView{Page: h.newPage(r, "Move-ins"), Project: p, State: q.Get("state"), Zone: q.Get("zone"), Stalled: q.Get("stalled") == "1",
-		CanSettings: wubu.UserFromContext(ctx).Can(wubu.PermSettingsEdit)}
+		CanEdit: wubu.UserFromContext(ctx).Can(wubu.PermResidentEdit), CanSettings: wubu.UserFromContext(ctx).Can(wubu.PermSettingsEdit)}
 	f := wubu.MoveInFilter{State: wubu.MoveInState(v.State), Stalled: v.Stalled}
 	if z, err := strconv.ParseInt(v.Zone, 10, 64); err == nil {
 		f.ZoneID = &z
