@@ -140,3 +140,50 @@ func TestVisitPages(t *testing.T) {
 		t.Fatalf("results for an assistant: %d", resp.StatusCode)
 	}
 }
+
+// TestMoveInAPI: a buyer of the sales office's list comes in through the
+// API's start of a move-in (source "prospect" and its entry), without
+// retyping; the checklist ticked, the completion records the owner and
+// plans the welcome visit; the progress per zone counts it.
+func TestMoveInAPI(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	ctx := app.adminCtx()
+	org := sqlstore.NewOrgService(app.DB)
+	res, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: app.ProjectA.ID, Building: "9", Units: 1, Floors: 1, PerFloor: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rooms, _, _ := org.FindRooms(ctx, wubu.RoomFilter{ProjectID: app.ProjectA.ID, BuildingID: &res.Building.ID})
+	app.User(t, "zhuli", wubu.RoleStaff, wubu.PostService, app.ProjectA)
+	c := app.apiLogin(t, "zhuli")
+	pid := itoa(app.ProjectA.ID)
+	var m wubu.MoveIn
+	if st := c.do("POST", "/api/v1/projects/"+pid+"/move-ins", map[string]any{"room_id": 999999, "name": "郑买家"}, nil); st != http.StatusNotFound && st != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown room: %d", st)
+	}
+	if st := c.do("POST", "/api/v1/projects/"+pid+"/move-ins", map[string]any{"room_id": rooms[0].ID, "name": "郑买家", "source": "prospect", "source_ref": "prospect:12"}, &m); st != http.StatusCreated || m.Source != "prospect" || m.SourceRef != "prospect:12" {
+		t.Fatalf("start: %d %+v", st, m)
+	}
+	items, err := sqlstore.NewMoveInService(app.DB, nil).MoveInChecklist(ctx, app.ProjectA.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if st := c.do("POST", "/api/v1/move-ins/"+itoa(m.ID)+"/check", map[string]any{"item_id": it.ID, "done": true}, &m); st != http.StatusOK {
+			t.Fatalf("tick: %d", st)
+		}
+	}
+	if st := c.do("POST", "/api/v1/move-ins/"+itoa(m.ID)+"/complete", nil, &m); st != http.StatusOK || m.State != wubu.MoveInCompleted || m.PersonID == nil || m.VisitID == nil {
+		t.Fatalf("complete: %d %+v", st, m)
+	}
+	var r wubu.Resident
+	if st := c.do("GET", "/api/v1/residents/"+itoa(*m.PersonID), nil, &r); st != http.StatusOK || r.Name != "郑买家" || len(r.Households) != 1 || r.Households[0].Relation != wubu.RelationOwner {
+		t.Fatalf("the owner: %d %+v", st, r)
+	}
+	var progress struct {
+		Items []wubu.ZoneProgress `json:"items"`
+	}
+	if st := c.do("GET", "/api/v1/projects/"+pid+"/move-ins/progress", nil, &progress); st != http.StatusOK || len(progress.Items) != 1 || progress.Items[0].Completed != 1 || progress.Items[0].Percent != 100 {
+		t.Fatalf("progress: %d %+v", st, progress)
+	}
+}
