@@ -14,6 +14,7 @@ func init() {
 	addMatrix(map[string]matrixEntry{
 		"GET /projects/{id}/move-ins":            {allow: residentViewers},
 		"GET /projects/{id}/move-ins/new":        {allow: residentEditors},
+		"GET /projects/{id}/move-ins/export":     {allow: residentViewers},
 		"POST /projects/{id}/move-ins":           {allow: residentEditors, body: "room=1-1-102&name=新业主&relation=owner&move_in_on=2026-11-27"},
 		"POST /projects/{id}/move-ins/checklist": {allow: managers, body: "items=交付钥匙%0A抄表"},
 		"GET /move-ins/{id}":                     {allow: residentViewers},

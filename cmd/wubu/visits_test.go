@@ -135,6 +135,14 @@ func TestVisitPages(t *testing.T) {
 	if err != nil || len(rows) < 5 || !strings.Contains(strings.Join(rows[1], "|"), "入伙办理满意度") {
 		t.Fatalf("export rows: %v, %v", rows, err)
 	}
+	// The move-ins' export: the completed household.
+	resp, body = m.get("/projects/" + pid + "/move-ins/export?state=completed")
+	if x, err = excelize.OpenReader(bytes.NewReader([]byte(body))); resp.StatusCode != http.StatusOK || err != nil {
+		t.Fatalf("move-ins export: %d %v", resp.StatusCode, err)
+	}
+	if rows, _ := x.GetRows(x.GetSheetName(0)); len(rows) != 2 || rows[1][0] != "8-1-101" || rows[1][1] != "吴新" {
+		t.Fatalf("move-ins export rows: %v", rows)
+	}
 	// The assistant may not read the results.
 	if resp, _ := a.get(link[1]); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("results for an assistant: %d", resp.StatusCode)

@@ -17,6 +17,7 @@ import (
 func (h *Handler) moveInRoutes() []server.Route {
 	return []server.Route{
 		{Method: "GET", Path: "/projects/{id}/move-ins", Perm: wubu.PermResidentView, Handler: h.moveInList},
+		{Method: "GET", Path: "/projects/{id}/move-ins/export", Perm: wubu.PermResidentView, Handler: h.moveInExport},
 		{Method: "GET", Path: "/projects/{id}/move-ins/new", Perm: wubu.PermResidentEdit, Handler: h.moveInNew},
 		{Method: "POST", Path: "/projects/{id}/move-ins", Perm: wubu.PermResidentEdit, Handler: h.moveInCreate},
 		{Method: "POST", Path: "/projects/{id}/move-ins/checklist", Perm: wubu.PermSettingsEdit, Handler: h.moveInChecklist},
@@ -95,6 +96,37 @@ func (h *Handler) renderMoveIns(w http.ResponseWriter, r *http.Request, status i
 		v.Form.Set("items", strings.Join(labels, "\n"))
 	}
 	h.render(w, r, status, "move_ins", v)
+}
+
+// moveInExport writes the move-ins of the list's filters as .xlsx: one
+// row a household with its zone, assistant, items done and state.
+func (h *Handler) moveInExport(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := wubu.MoveInFilter{State: wubu.MoveInState(q.Get("state")), Stalled: q.Get("stalled") == "1"}
+	if z, err := strconv.ParseInt(q.Get("zone"), 10, 64); err == nil {
+		f.ZoneID = &z
+	}
+	list, err := h.MoveIns.FindMoveIns(ctx, id, f)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.newPage(r, "Move-ins")
+	rows := [][]any{{p.T("Room"), p.T("Name"), p.T("Zone"), p.T("Assistant"), p.T("Move-in date"), p.T("Items done"), p.T("State")}}
+	for _, m := range list {
+		state := p.T("move_in:" + string(m.State))
+		if m.Stalled {
+			state = p.T("Stalled")
+		}
+		rows = append(rows, []any{m.Room, m.Name, m.ZoneName, m.AssistantName, m.MoveInOn, strconv.Itoa(len(m.Checks)) + "/" + strconv.Itoa(m.Items), state})
+	}
+	h.writeXLSX(w, r, p.T("Move-ins"), "move-ins-"+strconv.FormatInt(id, 10)+".xlsx", rows)
 }
 
 type moveInNewView struct {

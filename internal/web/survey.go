@@ -319,10 +319,6 @@ func (h *Handler) surveyExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &surveyResultsView{Page: h.newPage(r, "Survey results"), Results: res}
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := v.T("Survey results")
-	x.SetSheetName("Sheet1", sheet)
 	rows := [][]any{{v.T("Building"), v.T("Question"), v.T("Answer"), v.T("Count"), v.T("Percent"), v.T("Answered"), v.T("Average")}}
 	add := func(building string, qs []*wubu.QuestionResult) {
 		for _, q := range qs {
@@ -342,6 +338,14 @@ func (h *Handler) surveyExport(w http.ResponseWriter, r *http.Request) {
 	for _, sec := range v.Sections() {
 		add(sec.Title, sec.Questions)
 	}
+	h.writeXLSX(w, r, v.T("Survey results"), "survey-"+strconv.FormatInt(id, 10)+".xlsx", rows)
+}
+
+// writeXLSX sends rows as a one-sheet .xlsx file.
+func (h *Handler) writeXLSX(w http.ResponseWriter, r *http.Request, sheet, filename string, rows [][]any) {
+	x := excelize.NewFile()
+	defer x.Close()
+	x.SetSheetName("Sheet1", sheet)
 	for i, row := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := x.SetSheetRow(sheet, cell, &row); err != nil {
@@ -349,10 +353,10 @@ func (h *Handler) surveyExport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	x.SetColWidth(sheet, "B", "C", 30)
+	x.SetColWidth(sheet, "A", "C", 24)
 	w.Header().Set("Content-Type", importer.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="survey-`+strconv.FormatInt(id, 10)+`.xlsx"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	if err := x.Write(w); err != nil {
-		h.Logger.Error("survey results export", "err", err)
+		h.Logger.Error("export", "file", filename, "err", err)
 	}
 }
