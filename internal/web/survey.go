@@ -292,33 +292,34 @@ func (v *surveyResultsView) ChoiceLabel(kind wubu.QuestionKind, label string) st
 
 // surveyResults shows a form's results for the project and per building.
 func (h *Handler) surveyResults(w http.ResponseWriter, r *http.Request) {
+	if v, ok := h.surveyResultsOf(w, r); ok {
+		h.render(w, r, http.StatusOK, "survey_results", v)
+	}
+}
+
+// surveyResultsOf reads the results of the form of the path; false when
+// it failed and answered so.
+func (h *Handler) surveyResultsOf(w http.ResponseWriter, r *http.Request) (*surveyResultsView, bool) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
-		return
+		return nil, false
 	}
 	res, err := h.Surveys.SurveyResults(r.Context(), id)
 	if err != nil {
 		h.fail(w, r, err)
-		return
+		return nil, false
 	}
-	h.render(w, r, http.StatusOK, "survey_results", &surveyResultsView{Page: h.newPage(r, "Survey results"), Results: res})
+	return &surveyResultsView{Page: h.newPage(r, "Survey results"), Results: res}, true
 }
 
 // surveyExport writes the results as .xlsx: a sheet for the project and
 // one row per building and answer.
 func (h *Handler) surveyExport(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
+	v, ok := h.surveyResultsOf(w, r)
+	if !ok {
 		return
 	}
-	res, err := h.Surveys.SurveyResults(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	v := &surveyResultsView{Page: h.newPage(r, "Survey results"), Results: res}
 	rows := [][]any{{v.T("Building"), v.T("Question"), v.T("Answer"), v.T("Count"), v.T("Percent"), v.T("Answered"), v.T("Average")}}
 	add := func(building string, qs []*wubu.QuestionResult) {
 		for _, q := range qs {
@@ -338,7 +339,7 @@ func (h *Handler) surveyExport(w http.ResponseWriter, r *http.Request) {
 	for _, sec := range v.Sections() {
 		add(sec.Title, sec.Questions)
 	}
-	h.writeXLSX(w, r, v.T("Survey results"), "survey-"+strconv.FormatInt(id, 10)+".xlsx", rows)
+	h.writeXLSX(w, r, v.T("Survey results"), "survey-"+strconv.FormatInt(v.Results.Form.ID, 10)+".xlsx", rows)
 }
 
 // writeXLSX sends rows as a one-sheet .xlsx file.
