@@ -158,8 +158,12 @@ func (s *RevisitService) RunProgramme(ctx context.Context, projectID int64) (*wu
 		}
 	}
 	run.Chosen = len(run.Visits)
+	// Two runs at once: the month's row lets one plan, the other is
+	// rolled back and answers as a month already run.
 	if _, err := tx.exec(ctx, `INSERT INTO visit_programme_runs (project_id, month, households, chosen, created_at) VALUES (?, ?, ?, ?, ?)`,
-		projectID, month, run.Households, run.Chosen, tx.now); err != nil {
+		projectID, month, run.Households, run.Chosen, tx.now); isUniqueViolation(err) {
+		return &wubu.ProgrammeRun{ProjectID: projectID, Month: month, Visits: []*wubu.Revisit{}, Existed: true}, nil
+	} else if err != nil {
 		return nil, err
 	}
 	if err := s.run.commit(ctx, tx); err != nil {

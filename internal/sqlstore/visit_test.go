@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -570,6 +571,22 @@ func TestVisitProgramme(t *testing.T) {
 		}
 		if res, err := rules.RunRules(t.Context(), clock.Now()); err != nil || res.ProgrammeVisits != 0 {
 			t.Fatalf("the rules' second April run: %+v, %v", res, err)
+		}
+		// Two runs at once in May: one plans, the other finds the month run.
+		clock.Set(time.Date(2027, 5, 6, 2, 0, 0, 0, time.UTC))
+		var wg sync.WaitGroup
+		runs := make([]*wubu.ProgrammeRun, 2)
+		errs := make([]error, 2)
+		for i := range runs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				runs[i], errs[i] = w.visits.RunProgramme(ctx, pid)
+			}()
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil || runs[0].Existed == runs[1].Existed {
+			t.Fatalf("two runs at once: %+v %+v, %v %v", runs[0], runs[1], errs[0], errs[1])
 		}
 	})
 }
