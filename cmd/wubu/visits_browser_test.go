@@ -65,6 +65,9 @@ func TestBrowserMoveInPhone(t *testing.T) {
 		t.Errorf("the welcome visit shows no checklist or answers: %.300s", s)
 	}
 	check("welcome-visit")
+	wubutest.Step(t, ctx, "a planned welcome visit's form", chromedp.Navigate(a.URL+"/projects/1/revisits?kind=welcome&open=1"), chromedp.WaitVisible(chromedp.CSS("main")),
+		chromedp.Click(chromedp.CSS(`#revisits a[href^="/revisits/"]`)), chromedp.WaitVisible(chromedp.ID("visit-survey-form")), chromedp.WaitVisible(chromedp.ID("visit-checklist")))
+	check("welcome-visit-form")
 	wubutest.Step(t, ctx, "sign out", chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("login")))
 
 	signIn("manager")
