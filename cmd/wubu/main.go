@@ -247,6 +247,7 @@ func (m *Main) Attach(db *sqlstore.DB) error {
 // database, migrating River's tables.
 func (m *Main) StartJobs(ctx context.Context) error {
 	rules := sqlstore.NewRulesEngine(m.DB, m.Outbox)
+	rules.Visits = sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)).WithClocks(m.Clocks)
 	rules.Logger = m.Logger
 	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rules: rules})
 	if err != nil {
@@ -280,7 +281,7 @@ func (m *Main) Services() server.Services {
 		Cards:     sqlstore.NewCardService(m.DB),
 		Care:      sqlstore.NewCareService(m.DB),
 		Greetings: sqlstore.NewGreetingService(m.DB, m.Outbox),
-		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), sqlstore.NewComplaintAgenda(m.DB)),
+		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), sqlstore.NewComplaintAgenda(m.DB), sqlstore.NewMoveInAgenda(m.DB)),
 		Passes:    sqlstore.NewPassService(m.DB, m.Clocks),
 		Tenants:   sqlstore.NewTenantService(m.DB, m.Clocks),
 		Incidents: sqlstore.NewIncidentService(m.DB, m.Clocks, m.Outbox),
@@ -294,11 +295,14 @@ func (m *Main) Services() server.Services {
 		Housekeeping: sqlstore.NewHousekeepingService(m.DB),
 		Orders:       sqlstore.NewOrderService(m.DB, m.Clocks, m.Outbox),
 		// Revisits of residents, key customers with their buildings' security leaders (U4, S3).
-		Revisits: sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)),
 		// Complaints with their fast lane, key-customer profiles, duty managers (U4, U3, E1).
 		Complaints:   sqlstore.NewComplaintService(m.DB, m.Clocks),
 		KeyProfiles:  sqlstore.NewKeyProfileService(m.DB),
 		DutyManagers: sqlstore.NewDutyManagerService(m.DB),
+		Revisits:     sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)).WithClocks(m.Clocks),
+		// Survey forms of visits (and community surveys) and move-ins by zone (K3, D1, D4, K7).
+		Surveys: sqlstore.NewSurveyService(m.DB),
+		MoveIns: sqlstore.NewMoveInService(m.DB, m.Clocks),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

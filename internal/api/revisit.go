@@ -34,15 +34,17 @@ func (h *Handler) revisitList(r *http.Request, id int64, _ none) (list[*wubu.Rev
 	return newList(items, len(items), 0), err
 }
 
-// revisitRequest schedules a revisit: when and what for.
+// revisitRequest schedules a revisit: when, what for and its kind
+// (revisit by default, special_day…).
 type revisitRequest struct {
-	DueAt   time.Time `json:"due_at"`
-	Purpose string    `json:"purpose"`
+	DueAt   time.Time      `json:"due_at"`
+	Purpose string         `json:"purpose"`
+	Kind    wubu.VisitKind `json:"kind"`
 }
 
 // revisitCreate: POST /api/v1/residents/{id}/revisits.
 func (h *Handler) revisitCreate(r *http.Request, id int64, req revisitRequest) (*wubu.Revisit, error) {
-	v := &wubu.Revisit{PersonID: id, DueAt: req.DueAt, Purpose: req.Purpose}
+	v := &wubu.Revisit{PersonID: id, DueAt: req.DueAt, Purpose: req.Purpose, Kind: req.Kind}
 	if err := h.Revisits.ScheduleRevisit(r.Context(), v); err != nil {
 		return nil, err
 	}
@@ -53,13 +55,8 @@ func (h *Handler) revisitGet(r *http.Request, id int64, _ none) (*wubu.Revisit, 
 	return h.Revisits.FindRevisit(r.Context(), id)
 }
 
-// revisitOutcomeRequest records how a revisit went.
-type revisitOutcomeRequest struct {
-	Notes        string `json:"notes"`
-	Satisfaction int    `json:"satisfaction"`
-}
-
-// revisitOutcome: POST /api/v1/revisits/{id}/outcome.
-func (h *Handler) revisitOutcome(r *http.Request, id int64, req revisitOutcomeRequest) (*wubu.Revisit, error) {
-	return h.Revisits.RecordRevisit(r.Context(), id, req.Notes, req.Satisfaction)
+// revisitOutcome: POST /api/v1/revisits/{id}/outcome: the notes, the
+// satisfaction, the checklist items done and the survey answers.
+func (h *Handler) revisitOutcome(r *http.Request, id int64, req wubu.VisitOutcome) (*wubu.Revisit, error) {
+	return h.Revisits.RecordVisit(r.Context(), id, req)
 }

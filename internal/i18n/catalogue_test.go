@@ -156,6 +156,25 @@ func messagesInSource(t *testing.T) []string {
 		"satisfaction:1", "satisfaction:2", "satisfaction:3", "satisfaction:4", "satisfaction:5"} {
 		add(k)
 	}
+	// Visits, their survey forms and move-ins (K3, D1, D4, K7): kinds,
+	// checklists, purposes, question kinds, states, timeline and clocks.
+	for _, k := range wubu.VisitKinds {
+		add("visit:" + string(k))
+		add("purpose:" + string(wubu.VisitSurvey(k)))
+		for _, c := range k.Checklist() {
+			add("check:" + c)
+		}
+	}
+	add("purpose:" + string(wubu.SurveyCommunity))
+	for _, k := range wubu.QuestionKinds {
+		add("question:" + string(k))
+	}
+	for _, st := range []wubu.MoveInState{wubu.MoveInOpen, wubu.MoveInCompleted, wubu.MoveInCancelled} {
+		add("move_in:" + string(st))
+	}
+	for _, k := range []string{"timeline:survey", "timeline:move_in", "deadline:stall", "deadline:visit"} {
+		add(k)
+	}
 	// The customer card's opt-out boxes name each kind of message (a new
 	// kind needs a "message_kind:" entry).
 	for _, k := range notify.Kinds() {

@@ -203,6 +203,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedComplaints(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed complaints: %w", err)
 	}
+	if err := seedVisits(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed visits: %w", err)
+	}
 	return res, nil
 }
 

@@ -67,6 +67,11 @@ type Services struct {
 	KeyProfiles wubu.KeyProfileService
 	// DutyManagers is the roster of duty managers (E1).
 	DutyManagers wubu.DutyManagerService
+	// Surveys are the survey forms of visits and community surveys, and
+	// their results (K3, D1, D4).
+	Surveys wubu.SurveyService
+	// MoveIns are the move-ins by zone (K7).
+	MoveIns wubu.MoveInService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

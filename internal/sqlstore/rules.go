@@ -31,6 +31,11 @@ type RulesEngine struct {
 	// special days, care visits), whose reminders are by the day; campaigns
 	// are checked on every run. Default 10 minutes.
 	ResidentInterval time.Duration
+	// Visits, when set, plans each project's monthly satisfaction
+	// programme (D1) on the month's first run of the resident rules, and
+	// key customers' special-day congratulation visits (D4) with their
+	// reminders.
+	Visits *RevisitService
 
 	db       *DB
 	notifier wubu.Notifier
@@ -56,6 +61,8 @@ type RulesResult struct {
 	CareOverdue         int `json:"care_overdue"`
 	CareEscalated       int `json:"care_escalated"`
 	Campaigns           int `json:"campaigns"`
+	ProgrammeVisits     int `json:"programme_visits"`
+	SpecialDayVisits    int `json:"special_day_visits"`
 }
 
 func (e *RulesEngine) logger() *slog.Logger {
@@ -135,6 +142,18 @@ func (e *RulesEngine) runProject(ctx context.Context, pid int64, now time.Time, 
 	res.CareEscalated += esc
 	if err != nil {
 		return fmt.Errorf("care visits: %w", err)
+	}
+	if e.Visits != nil {
+		run, err := e.Visits.RunProgramme(ctx, pid)
+		if err != nil {
+			return fmt.Errorf("satisfaction programme: %w", err)
+		}
+		res.ProgrammeVisits += len(run.Visits)
+		n, err := e.Visits.planSpecialDayVisits(ctx, pid, rulesDate(now).AddDate(0, 0, st.SpecialDayLeadDays))
+		res.SpecialDayVisits += n
+		if err != nil {
+			return fmt.Errorf("special-day visits: %w", err)
+		}
 	}
 	return nil
 }

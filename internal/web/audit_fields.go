@@ -156,6 +156,8 @@ var auditValuePrefixes = map[string]string{
 	"patrol_checkpoint.kind": "checkpoint:", "patrol_route.kind": "route:", "inspection_visit.status": "visit:",
 	"campaign.kind": "inspection_kind:", "need.source": "source:", "confirm_method": "confirm:", "booking.status": "booking:",
 	"duty_roster.day": "duty_roster:",
+	"revisit.kind":    "visit:", "revisit.status": "revisit:", "revisit.checks": "check:", "move_in.state": "move_in:",
+	"survey_form.purpose": "purpose:", "survey_form.kind": "question:", "alarm_status": "alarm:",
 }
 
 // auditDurationFields hold durations in nanoseconds.
@@ -164,7 +166,7 @@ var auditDurationFields = map[string]bool{"after": true, "lateness": true}
 // staffIDFields are the fields holding a staff member's ID.
 var staffIDFields = map[string]bool{"user_id": true, "assignee_id": true, "cleaner_id": true, "superior_id": true, "started_by": true,
 	"reported_by": true, "decided_by": true, "acknowledged_by": true, "released_by": true, "closed_by": true, "created_by": true,
-	"visited_by": true, "duty_user_id": true, "oncall_user_id": true, "leader_id": true}
+	"visited_by": true, "duty_user_id": true, "oncall_user_id": true, "leader_id": true, "assistant_id": true}
 
 // auditValue shows one value of an entry's field.
 func (p *Page) auditValue(n *names, objectType, key string, v any) string {

@@ -50,6 +50,10 @@ func objectHref(objectType, objectID string) string {
 		return "/orders/" + objectID
 	case "pass":
 		return "/passes/" + objectID
+	case "move_in":
+		return "/move-ins/" + objectID
+	case "revisit":
+		return "/revisits/" + objectID
 	}
 	return ""
 }

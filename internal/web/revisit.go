@@ -28,6 +28,8 @@ type revisitsView struct {
 	Project    *wubu.Project
 	Revisits   []*wubu.Revisit
 	Mine, Open bool
+	Kind       string
+	Kinds      []wubu.VisitKind
 }
 
 // revisitList lists a project's revisits: planned ones first (overdue in
@@ -44,8 +46,12 @@ func (h *Handler) revisitList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	v := &revisitsView{Page: h.newPage(r, "Revisits"), Project: p, Mine: q.Get("mine") == "1", Open: q.Get("open") == "1"}
-	if v.Revisits, err = h.Revisits.FindRevisits(r.Context(), wubu.RevisitFilter{ProjectID: id, Mine: v.Mine, Open: v.Open}); err != nil {
+	v := &revisitsView{Page: h.newPage(r, "Revisits"), Project: p, Mine: q.Get("mine") == "1", Open: q.Get("open") == "1", Kind: q.Get("kind"), Kinds: wubu.VisitKinds}
+	f := wubu.RevisitFilter{ProjectID: id, Mine: v.Mine, Open: v.Open}
+	if k := wubu.VisitKind(v.Kind); k.Valid() {
+		f.Kind = k
+	}
+	if v.Revisits, err = h.Revisits.FindRevisits(r.Context(), f); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -58,6 +64,8 @@ type revisitNewView struct {
 	// Companions are the security leaders who will go along (a key
 	// customer's buildings).
 	Companions []*wubu.Assignment
+	// Kinds are the kinds a visit is planned as by hand.
+	Kinds []wubu.VisitKind
 }
 
 // revisitNew is the form to schedule a revisit of a resident.
@@ -76,7 +84,7 @@ func (h *Handler) renderRevisitNew(w http.ResponseWriter, r *http.Request, statu
 		h.fail(w, r, err)
 		return
 	}
-	v := &revisitNewView{Page: h.newPage(r, "Schedule a revisit"), Resident: res}
+	v := &revisitNewView{Page: h.newPage(r, "Schedule a revisit"), Resident: res, Kinds: []wubu.VisitKind{wubu.VisitRevisit, wubu.VisitSpecialDay, wubu.VisitSatisfaction}}
 	if h.Security != nil {
 		if v.Companions, err = h.Security.RevisitCompanions(r.Context(), id); err != nil {
 			h.fail(w, r, err)
@@ -101,7 +109,7 @@ func (h *Handler) revisitCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	rv := &wubu.Revisit{PersonID: id, Purpose: r.PostFormValue("purpose")}
+	rv := &wubu.Revisit{PersonID: id, Purpose: r.PostFormValue("purpose"), Kind: wubu.VisitKind(r.PostFormValue("kind"))}
 	if s := strings.TrimSpace(r.PostFormValue("due_at")); s != "" {
 		t, perr := time.ParseInLocation("2006-01-02T15:04", s, cst)
 		if perr != nil {
@@ -126,6 +134,43 @@ type revisitView struct {
 	Revisit *wubu.Revisit
 	CanEdit bool
 	Left    string
+	// Survey is the form of the visit's kind (nil: none).
+	Survey *wubu.SurveyForm
+}
+
+// Answer returns the answer to a question recorded on the visit, as text.
+func (v *revisitView) Answer(q *wubu.SurveyQuestion) string {
+	if v.Revisit.Survey == nil {
+		return ""
+	}
+	for _, a := range v.Revisit.Survey.Answers {
+		if a.QuestionID != q.ID {
+			continue
+		}
+		switch {
+		case a.Score != nil && q.Kind == wubu.QuestionYesNo:
+			return v.T("answer:" + map[bool]string{true: "yes", false: "no"}[*a.Score == 1])
+		case a.Score != nil:
+			return strconv.Itoa(*a.Score) + "/5"
+		case len(a.Choices) > 0:
+			return strings.Join(a.Choices, "、")
+		}
+		return a.Text
+	}
+	return ""
+}
+
+// Field is a question's form field name.
+func (v *revisitView) Field(q *wubu.SurveyQuestion) string { return "q" + strconv.FormatInt(q.ID, 10) }
+
+// Checked reports whether the refused form had a value ticked.
+func (v *revisitView) Checked(field, value string) bool {
+	for _, x := range v.Form[field] {
+		if x == value {
+			return true
+		}
+	}
+	return false
 }
 
 // Satisfactions are the choices of the outcome form, best first.
@@ -154,6 +199,12 @@ func (h *Handler) renderRevisit(w http.ResponseWriter, r *http.Request, status i
 	if rv.Status == wubu.RevisitPlanned {
 		v.Left = v.formatLeft(rv.DueAt.Sub(h.Clock.Now()))
 	}
+	if h.Surveys != nil {
+		if v.Survey, err = h.Surveys.FormFor(r.Context(), rv.ProjectID, wubu.VisitSurvey(rv.Kind)); err != nil && wubu.ErrorCode(err) != wubu.ENOTFOUND {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if refused != nil {
 		v.Form = r.PostForm
 		status = formError(r, &v.Page, refused, "")
@@ -169,7 +220,19 @@ func (h *Handler) revisitOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sat, _ := strconv.Atoi(r.PostFormValue("satisfaction"))
-	rv, err := h.Revisits.RecordRevisit(r.Context(), id, r.PostFormValue("notes"), sat)
+	o := wubu.VisitOutcome{Notes: r.PostFormValue("notes"), Satisfaction: sat, Checks: r.PostForm["checks"]}
+	// The answers to the kind's form: q<ID> fields.
+	if h.Surveys != nil {
+		old, err := h.Revisits.FindRevisit(r.Context(), id)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if f, err := h.Surveys.FormFor(r.Context(), old.ProjectID, wubu.VisitSurvey(old.Kind)); err == nil {
+			o.Answers = surveyAnswers(r, f)
+		}
+	}
+	rv, err := h.Revisits.RecordVisit(r.Context(), id, o)
 	if err != nil {
 		if c := wubu.ErrorCode(err); c != wubu.EINVALID && c != wubu.ECONFLICT {
 			h.fail(w, r, err)
@@ -179,4 +242,31 @@ func (h *Handler) revisitOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.redirect(w, r, "/residents/"+strconv.FormatInt(rv.PersonID, 10), h.T(r, "Revisit recorded."))
+}
+
+// surveyAnswers reads the answers to a form's questions from the fields
+// q<ID>: a score for a scale or yes/no (1 yes, 0 no), the choices, the text.
+func surveyAnswers(r *http.Request, f *wubu.SurveyForm) []wubu.SurveyAnswer {
+	var out []wubu.SurveyAnswer
+	for _, q := range f.Questions {
+		vals := r.PostForm["q"+strconv.FormatInt(q.ID, 10)]
+		if len(vals) == 0 || strings.TrimSpace(strings.Join(vals, "")) == "" {
+			continue
+		}
+		a := wubu.SurveyAnswer{QuestionID: q.ID}
+		switch q.Kind {
+		case wubu.QuestionScale, wubu.QuestionYesNo:
+			n, err := strconv.Atoi(vals[0])
+			if err != nil {
+				n = -1
+			}
+			a.Score = &n
+		case wubu.QuestionSingle, wubu.QuestionMulti:
+			a.Choices = vals
+		default:
+			a.Text = vals[0]
+		}
+		out = append(out, a)
+	}
+	return out
 }

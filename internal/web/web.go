@@ -159,6 +159,8 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.alarmRoutes()...)
 	routes = append(routes, h.knowledgeRoutes()...)
 	routes = append(routes, h.revisitRoutes()...)
+	routes = append(routes, h.moveInRoutes()...)
+	routes = append(routes, h.surveyRoutes()...)
 	routes = append(routes, h.residentLinkRoutes()...)
 	routes = append(routes, h.demoSinkRoutes()...)
 	routes = append(routes, h.apiDocsRoutes()...)
