@@ -61,6 +61,11 @@ type Services struct {
 	Orders wubu.OrderService
 	// Revisits are the service assistants' revisits of residents (U4, S3).
 	Revisits wubu.RevisitService
+	// Desk is the front-desk queue (E2); Stairwell the standard notices
+	// posted in the units (E4); Gifts the gifts handed out (D2, C6, D4).
+	Desk      wubu.DeskService
+	Stairwell wubu.StairwellService
+	Gifts     wubu.GiftService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

@@ -331,3 +331,54 @@ func (s *DeskService) lastCalls(ctx context.Context, projectID int64) (bool, []*
 	}
 	return above, out, rows.Err()
 }
+
+// DeskAgenda is the desk queue's agenda source (F9): the customer-service
+// staff, the duty managers and the managers see each desk with customers
+// waiting or being served; above the threshold it is urgent.
+type DeskAgenda struct{ db *DB }
+
+var _ wubu.AgendaSource = (*DeskAgenda)(nil)
+
+// NewDeskAgenda returns the desk queue's agenda source over db.
+func NewDeskAgenda(db *DB) *DeskAgenda { return &DeskAgenda{db: db} }
+
+// msgAgendaDesk is the agenda's line of a desk.
+const msgAgendaDesk = "Front desk: %d waiting, %d being served"
+
+// Agenda returns the queue of each desk of the user's projects.
+func (s *DeskAgenda) Agenda(ctx context.Context, now time.Time) ([]wubu.AgendaItem, error) {
+	u := wubu.UserFromContext(ctx)
+	if u == nil {
+		return nil, wubu.Errorf(wubu.EUNAUTHORIZED, "Please sign in.")
+	}
+	desk := u.Post == wubu.PostService || u.Role == wubu.RoleManager || u.Role == wubu.RoleDutyManager
+	scope, sargs, ok := securityScope(u, "t.project_id")
+	if !desk || !ok || !u.Can(wubu.PermResidentView) {
+		return nil, nil
+	}
+	rows, err := s.db.query(ctx, `SELECT t.project_id, SUM(CASE WHEN t.state = ? THEN 1 ELSE 0 END), SUM(CASE WHEN t.state = ? THEN 1 ELSE 0 END),
+		COALESCE(a.above, ?)
+		FROM desk_tickets t LEFT JOIN desk_alarms a ON a.project_id = t.project_id
+		WHERE t.state IN (?, ?) AND `+scope+` GROUP BY t.project_id, a.above ORDER BY t.project_id`,
+		append([]any{wubu.TicketWaiting, wubu.TicketServing, false, wubu.TicketWaiting, wubu.TicketServing}, sargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []wubu.AgendaItem
+	for rows.Next() {
+		var pid int64
+		var waiting, serving int
+		var above bool
+		if err := rows.Scan(&pid, &waiting, &serving, &above); err != nil {
+			return nil, err
+		}
+		it := wubu.AgendaItem{ProjectID: pid, Kind: "desk", Title: msgAgendaDesk, TitleArgs: []any{waiting, serving}, Urgency: wubu.UrgencyNormal,
+			ObjectType: "desk", ObjectID: strconv.FormatInt(pid, 10), Href: "/projects/" + strconv.FormatInt(pid, 10) + "/desk"}
+		if above {
+			it.Urgency = wubu.UrgencyHigh
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}

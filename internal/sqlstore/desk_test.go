@@ -89,6 +89,15 @@ func TestDeskStandbyCall(t *testing.T) {
 		if err != nil || len(b.Waiting) != 3 || !b.Above || len(b.Calls) != 2 || b.Calls[0].Round != 1 {
 			t.Fatalf("board: %+v %v", b, err)
 		}
+		// The desk assistant's Today shows the queue, urgent; a guard's does not.
+		items, err := sqlstore.NewDeskAgenda(db).Agenda(as, clock.Now())
+		if err != nil || len(items) != 1 || items[0].Kind != "desk" || items[0].Urgency != wubu.UrgencyHigh || items[0].TitleArgs[0] != 3 {
+			t.Fatalf("assistant's agenda: %+v %v", items, err)
+		}
+		guard := f.User(t, "guard", wubu.RoleStaff, wubu.PostSecurity, f.ProjectA)
+		if items, _ := sqlstore.NewDeskAgenda(db).Agenda(f.Ctx(guard), clock.Now()); len(items) != 0 {
+			t.Fatalf("guard's agenda: %+v", items)
+		}
 		// A fourth while above calls nobody more.
 		take(wubu.DeskPass)
 		if got := deskCalls(t, db, admin, pid); got[wubu.ChannelInbox] != 2 {

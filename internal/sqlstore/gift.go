@@ -206,7 +206,7 @@ func (s *GiftService) HandOutGift(ctx context.Context, r wubu.GiftHandoutRequest
 		if err := tx.queryRow(ctx, `SELECT stock FROM gift_items WHERE project_id = ? AND id = ?`, it.ProjectID, it.ID).Scan(&left); err != nil {
 			return nil, err
 		}
-		return nil, wubu.FieldErrorf("quantity", wubu.ECONFLICT, "Only %d of %s left in stock.", left, it.Name)
+		return nil, wubu.FieldErrorf("quantity", wubu.ECONFLICT, "Only %d left in stock of %s.", left, it.Name)
 	}
 	if m.ID, err = tx.insert(ctx, `INSERT INTO gift_movements (project_id, item_id, kind, quantity, person_id, room_id, campaign_id, note, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ProjectID, m.ItemID, m.Kind, m.Quantity, m.PersonID, m.RoomID, m.CampaignID, m.Note, u.ID, tx.now); err != nil {

@@ -56,6 +56,8 @@ type RulesResult struct {
 	CareOverdue         int `json:"care_overdue"`
 	CareEscalated       int `json:"care_escalated"`
 	Campaigns           int `json:"campaigns"`
+	// DeskRecalls counts the desks whose standby staff were called again.
+	DeskRecalls int `json:"desk_recalls"`
 }
 
 func (e *RulesEngine) logger() *slog.Logger {
@@ -109,6 +111,12 @@ func (e *RulesEngine) run(ctx context.Context, now time.Time, resident bool) (Ru
 	}
 	n, err := e.greet.queueDue(ctx, now)
 	res.Campaigns += n
+	if err != nil {
+		errs = append(errs, err)
+	}
+	// The front desk's standby staff, called again while too many wait (E2).
+	n, err = NewDeskService(e.db).RecallStandby(ctx)
+	res.DeskRecalls += n
 	if err != nil {
 		errs = append(errs, err)
 	}

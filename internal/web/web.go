@@ -165,6 +165,9 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.residentCallRoutes()...)
 	routes = append(routes, h.residentRightsRoutes()...)
 	routes = append(routes, h.retentionRoutes()...)
+	routes = append(routes, h.deskRoutes()...)
+	routes = append(routes, h.noticeRoutes()...)
+	routes = append(routes, h.giftRoutes()...)
 	return routes
 }
 
