@@ -75,7 +75,9 @@ func (h *Handler) deskView(r *http.Request) (*deskView, error) {
 }
 
 // deskShow shows the desk: take a number, the live board.
-func (h *Handler) deskShow(w http.ResponseWriter, r *http.Request) { showPage(h, w, r, h.deskView, "desk") }
+func (h *Handler) deskShow(w http.ResponseWriter, r *http.Request) {
+	showPage(h, w, r, h.deskView, "desk")
+}
 
 // deskBoard answers the board alone, for htmx's polling (the page itself
 // without htmx).
