@@ -127,6 +127,10 @@ func (s *GiftService) HandOutGift(ctx context.Context, r wubu.GiftHandoutRequest
 	if err != nil {
 		return nil, err
 	}
+	// A gift lands on the resident's timeline: for the posts that write it.
+	if err := u.CheckCardEdit(wubu.CardTimeline); err != nil {
+		return nil, err
+	}
 	r.Note = strings.TrimSpace(r.Note)
 	if r.Quantity == 0 {
 		r.Quantity = 1

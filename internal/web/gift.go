@@ -19,7 +19,7 @@ func (h *Handler) giftRoutes() []server.Route {
 		{Method: "POST", Path: "/gifts/items", Perm: wubu.PermSettingsEdit, Handler: h.giftItemCreate},
 		{Method: "POST", Path: "/gifts/items/{id}/receive", Perm: wubu.PermSettingsEdit, Handler: h.giftReceive},
 		{Method: "POST", Path: "/gifts/campaigns", Perm: wubu.PermSettingsEdit, Handler: h.giftCampaignCreate},
-		{Method: "GET", Path: "/gifts/campaigns/{id}", Perm: wubu.PermResidentView, Handler: h.giftCampaignShow},
+		{Method: "GET", Path: "/gift-campaigns/{id}", Perm: wubu.PermResidentView, Handler: h.giftCampaignShow},
 		{Method: "GET", Path: "/gifts/handout", Perm: wubu.PermResidentEdit, Handler: h.giftHandoutShow},
 		{Method: "POST", Path: "/gifts/handout", Perm: wubu.PermResidentEdit, Handler: h.giftHandout},
 	}
@@ -116,7 +116,7 @@ func (h *Handler) giftCampaignCreate(w http.ResponseWriter, r *http.Request) {
 		h.giftForm(w, r, err, "campaign_", "")
 		return
 	}
-	h.redirect(w, r, fmt.Sprintf("/gifts/campaigns/%d", c.ID), h.T(r, "Campaign started."))
+	h.redirect(w, r, fmt.Sprintf("/gift-campaigns/%d", c.ID), h.T(r, "Campaign started."))
 }
 
 type giftCampaignView struct {
