@@ -249,6 +249,9 @@ func navFor(u *wubu.User, current string) []NavItem {
 	} else if u.Can(wubu.PermPassConfirm) {
 		items = append(items, NavItem{Label: "Release passes", Href: "/passes"})
 	}
+	if u.Post == wubu.PostService || u.Role == wubu.RoleManager || u.Role == wubu.RoleDutyManager {
+		items = append(items, NavItem{Label: "Front desk", Href: "/desk"})
+	}
 	if u.Can(wubu.PermSecurityView) && (u.Post == wubu.PostSecurity || u.Can(wubu.PermSecurityManage)) {
 		items = append(items, NavItem{Label: "Patrols and safety", Href: "/security/buildings"})
 	}
