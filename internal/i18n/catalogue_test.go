@@ -214,6 +214,8 @@ func messagesInSource(t *testing.T) []string {
 		add("gift_kind:" + string(k))
 	}
 	add("timeline:gift")
+	add("gift_movement:" + wubu.GiftReceipt)
+	add("gift_movement:" + wubu.GiftHandout)
 	// Work orders' states, steps, categories, urgencies, sources, price
 	// kinds, confirmation methods and checklist items (M5–M8).
 	for _, st := range wubu.OrderStates {

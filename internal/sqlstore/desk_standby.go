@@ -374,7 +374,7 @@ func (s *DeskAgenda) Agenda(ctx context.Context, now time.Time) ([]wubu.AgendaIt
 			return nil, err
 		}
 		it := wubu.AgendaItem{ProjectID: pid, Kind: "desk", Title: msgAgendaDesk, TitleArgs: []any{waiting, serving}, Urgency: wubu.UrgencyNormal,
-			ObjectType: "desk", ObjectID: strconv.FormatInt(pid, 10), Href: "/projects/" + strconv.FormatInt(pid, 10) + "/desk"}
+			ObjectType: "desk", ObjectID: strconv.FormatInt(pid, 10), Href: "/desk?project=" + strconv.FormatInt(pid, 10)}
 		if above {
 			it.Urgency = wubu.UrgencyHigh
 		}
