@@ -155,7 +155,7 @@ var auditValuePrefixes = map[string]string{
 	"home_service.category": "service:", "booking.state": "booking:", "assignment.kind": "assign:",
 	"patrol_checkpoint.kind": "checkpoint:", "patrol_route.kind": "route:", "inspection_visit.status": "visit:",
 	"campaign.kind": "inspection_kind:", "need.source": "source:", "confirm_method": "confirm:", "booking.status": "booking:",
-	"duty_roster.day": "duty_roster:",
+	"duty_roster.day":   "duty_roster:",
 	"desk_ticket.state": "desk_state:", "desk_ticket.business": "desk_business:", "gift_item.kind": "gift_kind:", "gift_movement.kind": "gift_movement:",
 }
 
