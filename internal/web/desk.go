@@ -277,6 +277,10 @@ func (h *Handler) deskReport(w http.ResponseWriter, r *http.Request) {
 // name and no resident's data. Each number it takes is recorded as taken
 // by the kiosk; a link that does not work answers "not found".
 
+// kioskMaxWaiting is the most customers waiting for the kiosk to give
+// another number.
+const kioskMaxWaiting = 60
+
 type kioskView struct {
 	Page
 	Kiosk      *wubu.DeskKiosk
@@ -326,6 +330,17 @@ func (h *Handler) kioskTake(w http.ResponseWriter, r *http.Request) {
 	k, r, err := h.kiosk(r)
 	if err != nil {
 		h.fail(w, r, err)
+		return
+	}
+	// A link that leaked cannot fill the queue: past kioskMaxWaiting the
+	// customer is asked to see the desk.
+	b, err := h.Desk.Board(r.Context(), k.ProjectID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if len(b.Waiting) >= kioskMaxWaiting {
+		h.fail(w, r, wubu.Errorf(wubu.ECONFLICT, "The queue is full: please see the desk."))
 		return
 	}
 	t, err := h.Desk.TakeNumber(r.Context(), k.ProjectID, wubu.DeskBusiness(r.PostFormValue("business")), "")
