@@ -15,13 +15,9 @@ import (
 // (recurring) and one about clutter; mooncakes in stock with a campaign
 // for one building, one household served, and a pest-control gift.
 func seedDesk(ctx context.Context, db *sqlstore.DB, project *wubu.Project) error {
-	users, _, err := sqlstore.NewUserService(db).FindUsers(ctx, wubu.UserFilter{ProjectID: &project.ID, Limit: 100})
+	byLogin, err := staffByLogin(ctx, db, project)
 	if err != nil {
 		return err
-	}
-	byLogin := map[string]*wubu.User{}
-	for _, u := range users {
-		byLogin[u.Login] = u
 	}
 	assistant, lead, duty, manager := byLogin["assistant"], byLogin["service_lead"], byLogin["duty"], byLogin["manager"]
 	if assistant == nil || lead == nil || duty == nil || manager == nil {
@@ -110,4 +106,17 @@ func seedDesk(ctx context.Context, db *sqlstore.DB, project *wubu.Project) error
 		}
 	}
 	return nil
+}
+
+// staffByLogin returns the staff of a project by login.
+func staffByLogin(ctx context.Context, db *sqlstore.DB, project *wubu.Project) (map[string]*wubu.User, error) {
+	users, _, err := sqlstore.NewUserService(db).FindUsers(ctx, wubu.UserFilter{ProjectID: &project.ID, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	byLogin := map[string]*wubu.User{}
+	for _, u := range users {
+		byLogin[u.Login] = u
+	}
+	return byLogin, nil
 }

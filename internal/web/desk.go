@@ -95,11 +95,7 @@ func (h *Handler) deskTake(w http.ResponseWriter, r *http.Request) {
 	pid, _ := strconv.ParseInt(r.PostFormValue("project"), 10, 64)
 	t, err := h.Desk.TakeNumber(r.Context(), pid, wubu.DeskBusiness(r.PostFormValue("business")), r.PostFormValue("note"))
 	if err != nil {
-		if !refusedStep(err) {
-			h.fail(w, r, err)
-			return
-		}
-		reshowForm(h, w, r, err, h.deskView, r.PostForm, "desk", "")
+		answerRefused(h, w, r, err, h.deskView, "desk", "")
 		return
 	}
 	h.redirect(w, r, fmt.Sprintf("/desk?project=%d&taken=%s", pid, t.Label()), h.T(r, "Number %s taken: %s.", t.Label(), h.T(r, "desk_business:"+string(t.Business))))
@@ -189,11 +185,7 @@ func (h *Handler) deskSettingsSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if _, err := h.Desk.UpdateDeskSettings(r.Context(), in); err != nil {
-		if !refusedStep(err) {
-			h.fail(w, r, err)
-			return
-		}
-		reshowForm(h, w, r, err, h.deskSettingsView, r.PostForm, "desk_settings", "")
+		answerRefused(h, w, r, err, h.deskSettingsView, "desk_settings", "")
 		return
 	}
 	h.redirect(w, r, fmt.Sprintf("/desk/settings?project=%d", pid), h.T(r, "Saved."))
@@ -204,11 +196,7 @@ func (h *Handler) deskKioskCreate(w http.ResponseWriter, r *http.Request) {
 	pid, _ := strconv.ParseInt(r.PostFormValue("project"), 10, 64)
 	k, err := h.Desk.CreateKiosk(r.Context(), pid, r.PostFormValue("name"))
 	if err != nil {
-		if !refusedStep(err) {
-			h.fail(w, r, err)
-			return
-		}
-		reshowForm(h, w, r, err, h.deskSettingsView, r.PostForm, "desk_settings", "kiosk_")
+		answerRefused(h, w, r, err, h.deskSettingsView, "desk_settings", "kiosk_")
 		return
 	}
 	v, err := h.deskSettingsView(r)

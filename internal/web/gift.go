@@ -71,11 +71,7 @@ func (h *Handler) giftList(w http.ResponseWriter, r *http.Request) {
 // the page again with the refusal beside its field (under prefix).
 func (h *Handler) giftForm(w http.ResponseWriter, r *http.Request, err error, prefix, flash string) {
 	if err != nil {
-		if !refusedStep(err) && server.ErrorCode(err) != wubu.ENOTFOUND {
-			h.fail(w, r, err)
-			return
-		}
-		reshowForm(h, w, r, err, h.giftListView, r.PostForm, "gifts", prefix)
+		answerRefused(h, w, r, err, h.giftListView, "gifts", prefix)
 		return
 	}
 	h.redirect(w, r, "/gifts?project="+r.PostFormValue("project"), flash)

@@ -89,11 +89,7 @@ func (h *Handler) noticePost(w http.ResponseWriter, r *http.Request) {
 	unit, _ := strconv.ParseInt(r.PostFormValue("unit_id"), 10, 64)
 	n := &wubu.StairwellNotice{UnitID: unit, TemplateID: optID(r, "template_id"), Title: r.PostFormValue("title"), Body: r.PostFormValue("body"), Reason: r.PostFormValue("reason")}
 	if err := h.Stairwell.PostNotice(r.Context(), n); err != nil {
-		if !refusedStep(err) {
-			h.fail(w, r, err)
-			return
-		}
-		reshowForm(h, w, r, err, h.noticeListView, r.PostForm, "notices", "")
+		answerRefused(h, w, r, err, h.noticeListView, "notices", "")
 		return
 	}
 	h.redirect(w, r, fmt.Sprintf("/notices/%d", n.ID), h.T(r, "Notice logged: print it and post it in the unit."))
@@ -158,15 +154,11 @@ func (h *Handler) noticeTemplateSave(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 	t := &wubu.NoticeTemplate{ID: id, ProjectID: pid, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"), Archived: r.PostFormValue("archived") == "1"}
 	if err := h.Stairwell.SaveNoticeTemplate(r.Context(), t); err != nil {
-		if !refusedStep(err) {
-			h.fail(w, r, err)
-			return
-		}
 		prefix := "new_"
 		if id != 0 {
 			prefix = fmt.Sprintf("t%d_", id)
 		}
-		reshowForm(h, w, r, err, h.noticeTemplatesView, r.PostForm, "notice_templates", prefix)
+		answerRefused(h, w, r, err, h.noticeTemplatesView, "notice_templates", prefix)
 		return
 	}
 	h.redirect(w, r, fmt.Sprintf("/notices/templates?project=%d", pid), h.T(r, "Saved."))
