@@ -66,3 +66,49 @@ func TestDeskKiosk(t *testing.T) {
 		t.Fatalf("closed kiosk takes a number: %d, want 404", resp.StatusCode)
 	}
 }
+
+// TestDeskFormsRefused: a notice without its reason and a gift beyond the
+// stock are refused with the message beside the field and what was typed
+// shown again; nothing is written.
+func TestDeskFormsRefused(t *testing.T) {
+	app := newTestApp(t, sqlstore.SQLite)
+	admin := app.adminCtx()
+	org := sqlstore.NewOrgService(app.DB)
+	res, err := org.GenerateRooms(admin, wubu.RoomGeneration{ProjectID: app.ProjectA.ID, Building: "9", Units: 1, Floors: 1, PerFloor: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, _ := org.FindUnits(admin, res.Building.ID)
+	rooms, _, _ := org.FindRooms(admin, wubu.RoomFilter{ProjectID: app.ProjectA.ID, BuildingID: &res.Building.ID})
+	p := &wubu.Person{ProjectID: app.ProjectA.ID, Name: "钱女士"}
+	if err := sqlstore.NewResidentService(app.DB).CreatePersonInRoom(admin, p, &wubu.Household{RoomID: rooms[0].ID, Relation: wubu.RelationOwner}); err != nil {
+		t.Fatal(err)
+	}
+	it := &wubu.GiftItem{ProjectID: app.ProjectA.ID, Name: "孕妈礼包", Kind: wubu.GiftExpectantMother}
+	gs := sqlstore.NewGiftService(app.DB)
+	if err := gs.CreateGiftItem(admin, it); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gs.ReceiveGift(admin, it.ID, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	app.User(t, "zhuli", wubu.RoleStaff, wubu.PostService, app.ProjectA)
+	b := app.webLogin(t, "zhuli")
+	before := auditCount(t, app.DB)
+
+	resp, body := b.post("/notices", url.Values{"project": {itoa(app.ProjectA.ID)}, "unit_id": {itoa(units[0].ID)}, "title": {"请勿高空抛物"}, "reason": {" "}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "请说明张贴原因") || !strings.Contains(body, `value="请勿高空抛物"`) {
+		t.Fatalf("notice without a reason: %d", resp.StatusCode)
+	}
+	resp, body = b.post("/gifts/handout", url.Values{"person": {itoa(p.ID)}, "item_id": {itoa(it.ID)}, "quantity": {"2"}, "note": {"预产期三月"}})
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "库存仅剩 1 件") || !strings.Contains(body, `value="预产期三月"`) {
+		t.Fatalf("gift beyond the stock: %d", resp.StatusCode)
+	}
+	if auditCount(t, app.DB) != before {
+		t.Fatal("a refused form wrote something")
+	}
+	resp, _ = b.post("/gifts/handout", url.Values{"person": {itoa(p.ID)}, "item_id": {itoa(it.ID)}, "note": {"预产期三月"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("gift: %d", resp.StatusCode)
+	}
+}
