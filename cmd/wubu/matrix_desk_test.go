@@ -45,6 +45,8 @@ func init() {
 		"POST /api/v1/desk/tickets/{id}/finish":   {allow: residentEditors},
 		"POST /api/v1/desk/tickets/{id}/leave":    {allow: residentEditors},
 		"GET /api/v1/projects/{id}/desk/report":   {allow: reportViewers},
+		"GET /api/v1/projects/{id}/desk/settings": {allow: residentViewers},
+		"PUT /api/v1/projects/{id}/desk/settings": {allow: managers, body: `{"wait_threshold":3,"recall_minutes":5,"standby":[{"user_id":{user}}]}`},
 		"GET /api/v1/projects/{id}/notices":       {allow: residentViewers},
 		"POST /api/v1/notices":                    {allow: residentEditors, body: `{"unit_id":{notice_unit},"title":"告示","body":"正文","reason":"测试"}`},
 		"GET /api/v1/projects/{id}/gifts":         {allow: residentViewers},

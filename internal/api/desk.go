@@ -18,6 +18,8 @@ func (h *Handler) deskRoutes(r func(string, string, wubu.Permission, http.Handle
 		r("POST", "/desk/tickets/{id}/finish", wubu.PermResidentEdit, call(h, http.StatusOK, h.deskStep(wubu.TicketFinish))),
 		r("POST", "/desk/tickets/{id}/leave", wubu.PermResidentEdit, call(h, http.StatusOK, h.deskStep(wubu.TicketLeave))),
 		r("GET", "/projects/{id}/desk/report", wubu.PermReportView, call(h, http.StatusOK, h.deskReport)),
+		r("GET", "/projects/{id}/desk/settings", wubu.PermResidentView, call(h, http.StatusOK, h.deskSettings)),
+		r("PUT", "/projects/{id}/desk/settings", wubu.PermSettingsEdit, call(h, http.StatusOK, h.deskSettingsPut)),
 		r("GET", "/projects/{id}/notices", wubu.PermResidentView, call(h, http.StatusOK, h.noticeList)),
 		r("POST", "/notices", wubu.PermResidentEdit, call(h, http.StatusCreated, h.noticePost)),
 		r("GET", "/projects/{id}/gifts", wubu.PermResidentView, call(h, http.StatusOK, h.giftList)),
@@ -61,6 +63,18 @@ func (h *Handler) deskReport(r *http.Request, id int64, _ none) (list[*wubu.Desk
 	q := r.URL.Query()
 	items, err := h.Desk.DeskReport(r.Context(), id, q.Get("from"), q.Get("to"))
 	return newList(items, len(items), 0), err
+}
+
+// deskSettings: GET /api/v1/projects/{id}/desk/settings, the threshold,
+// the recall minutes and the standby staff.
+func (h *Handler) deskSettings(r *http.Request, id int64, _ none) (*wubu.DeskSettings, error) {
+	return h.Desk.DeskSettings(r.Context(), id)
+}
+
+// deskSettingsPut: PUT /api/v1/projects/{id}/desk/settings.
+func (h *Handler) deskSettingsPut(r *http.Request, id int64, req wubu.DeskSettings) (*wubu.DeskSettings, error) {
+	req.ProjectID = id
+	return h.Desk.UpdateDeskSettings(r.Context(), req)
 }
 
 // noticeList: GET /api/v1/projects/{id}/notices[?unit=ID][&building=ID][&offset=N],
