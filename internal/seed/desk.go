@@ -3,17 +3,19 @@ package seed
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 )
 
 // seedDesk gives 丽景苑's front desk something to show (E2, E4, D2, C6):
-// the service team leader and the duty manager on standby, a customer
-// served, one at the desk and three waiting — so the standby staff were
-// called; a notice against throwing from height posted twice in a unit
-// (recurring) and one about clutter; mooncakes in stock with a campaign
-// for one building, one household served, and a pest-control gift.
+// yesterday's customers for the report; the service team leader and the
+// duty manager on standby; this morning a customer served, one at the desk
+// and three waiting — so the standby staff were called; a notice against
+// throwing from height posted twice in a unit (recurring) and one about
+// clutter; mooncakes in stock with a campaign for one building, one
+// household served, and a pest-control gift.
 func seedDesk(ctx context.Context, db *sqlstore.DB, project *wubu.Project) error {
 	byLogin, err := staffByLogin(ctx, db, project)
 	if err != nil {
@@ -31,23 +33,62 @@ func seedDesk(ctx context.Context, db *sqlstore.DB, project *wubu.Project) error
 		Standby: []wubu.DeskStaff{{UserID: lead.ID}, {UserID: duty.ID}}}); err != nil {
 		return fmt.Errorf("desk settings: %w", err)
 	}
-	var tickets []*wubu.DeskTicket
-	for _, b := range []wubu.DeskBusiness{wubu.DeskPayment, wubu.DeskRepair, wubu.DeskCard, wubu.DeskPass, wubu.DeskComplaint} {
+	// Yesterday's customers and this morning's, at their times: the
+	// database's clock is stepped through them.
+	now := db.Clock.Now()
+	orig := db.Clock
+	clock := &seedClock{t: now}
+	db.Clock = clock
+	defer func() { db.Clock = orig }()
+	at := func(d time.Duration) { clock.set(now.Add(d)) }
+	for i, b := range []wubu.DeskBusiness{wubu.DeskPayment, wubu.DeskRepair, wubu.DeskPayment, wubu.DeskCard, wubu.DeskComplaint, wubu.DeskPass} {
+		start := -24*time.Hour + time.Duration(i)*25*time.Minute
+		at(start)
 		t, err := desk.TakeNumber(as, project.ID, b, "")
 		if err != nil {
 			return fmt.Errorf("desk ticket: %w", err)
 		}
-		tickets = append(tickets, t)
-	}
-	for _, step := range []func() (*wubu.DeskTicket, error){
-		func() (*wubu.DeskTicket, error) { return desk.ServeTicket(as, tickets[0].ID) },
-		func() (*wubu.DeskTicket, error) { return desk.FinishTicket(as, tickets[0].ID) },
-		func() (*wubu.DeskTicket, error) { return desk.ServeTicket(as, tickets[1].ID) },
-	} {
-		if _, err := step(); err != nil {
+		at(start + time.Duration(3+2*i)*time.Minute)
+		if _, err := desk.ServeTicket(as, t.ID); err != nil {
+			return fmt.Errorf("desk step: %w", err)
+		}
+		at(start + time.Duration(8+3*i)*time.Minute)
+		if _, err := desk.FinishTicket(as, t.ID); err != nil {
 			return fmt.Errorf("desk step: %w", err)
 		}
 	}
+	// This morning, in order: one served, one at the desk, three waiting
+	// (the third called the standby staff a few minutes ago).
+	var tickets []*wubu.DeskTicket
+	take := func(b wubu.DeskBusiness) func() error {
+		return func() error {
+			t, err := desk.TakeNumber(as, project.ID, b, "")
+			tickets = append(tickets, t)
+			return err
+		}
+	}
+	step := func(fn func(context.Context, int64) (*wubu.DeskTicket, error), i int) func() error {
+		return func() error { _, err := fn(as, tickets[i].ID); return err }
+	}
+	for _, e := range []struct {
+		at time.Duration
+		do func() error
+	}{
+		{-30 * time.Minute, take(wubu.DeskPayment)},
+		{-26 * time.Minute, step(desk.ServeTicket, 0)},
+		{-24 * time.Minute, take(wubu.DeskRepair)},
+		{-20 * time.Minute, step(desk.FinishTicket, 0)},
+		{-18 * time.Minute, take(wubu.DeskCard)},
+		{-16 * time.Minute, step(desk.ServeTicket, 1)},
+		{-12 * time.Minute, take(wubu.DeskPass)},
+		{-6 * time.Minute, take(wubu.DeskComplaint)},
+	} {
+		at(e.at)
+		if err := e.do(); err != nil {
+			return fmt.Errorf("desk: %w", err)
+		}
+	}
+	at(0)
 
 	// Stairwell notices in the first unit of building 1.
 	org := sqlstore.NewOrgService(db)
