@@ -117,8 +117,8 @@ func (s *GiftService) FindGiftCampaign(ctx context.Context, id int64) (*wubu.Gif
 	return c, nil
 }
 
-// PendingHouseholds lists the homes still to receive a campaign's gift, by
-// room label, with their residents.
+// PendingHouseholds lists the homes still to receive a campaign's gift, in
+// the order of their room labels, with their residents.
 func (s *GiftService) PendingHouseholds(ctx context.Context, campaignID int64) ([]*wubu.GiftHousehold, error) {
 	c, err := s.FindGiftCampaign(ctx, campaignID)
 	if err != nil {
@@ -148,6 +148,8 @@ func (s *GiftService) PendingHouseholds(ctx context.Context, campaignID int64) (
 		h := out[len(out)-1]
 		h.Residents = append(h.Residents, gp)
 	}
+	// 1-1-201 before 1-1-1201, as on the doors.
+	sortNatural(out, func(h *wubu.GiftHousehold) string { return h.RoomLabel })
 	return out, rows.Err()
 }
 

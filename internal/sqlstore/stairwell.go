@@ -67,7 +67,8 @@ func (s *StairwellService) NoticeTemplates(ctx context.Context, projectID int64,
 }
 
 // giveDefaults writes the default templates of a project that has none;
-// two first readers at once write them once.
+// two first readers at once write them once (the project's desk row, which
+// every front-desk write locks, serializes them).
 func (s *StairwellService) giveDefaults(ctx context.Context, projectID int64) error {
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {
