@@ -162,6 +162,7 @@ func (h *Handler) deskSettingsView(r *http.Request) (*deskSettingsView, error) {
 	return v, nil
 }
 
+// deskSettingsShow shows the desk's rules, standby list and kiosks.
 func (h *Handler) deskSettingsShow(w http.ResponseWriter, r *http.Request) {
 	showPage(h, w, r, h.deskSettingsView, "desk_settings")
 }
