@@ -69,7 +69,8 @@ func TestDeskKiosk(t *testing.T) {
 
 // TestDeskFormsRefused: a notice without its reason and a gift beyond the
 // stock are refused with the message beside the field and what was typed
-// shown again; nothing is written.
+// shown again; nothing is written. A notice posted twice in a unit shows
+// as recurring on the building's page.
 func TestDeskFormsRefused(t *testing.T) {
 	app := newTestApp(t, sqlstore.SQLite)
 	admin := app.adminCtx()
@@ -110,5 +111,15 @@ func TestDeskFormsRefused(t *testing.T) {
 	resp, _ = b.post("/gifts/handout", url.Values{"person": {itoa(p.ID)}, "item_id": {itoa(it.ID)}, "note": {"预产期三月"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("gift: %d", resp.StatusCode)
+	}
+
+	// Posted twice in the unit, the notice shows as recurring on the building's page.
+	for range 2 {
+		if resp, _ := b.post("/notices", url.Values{"unit_id": {itoa(units[0].ID)}, "title": {"请勿高空抛物"}, "body": {"正文"}, "reason": {"有人扔烟头"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("notice: %d", resp.StatusCode)
+		}
+	}
+	if _, body := b.get("/buildings/" + itoa(res.Building.ID)); !strings.Contains(body, "本单元第 2 次") || !strings.Contains(body, "请勿高空抛物") {
+		t.Fatal("the building's page does not show the recurring notice")
 	}
 }

@@ -163,3 +163,21 @@ func (h *Handler) noticeTemplateSave(w http.ResponseWriter, r *http.Request) {
 	}
 	h.redirect(w, r, fmt.Sprintf("/notices/templates?project=%d", pid), h.T(r, "Saved."))
 }
+
+// unitNotices returns the notices posted in each unit of a building, newest
+// first, for the building's page (none for whoever may not read them).
+func (h *Handler) unitNotices(r *http.Request, b *wubu.Building) map[int64][]*wubu.StairwellNotice {
+	out := map[int64][]*wubu.StairwellNotice{}
+	if h.Stairwell == nil || !wubu.UserFromContext(r.Context()).Can(wubu.PermResidentView) {
+		return out
+	}
+	ns, _, err := h.Stairwell.FindNotices(r.Context(), b.ProjectID, wubu.NoticeFilter{BuildingID: b.ID, Limit: 500})
+	if err != nil {
+		h.Logger.Error("notices of a building", "building", b.ID, "err", err)
+		return out
+	}
+	for _, n := range ns {
+		out[n.UnitID] = append(out[n.UnitID], n)
+	}
+	return out
+}
