@@ -281,7 +281,7 @@ func (m *Main) Services() server.Services {
 		Cards:     sqlstore.NewCardService(m.DB),
 		Care:      sqlstore.NewCareService(m.DB),
 		Greetings: sqlstore.NewGreetingService(m.DB, m.Outbox),
-		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), sqlstore.NewComplaintAgenda(m.DB), sqlstore.NewMoveInAgenda(m.DB)),
+		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), sqlstore.NewComplaintAgenda(m.DB), sqlstore.NewMoveInAgenda(m.DB), sqlstore.NewDeskAgenda(m.DB)),
 		Passes:    sqlstore.NewPassService(m.DB, m.Clocks),
 		Tenants:   sqlstore.NewTenantService(m.DB, m.Clocks),
 		Incidents: sqlstore.NewIncidentService(m.DB, m.Clocks, m.Outbox),
@@ -303,6 +303,10 @@ func (m *Main) Services() server.Services {
 		// Survey forms of visits (and community surveys) and move-ins by zone (K3, D1, D4, K7).
 		Surveys: sqlstore.NewSurveyService(m.DB),
 		MoveIns: sqlstore.NewMoveInService(m.DB, m.Clocks),
+		// The front desk's queue, stairwell notices and gifts (E2, E4, D2, C6).
+		Desk:      sqlstore.NewDeskService(m.DB),
+		Stairwell: sqlstore.NewStairwellService(m.DB),
+		Gifts:     sqlstore.NewGiftService(m.DB),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

@@ -222,6 +222,19 @@ func messagesInSource(t *testing.T) []string {
 		"timeline:housekeeping.booked", "timeline:housekeeping.rescheduled", "timeline:housekeeping.cancelled", "timeline:housekeeping.done", "timeline:need.noted"} {
 		add(k)
 	}
+	// The front desk's businesses and ticket states, the gifts' kinds (E2, D2, C6).
+	for _, b := range wubu.DeskBusinesses {
+		add("desk_business:" + string(b))
+	}
+	for _, st := range wubu.TicketStates {
+		add("desk_state:" + string(st))
+	}
+	for _, k := range wubu.GiftKinds {
+		add("gift_kind:" + string(k))
+	}
+	add("timeline:gift")
+	add("gift_movement:" + wubu.GiftReceipt)
+	add("gift_movement:" + wubu.GiftHandout)
 	// Work orders' states, steps, categories, urgencies, sources, price
 	// kinds, confirmation methods and checklist items (M5–M8).
 	for _, st := range wubu.OrderStates {

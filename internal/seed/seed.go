@@ -206,6 +206,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedVisits(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed visits: %w", err)
 	}
+	if err := seedDesk(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed desk: %w", err)
+	}
 	return res, nil
 }
 

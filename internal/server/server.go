@@ -72,6 +72,11 @@ type Services struct {
 	Surveys wubu.SurveyService
 	// MoveIns are the move-ins by zone (K7).
 	MoveIns wubu.MoveInService
+	// Desk is the front-desk queue (E2); Stairwell the standard notices
+	// posted in the units (E4); Gifts the gifts handed out (D2, C6, D4).
+	Desk      wubu.DeskService
+	Stairwell wubu.StairwellService
+	Gifts     wubu.GiftService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

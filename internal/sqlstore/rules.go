@@ -63,6 +63,8 @@ type RulesResult struct {
 	Campaigns           int `json:"campaigns"`
 	ProgrammeVisits     int `json:"programme_visits"`
 	SpecialDayVisits    int `json:"special_day_visits"`
+	// DeskRecalls counts the desks whose standby staff were called again.
+	DeskRecalls int `json:"desk_recalls"`
 }
 
 func (e *RulesEngine) logger() *slog.Logger {
@@ -116,6 +118,12 @@ func (e *RulesEngine) run(ctx context.Context, now time.Time, resident bool) (Ru
 	}
 	n, err := e.greet.queueDue(ctx, now)
 	res.Campaigns += n
+	if err != nil {
+		errs = append(errs, err)
+	}
+	// The front desk's standby staff, called again while too many wait (E2).
+	n, err = NewDeskService(e.db).RecallStandby(ctx)
+	res.DeskRecalls += n
 	if err != nil {
 		errs = append(errs, err)
 	}

@@ -158,6 +158,7 @@ var auditValuePrefixes = map[string]string{
 	"duty_roster.day": "duty_roster:",
 	"revisit.kind":    "visit:", "revisit.status": "revisit:", "revisit.checks": "check:", "move_in.state": "move_in:",
 	"survey_form.purpose": "purpose:", "survey_form.kind": "question:", "alarm_status": "alarm:",
+	"desk_ticket.state": "desk_state:", "desk_ticket.business": "desk_business:", "gift_item.kind": "gift_kind:", "gift_movement.kind": "gift_movement:",
 }
 
 // auditDurationFields hold durations in nanoseconds.

@@ -19,6 +19,8 @@ type buildingView struct {
 	Zones    []*wubu.Zone
 	Units    []unitRooms
 	CanEdit  bool
+	// Notices are the stairwell notices posted in each unit, newest first.
+	Notices map[int64][]*wubu.StairwellNotice
 }
 
 // buildingView loads a building with its units and rooms.
@@ -56,6 +58,7 @@ func (h *Handler) buildingView(r *http.Request) (*buildingView, error) {
 	for _, u := range units {
 		v.Units = append(v.Units, unitRooms{Unit: u, Rooms: byUnit[u.ID]})
 	}
+	v.Notices = h.unitNotices(r, b)
 	return v, nil
 }
 

@@ -172,6 +172,9 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.complaintSettingsRoutes()...)
 	routes = append(routes, h.keyProfileRoutes()...)
 	routes = append(routes, h.dutyManagerRoutes()...)
+	routes = append(routes, h.deskRoutes()...)
+	routes = append(routes, h.noticeRoutes()...)
+	routes = append(routes, h.giftRoutes()...)
 	return routes
 }
 
@@ -255,6 +258,9 @@ func navFor(u *wubu.User, current string) []NavItem {
 	}
 	if u.Can(wubu.PermResidentView) && (u.Post == wubu.PostService || u.Role == wubu.RoleDutyManager || u.Role == wubu.RoleManager || u.Role == wubu.RoleQuality) {
 		items = append(items, NavItem{Label: "Complaints", Href: "/complaints"})
+	}
+	if u.Post == wubu.PostService || u.Role == wubu.RoleManager || u.Role == wubu.RoleDutyManager {
+		items = append(items, NavItem{Label: "Front desk", Href: "/desk"})
 	}
 	if u.Can(wubu.PermSecurityView) && (u.Post == wubu.PostSecurity || u.Can(wubu.PermSecurityManage)) {
 		items = append(items, NavItem{Label: "Patrols and safety", Href: "/security/buildings"})
