@@ -18,6 +18,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/secret"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 )
 
@@ -103,6 +104,7 @@ func MustOpenDB(t testing.TB, dialect string) (*sqlstore.DB, *Clock) {
 	t.Cleanup(func() { db.Close() })
 	clock := NewClock()
 	db.Clock = clock
+	db.SetKeys(secret.ForTests(), "the test key")
 	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
