@@ -54,6 +54,10 @@ type DB struct {
 	stmts *stmtCache
 	// sessions caches authenticated sessions (nil: off).
 	sessions *sessionCache
+	// KeyDir is where Migrate finds the key file when no keys were set
+	// (SetKeys) and WUBU_SECRET_KEY is not set, and makes it on a new
+	// database: the data directory ("": beside the SQLite file).
+	KeyDir string
 	// keys seal residents' ID numbers; keySource says where they came
 	// from (sealing.go).
 	keys      *secret.Keyring
@@ -76,7 +80,7 @@ func Open(dsn string) (*DB, error) {
 		db.read, db.write = pool, pool
 	} else {
 		db.Dialect = SQLite
-		path := sqlitePath(dsn)
+		path := SQLitePath(dsn)
 		if dir := filepath.Dir(path); dir != "" {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fmt.Errorf("create data directory: %w", err)

@@ -20,8 +20,8 @@ import (
 
 // SetKeys gives the database the keys that seal ID numbers, and says where
 // they came from (for messages). Call it before Migrate; without it,
-// Migrate reads WUBU_SECRET_KEY or, on SQLite, the key file beside the
-// database file (made on first start).
+// Migrate reads WUBU_SECRET_KEY or the key file in KeyDir (made on first
+// start).
 func (db *DB) SetKeys(k *secret.Keyring, source string) {
 	db.keys, db.keySource = k, source
 }
@@ -145,9 +145,9 @@ func (db *DB) setupKeys(ctx context.Context) error {
 		return fmt.Errorf("read key records: %w", err)
 	}
 	if db.keys == nil {
-		dir := ""
-		if db.Dialect == SQLite {
-			dir = filepath.Dir(sqlitePath(db.DSN))
+		dir := db.KeyDir
+		if dir == "" && db.Dialect == SQLite {
+			dir = filepath.Dir(SQLitePath(db.DSN))
 		}
 		keys, src, err := secret.Load(dir, dir != "" && len(records) == 0)
 		switch {
@@ -173,8 +173,22 @@ func (db *DB) setupKeys(ctx context.Context) error {
 			return fmt.Errorf("record key: %w", err)
 		}
 	}
-	_, err = db.resealIDs(ctx, `NOT LIKE '`+secret.Prefix+`%'`)
-	return err
+	n, err := db.resealIDs(ctx, `NOT LIKE '`+secret.Prefix+`%'`)
+	if err != nil || n == 0 {
+		return err
+	}
+	// The values in clear are gone from the rows, not yet from the pages
+	// that held them: rewrite the files.
+	vacuum := []string{`VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`}
+	if db.Dialect == Postgres {
+		vacuum = []string{`VACUUM FULL persons`, `VACUUM FULL tenant_registrations`}
+	}
+	for _, q := range vacuum {
+		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("rewrite the tables sealed: %w", err)
+		}
+	}
+	return nil
 }
 
 // resealIDs seals again, with the current key, the ID numbers of persons
@@ -268,8 +282,8 @@ func (db *DB) ReencryptIDNumbers(ctx context.Context) (int, error) {
 	return n, tx.Commit()
 }
 
-// sqlitePath returns the file of an SQLite DSN.
-func sqlitePath(dsn string) string {
+// SQLitePath returns the file of an SQLite DSN.
+func SQLitePath(dsn string) string {
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]

@@ -201,3 +201,45 @@ func (f *Fixture) User(t testing.TB, login string, role wubu.Role, post wubu.Pos
 	}
 	return &nu.User
 }
+
+// TextCells returns every text value of every table, but those of the
+// tables skipped, as "table.column: value".
+func TextCells(t *testing.T, db *sqlstore.DB, skip func(table string) bool) []string {
+	t.Helper()
+	q := `SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
+	if db.Dialect == sqlstore.Postgres {
+		q = `SELECT c.table_name, c.column_name FROM information_schema.columns c JOIN information_schema.tables t
+			ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+			WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'`
+	}
+	rows, err := db.SQL().Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type col struct{ table, name string }
+	var cols []col
+	for rows.Next() {
+		var c col
+		rows.Scan(&c.table, &c.name)
+		if !skip(c.table) {
+			cols = append(cols, c)
+		}
+	}
+	rows.Close()
+	var out []string
+	for _, c := range cols {
+		// Every column read as text: numbers, JSON and blobs too.
+		expr := `CAST("` + c.name + `" AS TEXT)`
+		rows, err := db.SQL().Query(`SELECT ` + expr + ` FROM "` + c.table + `" WHERE "` + c.name + `" IS NOT NULL`)
+		if err != nil {
+			t.Fatalf("%s.%s: %v", c.table, c.name, err)
+		}
+		for rows.Next() {
+			var v string
+			rows.Scan(&v)
+			out = append(out, c.table+"."+c.name+": "+v)
+		}
+		rows.Close()
+	}
+	return out
+}
