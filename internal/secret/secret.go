@@ -131,16 +131,20 @@ func ParseKey(s string) ([]byte, error) {
 // current first; lines starting with # are comments.
 func Parse(s string) (*Keyring, error) {
 	var raw [][]byte
-	for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
 			continue
 		}
-		b, err := ParseKey(line)
-		if err != nil {
-			return nil, err
+		for _, k := range strings.Split(line, ",") {
+			if k = strings.TrimSpace(k); k == "" {
+				continue
+			}
+			b, err := ParseKey(k)
+			if err != nil {
+				return nil, err
+			}
+			raw = append(raw, b)
 		}
-		raw = append(raw, b)
 	}
 	if len(raw) == 0 {
 		return nil, errors.New("no key given")

@@ -2,7 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -20,39 +19,6 @@ const (
 	idTenant = "310104197511203455"
 	idLater  = "440305198001011251"
 )
-
-// noClearIDs fails if any text value of any table, or on SQLite the bytes
-// of the database file and its WAL, holds one of the ID numbers in clear
-// (with either case of X).
-func noClearIDs(t *testing.T, db *sqlstore.DB, ids ...string) {
-	t.Helper()
-	var needles []string
-	for _, id := range ids {
-		needles = append(needles, id, strings.ToLower(id))
-	}
-	for _, cell := range wubutest.TextCells(t, db, func(string) bool { return false }) {
-		for _, n := range needles {
-			if strings.Contains(cell, n) {
-				t.Errorf("ID number %s in clear: %s", n, cell)
-			}
-		}
-	}
-	if db.Dialect != sqlstore.SQLite {
-		return
-	}
-	path := sqlstore.SQLitePath(db.DSN)
-	for _, file := range []string{path, path + "-wal"} {
-		b, err := os.ReadFile(file)
-		if err != nil && !os.IsNotExist(err) {
-			t.Fatal(err)
-		}
-		for _, n := range needles {
-			if strings.Contains(string(b), n) {
-				t.Errorf("ID number %s in clear in the bytes of %s", n, file)
-			}
-		}
-	}
-}
 
 // TestIDNumbersSealed is item 8 of issue 12 on both databases: residents
 // created by hand, by import and by filing a tenant leave no ID number in
@@ -104,7 +70,7 @@ func TestIDNumbersSealed(t *testing.T) {
 			}
 		})
 
-		noClearIDs(t, db, idWang, idByForm, idImport)
+		wubutest.NoClearIDs(t, db, idWang, idByForm, idImport)
 		full, err := f.rs.RevealPersonField(f.manager, byForm.ID, "id_number")
 		if err != nil || len(full) != 1 || full[0] != idByForm {
 			t.Fatalf("reveal: got %v %v", full, err)
@@ -182,7 +148,7 @@ func TestIDNumbersSealed(t *testing.T) {
 			if err := db.Migrate(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			noClearIDs(t, db, idWang)
+			wubutest.NoClearIDs(t, db, idWang)
 			err := f.rs.CreatePerson(f.manager, &wubu.Person{ProjectID: f.ProjectA.ID, Name: "王六", IDNumber: idWang})
 			if wubu.ErrorCode(err) != wubu.ECONFLICT {
 				t.Fatalf("got %v, want the sealed row matched", err)
@@ -206,7 +172,7 @@ func TestTenantFiledByIDNumber(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		noClearIDs(t, db, idTenant)
+		wubutest.NoClearIDs(t, db, idTenant)
 		if _, err := w.tenants.CheckTenant(w.leaderCtx, reg.ID); err != nil {
 			t.Fatal(err)
 		}

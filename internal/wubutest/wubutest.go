@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -242,4 +243,37 @@ func TextCells(t *testing.T, db *sqlstore.DB, skip func(table string) bool) []st
 		rows.Close()
 	}
 	return out
+}
+
+// NoClearIDs fails if any text value of any table, or on SQLite the bytes
+// of the database file and its WAL, holds one of the ID numbers in clear
+// (with either case of X).
+func NoClearIDs(t *testing.T, db *sqlstore.DB, ids ...string) {
+	t.Helper()
+	var needles []string
+	for _, id := range ids {
+		needles = append(needles, id, strings.ToLower(id))
+	}
+	for _, cell := range TextCells(t, db, func(string) bool { return false }) {
+		for _, n := range needles {
+			if strings.Contains(cell, n) {
+				t.Errorf("ID number %s in clear: %s", n, cell)
+			}
+		}
+	}
+	if db.Dialect != sqlstore.SQLite {
+		return
+	}
+	path := sqlstore.SQLitePath(db.DSN)
+	for _, file := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(file)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		for _, n := range needles {
+			if strings.Contains(string(b), n) {
+				t.Errorf("ID number %s in clear in the bytes of %s", n, file)
+			}
+		}
+	}
 }
