@@ -101,18 +101,11 @@ func TestRestoreNeedsKey(t *testing.T) {
 			keyID := secret.ForTests().CurrentID()
 			target := filepath.Join(t.TempDir(), "restored", "wubu.db")
 			if d == sqlstore.Postgres {
-				// The dump names its schema: empty it, as a new server would be.
-				u, _ := url.Parse(dsn)
-				schema := u.Query().Get("search_path")
 				db, err := sqlstore.Open(dsn)
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, q := range []string{`DROP SCHEMA ` + schema + ` CASCADE`, `CREATE SCHEMA ` + schema} {
-					if _, err := db.SQL().Exec(q); err != nil {
-						t.Fatal(err)
-					}
-				}
+				emptySchema(t, db, dsn)
 				db.Close()
 				target = dsn
 			}

@@ -235,6 +235,9 @@ func (m *Main) Open(ctx context.Context) error {
 		db.Close()
 		return err
 	}
+	if f := db.NewKeyFile(); f != "" && m.Logger != nil {
+		m.Logger.Warn("made the key of residents' ID numbers: keep a copy apart from the backups, losing it loses the ID numbers", "file", f)
+	}
 	if err := m.Attach(db); err != nil {
 		db.Close()
 		return err

@@ -60,8 +60,9 @@ type DB struct {
 	KeyDir string
 	// keys seal residents' ID numbers; keySource says where they came
 	// from (sealing.go).
-	keys      *secret.Keyring
-	keySource string
+	keys       *secret.Keyring
+	keySource  string
+	newKeyFile string
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL

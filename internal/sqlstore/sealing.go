@@ -26,6 +26,10 @@ func (db *DB) SetKeys(k *secret.Keyring, source string) {
 	db.keys, db.keySource = k, source
 }
 
+// NewKeyFile returns the key file Migrate made (on a new database without
+// WUBU_SECRET_KEY), or "": the operator must keep a copy of it.
+func (db *DB) NewKeyFile() string { return db.newKeyFile }
+
 // Keys returns the keys that seal ID numbers (nil: none given).
 func (db *DB) Keys() *secret.Keyring { return db.keys }
 
@@ -153,6 +157,9 @@ func (db *DB) setupKeys(ctx context.Context) error {
 		switch {
 		case err == nil:
 			db.SetKeys(keys, src.String())
+			if src.Created {
+				db.newKeyFile = src.File
+			}
 		case src.Env || len(records) > 0:
 			return err
 		default:
