@@ -103,3 +103,21 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("environment: %v %v", src, err)
 	}
 }
+
+// BenchmarkSealAndHash is what storing one ID number costs.
+func BenchmarkSealAndHash(b *testing.B) {
+	k := secret.ForTests()
+	for b.Loop() {
+		k.Seal("11010519491231002X")
+		k.Hash("11010519491231002X")
+	}
+}
+
+// BenchmarkOpen is what reading one ID number costs.
+func BenchmarkOpen(b *testing.B) {
+	k := secret.ForTests()
+	s := k.Seal("11010519491231002X")
+	for b.Loop() {
+		k.Open(s)
+	}
+}
