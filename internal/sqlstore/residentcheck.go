@@ -74,12 +74,13 @@ func checkNotResident(ctx context.Context, tx *Tx, p *wubu.Person, roomID int64,
 
 // personWithIDNumber returns the first person of the project with the ID
 // number, found through its keyed hash (the number itself is sealed), or
-// sql.ErrNoRows.
+// sql.ErrNoRows. The condition id_hash <> '' is the partial index's, which
+// the planners match only as written.
 func personWithIDNumber(ctx context.Context, tx *Tx, projectID int64, idNumber string) (id int64, name string, err error) {
 	in, hashes, err := tx.db.idHashes(idNumber)
 	if err != nil {
 		return 0, "", err
 	}
-	err = tx.queryRow(ctx, `SELECT id, name FROM persons WHERE project_id = ? AND id_hash IN (`+in+`) ORDER BY id LIMIT 1`, append([]any{projectID}, hashes...)...).Scan(&id, &name)
+	err = tx.queryRow(ctx, `SELECT id, name FROM persons WHERE project_id = ? AND id_hash <> '' AND id_hash IN (`+in+`) ORDER BY id LIMIT 1`, append([]any{projectID}, hashes...)...).Scan(&id, &name)
 	return id, name, err
 }
