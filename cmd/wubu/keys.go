@@ -1,22 +1,25 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/wubu-oss/wubu/internal/secret"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 )
 
-const keysUsage = `Usage: wubu keys new|rotate|reencrypt [--db DSN] [--data DIR]
+const keysUsage = `Usage: wubu keys new|status|rotate|reencrypt [--db DSN] [--data DIR]
 
 The keys that seal residents' ID numbers: WUBU_SECRET_KEY (keys in base64 or
 hex, current first, separated by commas) or the key file wubu.key in the data
 directory, made on first start. Stop the server before rotate or reencrypt.
 
   new        print a new random key, for WUBU_SECRET_KEY
+  status     the keys at hand and the keys the database's values are sealed with
   rotate     put a new key first in the key file (the old ones kept for
              reading) and seal every ID number again with it
   reencrypt  seal every ID number again with the current key: after a new
@@ -27,7 +30,7 @@ directory, made on first start. Stop the server before rotate or reencrypt.
 func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, keysUsage)
-		return usageError{"wubu keys: say new, rotate or reencrypt"}
+		return usageError{"wubu keys: say new, status, rotate or reencrypt"}
 	}
 	sub, args := args[0], args[1:]
 	var cfg Config
@@ -39,7 +42,7 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "new":
 		fmt.Fprintln(stdout, secret.Encode(secret.Generate()))
 		return nil
-	case "rotate", "reencrypt":
+	case "status", "rotate", "reencrypt":
 	default:
 		fmt.Fprint(stderr, keysUsage)
 		return usageError{fmt.Sprintf("wubu keys: unknown command %q", sub)}
@@ -63,6 +66,9 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
+	if sub == "status" {
+		return keysStatus(ctx, db, keys, src, stdout)
+	}
 	db.SetKeys(keys, src.String())
 	if err := db.Migrate(ctx); err != nil {
 		return err
@@ -75,5 +81,29 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "%d ID numbers sealed again with key %s; the database needs no other key now.\n", n, keys.CurrentID())
+	return nil
+}
+
+// keysStatus prints the keys at hand and the database's use of keys.
+func keysStatus(ctx context.Context, db *sqlstore.DB, keys *secret.Keyring, src secret.Source, stdout io.Writer) error {
+	fmt.Fprintf(stdout, "Keys of %s (current first): %s\n", src, strings.Join(keys.IDs(), ", "))
+	uses, err := db.KeysInUse(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range uses {
+		state := "at hand"
+		switch {
+		case u.KeyID == "":
+			state = "in clear: sealed at the next start"
+		case !keys.Has(u.KeyID):
+			state = "MISSING: the server will not start without it"
+		}
+		recorded := ""
+		if u.Recorded {
+			recorded = ", recorded"
+		}
+		fmt.Fprintf(stdout, "  %-14s %7d values%s (%s)\n", cmp.Or(u.KeyID, "none"), u.Values, recorded, state)
+	}
 	return nil
 }

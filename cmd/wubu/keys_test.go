@@ -186,6 +186,11 @@ func TestKeyFileAndRotation(t *testing.T) {
 	if secret.KeyID(sealed) != rotated.CurrentID() {
 		t.Fatalf("sealed with %s, want the new key %s", secret.KeyID(sealed), rotated.CurrentID())
 	}
+	out, _, _ = cli(t, "", "", "keys", "status", "--data", dir)
+	if !strings.Contains(out, "Keys of "+keyFile+" (current first): "+rotated.CurrentID()+", "+keys.CurrentID()) ||
+		!strings.Contains(out, rotated.CurrentID()+"         1 values, recorded (at hand)") || strings.Contains(out, keys.CurrentID()+" ") {
+		t.Errorf("status:\n%s", out)
+	}
 	if _, errs, code := cli(t, "", "", "keys", "rotate"); code != 2 || !strings.Contains(errs, "no key") {
 		t.Fatalf("rotate without a key file: %d %s", code, errs)
 	}

@@ -74,8 +74,8 @@ func checkNotResident(ctx context.Context, tx *Tx, p *wubu.Person, roomID int64,
 
 // personWithIDNumber returns the first person of the project with the ID
 // number, found through its keyed hash (the number itself is sealed), or
-// sql.ErrNoRows. The condition id_hash <> '' is the partial index's, which
-// the planners match only as written.
+// sql.ErrNoRows. It repeats the partial index's condition (a non-empty
+// hash): the planners match it only as written.
 func personWithIDNumber(ctx context.Context, tx *Tx, projectID int64, idNumber string) (id int64, name string, err error) {
 	in, hashes, err := tx.db.idHashes(idNumber)
 	if err != nil {

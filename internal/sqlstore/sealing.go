@@ -297,3 +297,55 @@ func SQLitePath(dsn string) string {
 	}
 	return path
 }
+
+// KeyUse is how many sealed values a key holds in the database, and
+// whether the database records it (its data needs it).
+type KeyUse struct {
+	KeyID    string
+	Values   int
+	Recorded bool
+}
+
+// KeysInUse lists the keys the database's ID numbers are sealed with and
+// the keys it records, with the values each seals.
+func (db *DB) KeysInUse(ctx context.Context) ([]KeyUse, error) {
+	records, err := readKeyRecords(ctx, db.write, db.rebind)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*KeyUse{}
+	var out []*KeyUse
+	use := func(id string) *KeyUse {
+		if byID[id] == nil {
+			byID[id] = &KeyUse{KeyID: id}
+			out = append(out, byID[id])
+		}
+		return byID[id]
+	}
+	for _, r := range records {
+		use(r.id).Recorded = true
+	}
+	for _, table := range []string{"persons", "tenant_registrations"} {
+		rows, err := db.write.QueryContext(ctx, `SELECT id_number FROM `+table+` WHERE id_number <> ''`)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			use(secret.KeyID(v)).Values++ // "": in clear
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	res := make([]KeyUse, len(out))
+	for i, u := range out {
+		res[i] = *u
+	}
+	return res, nil
+}
