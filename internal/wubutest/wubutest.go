@@ -257,7 +257,7 @@ func NoClearIDs(t *testing.T, db *sqlstore.DB, ids ...string) {
 	for _, cell := range TextCells(t, db, func(string) bool { return false }) {
 		for _, n := range needles {
 			if strings.Contains(cell, n) {
-				t.Errorf("ID number %s in clear: %s", n, cell)
+				t.Error("ID number " + n + " in clear: " + cell)
 			}
 		}
 	}
@@ -272,7 +272,7 @@ func NoClearIDs(t *testing.T, db *sqlstore.DB, ids ...string) {
 		}
 		for _, n := range needles {
 			if strings.Contains(string(b), n) {
-				t.Errorf("ID number %s in clear in the bytes of %s", n, file)
+				t.Error("ID number " + n + " in clear in the bytes of " + file)
 			}
 		}
 	}
