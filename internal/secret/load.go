@@ -37,8 +37,9 @@ func (s Source) String() string {
 }
 
 // Load returns the installation's keys: from WUBU_SECRET_KEY if it is set
-// (refused if malformed), else from the key file in dir, which is made
-// with a new random key (mode 0600) if it is missing and create is true.
+// (refused if malformed), else from the key file in dir (none if dir is
+// ""), which is made with a new random key (mode 0600) if it is missing
+// and create is true.
 func Load(dir string, create bool) (*Keyring, Source, error) {
 	if v, ok := os.LookupEnv(EnvVar); ok && v != "" {
 		r, err := Parse(v)
@@ -46,6 +47,9 @@ func Load(dir string, create bool) (*Keyring, Source, error) {
 			return nil, Source{Env: true}, fmt.Errorf("%s: %w", EnvVar, err)
 		}
 		return r, Source{Env: true}, nil
+	}
+	if dir == "" {
+		return nil, Source{}, fmt.Errorf("%w: set %s or name the data directory", ErrNoKeyFile, EnvVar)
 	}
 	src := Source{File: filepath.Join(dir, FileName)}
 	b, err := os.ReadFile(src.File)

@@ -155,15 +155,14 @@ func (db *DB) setupKeys(ctx context.Context) error {
 		}
 		keys, src, err := secret.Load(dir, dir != "" && len(records) == 0)
 		switch {
-		case err == nil:
-			db.SetKeys(keys, src.String())
-			if src.Created {
-				db.newKeyFile = src.File
-			}
-		case src.Env || len(records) > 0:
-			return err
-		default:
+		case errors.Is(err, secret.ErrNoKeyFile) && dir == "" && len(records) == 0:
 			return nil // PostgreSQL opened bare (a tool, a test): nothing to seal with
+		case err != nil:
+			return err
+		}
+		db.SetKeys(keys, src.String())
+		if src.Created {
+			db.newKeyFile = src.File
 		}
 	}
 	if err := checkKeys(records, db.keys, db.keySource); err != nil {
