@@ -51,15 +51,8 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	if sub == "rotate" {
-		if src.Env {
-			return usageError{"the keys come from " + secret.EnvVar + ", which wubu cannot change: make a key with \"wubu keys new\", put it first in " + secret.EnvVar + " (new,old), then run \"wubu keys reencrypt\""}
-		}
-		keys = keys.WithNewKey()
-		if err := secret.Save(src.File, keys); err != nil {
-			return fmt.Errorf("write key file: %w", err)
-		}
-		fmt.Fprintf(stdout, "New key %s is current in %s; the old keys are kept for reading.\n", keys.CurrentID(), src.File)
+	if sub == "rotate" && src.Env {
+		return usageError{"the keys come from " + secret.EnvVar + ", which wubu cannot change: make a key with \"wubu keys new\", put it first in " + secret.EnvVar + " (new,old), then run \"wubu keys reencrypt\""}
 	}
 	db, err := sqlstore.Open(cfg.DSN())
 	if err != nil {
@@ -69,9 +62,21 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if sub == "status" {
 		return keysStatus(ctx, db, keys, src, stdout)
 	}
+	// The keys at hand must open the database before a new one is made.
 	db.SetKeys(keys, src.String())
 	if err := db.Migrate(ctx); err != nil {
 		return err
+	}
+	if sub == "rotate" {
+		keys = keys.WithNewKey()
+		if err := secret.Save(src.File, keys); err != nil {
+			return fmt.Errorf("write key file: %w", err)
+		}
+		fmt.Fprintf(stdout, "New key %s is current in %s; the old keys are kept for reading.\n", keys.CurrentID(), src.File)
+		db.SetKeys(keys, src.String())
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
 	}
 	n, err := db.ReencryptIDNumbers(systemContext(ctx))
 	if err != nil {
