@@ -245,9 +245,10 @@ func (s *ResidentRights) ErasePerson(ctx context.Context, id int64, confirm stri
 	if _, err := tx.exec(ctx, `UPDATE timeline SET text = '' WHERE project_id = ? AND person_id = ?`, pid, id); err != nil {
 		return err
 	}
-	// The sealed ID number of the tenant registration that filed them
-	// (sealed values do not match the search of copies below).
-	if _, err := tx.exec(ctx, `UPDATE tenant_registrations SET id_number = '' WHERE project_id = ? AND person_id = ?`, pid, id); err != nil {
+	// The sealed ID number of the tenant registrations that filed them or
+	// name their number (sealed values do not match the search of copies
+	// below).
+	if err := eraseSealedCopies(ctx, tx, pid, id, p.IDNumber); err != nil {
 		return err
 	}
 
@@ -292,4 +293,35 @@ func (s *ResidentRights) ErasePerson(ctx context.Context, id int64, confirm stri
 		return err
 	}
 	return tx.Commit()
+}
+
+// eraseSealedCopies empties the sealed ID numbers of the project's tenant
+// registrations that filed the person or hold their ID number.
+func eraseSealedCopies(ctx context.Context, tx *Tx, projectID, personID int64, idNumber string) error {
+	rows, err := tx.query(ctx, `SELECT id, id_number, COALESCE(person_id, 0) FROM tenant_registrations WHERE project_id = ? AND id_number <> ''`, projectID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id, filed int64
+		var v string
+		if err := rows.Scan(&id, tx.db.openedID(&v), &filed); err != nil {
+			rows.Close()
+			return err
+		}
+		if filed == personID || (idNumber != "" && v == idNumber) {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := tx.exec(ctx, `UPDATE tenant_registrations SET id_number = '' WHERE project_id = ? AND id = ?`, projectID, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

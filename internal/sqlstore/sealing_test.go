@@ -183,6 +183,19 @@ func TestTenantFiledByIDNumber(t *testing.T) {
 		if reg.PersonID == nil || *reg.PersonID != known.ID {
 			t.Fatalf("filed as %v, want the resident with the same ID number (%d)", reg.PersonID, known.ID)
 		}
+		// Erasure empties the sealed copies: the filed registration and
+		// another one, not filed, with the same number.
+		if _, err := w.tenants.RegisterTenant(w.guardCtx, &wubu.NewTenant{ProjectID: w.f.ProjectA.ID, Room: "3-1-101", Name: "周某", Phone: "13900004444", IDNumber: idTenant, MoveIn: "2026-11-28"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := sqlstore.NewResidentRights(db).ErasePerson(w.f.Ctx(w.f.Admin), known.ID, known.Name); err != nil {
+			t.Fatal(err)
+		}
+		var left int
+		db.SQL().QueryRow(`SELECT COUNT(*) FROM tenant_registrations WHERE id_number <> ''`).Scan(&left)
+		if left != 0 {
+			t.Fatalf("%d registrations keep the erased resident's sealed ID number", left)
+		}
 	})
 }
 
