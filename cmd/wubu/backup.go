@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wubu-oss/wubu/internal/secret"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 )
 
@@ -54,7 +55,13 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return usageError{"wubu restore: name the backup FILE to restore"}
 	}
-	if err := sqlstore.Restore(ctx, cfg.DSN(), fs.Arg(0)); err != nil {
+	// The keys of the residents' ID numbers are never in a backup: they
+	// come from WUBU_SECRET_KEY or the key file put in the data directory.
+	keys, src, err := secret.Load(cfg.KeyDir(), false)
+	if err != nil && !errors.Is(err, secret.ErrNoKeyFile) {
+		return usageError{err.Error()}
+	}
+	if err := sqlstore.Restore(ctx, cfg.DSN(), fs.Arg(0), keys, src.String()); err != nil {
 		return usageError{err.Error()}
 	}
 	fmt.Fprintf(stdout, "Restored %s into %s. Check it with \"wubu audit verify\", then serve.\n", fs.Arg(0), cfg.DSN())

@@ -102,15 +102,7 @@ func TestBackupWhileWriting(t *testing.T) {
 			}
 			target := filepath.Join(t.TempDir(), "restored", "wubu.db")
 			if d == sqlstore.Postgres {
-				// The dump names its schema: empty it, as a new server would be.
-				u, _ := url.Parse(dsn)
-				schema := u.Query().Get("search_path")
-				if _, err := db.SQL().Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := db.SQL().Exec(`CREATE SCHEMA ` + schema); err != nil {
-					t.Fatal(err)
-				}
+				emptySchema(t, db, dsn)
 				target = dsn
 			}
 			db.Close()
@@ -188,5 +180,18 @@ func TestDailyBackup(t *testing.T) {
 				t.Fatalf("wrote %v, directory holds %v: want one a day, the newest 3 kept and notes.txt", written, names)
 			}
 		})
+	}
+}
+
+// emptySchema empties the PostgreSQL schema of dsn, as a new server's
+// would be: the dump names its schema, which a restore creates.
+func emptySchema(t *testing.T, db *sqlstore.DB, dsn string) {
+	t.Helper()
+	u, _ := url.Parse(dsn)
+	schema := u.Query().Get("search_path")
+	for _, q := range []string{`DROP SCHEMA ` + schema + ` CASCADE`, `CREATE SCHEMA ` + schema} {
+		if _, err := db.SQL().Exec(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

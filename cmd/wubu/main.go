@@ -13,6 +13,7 @@
 //	wubu audit     verify the audit log's hash chain
 //	wubu backup    write a consistent copy of the database
 //	wubu restore   fill an empty database from a backup
+//	wubu keys      make and rotate the keys of residents' ID numbers
 package main
 
 import (
@@ -96,6 +97,7 @@ Commands:
   audit     verify the audit log's hash chain (audit verify; exit status 2 if broken)
   backup    write a consistent copy of the database while it serves (backup FILE)
   restore   fill an empty data directory or database from a backup (restore FILE)
+  keys      the keys that seal residents' ID numbers (keys new|rotate|reencrypt)
 
 Every command takes --db DSN (or WUBU_DB) and --data DIR (or WUBU_DATA).
 Run "wubu <command> -h" for its flags.
@@ -138,6 +140,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBackup(ctx, args, stdout, stderr)
 	case "restore":
 		return cmdRestore(ctx, args, stdout, stderr)
+	case "keys":
+		return cmdKeys(ctx, args, stdout, stderr)
 	case "crashload": // hidden: the crash test's load (outbox_crashload.go)
 		return cmdCrashLoad(ctx, args, stdout, stderr)
 	}
@@ -168,6 +172,15 @@ func (c Config) DSN() string {
 		return c.DB
 	}
 	return filepath.Join(c.Data, c.DBFile)
+}
+
+// KeyDir returns where the key file of residents' ID numbers is: the data
+// directory, or the directory of the SQLite file given by --db.
+func (c Config) KeyDir() string {
+	if c.DB != "" && !sqlstore.IsPostgres(c.DB) {
+		return filepath.Dir(sqlstore.SQLitePath(c.DB))
+	}
+	return c.Data
 }
 
 func envOr(name, def string) string {
@@ -215,9 +228,15 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The keys of residents' ID numbers: WUBU_SECRET_KEY, or the key file
+	// in the data directory, made on first start (keys.go).
+	db.KeyDir = m.Config.KeyDir()
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return err
+	}
+	if f := db.NewKeyFile(); f != "" && m.Logger != nil {
+		m.Logger.Warn("made the key of residents' ID numbers: keep a copy apart from the backups, losing it loses the ID numbers", "file", f)
 	}
 	if err := m.Attach(db); err != nil {
 		db.Close()

@@ -74,6 +74,9 @@ func storedResidents(t *testing.T, db *sqlstore.DB, projectID int64) []string {
 		if err := rows.Scan(&l.id, &l.name, &l.room, &l.rel, &l.idNum); err != nil {
 			t.Fatal(err)
 		}
+		if l.idNum, err = db.Keys().Open(l.idNum); err != nil { // stored sealed
+			t.Fatal(err)
+		}
 		ls = append(ls, l)
 	}
 	rows.Close()

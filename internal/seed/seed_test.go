@@ -68,6 +68,10 @@ func TestSeedHouseholds(t *testing.T) {
 
 		t.Run("Valid", func(t *testing.T) {
 			for _, r := range q(`SELECT id_number, name, pinyin_initials, pinyin_full, gender, birthday FROM persons`) {
+				var err error
+				if r[0], err = db.Keys().Open(r[0]); err != nil { // stored sealed
+					t.Fatal(err)
+				}
 				if r[0] != "" {
 					id, err := cnformat.ParseIDNumber(r[0])
 					if err != nil || id != r[0] {
@@ -201,6 +205,7 @@ func TestSeedDeterministic(t *testing.T) {
 		}
 		var out []string
 		for _, r := range rows(t, db, `SELECT p.name, p.id_number, COALESCE(v.plate, '') FROM persons p LEFT JOIN vehicles v ON v.project_id = p.project_id AND v.person_id = p.id ORDER BY p.id, v.id`) {
+			r[1], _ = db.Keys().Open(r[1]) // stored sealed, with a random nonce
 			out = append(out, strings.Join(r, " "))
 		}
 		return out

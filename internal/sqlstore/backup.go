@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/wubu-oss/wubu/internal/secret"
 )
 
 // Backups (issue 12). SQLite: VACUUM INTO writes a consistent copy from one
@@ -83,23 +85,29 @@ func CheckSQLiteFile(ctx context.Context, path string) error {
 }
 
 // Restore fills the empty database named by dsn from the backup at path.
-// It refuses a target that holds anything.
-func Restore(ctx context.Context, dsn, path string) error {
+// It refuses a target that holds anything, and a backup whose residents'
+// ID numbers are sealed with a key that keys (from source) lacks: the keys
+// are never in a backup.
+func Restore(ctx context.Context, dsn, path string, keys *secret.Keyring, source string) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	if IsPostgres(dsn) {
-		return restorePostgres(ctx, dsn, path)
+		return restorePostgres(ctx, dsn, path, keys, source)
 	}
-	target := strings.TrimPrefix(dsn, "file:")
-	if i := strings.IndexByte(target, '?'); i >= 0 {
-		target = target[:i]
-	}
+	target := SQLitePath(dsn)
 	if fi, err := os.Stat(target); err == nil && fi.Size() > 0 {
 		return fmt.Errorf("restore: %s holds a database already; restore into an empty data directory", target)
 	}
 	if err := CheckSQLiteFile(ctx, path); err != nil {
 		return fmt.Errorf("restore: the backup does not check out: %w", err)
+	}
+	records, err := sqliteKeyRecords(ctx, path)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if err := checkKeys(records, keys, source); err != nil {
+		return fmt.Errorf("restore refused: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o750); err != nil {
 		return err
@@ -133,10 +141,17 @@ func copyFile(from, to string) error {
 	return out.Close()
 }
 
-func restorePostgres(ctx context.Context, dsn, path string) error {
+func restorePostgres(ctx context.Context, dsn, path string, keys *secret.Keyring, source string) error {
 	conn, schema, err := libpqDSN(dsn)
 	if err != nil {
 		return err
+	}
+	records, err := dumpKeyRecords(ctx, path)
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if err := checkKeys(records, keys, source); err != nil {
+		return fmt.Errorf("restore refused: %w", err)
 	}
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -183,4 +198,48 @@ func runPgTool(ctx context.Context, tool string, args ...string) error {
 		return fmt.Errorf("%s: %w: %s", tool, err, strings.TrimSpace(string(out)))
 	}
 	return nil
+}
+
+// sqliteKeyRecords reads the key records of an SQLite backup (none from a
+// backup older than encryption).
+func sqliteKeyRecords(ctx context.Context, path string) ([]keyRecord, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'secret_keys'`).Scan(&n); err != nil || n == 0 {
+		return nil, err
+	}
+	return readKeyRecords(ctx, db, func(q string) string { return q })
+}
+
+// dumpKeyRecords reads the key records of a pg_dump backup: the rows of
+// secret_keys as pg_restore writes them, tab-separated in a COPY block.
+func dumpKeyRecords(ctx context.Context, path string) ([]keyRecord, error) {
+	bin, err := exec.LookPath("pg_restore")
+	if err != nil {
+		return nil, ErrNoPgDump
+	}
+	out, err := exec.CommandContext(ctx, bin, "--data-only", "--table=secret_keys", "--file=-", path).Output()
+	if err != nil {
+		return nil, fmt.Errorf("pg_restore: read the backup's keys: %w", err)
+	}
+	var records []keyRecord
+	copying := false
+	for _, line := range strings.Split(string(out), "\n") {
+		switch {
+		case strings.HasPrefix(line, "COPY ") && strings.Contains(line, "secret_keys"):
+			copying = true
+		case copying && line == `\.`:
+			copying = false
+		case copying:
+			f := strings.Split(line, "\t")
+			if len(f) >= 2 {
+				records = append(records, keyRecord{id: f[0], check: f[1]})
+			}
+		}
+	}
+	return records, nil
 }

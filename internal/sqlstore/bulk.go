@@ -76,7 +76,7 @@ var bulkSchema = []struct {
 	{"buildings", "id, project_id, zone_id, name, created_at"},
 	{"units", "id, project_id, building_id, name"},
 	{"rooms", "id, project_id, building_id, unit_id, floor, number, label, created_at"},
-	{"persons", "id, project_id, name, gender, id_number, birthday, occupation, notes, care_flags, importance, importance_index, alarm_status, pinyin_initials, pinyin_full, created_by, created_at, updated_at"},
+	{"persons", "id, project_id, name, gender, id_number, id_hash, birthday, occupation, notes, care_flags, importance, importance_index, alarm_status, pinyin_initials, pinyin_full, created_by, created_at, updated_at"},
 	{"person_phones", "project_id, person_id, position, phone, last4"},
 	{"households", "id, project_id, room_id, person_id, relation, move_in, move_out, created_at"},
 	{"vehicles", "id, project_id, person_id, plate, plate_rev, note, created_at"},
@@ -344,7 +344,11 @@ func (b *Bulk) Person(ctx context.Context, p *wubu.Person) error {
 	}
 	t := b.byName["persons"]
 	p.ID, p.CreatedAt, p.UpdatedAt = t.id(), b.now, b.now
-	if err := b.add(ctx, t, p.ID, p.ProjectID, p.Name, p.Gender, p.IDNumber, p.Birthday, p.Occupation, p.Notes, joinFlags(p.CareFlags),
+	sealed, hash, err := b.db.sealID(p.IDNumber)
+	if err != nil {
+		return err
+	}
+	if err := b.add(ctx, t, p.ID, p.ProjectID, p.Name, p.Gender, sealed, hash, p.Birthday, p.Occupation, p.Notes, joinFlags(p.CareFlags),
 		p.Importance, p.ImportanceIndex, p.AlarmStatus, py[0], py[1], p.CreatedBy, b.now, b.now); err != nil {
 		return err
 	}

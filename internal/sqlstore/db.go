@@ -24,6 +24,7 @@ import (
 	_ "modernc.org/sqlite" // driver "sqlite"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/secret"
 )
 
 //go:embed migrations
@@ -53,6 +54,15 @@ type DB struct {
 	stmts *stmtCache
 	// sessions caches authenticated sessions (nil: off).
 	sessions *sessionCache
+	// KeyDir is where Migrate finds the key file when no keys were set
+	// (SetKeys) and WUBU_SECRET_KEY is not set, and makes it on a new
+	// database: the data directory ("": beside the SQLite file).
+	KeyDir string
+	// keys seal residents' ID numbers; keySource says where they came
+	// from (sealing.go).
+	keys       *secret.Keyring
+	keySource  string
+	newKeyFile string
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL
@@ -71,10 +81,7 @@ func Open(dsn string) (*DB, error) {
 		db.read, db.write = pool, pool
 	} else {
 		db.Dialect = SQLite
-		path := strings.TrimPrefix(dsn, "file:")
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
-		}
+		path := SQLitePath(dsn)
 		if dir := filepath.Dir(path); dir != "" {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fmt.Errorf("create data directory: %w", err)
@@ -175,7 +182,9 @@ func (db *DB) Close() error {
 // SQL returns the write pool, for tools (River, tests) that need a *sql.DB.
 func (db *DB) SQL() *sql.DB { return db.write }
 
-// Migrate applies the embedded migrations of the database's dialect.
+// Migrate applies the embedded migrations of the database's dialect, then
+// checks the keys of the residents' ID numbers and seals those still in
+// clear (sealing.go).
 func (db *DB) Migrate(ctx context.Context) error {
 	dir, err := fs.Sub(migrations, "migrations/"+db.Dialect)
 	if err != nil {
@@ -192,7 +201,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	return nil
+	return db.setupKeys(ctx)
 }
 
 // now returns the current time of the database's clock, in UTC and to the

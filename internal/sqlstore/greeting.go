@@ -207,9 +207,9 @@ type greetee struct {
 	roomID                           sql.NullInt64
 }
 
-func scanGreetee(rows *sql.Rows) (*greetee, error) {
+func scanGreetee(db *DB, rows *sql.Rows) (*greetee, error) {
 	g := &greetee{}
-	err := rows.Scan(&g.id, &g.name, &g.gender, &g.idNumber, &g.birthday, &g.roomID)
+	err := rows.Scan(&g.id, &g.name, &g.gender, db.openedID(&g.idNumber), &g.birthday, &g.roomID)
 	return g, err
 }
 
@@ -301,7 +301,7 @@ func (s *GreetingService) PreviewGreeting(ctx context.Context, c *wubu.GreetingC
 	day, homes := rulesDate(now), map[int64]bool{}
 	sample := &greetee{name: "张三"}
 	for rows.Next() {
-		g, err := scanGreetee(rows)
+		g, err := scanGreetee(s.db, rows)
 		if err != nil {
 			return nil, err
 		}
@@ -571,7 +571,7 @@ func (s *GreetingService) audienceBatch(ctx context.Context, q string, args []an
 	defer rows.Close()
 	var gs []*greetee
 	for rows.Next() {
-		g, err := scanGreetee(rows)
+		g, err := scanGreetee(s.db, rows)
 		if err != nil {
 			return nil, err
 		}

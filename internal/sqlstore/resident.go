@@ -32,10 +32,11 @@ func personCols(alias string) string {
 
 var personColumns = personCols("persons")
 
-func scanPerson(s interface{ Scan(...any) error }) (*wubu.Person, error) {
+// scanPerson reads a person of personCols, opening the sealed ID number.
+func scanPerson(db *DB, s interface{ Scan(...any) error }) (*wubu.Person, error) {
 	p := &wubu.Person{}
 	var flags string
-	err := s.Scan(&p.ID, &p.ProjectID, &p.Name, &p.Gender, &p.IDNumber, &p.Birthday, &p.Occupation, &p.Notes, &flags,
+	err := s.Scan(&p.ID, &p.ProjectID, &p.Name, &p.Gender, db.openedID(&p.IDNumber), &p.Birthday, &p.Occupation, &p.Notes, &flags,
 		&p.Importance, &p.ImportanceIndex, &p.AlarmStatus, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt, &p.HasPhoto)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Resident not found.")
@@ -285,9 +286,13 @@ func (s *ResidentService) CreatePersonInRoom(ctx context.Context, p *wubu.Person
 
 func createPerson(ctx context.Context, tx *Tx, p *wubu.Person) (err error) {
 	p.CreatedAt, p.UpdatedAt = tx.now, tx.now
-	p.ID, err = tx.insert(ctx, `INSERT INTO persons (project_id, name, gender, id_number, birthday, occupation, notes, care_flags, importance, importance_index, alarm_status, pinyin_initials, pinyin_full, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ProjectID, p.Name, p.Gender, p.IDNumber, p.Birthday, p.Occupation, p.Notes, joinFlags(p.CareFlags), p.Importance, p.ImportanceIndex, p.AlarmStatus,
+	sealed, hash, err := tx.db.sealID(p.IDNumber)
+	if err != nil {
+		return err
+	}
+	p.ID, err = tx.insert(ctx, `INSERT INTO persons (project_id, name, gender, id_number, id_hash, birthday, occupation, notes, care_flags, importance, importance_index, alarm_status, pinyin_initials, pinyin_full, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ProjectID, p.Name, p.Gender, sealed, hash, p.Birthday, p.Occupation, p.Notes, joinFlags(p.CareFlags), p.Importance, p.ImportanceIndex, p.AlarmStatus,
 		cnformat.PinyinInitials(p.Name), cnformat.PinyinFull(p.Name), p.CreatedBy, p.CreatedAt, p.UpdatedAt)
 	if err != nil {
 		return err
@@ -350,7 +355,7 @@ func (s *ResidentService) findPerson(ctx context.Context, q rowQuerier, perm wub
 	if _, err := wubu.Authorize(ctx, perm, 0); err != nil {
 		return nil, err
 	}
-	p, err := scanPerson(q.QueryRowContext(ctx, s.db.rebind(`SELECT `+personColumns+` FROM persons WHERE id = ?`), id))
+	p, err := scanPerson(s.db, q.QueryRowContext(ctx, s.db.rebind(`SELECT `+personColumns+` FROM persons WHERE id = ?`), id))
 	if err != nil {
 		return nil, err
 	}
@@ -430,9 +435,13 @@ func (s *ResidentService) UpdatePerson(ctx context.Context, id int64, upd wubu.P
 		return p, nil
 	}
 	p.UpdatedAt = tx.now
-	if _, err := tx.exec(ctx, `UPDATE persons SET name = ?, gender = ?, id_number = ?, birthday = ?, occupation = ?, notes = ?, care_flags = ?, importance = ?, importance_index = ?, alarm_status = ?, pinyin_initials = ?, pinyin_full = ?, updated_at = ?
+	sealed, hash, err := s.db.sealID(p.IDNumber)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(ctx, `UPDATE persons SET name = ?, gender = ?, id_number = ?, id_hash = ?, birthday = ?, occupation = ?, notes = ?, care_flags = ?, importance = ?, importance_index = ?, alarm_status = ?, pinyin_initials = ?, pinyin_full = ?, updated_at = ?
 		WHERE project_id = ? AND id = ?`,
-		p.Name, p.Gender, p.IDNumber, p.Birthday, p.Occupation, p.Notes, joinFlags(p.CareFlags), p.Importance, p.ImportanceIndex, p.AlarmStatus,
+		p.Name, p.Gender, sealed, hash, p.Birthday, p.Occupation, p.Notes, joinFlags(p.CareFlags), p.Importance, p.ImportanceIndex, p.AlarmStatus,
 		cnformat.PinyinInitials(p.Name), cnformat.PinyinFull(p.Name), p.UpdatedAt, p.ProjectID, id); err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func (s *ResidentService) FindResidents(ctx context.Context, f wubu.ResidentFilt
 	for rows.Next() {
 		p, h := &wubu.Person{}, &wubu.Household{}
 		var flags string
-		if err := rows.Scan(&p.ID, &p.ProjectID, &p.Name, &p.Gender, &p.IDNumber, &p.Birthday, &p.Occupation, &p.Notes, &flags,
+		if err := rows.Scan(&p.ID, &p.ProjectID, &p.Name, &p.Gender, s.db.openedID(&p.IDNumber), &p.Birthday, &p.Occupation, &p.Notes, &flags,
 			&p.Importance, &p.ImportanceIndex, &p.AlarmStatus, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt, &p.HasPhoto,
 			&h.ID, &h.RoomID, &h.Relation, &h.MoveIn, &h.MoveOut, &h.RoomLabel, &total); err != nil {
 			rows.Close()

@@ -49,7 +49,8 @@ func checkNotResident(ctx context.Context, tx *Tx, p *wubu.Person, roomID int64,
 	var id int64
 	var name string
 	if p.IDNumber != "" {
-		err := tx.queryRow(ctx, `SELECT id, name FROM persons WHERE project_id = ? AND id_number = ? ORDER BY id LIMIT 1`, p.ProjectID, p.IDNumber).Scan(&id, &name)
+		var err error
+		id, name, err = personWithIDNumber(ctx, tx, p.ProjectID, p.IDNumber)
 		switch {
 		case err == nil:
 			return &wubu.DuplicatePersonError{Err: wubu.FieldErrorf("id_number", wubu.ECONFLICT, msgSameIDNumber, name, id), PersonID: id}
@@ -69,4 +70,17 @@ func checkNotResident(ctx context.Context, tx *Tx, p *wubu.Person, roomID int64,
 		return err
 	}
 	return nil
+}
+
+// personWithIDNumber returns the first person of the project with the ID
+// number, found through its keyed hash (the number itself is sealed), or
+// sql.ErrNoRows. It repeats the partial index's condition (a non-empty
+// hash): the planners match it only as written.
+func personWithIDNumber(ctx context.Context, tx *Tx, projectID int64, idNumber string) (id int64, name string, err error) {
+	in, hashes, err := tx.db.idHashes(idNumber)
+	if err != nil {
+		return 0, "", err
+	}
+	err = tx.queryRow(ctx, `SELECT id, name FROM persons WHERE project_id = ? AND id_hash <> '' AND id_hash IN (`+in+`) ORDER BY id LIMIT 1`, append([]any{projectID}, hashes...)...).Scan(&id, &name)
+	return id, name, err
 }

@@ -288,7 +288,7 @@ func loadImportState(ctx context.Context, tx *Tx, projectID int64) (*importState
 	st.mergeCanonical()
 	err = each(`SELECT id, name, gender, id_number, birthday, occupation, notes, care_flags FROM persons WHERE project_id = ?`, func(r *sql.Rows) error {
 		p := &storedPerson{}
-		if err := r.Scan(&p.id, &p.name, &p.gender, &p.idNumber, &p.birthday, &p.occupation, &p.notes, &p.careFlags); err != nil {
+		if err := r.Scan(&p.id, &p.name, &p.gender, tx.db.openedID(&p.idNumber), &p.birthday, &p.occupation, &p.notes, &p.careFlags); err != nil {
 			return err
 		}
 		p.careFlags = canonicalFlags(splitFlags(p.careFlags))
@@ -1208,7 +1208,11 @@ func (w *importWrite) write(ctx context.Context, tx *Tx) error {
 			}
 		}
 		phone, plates, homes := w.newCard(p)
-		persons = append(persons, p.id, w.projectID, p.name.v, p.gender.v, p.idNumber.v, birthday, p.occupation.v, p.notes.v, p.careFlags.v,
+		sealed, hash, err := tx.db.sealID(p.idNumber.v)
+		if err != nil {
+			return err
+		}
+		persons = append(persons, p.id, w.projectID, p.name.v, p.gender.v, sealed, hash, birthday, p.occupation.v, p.notes.v, p.careFlags.v,
 			string(wubu.AlarmUnknown), p.pinyin[0], p.pinyin[1], createdBy, now, now, phone, plates, homes)
 		if p.phones.v != "" {
 			w.phones = append(w.phones, p)
@@ -1223,14 +1227,14 @@ func (w *importWrite) write(ctx context.Context, tx *Tx) error {
 			w.addCard(p.id, c)
 		}
 	}
-	if err := tx.insertRows(ctx, "persons", []string{"id", "project_id", "name", "gender", "id_number", "birthday", "occupation", "notes", "care_flags",
+	if err := tx.insertRows(ctx, "persons", []string{"id", "project_id", "name", "gender", "id_number", "id_hash", "birthday", "occupation", "notes", "care_flags",
 		"alarm_status", "pinyin_initials", "pinyin_full", "created_by", "created_at", "updated_at", "card_phone", "card_plates", "card_homes"}, persons); err != nil {
 		return err
 	}
 
 	// Stored residents whose own fields changed.
 	if len(w.personUpdates) > 0 {
-		stmt, err := tx.PrepareContext(ctx, tx.db.rebind(`UPDATE persons SET name = ?, gender = ?, id_number = ?, birthday = ?, occupation = ?, notes = ?, care_flags = ?,
+		stmt, err := tx.PrepareContext(ctx, tx.db.rebind(`UPDATE persons SET name = ?, gender = ?, id_number = ?, id_hash = ?, birthday = ?, occupation = ?, notes = ?, care_flags = ?,
 			pinyin_initials = ?, pinyin_full = ?, updated_at = ? WHERE project_id = ? AND id = ?`))
 		if err != nil {
 			return err
@@ -1238,7 +1242,11 @@ func (w *importWrite) write(ctx context.Context, tx *Tx) error {
 		defer stmt.Close()
 		for _, p := range w.personUpdates {
 			sp := p.stored
-			if _, err := stmt.ExecContext(ctx, sp.name, sp.gender, sp.idNumber, sp.birthday, sp.occupation, sp.notes, sp.careFlags,
+			sealed, hash, err := tx.db.sealID(sp.idNumber)
+			if err != nil {
+				return err
+			}
+			if _, err := stmt.ExecContext(ctx, sp.name, sp.gender, sealed, hash, sp.birthday, sp.occupation, sp.notes, sp.careFlags,
 				cnformat.PinyinInitials(sp.name), cnformat.PinyinFull(sp.name), now, w.projectID, sp.id); err != nil {
 				return err
 			}
@@ -1429,12 +1437,15 @@ func (s *ResidentService) ExportResidents(ctx context.Context, f wubu.ResidentFi
 			}
 		}
 		if ids {
+			var openErr error
 			err := s.eachRow(ctx, `SELECT id, id_number FROM persons WHERE project_id = ? AND id_number <> ''`, []any{f.ProjectID}, func(id int64, v string) {
+				v, err := s.db.openID(v)
+				openErr = cmp.Or(openErr, err)
 				for _, r := range byPerson[id] {
 					r.Person.IDNumber = v
 				}
 			})
-			if err != nil {
+			if err = cmp.Or(err, openErr); err != nil {
 				return nil, err
 			}
 			// Beside the full ID number, the birthday with its year.

@@ -134,6 +134,15 @@ func (s *ResidentRights) ExportPerson(ctx context.Context, id int64) (*wubu.Pers
 			for i, n := range names {
 				row[n] = exportValue(vals[i])
 			}
+			// The resident gets their ID number in clear, not the sealed
+			// value or its keyed hash.
+			delete(row, "id_hash")
+			if v, ok := row["id_number"].(string); ok {
+				if row["id_number"], err = s.db.openID(v); err != nil {
+					rows.Close()
+					return nil, err
+				}
+			}
 			data.Tables[table] = append(data.Tables[table], row)
 		}
 		rows.Close()
@@ -228,12 +237,18 @@ func (s *ResidentRights) ErasePerson(ctx context.Context, id int64, confirm stri
 			return fmt.Errorf("erase %s: %w", table, err)
 		}
 	}
-	if _, err := tx.exec(ctx, `UPDATE persons SET name = ?, gender = '', id_number = '', birthday = '', occupation = '', notes = '', care_flags = '',
+	if _, err := tx.exec(ctx, `UPDATE persons SET name = ?, gender = '', id_number = '', id_hash = '', birthday = '', occupation = '', notes = '', care_flags = '',
 		importance = 0, importance_index = 0, pinyin_initials = '', pinyin_full = '', updated_at = ? WHERE project_id = ? AND id = ?`,
 		wubu.ErasedName, tx.now, pid, id); err != nil {
 		return err
 	}
 	if _, err := tx.exec(ctx, `UPDATE timeline SET text = '' WHERE project_id = ? AND person_id = ?`, pid, id); err != nil {
+		return err
+	}
+	// The sealed ID number of the tenant registrations that filed them or
+	// name their number (sealed values do not match the search of copies
+	// below).
+	if err := eraseSealedCopies(ctx, tx, pid, id, p.IDNumber); err != nil {
 		return err
 	}
 
@@ -278,4 +293,35 @@ func (s *ResidentRights) ErasePerson(ctx context.Context, id int64, confirm stri
 		return err
 	}
 	return tx.Commit()
+}
+
+// eraseSealedCopies empties the sealed ID numbers of the project's tenant
+// registrations that filed the person or hold their ID number.
+func eraseSealedCopies(ctx context.Context, tx *Tx, projectID, personID int64, idNumber string) error {
+	rows, err := tx.query(ctx, `SELECT id, id_number, COALESCE(person_id, 0) FROM tenant_registrations WHERE project_id = ? AND id_number <> ''`, projectID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id, filed int64
+		var v string
+		if err := rows.Scan(&id, tx.db.openedID(&v), &filed); err != nil {
+			rows.Close()
+			return err
+		}
+		if filed == personID || (idNumber != "" && v == idNumber) {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := tx.exec(ctx, `UPDATE tenant_registrations SET id_number = '' WHERE project_id = ? AND id = ?`, projectID, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -37,9 +37,11 @@ const tenantFrom = ` FROM tenant_registrations t JOIN rooms r ON r.project_id = 
 	LEFT JOIN users ur ON ur.id = t.reported_by LEFT JOIN users us ON us.id = t.superior_id LEFT JOIN users uc ON uc.id = t.checked_by
 	LEFT JOIN users uf ON uf.id = t.filed_by LEFT JOIN users ux ON ux.id = t.rejected_by`
 
-func scanTenant(s interface{ Scan(...any) error }) (*wubu.TenantRegistration, error) {
+// scanTenant reads a registration of tenantColumns, opening the sealed ID
+// number.
+func scanTenant(db *DB, s interface{ Scan(...any) error }) (*wubu.TenantRegistration, error) {
 	t := &wubu.TenantRegistration{}
-	err := s.Scan(&t.ID, &t.ProjectID, &t.RoomID, &t.RoomLabel, &t.Name, &t.Phone, &t.IDNumber, &t.MoveIn, &t.Note, &t.State,
+	err := s.Scan(&t.ID, &t.ProjectID, &t.RoomID, &t.RoomLabel, &t.Name, &t.Phone, db.openedID(&t.IDNumber), &t.MoveIn, &t.Note, &t.State,
 		&t.ReportedBy, &t.ReportedByName, &t.ReportedAt, &t.SuperiorID, &t.SuperiorName,
 		&t.CheckedBy, &t.CheckedByName, &t.CheckedAt, &t.FiledBy, &t.FiledByName, &t.FiledAt, &t.PersonID,
 		&t.RejectedBy, &t.RejectedByName, &t.RejectedAt, &t.Reason)
@@ -65,7 +67,7 @@ func (s *TenantService) findTenant(ctx context.Context, q rowQuerier, perm wubu.
 		return nil, err
 	}
 	query := `SELECT ` + tenantColumns + tenantFrom + ` WHERE t.id = ?`
-	t, err := scanTenant(q.QueryRowContext(ctx, s.db.rebind(query), id))
+	t, err := scanTenant(s.db, q.QueryRowContext(ctx, s.db.rebind(query), id))
 	if err != nil {
 		return nil, err
 	}
@@ -153,15 +155,19 @@ var tenants = &machine[*wubu.TenantRegistration]{
 		if lock {
 			q += tx.db.forUpdate("t")
 		}
-		return scanTenant(tx.queryRow(ctx, q, id))
+		return scanTenant(tx.db, tx.queryRow(ctx, q, id))
 	},
 	facts: func(t *wubu.TenantRegistration) facts {
 		return facts{ProjectID: t.ProjectID, ID: t.ID, State: string(t.State), Post: wubu.PostSecurity, SuperiorID: t.SuperiorID, ReporterID: &t.ReportedBy}
 	},
 	setState: func(t *wubu.TenantRegistration, s string) { t.State = wubu.TenantState(s) },
 	insert: func(ctx context.Context, tx *Tx, t *wubu.TenantRegistration) (err error) {
+		sealed, _, err := tx.db.sealID(t.IDNumber)
+		if err != nil {
+			return err
+		}
 		t.ID, err = tx.insert(ctx, `INSERT INTO tenant_registrations (project_id, room_id, name, phone, id_number, move_in, note, state, reported_by, reported_at, superior_id, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.ProjectID, t.RoomID, t.Name, t.Phone, t.IDNumber, t.MoveIn, t.Note, t.State, t.ReportedBy, t.ReportedAt, t.SuperiorID, tx.now)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.ProjectID, t.RoomID, t.Name, t.Phone, sealed, t.MoveIn, t.Note, t.State, t.ReportedBy, t.ReportedAt, t.SuperiorID, tx.now)
 		return err
 	},
 	save: func(ctx context.Context, tx *Tx, t *wubu.TenantRegistration) error {
@@ -202,7 +208,8 @@ func (s *TenantService) FileTenant(ctx context.Context, id int64) (*wubu.TenantR
 		h := &wubu.Household{ProjectID: t.ProjectID, RoomID: t.RoomID, Relation: wubu.RelationTenant, MoveIn: t.MoveIn, RoomLabel: t.RoomLabel}
 		var personID int64
 		if t.IDNumber != "" {
-			err := tx.queryRow(ctx, `SELECT id FROM persons WHERE project_id = ? AND id_number = ? ORDER BY id LIMIT 1`, t.ProjectID, t.IDNumber).Scan(&personID)
+			var err error
+			personID, _, err = personWithIDNumber(ctx, tx, t.ProjectID, t.IDNumber)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return "", err
 			}
@@ -280,7 +287,7 @@ func (s *TenantService) FindTenants(ctx context.Context, f wubu.TenantFilter) ([
 	defer rows.Close()
 	out, total := []*wubu.TenantRegistration{}, 0
 	for rows.Next() {
-		t, err := scanTenant(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &total)...) }))
+		t, err := scanTenant(s.db, scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &total)...) }))
 		if err != nil {
 			return nil, 0, err
 		}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/secret"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 )
 
@@ -103,6 +105,7 @@ func MustOpenDB(t testing.TB, dialect string) (*sqlstore.DB, *Clock) {
 	t.Cleanup(func() { db.Close() })
 	clock := NewClock()
 	db.Clock = clock
+	db.SetKeys(secret.ForTests(), "the test key")
 	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -198,4 +201,79 @@ func (f *Fixture) User(t testing.TB, login string, role wubu.Role, post wubu.Pos
 		t.Fatal(err)
 	}
 	return &nu.User
+}
+
+// TextCells returns every text value of every table, but those of the
+// tables skipped, as "table.column: value".
+func TextCells(t *testing.T, db *sqlstore.DB, skip func(table string) bool) []string {
+	t.Helper()
+	q := `SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
+	if db.Dialect == sqlstore.Postgres {
+		q = `SELECT c.table_name, c.column_name FROM information_schema.columns c JOIN information_schema.tables t
+			ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+			WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'`
+	}
+	rows, err := db.SQL().Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type col struct{ table, name string }
+	var cols []col
+	for rows.Next() {
+		var c col
+		rows.Scan(&c.table, &c.name)
+		if !skip(c.table) {
+			cols = append(cols, c)
+		}
+	}
+	rows.Close()
+	var out []string
+	for _, c := range cols {
+		// Every column read as text: numbers, JSON and blobs too.
+		expr := `CAST("` + c.name + `" AS TEXT)`
+		rows, err := db.SQL().Query(`SELECT ` + expr + ` FROM "` + c.table + `" WHERE "` + c.name + `" IS NOT NULL`)
+		if err != nil {
+			t.Fatalf("%s.%s: %v", c.table, c.name, err)
+		}
+		for rows.Next() {
+			var v string
+			rows.Scan(&v)
+			out = append(out, c.table+"."+c.name+": "+v)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+// NoClearIDs fails if any text value of any table, or on SQLite the bytes
+// of the database file and its WAL, holds one of the ID numbers in clear
+// (with either case of X).
+func NoClearIDs(t *testing.T, db *sqlstore.DB, ids ...string) {
+	t.Helper()
+	var needles []string
+	for _, id := range ids {
+		needles = append(needles, id, strings.ToLower(id))
+	}
+	for _, cell := range TextCells(t, db, func(string) bool { return false }) {
+		for _, n := range needles {
+			if strings.Contains(cell, n) {
+				t.Error("ID number " + n + " in clear: " + cell)
+			}
+		}
+	}
+	if db.Dialect != sqlstore.SQLite {
+		return
+	}
+	path := sqlstore.SQLitePath(db.DSN)
+	for _, file := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(file)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		for _, n := range needles {
+			if strings.Contains(string(b), n) {
+				t.Error("ID number " + n + " in clear in the bytes of " + file)
+			}
+		}
+	}
 }
