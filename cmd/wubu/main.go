@@ -262,6 +262,7 @@ func (m *Main) StartJobs(ctx context.Context) error {
 
 // Services returns the domain services over the database.
 func (m *Main) Services() server.Services {
+	training := sqlstore.NewTrainingService(m.DB, m.Clocks)
 	return server.Services{
 		Projects:  sqlstore.NewProjectService(m.DB),
 		Org:       sqlstore.NewOrgService(m.DB),
@@ -280,7 +281,7 @@ func (m *Main) Services() server.Services {
 		Cards:     sqlstore.NewCardService(m.DB),
 		Care:      sqlstore.NewCareService(m.DB),
 		Greetings: sqlstore.NewGreetingService(m.DB, m.Outbox),
-		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB)),
+		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), training.Agenda()),
 		Passes:    sqlstore.NewPassService(m.DB, m.Clocks),
 		Tenants:   sqlstore.NewTenantService(m.DB, m.Clocks),
 		Incidents: sqlstore.NewIncidentService(m.DB, m.Clocks, m.Outbox),
@@ -295,6 +296,8 @@ func (m *Main) Services() server.Services {
 		Orders:       sqlstore.NewOrderService(m.DB, m.Clocks, m.Outbox),
 		// Revisits of residents, key customers with their buildings' security leaders (U4, S3).
 		Revisits: sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)),
+		// Knowing the residents: quizzes, assessments, new hires, points (S1, C1, M1, K2, S6, U1).
+		Training: training,
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

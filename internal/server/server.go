@@ -61,6 +61,9 @@ type Services struct {
 	Orders wubu.OrderService
 	// Revisits are the service assistants' revisits of residents (U4, S3).
 	Revisits wubu.RevisitService
+	// Training is knowing the residents: quizzes, assessments, new hires'
+	// sign-off and reward points (S1, C1, M1, K2, S6, U1).
+	Training wubu.TrainingService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

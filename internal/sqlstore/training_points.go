@@ -211,7 +211,9 @@ func (s *TrainingService) Scores(ctx context.Context, projectID int64) ([]*wubu.
 const (
 	msgAgendaAssessmentDue     = "Assessment due: %d questions"
 	msgAgendaAssessmentOverdue = "Assessment overdue: %s"
-	msgAgendaNewHire           = "New hire not yet cleared: %s (%s)"
+	msgAgendaNewHire           = "New hire not yet cleared: %s"
+	// msgDeadlineTake names the assessment's clock on Today.
+	msgDeadlineTake = "deadline:take"
 	msgAgendaPractice          = "Daily practice: %d questions to repeat"
 )
 
@@ -298,7 +300,7 @@ func (a *TrainingAgenda) Agenda(ctx context.Context, now time.Time) ([]wubu.Agen
 				rows.Close()
 				return nil, err
 			}
-			items = append(items, wubu.AgendaItem{ProjectID: pid, Kind: "onboarding", Title: msgAgendaNewHire, TitleArgs: []any{name, "onboarding:" + state},
+			items = append(items, wubu.AgendaItem{ProjectID: pid, Kind: "onboarding", Title: msgAgendaNewHire, TitleArgs: []any{name},
 				Urgency: wubu.UrgencyHigh, ObjectType: "onboarding", ObjectID: itoa(id), Href: "/training/onboarding/" + itoa(id)})
 		}
 		rows.Close()

@@ -165,6 +165,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.residentCallRoutes()...)
 	routes = append(routes, h.residentRightsRoutes()...)
 	routes = append(routes, h.retentionRoutes()...)
+	routes = append(routes, h.trainingRoutes()...)
 	return routes
 }
 
@@ -257,6 +258,9 @@ func navFor(u *wubu.User, current string) []NavItem {
 	}
 	if u.Post != wubu.PostSecurity && u.Can(wubu.PermOrderView) {
 		items = append(items, NavItem{Label: "Home services", Href: "/housekeeping"})
+	}
+	if u.Can(wubu.PermResidentView) && u.Role != wubu.RoleQuality {
+		items = append(items, NavItem{Label: "Training", Href: "/training"})
 	}
 	items = append(items, NavItem{Label: "My account", Href: "/account"})
 	primary := phoneMenu[u.Post]
