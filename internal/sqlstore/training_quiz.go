@@ -359,24 +359,7 @@ func monthDay(md string) string {
 // at most.
 func (g *generator) fresh(ctx context.Context, buildings []int64, n int, onlyPersons map[int64]bool) ([]*wubu.Question, error) {
 	var out []*wubu.Question
-	order := g.rng.Perm(len(buildings))
-	tries := 0
-	for _, bi := range order {
-		if len(out) >= n || tries >= 1+n/quizQuestionsPerBuilding*2+2 {
-			break
-		}
-		tries++
-		p, err := g.loadPool(ctx, buildings[bi])
-		if err != nil {
-			return nil, err
-		}
-		if onlyPersons != nil {
-			p = p.only(onlyPersons)
-		}
-		want := min(n-len(out), quizQuestionsPerBuilding)
-		if len(buildings) == 1 || tries == 1+n/quizQuestionsPerBuilding*2+2 {
-			want = n - len(out)
-		}
+	ask := func(p *pool, want int) {
 		misses := 0
 		for got := 0; got < want && misses < 4*len(g.kinds); {
 			q := g.question(p, g.kinds[g.rng.IntN(len(g.kinds))], 0)
@@ -388,6 +371,33 @@ func (g *generator) fresh(ctx context.Context, buildings []int64, n int, onlyPer
 			out = append(out, q)
 			got++
 		}
+	}
+	// A few buildings at most: each gives a handful of questions.
+	maxLoads := 6 + 2*((n+quizQuestionsPerBuilding-1)/quizQuestionsPerBuilding)
+	var read []*pool
+	for i, bi := range g.rng.Perm(len(buildings)) {
+		if len(out) >= n || i >= maxLoads {
+			break
+		}
+		p, err := g.loadPool(ctx, buildings[bi])
+		if err != nil {
+			return nil, err
+		}
+		if onlyPersons != nil {
+			p = p.only(onlyPersons)
+		}
+		if len(p.people) < 2 {
+			continue
+		}
+		read = append(read, p)
+		ask(p, min(n-len(out), quizQuestionsPerBuilding))
+	}
+	// Still short: more of the buildings read.
+	for _, p := range read {
+		if len(out) >= n {
+			break
+		}
+		ask(p, n-len(out))
 	}
 	return out, nil
 }
