@@ -213,8 +213,8 @@ const (
 	msgAgendaAssessmentOverdue = "Assessment overdue: %s"
 	msgAgendaNewHire           = "New hire not yet cleared: %s"
 	// msgDeadlineTake names the assessment's clock on Today.
-	msgDeadlineTake = "deadline:take"
-	msgAgendaPractice          = "Daily practice: %d questions to repeat"
+	msgDeadlineTake   = "deadline:take"
+	msgAgendaPractice = "Daily practice: %d questions to repeat"
 )
 
 // TrainingAgenda puts the training on Today: one's own assessments due and

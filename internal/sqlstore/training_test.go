@@ -21,15 +21,15 @@ import (
 // resident in each with a phone, an ID number, a plate and (some) a photo,
 // and the security post's staff.
 type trainingWorld struct {
-	f                                *wubutest.Fixture
-	db                               *sqlstore.DB
-	clock                            *wubutest.Clock
-	clocks                           *sqlstore.ClockService
-	training                         *sqlstore.TrainingService
-	residents                        *sqlstore.ResidentService
-	b5, b6                           *wubu.Building
-	names, rooms                     map[int64][]string // by building
-	guard, leader, lead, manager     *wubu.User
+	f                                 *wubutest.Fixture
+	db                                *sqlstore.DB
+	clock                             *wubutest.Clock
+	clocks                            *sqlstore.ClockService
+	training                          *sqlstore.TrainingService
+	residents                         *sqlstore.ResidentService
+	b5, b6                            *wubu.Building
+	names, rooms                      map[int64][]string // by building
+	guard, leader, lead, manager      *wubu.User
 	guardCtx, leaderCtx, leadCtx, mgr context.Context
 }
 
@@ -191,7 +191,7 @@ func TestTrainingQuizOfBuilding(t *testing.T) {
 func rightAnswers(t *testing.T, db *sqlstore.DB, q *wubu.Quiz) []int {
 	t.Helper()
 	var body string
-	if err := db.SQL().QueryRow(`SELECT questions FROM training_quizzes WHERE id = `+fmt.Sprint(q.ID)).Scan(&body); err != nil {
+	if err := db.SQL().QueryRow(`SELECT questions FROM training_quizzes WHERE id = ` + fmt.Sprint(q.ID)).Scan(&body); err != nil {
 		t.Fatal(err)
 	}
 	var stored []struct {

@@ -257,7 +257,7 @@ func (h *Handler) trainingManageView(r *http.Request) (*trainingManageView, erro
 		return nil, err
 	}
 	v := &trainingManageView{securityPage: base, LeadKinds: wubu.LeadKinds, Fields: wubu.ContributionFields,
-		Posts: []wubu.Post{wubu.PostSecurity, wubu.PostCleaning, wubu.PostMaintenance, wubu.PostService},
+		Posts:    []wubu.Post{wubu.PostSecurity, wubu.PostCleaning, wubu.PostMaintenance, wubu.PostService},
 		CanLeads: base.User.Can(wubu.PermStaffEdit), CanSettings: base.User.Can(wubu.PermSettingsEdit)}
 	if v.ProjectID == 0 {
 		return v, nil
