@@ -250,15 +250,15 @@ func (s *TrainingService) reviewsDue(ctx context.Context, g *generator, userID i
 
 // subjectBuilding finds the building of a question's subject by its key.
 var subjectBuilding = map[wubu.QuestionKind]string{
-	wubu.QuestionNameRoom:   `SELECT r.building_id FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id WHERE h.project_id = ? AND h.person_id = ? AND h.move_out = '' ORDER BY h.id LIMIT 1`,
-	wubu.QuestionRoomMember: `SELECT building_id FROM rooms WHERE project_id = ? AND id = ?`,
-	wubu.QuestionPlateOwner: `SELECT r.building_id FROM vehicles v JOIN households h ON h.project_id = v.project_id AND h.person_id = v.person_id
+	wubu.QuestionNameRoom:   `SELECT r.building_id, r.floor FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id WHERE h.project_id = ? AND h.person_id = ? AND h.move_out = '' ORDER BY h.id LIMIT 1`,
+	wubu.QuestionRoomMember: `SELECT building_id, floor FROM rooms WHERE project_id = ? AND id = ?`,
+	wubu.QuestionPlateOwner: `SELECT r.building_id, r.floor FROM vehicles v JOIN households h ON h.project_id = v.project_id AND h.person_id = v.person_id
 		JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id WHERE v.project_id = ? AND v.id = ? AND h.move_out = '' ORDER BY h.id LIMIT 1`,
-	wubu.QuestionSpecialDay: `SELECT r.building_id FROM special_days d JOIN households h ON h.project_id = d.project_id AND h.person_id = d.person_id
+	wubu.QuestionSpecialDay: `SELECT r.building_id, r.floor FROM special_days d JOIN households h ON h.project_id = d.project_id AND h.person_id = d.person_id
 		JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id WHERE d.project_id = ? AND d.id = ? AND h.move_out = '' ORDER BY h.id LIMIT 1`,
-	wubu.QuestionHKNeed: `SELECT r.building_id FROM person_needs n JOIN households h ON h.project_id = n.project_id AND h.person_id = n.person_id
+	wubu.QuestionHKNeed: `SELECT r.building_id, r.floor FROM person_needs n JOIN households h ON h.project_id = n.project_id AND h.person_id = n.person_id
 		JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id WHERE n.project_id = ? AND n.id = ? AND h.move_out = '' ORDER BY h.id LIMIT 1`,
-	wubu.QuestionAppliance: `SELECT r.building_id FROM appliances a JOIN rooms r ON r.project_id = a.project_id AND r.id = a.room_id WHERE a.project_id = ? AND a.id = ?`,
+	wubu.QuestionAppliance: `SELECT r.building_id, r.floor FROM appliances a JOIN rooms r ON r.project_id = a.project_id AND r.id = a.room_id WHERE a.project_id = ? AND a.id = ?`,
 }
 
 // again makes the question of a key afresh, nil when it can no longer be
@@ -289,7 +289,8 @@ func (s *TrainingService) again(ctx context.Context, g *generator, key string, b
 		q = subjectBuilding[wubu.QuestionNameRoom]
 	}
 	var b int64
-	if err := s.db.queryRow(ctx, q, g.projectID, id).Scan(&b); errors.Is(err, sql.ErrNoRows) {
+	var floor int
+	if err := s.db.queryRow(ctx, q, g.projectID, id).Scan(&b, &floor); errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
@@ -297,7 +298,7 @@ func (s *TrainingService) again(ctx context.Context, g *generator, key string, b
 	if !slices.Contains(buildings, b) {
 		return nil, nil
 	}
-	p, err := g.loadPool(ctx, b)
+	p, err := g.loadPool(ctx, b, floor)
 	if err != nil {
 		return nil, err
 	}

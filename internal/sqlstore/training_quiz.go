@@ -29,7 +29,7 @@ const (
 
 // quizQuestionsPerBuilding is how many questions a quiz asks of one
 // building before it moves to another.
-const quizQuestionsPerBuilding = 5
+const quizQuestionsPerBuilding = 10
 
 // poolPerson is a resident of a building as a quiz sees them: the name and
 // the room, never a phone or an ID number.
@@ -68,10 +68,42 @@ type generator struct {
 	used      map[string]bool
 }
 
-// loadPool reads a building's residents and the records its questions need.
-func (g *generator) loadPool(ctx context.Context, buildingID int64) (*pool, error) {
-	if p, ok := g.pools[buildingID]; ok {
+// poolRooms is about how many homes a pool reads of a big building: the
+// floors around one, so that a quiz reads a few hundred rows whatever the
+// building's size, its wrong answers still the building's own.
+const poolRooms = 120
+
+// floors returns the floors a pool reads of a building: all of a small
+// one; of a big one, a band of floors around the floor asked for (-1: a
+// random band).
+func (g *generator) floors(ctx context.Context, buildingID int64, around int) (lo, hi int, err error) {
+	var n int
+	if err := g.db.queryRow(ctx, `SELECT COUNT(*), COALESCE(MIN(floor), 0), COALESCE(MAX(floor), 0) FROM rooms WHERE project_id = ? AND building_id = ?`,
+		g.projectID, buildingID).Scan(&n, &lo, &hi); err != nil {
+		return 0, 0, err
+	}
+	if n <= poolRooms*3/2 {
+		return lo, hi, nil
+	}
+	span := hi - lo + 1
+	w := max(1, (span*poolRooms+n-1)/n)
+	start := lo + g.rng.IntN(span-w+1)
+	if around >= 0 {
+		start = min(max(lo, around-w/2), hi-w+1)
+	}
+	return start, start + w - 1, nil
+}
+
+// loadPool reads a building's residents and the records its questions
+// need: of the floors around one (around; -1 for a random band, kept for
+// the quiz's other questions).
+func (g *generator) loadPool(ctx context.Context, buildingID int64, around int) (*pool, error) {
+	if p, ok := g.pools[buildingID]; ok && around < 0 {
 		return p, nil
+	}
+	lo, hi, err := g.floors(ctx, buildingID, around)
+	if err != nil {
+		return nil, err
 	}
 	p := &pool{buildingID: buildingID}
 	has := func(k ...wubu.QuestionKind) bool {
@@ -85,9 +117,9 @@ func (g *generator) loadPool(ctx context.Context, buildingID int64) (*pool, erro
 		hk = `CASE WHEN EXISTS (SELECT 1 FROM hk_bookings b WHERE b.project_id = h.project_id AND b.person_id = h.person_id) THEN 1 ELSE 0 END`
 	}
 	const from = ` FROM rooms r JOIN households h ON h.project_id = r.project_id AND h.room_id = r.id `
-	const where = ` WHERE r.project_id = ? AND r.building_id = ? AND h.move_out = ''`
+	const where = ` WHERE r.project_id = ? AND r.building_id = ? AND r.floor BETWEEN ? AND ? AND h.move_out = ''`
 	rows, err := g.db.query(ctx, `SELECT h.person_id, p.name, r.id, r.label, `+photo+`, `+hk+from+
-		`JOIN persons p ON p.project_id = h.project_id AND p.id = h.person_id`+where, g.projectID, buildingID)
+		`JOIN persons p ON p.project_id = h.project_id AND p.id = h.person_id`+where, g.projectID, buildingID, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +138,7 @@ func (g *generator) loadPool(ctx context.Context, buildingID int64) (*pool, erro
 		return nil, err
 	}
 	things := func(q string, into *[]poolThing) error {
-		rows, err := g.db.query(ctx, q, g.projectID, buildingID)
+		rows, err := g.db.query(ctx, q, g.projectID, buildingID, lo, hi)
 		if err != nil {
 			return err
 		}
@@ -137,11 +169,13 @@ func (g *generator) loadPool(ctx context.Context, buildingID int64) (*pool, erro
 	}
 	if has(wubu.QuestionAppliance) {
 		if err := things(`SELECT a.id, 0, r.id, a.type, TRIM(a.brand || ' ' || a.model) FROM rooms r JOIN appliances a ON a.project_id = r.project_id AND a.room_id = r.id
-			WHERE r.project_id = ? AND r.building_id = ?`, &p.appliances); err != nil {
+			WHERE r.project_id = ? AND r.building_id = ? AND r.floor BETWEEN ? AND ?`, &p.appliances); err != nil {
 			return nil, err
 		}
 	}
-	g.pools[buildingID] = p
+	if around < 0 {
+		g.pools[buildingID] = p
+	}
 	return p, nil
 }
 
@@ -379,7 +413,7 @@ func (g *generator) fresh(ctx context.Context, buildings []int64, n int, onlyPer
 		if len(out) >= n || i >= maxLoads {
 			break
 		}
-		p, err := g.loadPool(ctx, buildings[bi])
+		p, err := g.loadPool(ctx, buildings[bi], -1)
 		if err != nil {
 			return nil, err
 		}
