@@ -29,6 +29,7 @@ type trainingWorld struct {
 	residents                         *sqlstore.ResidentService
 	b5, b6                            *wubu.Building
 	names, rooms                      map[int64][]string // by building
+	roomIDs, personIDs                map[int64][]int64
 	guard, leader, lead, manager      *wubu.User
 	guardCtx, leaderCtx, leadCtx, mgr context.Context
 }
@@ -48,7 +49,7 @@ func newTrainingWorld(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) *tra
 	t.Helper()
 	f := wubutest.NewFixture(t, db)
 	w := &trainingWorld{f: f, db: db, clock: clock, clocks: newClocks(t, db), residents: sqlstore.NewResidentService(db),
-		names: map[int64][]string{}, rooms: map[int64][]string{}}
+		names: map[int64][]string{}, rooms: map[int64][]string{}, roomIDs: map[int64][]int64{}, personIDs: map[int64][]int64{}}
 	w.training = sqlstore.NewTrainingService(db, w.clocks)
 	admin := f.Ctx(f.Admin)
 	org := sqlstore.NewOrgService(db)
@@ -87,6 +88,8 @@ func newTrainingWorld(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) *tra
 			}
 			w.names[bid] = append(w.names[bid], p.Name)
 			w.rooms[bid] = append(w.rooms[bid], r.Label)
+			w.roomIDs[bid] = append(w.roomIDs[bid], r.ID)
+			w.personIDs[bid] = append(w.personIDs[bid], p.ID)
 		}
 	}
 	w.guard = f.User(t, "guard", wubu.RoleStaff, wubu.PostSecurity, f.ProjectA)
@@ -523,5 +526,128 @@ func TestTrainingNewResidents(t *testing.T) {
 				t.Errorf("room question answered %q", x.Options[x.Answer])
 			}
 		}
+	})
+}
+
+// TestTrainingPosts: each post learns its own (C1, M1, K2, S6): a cleaner
+// the needs of the housekeeping customers, a technician the appliances
+// where the project keeps them, customer service the special days, and
+// every post the leaders' questions on the knowledge base, linked to
+// their article.
+func TestTrainingPosts(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newTrainingWorld(t, db, clock)
+		pid := w.f.ProjectA.ID
+		admin := w.f.Ctx(w.f.Admin)
+		b5 := &w.b5.ID
+		kindsOf := func(q *wubu.Quiz) map[wubu.QuestionKind]int {
+			out := map[wubu.QuestionKind]int{}
+			for _, x := range q.Questions {
+				out[x.Kind]++
+			}
+			return out
+		}
+		t.Run("CleanerNeeds", func(t *testing.T) {
+			hk := sqlstore.NewHousekeepingService(db)
+			for i, need := range []string{"每周擦窗", "家里有猫，不用消毒水", "周末上午不打扰"} {
+				if _, err := hk.AddNeed(admin, w.personIDs[w.b5.ID][i], need); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cleaner := w.f.User(t, "cleaner", wubu.RoleStaff, wubu.PostCleaning, w.f.ProjectA)
+			q := ok[*wubu.Quiz](t)(w.training.GenerateQuiz(w.f.Ctx(cleaner), wubu.QuizRequest{ProjectID: pid, BuildingID: b5, Count: 3}))
+			if k := kindsOf(q); k[wubu.QuestionHKNeed] != 3 || len(k) != 1 {
+				t.Fatalf("cleaner's kinds %v, want 3 needs", k)
+			}
+			for _, x := range q.Questions {
+				if len(x.Options) != 3 {
+					t.Errorf("need question with options %v", x.Options)
+				}
+			}
+		})
+		t.Run("TechnicianAppliances", func(t *testing.T) {
+			for i, a := range [][2]string{{"空调", "格力"}, {"热水器", "A.O.史密斯"}, {"冰箱", "海尔"}} {
+				if err := w.residents.AddAppliance(admin, &wubu.Appliance{ProjectID: pid, RoomID: w.roomIDs[w.b5.ID][i], Type: a[0], Brand: a[1]}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tech := w.f.User(t, "tech", wubu.RoleStaff, wubu.PostMaintenance, w.f.ProjectA)
+			for range 5 {
+				q := ok[*wubu.Quiz](t)(w.training.GenerateQuiz(w.f.Ctx(tech), wubu.QuizRequest{ProjectID: pid, BuildingID: b5, Count: 10}))
+				if kindsOf(q)[wubu.QuestionAppliance] > 0 {
+					t.Fatal("appliances asked in a project that keeps no inventory")
+				}
+			}
+			st := ok[*wubu.TrainingSettings](t)(w.training.FindTrainingSettings(w.mgr, pid))
+			st.ApplianceInventory = true
+			if err := w.training.SaveTrainingSettings(w.mgr, st); err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for range 5 {
+				q := ok[*wubu.Quiz](t)(w.training.GenerateQuiz(w.f.Ctx(tech), wubu.QuizRequest{ProjectID: pid, BuildingID: b5, Count: 10}))
+				seen += kindsOf(q)[wubu.QuestionAppliance]
+			}
+			if seen == 0 {
+				t.Error("no appliance question in five quizzes of a project keeping them")
+			}
+		})
+		t.Run("ServiceSpecialDays", func(t *testing.T) {
+			for i, md := range []string{"2026-03-15", "2026-07-01", "2026-10-20"} {
+				if err := w.residents.AddSpecialDay(admin, &wubu.SpecialDay{ProjectID: pid, PersonID: w.personIDs[w.b5.ID][i], Kind: wubu.DayBirthday, Date: wubu.Date(md), Yearly: true}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			assistant := w.f.User(t, "assistant", wubu.RoleStaff, wubu.PostService, w.f.ProjectA)
+			seen := 0
+			for range 5 {
+				q := ok[*wubu.Quiz](t)(w.training.GenerateQuiz(w.f.Ctx(assistant), wubu.QuizRequest{ProjectID: pid, BuildingID: b5, Count: 12}))
+				for _, x := range q.Questions {
+					if x.Kind == wubu.QuestionSpecialDay {
+						seen++
+						if x.Detail != "day:birthday" || !slices.Contains([]string{"3月15日", "7月1日", "10月20日"}, x.Options[x.Answer]) {
+							t.Errorf("special day question %+v", x)
+						}
+					}
+				}
+			}
+			if seen == 0 {
+				t.Error("no special day question for customer service")
+			}
+			// A guard's card shows no special days: never asked of one.
+			for range 3 {
+				q := ok[*wubu.Quiz](t)(w.training.GenerateQuiz(w.guardCtx, wubu.QuizRequest{ProjectID: pid, BuildingID: b5, Count: 12}))
+				if kindsOf(q)[wubu.QuestionSpecialDay] > 0 {
+					t.Fatal("a guard was asked a special day")
+				}
+			}
+		})
+		t.Run("BankOnTheKnowledgeBase", func(t *testing.T) {
+			kb := &wubu.KBEntry{ProjectID: pid, Category: "emergency", Title: "火警处置预案", Body: "发现火情立即拨打119，并报告值班经理。"}
+			if err := sqlstore.NewKnowledgeService(db).SaveKBEntry(w.leaderCtx, kb); err != nil {
+				t.Fatal(err)
+			}
+			bad := &wubu.BankQuestion{ProjectID: pid, Text: "火警电话？", Options: []string{"119"}}
+			wantSecCode(t, w.training.CreateBankQuestion(w.leaderCtx, bad), wubu.EINVALID)
+			wantSecCode(t, w.training.CreateBankQuestion(w.guardCtx, &wubu.BankQuestion{ProjectID: pid, Text: "x", Options: []string{"a", "b"}}), wubu.EFORBIDDEN)
+			q := &wubu.BankQuestion{ProjectID: pid, Post: wubu.PostSecurity, ArticleID: &kb.ID, Text: "发现火情首先拨打哪个电话？", Options: []string{"119", "110", "120"}}
+			if err := w.training.CreateBankQuestion(w.leaderCtx, q); err != nil {
+				t.Fatal(err)
+			}
+			quiz := ok[*wubu.Quiz](t)(w.training.GenerateQuiz(w.guardCtx, wubu.QuizRequest{ProjectID: pid, BuildingID: b5, Count: 8}))
+			i := slices.IndexFunc(quiz.Questions, func(x *wubu.Question) bool { return x.Kind == wubu.QuestionBank })
+			if i < 0 {
+				t.Fatal("the leaders' question is not in the quiz")
+			}
+			if x := quiz.Questions[i]; x.Prompt != q.Text || x.ArticleID == nil || *x.ArticleID != kb.ID || x.Options[x.Answer] != "119" {
+				t.Errorf("bank question %+v", x)
+			}
+			// Another post's question is not asked of a guard; customer service gets none of it.
+			assistant := w.f.User(t, "assistant2", wubu.RoleStaff, wubu.PostService, w.f.ProjectA)
+			quiz = ok[*wubu.Quiz](t)(w.training.GenerateQuiz(w.f.Ctx(assistant), wubu.QuizRequest{ProjectID: pid, BuildingID: b5, Count: 8}))
+			if slices.ContainsFunc(quiz.Questions, func(x *wubu.Question) bool { return x.Kind == wubu.QuestionBank }) {
+				t.Error("the security post's question was asked of customer service")
+			}
+		})
 	})
 }
