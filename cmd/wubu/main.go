@@ -248,7 +248,7 @@ func (m *Main) Attach(db *sqlstore.DB) error {
 func (m *Main) StartJobs(ctx context.Context) error {
 	rules := sqlstore.NewRulesEngine(m.DB, m.Outbox)
 	rules.Logger = m.Logger
-	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rules: rules})
+	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rules: withTraining{rules: rules, training: sqlstore.NewTrainingService(m.DB, m.Clocks), logger: m.Logger}})
 	if err != nil {
 		return err
 	}

@@ -651,3 +651,35 @@ func TestTrainingPosts(t *testing.T) {
 		})
 	})
 }
+
+// TestTrainingMonthlyIssue: a post's plan issues its assessments when its
+// time comes, then a month later, each once.
+func TestTrainingMonthlyIssue(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newTrainingWorld(t, db, clock)
+		pid := w.f.ProjectA.ID
+		system := wubu.NewContextWithUser(context.Background(), &wubu.User{Login: "system:training", Role: wubu.RoleAdmin, Post: wubu.PostNone})
+		plan := wubu.DefaultAssessmentPlan(pid, wubu.PostSecurity)
+		if err := w.training.SavePlan(w.leaderCtx, plan); err != nil {
+			t.Fatal(err)
+		}
+		if n := ok[int](t)(w.training.IssueDue(system)); n != 0 {
+			t.Fatalf("issued %d before the plan's time", n)
+		}
+		clock.Add(25 * time.Hour)
+		if n := ok[int](t)(w.training.IssueDue(system)); n != 3 {
+			t.Fatalf("issued %d, want 3", n)
+		}
+		if n := ok[int](t)(w.training.IssueDue(system)); n != 0 {
+			t.Fatalf("issued again %d", n)
+		}
+		got := ok[*wubu.AssessmentPlan](t)(w.training.FindPlan(w.leaderCtx, pid, wubu.PostSecurity))
+		if got.NextIssue == nil || got.NextIssue.Sub(clock.Now()) < 27*24*time.Hour {
+			t.Errorf("next issue %v", got.NextIssue)
+		}
+		sits := ok[[]*wubu.Sitting](t)(w.training.FindSittings(w.mgr, pid, 0))
+		if len(sits) != 3 || sits[0].Questions != 20 || sits[0].PassMark != 80 {
+			t.Errorf("issued %+v", sits)
+		}
+	})
+}
