@@ -438,3 +438,31 @@ func (p *Page) When(t *time.Time) string {
 	}
 	return p.DateTime(*t)
 }
+
+// staffPoints is a person's reward points in one project.
+type staffPoints struct {
+	Project      string
+	Month, Total int
+}
+
+// staffPoints returns a person's points in each project of theirs the
+// caller serves (U1), for the person's page.
+func (h *Handler) staffPoints(r *http.Request, u *wubu.User) ([]staffPoints, error) {
+	me := wubu.UserFromContext(r.Context())
+	var out []staffPoints
+	for _, pid := range u.ProjectIDs {
+		if !me.Serves(pid) {
+			continue
+		}
+		p, err := h.Projects.FindProjectByID(r.Context(), pid)
+		if err != nil {
+			return nil, err
+		}
+		m, all, err := h.Training.UserPoints(r.Context(), pid, u.ID, h.thisMonth())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, staffPoints{Project: p.Name, Month: m, Total: all})
+	}
+	return out, nil
+}
