@@ -200,6 +200,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedOrders(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed orders: %w", err)
 	}
+	if err := seedTraining(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed training: %w", err)
+	}
 	return res, nil
 }
 

@@ -98,7 +98,7 @@ func (s *TrainingService) SetLead(ctx context.Context, projectID int64, kind wub
 	if _, err := tx.exec(ctx, `INSERT INTO training_leads (project_id, kind, user_id, set_by, set_at) VALUES (?, ?, ?, ?, ?)`, projectID, kind, userID, setBy, tx.now); err != nil {
 		return err
 	}
-	if err := tx.audit(ctx, projectID, wubu.ActionUpdate, "training_lead", string(kind), map[string]any{"user_id": before}, map[string]any{"user_id": userID}); err != nil {
+	if err := tx.audit(ctx, projectID, wubu.ActionUpdate, "training_lead", projectID, map[string]any{"kind": kind, "user_id": before}, map[string]any{"kind": kind, "user_id": userID}); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -330,7 +330,7 @@ func (s *TrainingService) SavePlan(ctx context.Context, p *wubu.AssessmentPlan) 
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ProjectID, p.Post, p.Questions, p.PassMark, p.TimeLimitMin, p.RetakeHours, p.EveryMonths, p.DueDays, p.NextIssue, tx.now); err != nil {
 		return err
 	}
-	if err := tx.audit(ctx, p.ProjectID, wubu.ActionUpdate, "training_plan", string(p.Post), nil, p); err != nil {
+	if err := tx.audit(ctx, p.ProjectID, wubu.ActionUpdate, "training_plan", p.ProjectID, nil, p); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -156,6 +156,7 @@ var auditValuePrefixes = map[string]string{
 	"patrol_checkpoint.kind": "checkpoint:", "patrol_route.kind": "route:", "inspection_visit.status": "visit:",
 	"campaign.kind": "inspection_kind:", "need.source": "source:", "confirm_method": "confirm:", "booking.status": "booking:",
 	"duty_roster.day": "duty_roster:",
+	"assessment.state": "sitting:", "onboarding.state": "onboarding:", "training_lead.kind": "lead:", "special_day.kind": "day:", "alarm_status": "alarm:",
 }
 
 // auditDurationFields hold durations in nanoseconds.
@@ -164,7 +165,7 @@ var auditDurationFields = map[string]bool{"after": true, "lateness": true}
 // staffIDFields are the fields holding a staff member's ID.
 var staffIDFields = map[string]bool{"user_id": true, "assignee_id": true, "cleaner_id": true, "superior_id": true, "started_by": true,
 	"reported_by": true, "decided_by": true, "acknowledged_by": true, "released_by": true, "closed_by": true, "created_by": true,
-	"visited_by": true, "duty_user_id": true, "oncall_user_id": true, "leader_id": true}
+	"visited_by": true, "duty_user_id": true, "oncall_user_id": true, "leader_id": true, "trained_by": true, "lead_by": true, "training_by": true, "issued_by": true}
 
 // auditValue shows one value of an entry's field.
 func (p *Page) auditValue(n *names, objectType, key string, v any) string {

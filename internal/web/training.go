@@ -207,45 +207,39 @@ type trainingManageView struct {
 	CanSettings bool
 }
 
+// The catalogue keys naming the training's codes on its pages and in the
+// audit log (audit_fields.go): the leads, the states of new hires'
+// records and of assessments.
+const (
+	msgLeadSecurity    = "lead:security"
+	msgLeadCleaning    = "lead:cleaning"
+	msgLeadMaintenance = "lead:maintenance"
+	msgLeadService     = "lead:service"
+	msgLeadTraining    = "lead:training"
+
+	msgOnboardingOpen     = "onboarding:open"
+	msgOnboardingTrained  = "onboarding:trained"
+	msgOnboardingVerified = "onboarding:verified"
+	msgOnboardingCleared  = "onboarding:cleared"
+
+	msgSittingDue     = "sitting:due"
+	msgSittingOverdue = "sitting:overdue"
+	msgSittingFailed  = "sitting:failed"
+	msgSittingPassed  = "sitting:passed"
+)
+
 // LeadName names a lead kind in the page's language.
-func (p *Page) LeadName(k wubu.LeadKind) string {
-	switch k {
-	case wubu.PostLead(wubu.PostSecurity):
-		return p.T("Security lead")
-	case wubu.PostLead(wubu.PostCleaning):
-		return p.T("Cleaning lead")
-	case wubu.PostLead(wubu.PostMaintenance):
-		return p.T("Maintenance lead")
-	case wubu.PostLead(wubu.PostService):
-		return p.T("Customer service lead")
-	}
-	return p.T("Training lead")
-}
+func (p *Page) LeadName(k wubu.LeadKind) string { return p.T("lead:" + string(k)) }
 
 // OnboardingState names where a new hire's record stands.
-func (p *Page) OnboardingState(s wubu.OnboardingState) string {
-	switch s {
-	case wubu.OnboardingOpen:
-		return p.T("Awaiting the on-site training")
-	case wubu.OnboardingTrained:
-		return p.T("Awaiting the post lead's sign-off")
-	case wubu.OnboardingVerified:
-		return p.T("Awaiting the training lead's sign-off")
-	}
-	return p.T("Cleared")
-}
+func (p *Page) OnboardingState(s wubu.OnboardingState) string { return p.T("onboarding:" + string(s)) }
 
 // SittingState names where an assessment stands.
 func (p *Page) SittingState(s *wubu.Sitting) string {
-	switch {
-	case s.State == wubu.SittingPassed:
-		return p.T("Passed")
-	case s.State == wubu.SittingFailed:
-		return p.T("Failed: retake allowed")
-	case s.Overdue:
-		return p.T("Overdue")
+	if s.Overdue {
+		return p.T(msgSittingOverdue)
 	}
-	return p.T("Due")
+	return p.T("sitting:" + string(s.State))
 }
 
 // Pct writes a share as a percentage.
