@@ -155,7 +155,7 @@ var auditValuePrefixes = map[string]string{
 	"home_service.category": "service:", "booking.state": "booking:", "assignment.kind": "assign:",
 	"patrol_checkpoint.kind": "checkpoint:", "patrol_route.kind": "route:", "inspection_visit.status": "visit:",
 	"campaign.kind": "inspection_kind:", "need.source": "source:", "confirm_method": "confirm:", "booking.status": "booking:",
-	"duty_roster.day": "duty_roster:",
+	"duty_roster.day":  "duty_roster:",
 	"assessment.state": "sitting:", "onboarding.state": "onboarding:", "training_lead.kind": "lead:", "special_day.kind": "day:", "alarm_status": "alarm:",
 }
 
