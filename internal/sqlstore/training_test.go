@@ -303,6 +303,18 @@ func TestTrainingAssessment(t *testing.T) {
 				t.Errorf("guard's scores: %+v", sc)
 			}
 		})
+		t.Run("LateAttemptFails", func(t *testing.T) {
+			leaders := ok[[]*wubu.Sitting](t)(w.training.FindSittings(w.leaderCtx, pid, w.leader.ID))
+			q := ok[*wubu.Quiz](t)(w.training.StartAssessment(w.leaderCtx, leaders[0].ID))
+			clock.Add(12 * time.Minute) // the limit is 10 minutes
+			q = ok[*wubu.Quiz](t)(w.training.SubmitQuiz(w.leaderCtx, q.ID, rightAnswers(t, db, q)))
+			if q.Passed || q.Score != 100 {
+				t.Fatalf("late attempt: %+v", q)
+			}
+			if got := ok[[]*wubu.Sitting](t)(w.training.FindSittings(w.leaderCtx, pid, w.leader.ID)); got[0].State != wubu.SittingFailed {
+				t.Fatalf("after a late attempt: %s", got[0].State)
+			}
+		})
 	})
 }
 
