@@ -53,4 +53,24 @@ func TestBrowserTrainingQuiz(t *testing.T) {
 		t.Errorf("the result at 360 px:\n\t%s", strings.Join(bad, "\n\t"))
 	}
 	wubutest.Screenshot(t, ctx, "training-score-phone")
+
+	// The leaders' pages on the phone: the manager's.
+	wubutest.Step(t, ctx, "sign out", chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("login")))
+	wubutest.Step(t, ctx, "sign in as the manager",
+		chromedp.SendKeys(chromedp.ID("login"), "manager"),
+		chromedp.SendKeys(chromedp.ID("password"), seed.Password),
+		chromedp.Click(chromedp.ID("submit")),
+		chromedp.WaitVisible(chromedp.CSS("nav.main")),
+	)
+	for _, page := range []string{"/projects/1", "/training/manage", "/training/report", "/training/onboarding/1", "/today"} {
+		wubutest.Step(t, ctx, page, chromedp.Navigate(a.URL+page), chromedp.WaitVisible(chromedp.CSS("main")))
+		if bad := wubutest.Get(t, ctx, "check "+page, chromedp.Evaluate[[]string](phoneCheck)); len(bad) > 0 {
+			t.Errorf("manager %s at 360 px:\n\t%s", page, strings.Join(bad, "\n\t"))
+		}
+		wubutest.Screenshot(t, ctx, "training-manager"+strings.ReplaceAll(page, "/", "-"))
+	}
+	wubutest.Step(t, ctx, "the project page", chromedp.Navigate(a.URL+"/projects/1"), chromedp.WaitVisible(chromedp.ID("missing-leads")))
+	if warn := wubutest.Get(t, ctx, "warning", chromedp.Text(chromedp.ID("missing-leads"))); !strings.Contains(warn, "保洁负责人") || strings.Contains(warn, "安全负责人") {
+		t.Errorf("project page warns %q, want the cleaning lead and not the security lead", warn)
+	}
 }
