@@ -33,8 +33,10 @@ func init() {
 		"GET /training/onboarding/{id}":         {perm: wubu.PermResidentView},
 		"POST /training/onboarding/{id}/train":  with(leading, "what=东门岗带岗&day=2026-11-20"),
 		// The team leader who gave the training may not sign it off.
-		"POST /training/onboarding/{id}/sign": {perm: wubu.PermStaffView, body: "note=合格", refused: []string{"m_lead"}},
-		"GET /training/report":                {perm: wubu.PermReportView},
+		"POST /training/onboarding/{id}/sign":       {perm: wubu.PermStaffView, body: "note=合格", refused: []string{"m_lead"}},
+		"GET /training/report":                      {perm: wubu.PermReportView},
+		"GET /api/v1/projects/{id}/training/scores": {perm: wubu.PermReportView},
+		"GET /api/v1/projects/{id}/training/points": {perm: wubu.PermReportView},
 	}, map[string]objectMaker{
 		// An admin's quiz of one question of the bank.
 		"/training/quizzes/": func(t *testing.T, app *testApp, p *wubu.Project, o *orgObjects) int64 {

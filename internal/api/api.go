@@ -72,6 +72,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.passRoutes(r)...)
 	routes = append(routes, h.patrolRoutes(r)...)
 	routes = append(routes, h.revisitRoutes(r)...)
+	routes = append(routes, h.trainingRoutes(r)...)
 	routes = append(routes, h.openapiRoutes(r)...)
 	return routes
 }
