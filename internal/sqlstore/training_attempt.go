@@ -415,9 +415,16 @@ func (s *TrainingService) SubmitQuiz(ctx context.Context, id int64, answers []in
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.exec(ctx, `UPDATE training_quizzes SET submitted_at = ?, correct = ?, score = ?, passed = ?, questions = ? WHERE project_id = ? AND id = ?`,
-		q.SubmittedAt, q.Correct, q.Score, boolInt(q.Passed), body, q.ProjectID, q.ID); err != nil {
+	// Submitted once: a second submission racing this one finds it taken.
+	res, err := tx.exec(ctx, `UPDATE training_quizzes SET submitted_at = ?, correct = ?, score = ?, passed = ?, questions = ? WHERE project_id = ? AND id = ? AND submitted_at IS NULL`,
+		q.SubmittedAt, q.Correct, q.Score, boolInt(q.Passed), body, q.ProjectID, q.ID)
+	if err != nil {
 		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, err
+	} else if n != 1 {
+		return nil, wubu.Errorf(wubu.ECONFLICT, "This quiz was already submitted.")
 	}
 	return q, s.run.commit(ctx, tx)
 }
