@@ -2,6 +2,8 @@ package main
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/wubu-oss/wubu"
@@ -45,5 +47,32 @@ func TestTrainingAPI(t *testing.T) {
 	}
 	if st := c.do("GET", "/api/v1/projects/2/training/scores", nil, nil); st != http.StatusNotFound {
 		t.Errorf("another project's scores: %d, want 404", st)
+	}
+}
+
+// TestTrainingForms: a refused form of the training shows the page again
+// with the reason in Chinese and what was typed: a question with no wrong
+// answer; the second sign-off of a new hire by the one who gave the first.
+func TestTrainingForms(t *testing.T) {
+	a := newDemoApp(t)
+	b := a.newBrowser(t)
+	if resp, _ := b.post("/login", url.Values{"login": {"manager"}, "password": {seed.Password}}); resp.StatusCode >= 400 {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	resp, body := b.post("/training/questions", url.Values{"project": {"1"}, "text": {"消防控制室在哪里？"}, "right": {"1号楼负一层"}, "wrong": {""}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "请填写一个正确答案和一至五个错误答案") || !strings.Contains(body, "消防控制室在哪里？") {
+		t.Errorf("question without a wrong answer: %d, want 422 with the reason and the text kept", resp.StatusCode)
+	}
+	// The demo's new hire awaits the service lead's sign-off (the
+	// manager), then the training lead's (the manager too).
+	if resp, _ = b.post("/training/onboarding/1/sign", url.Values{"note": {"前台接待考核合格"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first sign-off: %d", resp.StatusCode)
+	}
+	if _, body = b.get("/training/onboarding/1"); !strings.Contains(body, "待培训负责人验证") || !strings.Contains(body, "前台接待考核合格") {
+		t.Fatal("after the first sign-off, the record does not await the training lead")
+	}
+	resp, body = b.post("/training/onboarding/1/sign", url.Values{"note": {"再签一次"}})
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "您已验证过此培训") || !strings.Contains(body, "再签一次") {
+		t.Errorf("second sign-off by the same person: %d, want 403 with the reason and the note kept", resp.StatusCode)
 	}
 }
