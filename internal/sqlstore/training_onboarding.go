@@ -86,11 +86,18 @@ func (s *TrainingService) StartOnboarding(ctx context.Context, projectID, userID
 		if err != nil {
 			return "", err
 		}
-		sitting, err := s.issueSitting(ctx, tx, plan, hire.ID, hire.Name, tx.now.Add(time.Duration(st.FirstAssessmentDays)*24*time.Hour))
-		if err != nil {
+		// The first assessment: the one open already, else a new one.
+		var first int64
+		if err := tx.queryRow(ctx, `SELECT id FROM training_sittings WHERE project_id = ? AND user_id = ? AND state <> ?`, projectID, hire.ID, wubu.SittingPassed).Scan(&first); errors.Is(err, sql.ErrNoRows) {
+			sitting, err := s.issueSitting(ctx, tx, plan, hire.ID, hire.Name, tx.now.Add(time.Duration(st.FirstAssessmentDays)*24*time.Hour))
+			if err != nil {
+				return "", err
+			}
+			first = sitting.ID
+		} else if err != nil {
 			return "", err
 		}
-		o.UserName, o.Post, o.OpenedBy, o.OpenedAt, o.SittingID = hire.Name, hire.Post, u.ID, tx.now, &sitting.ID
+		o.UserName, o.Post, o.OpenedBy, o.OpenedAt, o.SittingID = hire.Name, hire.Post, u.ID, tx.now, &first
 		return "", nil
 	})
 }

@@ -89,7 +89,9 @@ func (s *TrainingService) IssueAssessments(ctx context.Context, projectID int64,
 	}
 	defer tx.Rollback()
 	n, err := s.issuePlan(ctx, tx, projectID, post)
-	if err != nil {
+	if isUniqueViolation(err) {
+		return 0, wubu.Errorf(wubu.ECONFLICT, "These assessments are being issued by someone else: look again in a moment.")
+	} else if err != nil {
 		return 0, err
 	}
 	return n, s.run.commit(ctx, tx)

@@ -76,6 +76,8 @@ CREATE TABLE training_sittings (
 	PRIMARY KEY (project_id, id)
 );
 CREATE INDEX training_sittings_user ON training_sittings (project_id, user_id, issued_at);
+-- One assessment open per person: issuing twice at once issues it once.
+CREATE UNIQUE INDEX training_sittings_open ON training_sittings (project_id, user_id) WHERE state <> 'passed';
 
 CREATE TABLE training_quizzes (
 	project_id   bigint NOT NULL REFERENCES projects (id),

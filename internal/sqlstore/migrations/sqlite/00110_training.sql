@@ -74,6 +74,8 @@ CREATE TABLE training_sittings (
 	UNIQUE (project_id, id)
 );
 CREATE INDEX training_sittings_user ON training_sittings (project_id, user_id, issued_at);
+-- One assessment open per person: issuing twice at once issues it once.
+CREATE UNIQUE INDEX training_sittings_open ON training_sittings (project_id, user_id) WHERE state <> 'passed';
 
 CREATE TABLE training_quizzes (
 	id           INTEGER PRIMARY KEY,
