@@ -268,7 +268,7 @@ func (m *Main) StartJobs(ctx context.Context) error {
 	rules := sqlstore.NewRulesEngine(m.DB, m.Outbox)
 	rules.Visits = sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)).WithClocks(m.Clocks)
 	rules.Logger = m.Logger
-	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rules: rules})
+	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rules: withTraining{rules: rules, training: sqlstore.NewTrainingService(m.DB, m.Clocks), logger: m.Logger}})
 	if err != nil {
 		return err
 	}
@@ -282,6 +282,7 @@ func (m *Main) StartJobs(ctx context.Context) error {
 
 // Services returns the domain services over the database.
 func (m *Main) Services() server.Services {
+	training := sqlstore.NewTrainingService(m.DB, m.Clocks)
 	return server.Services{
 		Projects:  sqlstore.NewProjectService(m.DB),
 		Org:       sqlstore.NewOrgService(m.DB),
@@ -300,7 +301,7 @@ func (m *Main) Services() server.Services {
 		Cards:     sqlstore.NewCardService(m.DB),
 		Care:      sqlstore.NewCareService(m.DB),
 		Greetings: sqlstore.NewGreetingService(m.DB, m.Outbox),
-		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), sqlstore.NewComplaintAgenda(m.DB), sqlstore.NewMoveInAgenda(m.DB), sqlstore.NewDeskAgenda(m.DB)),
+		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), sqlstore.NewComplaintAgenda(m.DB), sqlstore.NewMoveInAgenda(m.DB), sqlstore.NewDeskAgenda(m.DB), training.Agenda()),
 		Passes:    sqlstore.NewPassService(m.DB, m.Clocks),
 		Tenants:   sqlstore.NewTenantService(m.DB, m.Clocks),
 		Incidents: sqlstore.NewIncidentService(m.DB, m.Clocks, m.Outbox),
@@ -326,6 +327,8 @@ func (m *Main) Services() server.Services {
 		Desk:      sqlstore.NewDeskService(m.DB),
 		Stairwell: sqlstore.NewStairwellService(m.DB),
 		Gifts:     sqlstore.NewGiftService(m.DB),
+		// Knowing the residents: quizzes, assessments, new hires, points (S1, C1, M1, K2, S6, U1).
+		Training: training,
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

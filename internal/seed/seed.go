@@ -209,6 +209,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedDesk(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed desk: %w", err)
 	}
+	if err := seedTraining(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed training: %w", err)
+	}
 	return res, nil
 }
 

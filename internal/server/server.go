@@ -77,6 +77,9 @@ type Services struct {
 	Desk      wubu.DeskService
 	Stairwell wubu.StairwellService
 	Gifts     wubu.GiftService
+	// Training is knowing the residents: quizzes, assessments, new hires'
+	// sign-off and reward points (S1, C1, M1, K2, S6, U1).
+	Training wubu.TrainingService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

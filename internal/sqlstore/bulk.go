@@ -78,7 +78,7 @@ var bulkSchema = []struct {
 	{"rooms", "id, project_id, building_id, unit_id, floor, number, label, created_at"},
 	{"persons", "id, project_id, name, gender, id_number, id_hash, birthday, occupation, notes, care_flags, importance, importance_index, alarm_status, pinyin_initials, pinyin_full, created_by, created_at, updated_at"},
 	{"person_phones", "project_id, person_id, position, phone, last4"},
-	{"households", "id, project_id, room_id, person_id, relation, move_in, move_out, created_at"},
+	{"households", "id, project_id, room_id, person_id, relation, move_in, move_out, created_at, origin"},
 	{"vehicles", "id, project_id, person_id, plate, plate_rev, note, created_at"},
 	{"cards", "id, project_id, person_id, kind, number, expires_on, created_at"},
 	{"appliances", "id, project_id, room_id, type, brand, model, note, created_at"},
@@ -374,7 +374,7 @@ func (b *Bulk) Household(ctx context.Context, h *wubu.Household) error {
 	}
 	t := b.byName["households"]
 	h.ID = t.id()
-	return b.add(ctx, t, h.ID, h.ProjectID, h.RoomID, h.PersonID, h.Relation, h.MoveIn, h.MoveOut, b.now)
+	return b.add(ctx, t, h.ID, h.ProjectID, h.RoomID, h.PersonID, h.Relation, h.MoveIn, h.MoveOut, b.now, originImport)
 }
 
 // Vehicle adds a plate, normalised as AddVehicle does. Plates must be

@@ -1277,12 +1277,12 @@ func (w *importWrite) write(ctx context.Context, tx *Tx) error {
 	}
 
 	// Homes, plates and cards.
-	homes := make([]any, 0, len(w.homes)/6*7)
+	homes := make([]any, 0, len(w.homes)/6*8)
 	for i := 0; i < len(w.homes); i += 6 {
 		homes = append(homes, w.homes[i:i+6]...)
-		homes = append(homes, now)
+		homes = append(homes, now, originImport)
 	}
-	if err := tx.insertRows(ctx, "households", []string{"project_id", "room_id", "person_id", "relation", "move_in", "move_out", "created_at"}, homes); err != nil {
+	if err := tx.insertRows(ctx, "households", []string{"project_id", "room_id", "person_id", "relation", "move_in", "move_out", "created_at", "origin"}, homes); err != nil {
 		return err
 	}
 	for _, h := range w.homeUpdates {

@@ -159,6 +159,7 @@ var auditValuePrefixes = map[string]string{
 	"revisit.kind":    "visit:", "revisit.status": "revisit:", "revisit.checks": "check:", "move_in.state": "move_in:",
 	"survey_form.purpose": "purpose:", "survey_form.kind": "question:", "alarm_status": "alarm:",
 	"desk_ticket.state": "desk_state:", "desk_ticket.business": "desk_business:", "gift_item.kind": "gift_kind:", "gift_movement.kind": "gift_movement:",
+	"assessment.state": "sitting:", "onboarding.state": "onboarding:", "training_lead.kind": "lead:", "special_day.kind": "day:",
 }
 
 // auditDurationFields hold durations in nanoseconds.
@@ -167,7 +168,8 @@ var auditDurationFields = map[string]bool{"after": true, "lateness": true}
 // staffIDFields are the fields holding a staff member's ID.
 var staffIDFields = map[string]bool{"user_id": true, "assignee_id": true, "cleaner_id": true, "superior_id": true, "started_by": true,
 	"reported_by": true, "decided_by": true, "acknowledged_by": true, "released_by": true, "closed_by": true, "created_by": true,
-	"visited_by": true, "duty_user_id": true, "oncall_user_id": true, "leader_id": true, "assistant_id": true}
+	"visited_by": true, "duty_user_id": true, "oncall_user_id": true, "leader_id": true, "assistant_id": true,
+	"trained_by": true, "lead_by": true, "training_by": true, "issued_by": true}
 
 // auditValue shows one value of an entry's field.
 func (p *Page) auditValue(n *names, objectType, key string, v any) string {

@@ -54,6 +54,8 @@ type projectView struct {
 	Assignments                   []*wubu.Assignment
 	Staff                         []*wubu.User
 	CanEdit, CanRename, CanAssign bool
+	// MissingLeads are the training's leads not yet named (issue 16).
+	MissingLeads []wubu.LeadKind
 }
 
 // projectView loads the project page: its buildings, zones and building
@@ -82,6 +84,11 @@ func (h *Handler) projectView(r *http.Request) (*projectView, error) {
 	}
 	if v.CanAssign {
 		if v.Staff, _, err = h.Users.FindUsers(ctx, wubu.UserFilter{ProjectID: &id, Limit: 500}); err != nil {
+			return nil, err
+		}
+	}
+	if h.Training != nil {
+		if _, v.MissingLeads, err = h.Training.FindLeads(ctx, id); err != nil {
 			return nil, err
 		}
 	}

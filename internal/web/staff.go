@@ -62,6 +62,8 @@ type staffFormView struct {
 	Posts    []wubu.Post
 	Roles    []wubu.Role
 	CanEdit  bool
+	// Points are the person's reward points per project (U1), on their page.
+	Points []staffPoints
 }
 
 // Checked reports whether a project box is ticked on the form.
@@ -148,6 +150,9 @@ func (h *Handler) staffShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := h.staffFormView(r, u)
+	if err == nil {
+		v.Points, err = h.staffPoints(r, u)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -175,6 +175,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.deskRoutes()...)
 	routes = append(routes, h.noticeRoutes()...)
 	routes = append(routes, h.giftRoutes()...)
+	routes = append(routes, h.trainingRoutes()...)
 	return routes
 }
 
@@ -273,6 +274,9 @@ func navFor(u *wubu.User, current string) []NavItem {
 	}
 	if u.Post != wubu.PostSecurity && u.Can(wubu.PermOrderView) {
 		items = append(items, NavItem{Label: "Home services", Href: "/housekeeping"})
+	}
+	if u.Can(wubu.PermResidentView) && u.Role != wubu.RoleQuality {
+		items = append(items, NavItem{Label: "Training", Href: "/training"})
 	}
 	items = append(items, NavItem{Label: "My account", Href: "/account"})
 	primary := phoneMenu[u.Post]
