@@ -82,7 +82,7 @@ func (k QuizSubject) CardPartsOf() []CardPart {
 // catalogue message taking Subject (and, for a special day, its kind);
 // a bank question's Prompt is the leader's own text.
 type Question struct {
-	Position int          `json:"position"`
+	Position int         `json:"position"`
 	Kind     QuizSubject `json:"kind"`
 	// Key names what the question tests ("name_room:17"): spaced
 	// repetition brings it back by its key.
