@@ -22,9 +22,13 @@ type RetentionSettings struct {
 	// AuditDays: audit entries older than this leave the log from the
 	// front of its chain, which stays verifiable from a checkpoint. At
 	// least MinAuditDays, the Cybersecurity Law's six months.
-	AuditDays int        `json:"audit_days"`
-	Default   bool       `json:"default"`
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	AuditDays int `json:"audit_days"`
+	// PhotosDays: photos of work orders, passes, hazards, complaints and
+	// the other objects are deleted this long after they were taken; the
+	// objects keep their rows and say the photo was removed.
+	PhotosDays int        `json:"photos_days"`
+	Default    bool       `json:"default"`
+	UpdatedAt  *time.Time `json:"updated_at,omitempty"`
 }
 
 // MinAuditDays is the shortest the audit log is kept: six months (网络安全法
@@ -33,7 +37,7 @@ const MinAuditDays = 183
 
 // DefaultRetention returns the retention of a project that sets none.
 func DefaultRetention(projectID int64) *RetentionSettings {
-	return &RetentionSettings{ProjectID: projectID, MovedOutDays: 3 * 365, OutboxDays: 180, SignInDays: 180, AuditDays: 365, Default: true}
+	return &RetentionSettings{ProjectID: projectID, MovedOutDays: 3 * 365, OutboxDays: 180, SignInDays: 180, AuditDays: 365, PhotosDays: 730, Default: true}
 }
 
 // Validate returns EINVALID for a setting out of range.
@@ -41,7 +45,7 @@ func (r *RetentionSettings) Validate() error {
 	for _, f := range []struct {
 		field string
 		v     int
-	}{{"moved_out_days", r.MovedOutDays}, {"outbox_days", r.OutboxDays}, {"sign_in_days", r.SignInDays}} {
+	}{{"moved_out_days", r.MovedOutDays}, {"outbox_days", r.OutboxDays}, {"sign_in_days", r.SignInDays}, {"photos_days", r.PhotosDays}} {
 		if f.v < 30 || f.v > 3650 {
 			return FieldErrorf(f.field, EINVALID, "Keep it between %d and %d days.", 30, 3650)
 		}
@@ -58,6 +62,7 @@ type PurgeResult struct {
 	MessagesEmptied int `json:"messages_emptied"`
 	SignInsDeleted  int `json:"sign_ins_deleted"`
 	AuditPurged     int `json:"audit_purged"`
+	PhotosDeleted   int `json:"photos_deleted"`
 }
 
 // RetentionService keeps the retention settings and purges.

@@ -211,14 +211,14 @@ func TestRetentionScreen(t *testing.T) {
 	if resp, page := b.get(path); resp.StatusCode != http.StatusOK || !strings.Contains(page, `value="1095"`) {
 		t.Fatalf("retention screen: %d", resp.StatusCode)
 	}
-	resp, page := b.post(path, map[string][]string{"moved_out_days": {"730"}, "outbox_days": {"90"}, "sign_in_days": {"180"}, "audit_days": {"30"}})
+	resp, page := b.post(path, map[string][]string{"moved_out_days": {"730"}, "outbox_days": {"90"}, "sign_in_days": {"180"}, "audit_days": {"30"}, "photos_days": {"365"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `value="730"`) || !strings.Contains(page, "审计日志至少保留 183 天") {
 		t.Fatalf("too short an audit log: %d", resp.StatusCode)
 	}
-	if resp, _ := b.post(path, map[string][]string{"moved_out_days": {"730"}, "outbox_days": {"90"}, "sign_in_days": {"180"}, "audit_days": {"400"}}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := b.post(path, map[string][]string{"moved_out_days": {"730"}, "outbox_days": {"90"}, "sign_in_days": {"180"}, "audit_days": {"400"}, "photos_days": {"365"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d", resp.StatusCode)
 	}
-	if _, page := b.get(path); !strings.Contains(page, `value="730"`) || !strings.Contains(page, `value="400"`) {
+	if _, page := b.get(path); !strings.Contains(page, `value="730"`) || !strings.Contains(page, `value="400"`) || !strings.Contains(page, `value="365"`) {
 		t.Fatal("saved settings not shown")
 	}
 }

@@ -20,8 +20,8 @@ func NewRetentionService(db *DB) *RetentionService { return &RetentionService{db
 func (s *RetentionService) load(ctx context.Context, q rowQuerier, projectID int64) (*wubu.RetentionSettings, error) {
 	r := &wubu.RetentionSettings{ProjectID: projectID}
 	var at time.Time
-	err := q.QueryRowContext(ctx, s.db.rebind(`SELECT moved_out_days, outbox_days, sign_in_days, audit_days, updated_at FROM retention_settings WHERE project_id = ?`), projectID).
-		Scan(&r.MovedOutDays, &r.OutboxDays, &r.SignInDays, &r.AuditDays, &at)
+	err := q.QueryRowContext(ctx, s.db.rebind(`SELECT moved_out_days, outbox_days, sign_in_days, audit_days, photos_days, updated_at FROM retention_settings WHERE project_id = ?`), projectID).
+		Scan(&r.MovedOutDays, &r.OutboxDays, &r.SignInDays, &r.AuditDays, &r.PhotosDays, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return wubu.DefaultRetention(projectID), nil
 	}
@@ -55,10 +55,10 @@ func (s *RetentionService) SaveRetention(ctx context.Context, r *wubu.RetentionS
 		return err
 	}
 	r.Default, r.UpdatedAt = false, &tx.now
-	if _, err := tx.exec(ctx, `INSERT INTO retention_settings (project_id, moved_out_days, outbox_days, sign_in_days, audit_days, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+	if _, err := tx.exec(ctx, `INSERT INTO retention_settings (project_id, moved_out_days, outbox_days, sign_in_days, audit_days, photos_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (project_id) DO UPDATE SET moved_out_days = excluded.moved_out_days, outbox_days = excluded.outbox_days,
-		sign_in_days = excluded.sign_in_days, audit_days = excluded.audit_days, updated_at = excluded.updated_at`,
-		r.ProjectID, r.MovedOutDays, r.OutboxDays, r.SignInDays, r.AuditDays, tx.now); err != nil {
+		sign_in_days = excluded.sign_in_days, audit_days = excluded.audit_days, photos_days = excluded.photos_days, updated_at = excluded.updated_at`,
+		r.ProjectID, r.MovedOutDays, r.OutboxDays, r.SignInDays, r.AuditDays, r.PhotosDays, tx.now); err != nil {
 		return err
 	}
 	if err := tx.audit(ctx, r.ProjectID, wubu.ActionUpdate, "retention", r.ProjectID, before, r); err != nil {
@@ -104,6 +104,7 @@ func (s *RetentionService) Purge(ctx context.Context) (*wubu.PurgeResult, error)
 		}
 		total.PersonsErased += res.PersonsErased
 		total.MessagesEmptied += res.MessagesEmptied
+		total.PhotosDeleted += res.PhotosDeleted
 	}
 	if signInDays == 0 {
 		signInDays, auditDays = wubu.DefaultRetention(0).SignInDays, wubu.DefaultRetention(0).AuditDays
@@ -141,8 +142,8 @@ func (s *RetentionService) Purge(ctx context.Context) (*wubu.PurgeResult, error)
 	return total, nil
 }
 
-// purgeProject erases residents long moved out and empties old messages
-// of one project, and records it.
+// purgeProject erases residents long moved out, empties old messages and
+// deletes old photos of one project, and records it.
 func (s *RetentionService) purgeProject(ctx context.Context, set *wubu.RetentionSettings, now time.Time) (*wubu.PurgeResult, error) {
 	res := &wubu.PurgeResult{}
 	pid := set.ProjectID
@@ -188,7 +189,12 @@ func (s *RetentionService) purgeProject(ctx context.Context, set *wubu.Retention
 	}
 	n, _ := r.RowsAffected()
 	res.MessagesEmptied = int(n)
-	if res.PersonsErased > 0 || res.MessagesEmptied > 0 {
+	if r, err = tx.exec(ctx, `DELETE FROM photos WHERE project_id = ? AND created_at < ?`, pid, now.AddDate(0, 0, -set.PhotosDays)); err != nil {
+		return nil, err
+	}
+	n, _ = r.RowsAffected()
+	res.PhotosDeleted = int(n)
+	if res.PersonsErased > 0 || res.MessagesEmptied > 0 || res.PhotosDeleted > 0 {
 		if err := tx.audit(ctx, pid, wubu.ActionDelete, "retention", pid, nil, res); err != nil {
 			return nil, err
 		}

@@ -31,7 +31,7 @@ func TestRetentionPurge(t *testing.T) {
 			short.AuditDays = 90
 			wantCode(t, ret.SaveRetention(mgr, &short), wubu.EINVALID)
 			wantCode(t, ret.SaveRetention(guard, set), wubu.EFORBIDDEN)
-			set.OutboxDays, set.MovedOutDays = 90, 365
+			set.OutboxDays, set.MovedOutDays, set.PhotosDays = 90, 365, 365
 			if err := ret.SaveRetention(mgr, set); err != nil {
 				t.Fatal(err)
 			}
@@ -45,6 +45,11 @@ func TestRetentionPurge(t *testing.T) {
 			t.Fatal(err)
 		}
 		sqlstore.NewAuthService(db).Login(context.Background(), "nobody", "WrongPass1", "web")
+		hs := sqlstore.NewHazardService(db, newClocks(t, db))
+		old := &wubu.Hazard{ProjectID: f.ProjectA.ID, Place: "3栋楼道", Description: "堆放纸箱", Severity: wubu.SeverityLow}
+		if err := hs.ReportHazard(guard, old, &wubu.Photo{Data: testPNG}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := db.SealAllAudit(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -54,9 +59,27 @@ func TestRetentionPurge(t *testing.T) {
 		}
 
 		clock.Add(400 * 24 * time.Hour)
+		recent := &wubu.Hazard{ProjectID: f.ProjectA.ID, Place: "5栋楼道", Description: "电动车", Severity: wubu.SeverityLow}
+		if err := hs.ReportHazard(guard, recent, &wubu.Photo{Data: testPNG}); err != nil {
+			t.Fatal(err)
+		}
 		res, err := ret.Purge(context.Background())
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The photo taken 400 days ago is past the project's 365; the
+		// hazard keeps its row, the recent one its photo.
+		if res.PhotosDeleted != 1 {
+			t.Fatalf("photos deleted: %+v", res)
+		}
+		for _, c := range []struct {
+			h    *wubu.Hazard
+			want int
+		}{{old, 0}, {recent, 1}} {
+			got, err := hs.FindHazard(mgr, c.h.ID)
+			if err != nil || len(got.Photos) != c.want {
+				t.Fatalf("hazard %q after the purge: %v photos, err %v; want %d", c.h.Place, len(got.Photos), err, c.want)
+			}
 		}
 		if res.PersonsErased != 1 || res.SignInsDeleted != 1 || res.AuditPurged == 0 {
 			t.Fatalf("purge after 400 days: %+v", res)

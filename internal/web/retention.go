@@ -26,7 +26,7 @@ type retentionView struct {
 }
 
 // retentionFields are the form's fields, each a number of days.
-var retentionFields = []string{"moved_out_days", "outbox_days", "sign_in_days", "audit_days"}
+var retentionFields = []string{"moved_out_days", "outbox_days", "sign_in_days", "audit_days", "photos_days"}
 
 func (h *Handler) retentionView(r *http.Request) (*retentionView, error) {
 	id, err := pathID(r, "id")
@@ -42,7 +42,7 @@ func (h *Handler) retentionView(r *http.Request) (*retentionView, error) {
 		return nil, err
 	}
 	v := &retentionView{Page: h.newPage(r, "Retention of personal information"), Project: p, Retention: set, MinAudit: wubu.MinAuditDays}
-	for i, n := range []int{set.MovedOutDays, set.OutboxDays, set.SignInDays, set.AuditDays} {
+	for i, n := range []int{set.MovedOutDays, set.OutboxDays, set.SignInDays, set.AuditDays, set.PhotosDays} {
 		v.Form.Set(retentionFields[i], strconv.Itoa(n))
 	}
 	return v, nil
@@ -61,7 +61,7 @@ func (h *Handler) retentionUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	set := &wubu.RetentionSettings{ProjectID: v.Project.ID}
 	err = nil
-	for i, dst := range []*int{&set.MovedOutDays, &set.OutboxDays, &set.SignInDays, &set.AuditDays} {
+	for i, dst := range []*int{&set.MovedOutDays, &set.OutboxDays, &set.SignInDays, &set.AuditDays, &set.PhotosDays} {
 		n, perr := strconv.Atoi(strings.TrimSpace(r.PostFormValue(retentionFields[i])))
 		if perr != nil {
 			err = wubu.FieldErrorf(retentionFields[i], wubu.EINVALID, "Enter a whole number.")
