@@ -3,6 +3,7 @@ package wubu
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -52,9 +53,16 @@ type Room struct {
 }
 
 // RoomLabel returns the label of a room from its building, unit and
-// number: "3-2-1201", or "1-301" in a building without units (whose one
-// implicit unit is named "").
+// number: "3-2-1201", "1-301" in a building without units (whose one
+// implicit unit is named ""), or "12号" for a house that is a home of its
+// own (a villa: no unit, no room number).
 func RoomLabel(building, unit, number string) string {
+	if unit == "" && number == "" {
+		if strings.HasSuffix(building, "号") {
+			return building
+		}
+		return building + "号"
+	}
 	if unit == "" {
 		return building + "-" + number
 	}

@@ -16,6 +16,8 @@ import (
 const (
 	msgRoomsNoBuilding = "The building is missing."
 	msgRoomsFloor      = "Floor %q is not understood: write it as a number such as 12."
+	msgRoomsHouse      = "Building %s is a house of its own (%s): it has no other rooms."
+	msgRoomsNotHouse   = "Building %s has rooms such as %s: it is not a house of its own."
 )
 
 // importedRoom is a room of a rooms list, to create unless it exists.
@@ -68,6 +70,10 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 	// noUnits tells, for each building with units, whether it has none
 	// but its implicit one; the file's new buildings join it.
 	noUnits := map[string]bool{}
+	// houses tells, for each building with rooms, whether it is a house
+	// that is a home of its own (a villa, "12号"); sample names one of the
+	// rooms of the others.
+	houses, sample := map[string]bool{}, map[string]string{}
 	if err := q(`SELECT id, name FROM buildings WHERE project_id = ?`, func(r *sql.Rows) error {
 		var id int64
 		var name string
@@ -106,6 +112,12 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 			return err
 		}
 		st.addRoom(id, label)
+		if ref, err := cnformat.ParseRoom(label); err == nil {
+			houses[ref.Building] = ref.IsHouse()
+			if !ref.IsHouse() {
+				sample[ref.Building] = label
+			}
+		}
 		return nil
 	}); err != nil {
 		return nil, err
@@ -166,7 +178,18 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 			}
 			continue
 		}
-		noUnits[ref.Building] = ref.Unit == ""
+		if house, ok := houses[ref.Building]; ok && house != ref.IsHouse() {
+			if house {
+				fail(r.Line, field, text, msgRoomsHouse, ref.Building, cnformat.RoomRef{Building: ref.Building}.String())
+			} else {
+				fail(r.Line, field, text, msgRoomsNotHouse, ref.Building, sample[ref.Building])
+			}
+			continue
+		}
+		noUnits[ref.Building], houses[ref.Building] = ref.Unit == "", ref.IsHouse()
+		if !ref.IsHouse() {
+			sample[ref.Building] = ref.String()
+		}
 		key := ref.String()
 		if _, ok := st.room(key); ok || seen[key] {
 			res.Unchanged++
