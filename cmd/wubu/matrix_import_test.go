@@ -13,3 +13,10 @@ func init() {
 		"GET /projects/{id}/residents/import/progress": {allow: managers},
 	}, nil)
 }
+
+func init() {
+	// A room's floor area, set from its building's page.
+	addMatrix(map[string]matrixEntry{
+		"POST /buildings/{id}/area": {allow: managers, body: "room_id={room}&area=89.5"},
+	}, nil)
+}

@@ -457,8 +457,8 @@ func TestImportRoomsAndVehicles(t *testing.T) {
 				t.Errorf("a bad list wrote:\n%s", diff)
 			}
 			res = mustRun(t, wubu.ImportRooms, rooms)
-			if res.Created != 3 || res.Unchanged != 1 {
-				t.Errorf("got %+v, want 3 created, 1 unchanged", res)
+			if res.Created != 3 || res.Updated != 1 {
+				t.Errorf("got %+v, want 3 created, 1 given its area", res)
 			}
 			want := []string{"3-1-101 3 1 1", "3-1-102 3 1 1", "3-1-201 3 1 2", "3-1-202 3 1 2", "5-1-101 5 1 1", "5-1-202 5 1 2", "6-2-1201 6 2 12"}
 			if diff := cmp.Diff(want, labels(t)); diff != "" {

@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -26,7 +27,7 @@ var templateColumns = map[wubu.ImportKind][]struct {
 		{wubu.FieldCareFlags, ""}, {wubu.FieldOccupation, ""}, {wubu.FieldNotes, ""},
 	},
 	wubu.ImportRooms: {
-		{wubu.FieldBuilding, "3栋"}, {wubu.FieldUnit, "2单元"}, {wubu.FieldFloor, "12"}, {wubu.FieldRoom, "1201"},
+		{wubu.FieldBuilding, "3栋"}, {wubu.FieldUnit, "2单元"}, {wubu.FieldFloor, "12"}, {wubu.FieldRoom, "1201"}, {wubu.FieldArea, "89.5"},
 	},
 	wubu.ImportVehicles: {
 		{wubu.FieldPlates, "粤B12345"}, {wubu.FieldName, "张三"}, {wubu.FieldPhones, "13812345678"},
@@ -130,7 +131,7 @@ func TemplateFileName(kind wubu.ImportKind) string {
 
 // headerOf returns the header of a field.
 func headerOf(f wubu.ImportField) Header {
-	for _, h := range append(Headers, RoomPartHeaders...) {
+	for _, h := range append(append(slices.Clone(Headers), RoomPartHeaders...), AreaHeaders[0]) {
 		if h.Field == f {
 			return h
 		}

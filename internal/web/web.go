@@ -165,6 +165,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.residentCallRoutes()...)
 	routes = append(routes, h.residentRightsRoutes()...)
 	routes = append(routes, h.retentionRoutes()...)
+	routes = append(routes, h.roomAreaRoutes()...)
 	return routes
 }
 
