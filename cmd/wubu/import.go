@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/text/width"
 
@@ -73,7 +74,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	res, err := importer.Import(ctx, sqlstore.NewResidentService(m.DB), p.ID, f, *dryRun)
+	res, err := importWithProgress(ctx, sqlstore.NewResidentService(m.DB), p.ID, f, *dryRun, stderr)
 	if res == nil {
 		return err
 	}
@@ -121,6 +122,43 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "Vacant rooms skipped: %d; values read as empty: %d.\n", res.Skipped, len(res.Warnings))
 	}
 	return nil
+}
+
+// progressEvery is how often a big import's progress is printed.
+const progressEvery = time.Second
+
+// importWithProgress imports f, printing to w how far it is every second
+// while it runs, and once at the end, if it has more than
+// importer.BackgroundRows rows.
+func importWithProgress(ctx context.Context, svc wubu.ResidentImporter, projectID int64, f *wubu.ImportFile, dryRun bool, w io.Writer) (*wubu.ImportResult, error) {
+	if len(f.Rows) <= importer.BackgroundRows {
+		return importer.Import(ctx, svc, projectID, f, dryRun)
+	}
+	p := &wubu.ImportProgress{Total: len(f.Rows)}
+	f.Progress = p
+	type outcome struct {
+		res *wubu.ImportResult
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := importer.Import(ctx, svc, projectID, f, dryRun)
+		done <- outcome{res, err}
+	}()
+	show := func() {
+		fmt.Fprintf(w, "Rows checked: %d of %d; written: %d.\n", p.Checked.Load(), p.Total, p.Written.Load())
+	}
+	tick := time.NewTicker(progressEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			show()
+		case o := <-done:
+			show()
+			return o.res, o.err
+		}
+	}
 }
 
 // printPreview prints how each column was understood and the first

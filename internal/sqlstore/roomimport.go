@@ -143,6 +143,9 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 		if len(res.Errors) >= wubu.MaxImportErrors {
 			break
 		}
+		if f.Progress != nil {
+			f.Progress.Checked.Add(1)
+		}
 		cell := func(fld wubu.ImportField) string { return strings.TrimSpace(r.Cells[fld]) }
 		var ref cnformat.RoomRef
 		var err error
@@ -271,6 +274,9 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
+	}
+	if f.Progress != nil {
+		f.Progress.Written.Store(int64(res.Created + res.Updated))
 	}
 	return res, nil
 }

@@ -74,7 +74,7 @@ type residentsImportView struct {
 	// language.
 	Templates []kindOption
 	// Job is a big import running in the background; the page polls it.
-	Job *importJob
+	Job *importer.Job
 }
 
 // kindOption is a kind of list the screen imports, with its label.
@@ -200,7 +200,7 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 		v.Columns = append(v.Columns, columnChoice{c, chosen[c.Header]})
 	}
 	dryRun := r.PostFormValue("dry_run") != ""
-	if len(f.Rows) > BackgroundImportRows {
+	if len(f.Rows) > importer.BackgroundRows {
 		// A big list: the page answers now and follows the import.
 		if !dryRun && len(chosen) > 0 {
 			if err := h.Importer.SaveImportColumns(r.Context(), v.Project.ID, chosen); err != nil {
@@ -208,7 +208,7 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		v.Job = h.startImport(r, v.Project.ID, f, dryRun)
+		v.Job = h.Imports.Start(r.Context(), h.Importer, v.Project.ID, f, dryRun)
 		h.render(w, r, http.StatusAccepted, "residents_import", v)
 		return
 	}
@@ -236,13 +236,13 @@ func (h *Handler) residentsImportProgress(w http.ResponseWriter, r *http.Request
 		h.fail(w, r, err)
 		return
 	}
-	j, err := h.findImport(r, v.Project.ID, r.URL.Query().Get("job"))
+	j, err := h.Imports.Find(r.Context(), v.Project.ID, r.URL.Query().Get("job"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	done, res, err := j.state()
-	v.Kind = j.kind
+	done, res, err := j.State()
+	v.Kind = j.Kind
 	switch {
 	case !done:
 		v.Job = j
@@ -250,7 +250,7 @@ func (h *Handler) residentsImportProgress(w http.ResponseWriter, r *http.Request
 	case res == nil:
 		h.render(w, r, formError(r, &v.Page, err, ""), "residents_import", v)
 	default:
-		h.showResult(w, r, v, res, j.fileName)
+		h.showResult(w, r, v, res, j.FileName)
 	}
 }
 
