@@ -1,11 +1,14 @@
 package importer_test
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/i18n"
 	"github.com/wubu-oss/wubu/internal/importer"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 	"github.com/wubu-oss/wubu/internal/wubutest"
@@ -74,4 +77,34 @@ func TestImportRoomAreas(t *testing.T) {
 			t.Errorf("areas (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// TestCardsTemplate fills the cards template below its example and reads
+// it as a vehicles and cards list: every column understood, the example
+// left out.
+func TestCardsTemplate(t *testing.T) {
+	for _, lang := range []string{i18n.ZH, i18n.EN} {
+		var buf bytes.Buffer
+		if err := importer.Template(&buf, importer.TemplateCards, lang); err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh := x.GetSheetList()[0]
+		rows, _ := x.GetRows(sh)
+		row := append([]any{"1"}, anySlice(rows[1][1:])...)
+		x.SetSheetRow(sh, "A3", &row)
+		var filled bytes.Buffer
+		x.WriteTo(&filled)
+		x.Close()
+		f, err := importer.ReadBytesWith(filled.Bytes(), "cards.xlsx", importer.Options{Kind: wubu.ImportVehicles})
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		if len(f.Rows) != 1 || len(f.Ignored) != 0 || len(f.Unclear) != 0 || f.Rows[0].Cells[wubu.FieldAccessCard] != "A001" || f.Rows[0].Cells[wubu.FieldName] == "" {
+			t.Errorf("%s: got %+v %+v", lang, f, f.Rows)
+		}
+	}
 }

@@ -29,12 +29,20 @@ var templateColumns = map[wubu.ImportKind][]struct {
 	wubu.ImportRooms: {
 		{wubu.FieldBuilding, "3栋"}, {wubu.FieldUnit, "2单元"}, {wubu.FieldFloor, "12"}, {wubu.FieldRoom, "1201"}, {wubu.FieldArea, "89.5"},
 	},
+	TemplateCards: {
+		{wubu.FieldName, "张三"}, {wubu.FieldPhones, "13812345678"}, {wubu.FieldBuilding, "3栋"}, {wubu.FieldUnit, "2单元"}, {wubu.FieldRoom, "1201"},
+		{wubu.FieldAccessCard, "A001"}, {wubu.FieldAccessExpiry, "2027-06-30"}, {wubu.FieldParkingCard, ""}, {wubu.FieldParkingExpiry, ""},
+	},
 	wubu.ImportVehicles: {
 		{wubu.FieldPlates, "粤B12345"}, {wubu.FieldName, "张三"}, {wubu.FieldPhones, "13812345678"},
 		{wubu.FieldBuilding, "3栋"}, {wubu.FieldUnit, "2单元"}, {wubu.FieldRoom, "1201"},
 		{wubu.FieldParkingCard, "P001"}, {wubu.FieldParkingExpiry, "2027-06-30"}, {wubu.FieldAccessCard, ""}, {wubu.FieldAccessExpiry, ""},
 	},
 }
+
+// TemplateCards is the template of a list of access and parking cards
+// alone, without plates; such a list imports as wubu.ImportVehicles.
+const TemplateCards wubu.ImportKind = "cards"
 
 // templateRows is how many rows under the header the drop-downs cover.
 const templateRows = 5000

@@ -117,7 +117,7 @@ func (h *Handler) residentsImportView(r *http.Request) (*residentsImportView, er
 		Headers:   append(slices.Clone(importer.Headers), importer.RoomPartHeaders...),
 		Relations: wubu.Relations, CareFlags: wubu.CareFlags, Kind: wubu.ImportResidents, Kinds: importKinds}
 	v.Templates = []kindOption{{wubu.ImportResidents, h.T(r, "Residents template")}, {wubu.ImportRooms, h.T(r, "Rooms template")},
-		{wubu.ImportVehicles, h.T(r, "Vehicles and cards template")}}
+		{wubu.ImportVehicles, h.T(r, "Vehicles and cards template")}, {importer.TemplateCards, h.T(r, "Cards template")}}
 	for _, hd := range v.Headers {
 		label := hd.Chinese[0]
 		if server.Lang(r) == i18n.EN {
@@ -307,7 +307,7 @@ func pathExt(name string) string {
 }
 
 // residentsImportTemplate downloads the .xlsx template of a kind of list
-// (?kind=residents, rooms or vehicles): Chinese headers, an example row,
+// (?kind=residents, rooms, vehicles or cards): Chinese headers, an example row,
 // drop-downs on relation, gender and care.
 func (h *Handler) residentsImportTemplate(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
