@@ -43,7 +43,7 @@ func TestRoomAreaPage(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != page {
 		t.Fatalf("area: status %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if _, body = br.get(page); !strings.Contains(body, `1-1-201 <small class="muted">89.5㎡</small>`) {
+	if _, body = br.get(page); !strings.Contains(body, `1-1-201<small class="muted area">89.5㎡</small>`) {
 		t.Errorf("the building page does not show the area")
 	}
 }
