@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -59,11 +60,6 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{fmt.Sprintf("import: %v", err)}
 	}
-	f, err := importer.ReadBytesWith(data, filepath.Base(fs.Arg(0)), opts)
-	if err != nil {
-		return err
-	}
-	f.AllOwners = *allOwners
 	m, err := openForCLI(ctx, cfg)
 	if err != nil {
 		return err
@@ -74,9 +70,28 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	res, err := importWithProgress(ctx, sqlstore.NewResidentService(m.DB), p.ID, f, *dryRun, stderr)
+	// What columns hold: the project's remembered mappings (chosen on the
+	// screen or before), then --column, remembered once the import
+	// succeeds.
+	svc := sqlstore.NewResidentService(m.DB)
+	chosen := opts.Columns
+	if opts.Columns, err = svc.ImportColumns(ctx, p.ID); err != nil {
+		return err
+	}
+	maps.Copy(opts.Columns, chosen)
+	f, err := importer.ReadBytesWith(data, filepath.Base(fs.Arg(0)), opts)
+	if err != nil {
+		return err
+	}
+	f.AllOwners = *allOwners
+	res, err := importWithProgress(ctx, svc, p.ID, f, *dryRun, stderr)
 	if res == nil {
 		return err
+	}
+	if err == nil && !res.DryRun && len(chosen) > 0 {
+		if err := svc.SaveImportColumns(ctx, p.ID, chosen); err != nil {
+			return err
+		}
 	}
 	if res.Sheet != "" && len(res.Sheets) > 1 {
 		fmt.Fprintf(stdout, "Sheet %q read (the workbook has %s).\n", res.Sheet, strings.Join(res.Sheets, ", "))

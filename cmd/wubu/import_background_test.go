@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,5 +138,64 @@ func TestImportCLIProgress(t *testing.T) {
 	if code != 0 || !strings.HasSuffix(errs, fmt.Sprintf("Rows checked: %d of %d; written: %d.\n", n, n, n)) ||
 		!strings.Contains(out, fmt.Sprintf("created %d", n)) {
 		t.Errorf("got exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// TestImportRememberedColumns maps a column not understood once, through
+// the API and through wubu import, on both databases: the mapping is
+// remembered for the project, so the next file with that column imports
+// without it, as on the screen.
+func TestImportRememberedColumns(t *testing.T) {
+	for _, d := range wubutest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			list := func(name string) []byte {
+				return sheets(t, []string{"业主"}, [][]any{{"房号", "姓名", "身份", "紧急联系电话"}, {"3-1-101", name, "业主", "13700000009"}})
+			}
+			t.Run("API", func(t *testing.T) {
+				app := newTestApp(t, d)
+				if _, err := sqlstore.NewOrgService(app.DB).GenerateRooms(app.adminCtx(), wubu.RoomGeneration{ProjectID: app.ProjectA.ID, Building: "3", Units: 1, Floors: 1, PerFloor: 1}); err != nil {
+					t.Fatal(err)
+				}
+				app.User(t, "mgr", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+				c := app.apiLogin(t, "mgr")
+				post := func(query string, data []byte) int {
+					req, _ := http.NewRequest("POST", app.URL+"/api/v1/projects/"+itoa(app.ProjectA.ID)+"/residents/import"+query, bytes.NewReader(data))
+					req.Header.Set("Authorization", "Bearer "+c.token)
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					return resp.StatusCode
+				}
+				if status := post("", list("甲")); status != http.StatusUnprocessableEntity {
+					t.Fatalf("unclear column: got %d, want 422", status)
+				}
+				if status := post("?column="+url.QueryEscape("紧急联系电话=ignore"), list("甲")); status != http.StatusOK {
+					t.Fatalf("mapped: got %d, want 200", status)
+				}
+				if status := post("", list("乙")); status != http.StatusOK {
+					t.Errorf("remembered: got %d, want 200", status)
+				}
+			})
+			t.Run("CLI", func(t *testing.T) {
+				dsn := wubutest.NewDSN(t, d)
+				for _, args := range [][]string{{"project", "add", "LJY", "丽景苑"}, {"rooms", "add", "--project", "LJY", "--building", "3", "--units", "1", "--floors", "1", "--per-floor", "1"}} {
+					if out, errs, code := cli(t, dsn, "", args...); code != 0 {
+						t.Fatalf("%v: %d %s %s", args, code, out, errs)
+					}
+				}
+				dir := t.TempDir()
+				first, next := filepath.Join(dir, "first.xlsx"), filepath.Join(dir, "next.xlsx")
+				os.WriteFile(first, list("甲"), 0o600)
+				os.WriteFile(next, list("乙"), 0o600)
+				if _, errs, code := cli(t, dsn, "", "import", "--project", "LJY", "--column", "紧急联系电话=ignore", first); code != 0 {
+					t.Fatalf("mapped: exit %d: %s", code, errs)
+				}
+				if out, errs, code := cli(t, dsn, "", "import", "--project", "LJY", next); code != 0 || !strings.Contains(out, "created 1") {
+					t.Errorf("remembered: exit %d: %s %s", code, out, errs)
+				}
+			})
+		})
 	}
 }

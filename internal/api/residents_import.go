@@ -96,16 +96,20 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// What columns hold: the project's remembered mappings, then the
+	// request's, which are remembered once the import succeeds.
+	if opts.Columns, err = h.Importer.ImportColumns(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	chosen := map[string]wubu.ImportField{}
 	for _, c := range q["column"] {
 		header, fld, ok := strings.Cut(c, "=")
 		if !ok || !importer.KnownField(wubu.ImportField(fld)) {
 			h.fail(w, r, wubu.Errorf(wubu.EINVALID, "Column mapping %q is not understood: write HEADER=FIELD.", c))
 			return
 		}
-		if opts.Columns == nil {
-			opts.Columns = map[string]wubu.ImportField{}
-		}
-		opts.Columns[header] = wubu.ImportField(fld)
+		chosen[header], opts.Columns[header] = wubu.ImportField(fld), wubu.ImportField(fld)
 	}
 	var tooBig *http.MaxBytesError
 	f, err := importer.ReadWith(http.MaxBytesReader(w, r.Body, maxImportBody), "api upload", opts)
@@ -118,6 +122,14 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 	}
 	f.AllOwners = flag(q.Get("all_owners"))
 	if len(f.Rows) > importer.BackgroundRows || flag(q.Get("async")) {
+		// As on the screen, the mappings of a big import are remembered
+		// when it starts.
+		if !flag(q.Get("dry_run")) && len(chosen) > 0 {
+			if err := h.Importer.SaveImportColumns(r.Context(), id, chosen); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
 		j := h.Imports.Start(r.Context(), h.Importer, id, f, flag(q.Get("dry_run")))
 		st := jobStatus(id, j)
 		w.Header().Set("Location", st.StatusURL)
@@ -126,6 +138,12 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := importer.Import(r.Context(), h.Importer, id, f, flag(q.Get("dry_run")))
+	if err == nil && !res.DryRun && len(chosen) > 0 {
+		if err := h.Importer.SaveImportColumns(r.Context(), id, chosen); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	h.importAnswer(w, r, res, err, nil)
 }
 
