@@ -27,9 +27,16 @@ const (
 func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, vals []any) error {
 	n := len(cols)
 	per := min(insertRowsMax, insertParamsMax/n)
+	// On SQLite, OR FAIL: a row refused ends the statement without
+	// undoing its rows before, so SQLite keeps no statement journal for
+	// it; the import then rolls its whole transaction back.
+	verb := "INSERT"
+	if tx.db.Dialect == SQLite {
+		verb = "INSERT OR FAIL"
+	}
 	stmt := func(k int) string {
 		one := "(" + placeholders(n) + ")"
-		return tx.db.rebind("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+",", k), ","))
+		return tx.db.rebind(verb + " INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+",", k), ","))
 	}
 	var full *sql.Stmt
 	defer func() {
