@@ -40,6 +40,10 @@ const (
 	FieldUnit     ImportField = "unit"     // 单元: "2", "2单元"
 	FieldFloor    ImportField = "floor"    // 楼层: "12"
 
+	// FieldArea is a room's floor area in a rooms list (建筑面积, 面积,
+	// 套内面积): "89.5", "89.5㎡", "89.5平方米".
+	FieldArea ImportField = "area"
+
 	// FieldIgnore marks a column the user chose to leave out.
 	FieldIgnore ImportField = "ignore"
 )

@@ -3,6 +3,8 @@ package wubu
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -49,12 +51,49 @@ type Room struct {
 	Floor      int    `json:"floor"`
 	Number     string `json:"number"` // "1201"
 	Label      string `json:"label"`  // "3-2-1201"
+	// Area is the floor area (建筑面积); 0 when not known.
+	Area Area `json:"area,omitempty"`
+}
+
+// MaxArea is the largest floor area of a room: 10,000 ㎡.
+const MaxArea Area = 1000000
+
+// Area is a floor area in hundredths of a square metre: 89.5 ㎡ is 8950.
+// It reads as a number of square metres ("89.5"), in JSON too.
+type Area int64
+
+// String returns the area in square metres without trailing zeros
+// ("89.5", "120"), or "" when it is not known.
+func (a Area) String() string {
+	if a <= 0 {
+		return ""
+	}
+	s := strconv.FormatInt(int64(a)/100, 10)
+	if f := int64(a) % 100; f != 0 {
+		s += strings.TrimRight("."+strconv.FormatInt(100+f, 10)[1:], "0")
+	}
+	return s
+}
+
+// MarshalJSON writes the area as a number of square metres.
+func (a Area) MarshalJSON() ([]byte, error) {
+	if a <= 0 {
+		return []byte("null"), nil
+	}
+	return []byte(a.String()), nil
 }
 
 // RoomLabel returns the label of a room from its building, unit and
-// number: "3-2-1201", or "1-301" in a building without units (whose one
-// implicit unit is named "").
+// number: "3-2-1201", "1-301" in a building without units (whose one
+// implicit unit is named ""), or "12号" for a house that is a home of its
+// own (a villa: no unit, no room number).
 func RoomLabel(building, unit, number string) string {
+	if unit == "" && number == "" {
+		if strings.HasSuffix(building, "号") {
+			return building
+		}
+		return building + "号"
+	}
 	if unit == "" {
 		return building + "-" + number
 	}
@@ -171,6 +210,10 @@ type OrgService interface {
 	// CreateRoom creates one room in a unit (created if missing).
 	// EINVALID, ECONFLICT, EFORBIDDEN, ENOTFOUND.
 	CreateRoom(ctx context.Context, buildingID int64, unit string, number string, floor int) (*Room, error)
+	// SetRoomArea sets the floor area of a room of a building (0: not
+	// known). EINVALID (out of range), EFORBIDDEN, ENOTFOUND (no such room
+	// in that building of a project the caller serves).
+	SetRoomArea(ctx context.Context, buildingID, roomID int64, area Area) (*Room, error)
 }
 
 // BuildingUpdate is a change to a building; nil fields stay as they are.

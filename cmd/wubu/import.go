@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/text/width"
 
@@ -58,11 +60,6 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{fmt.Sprintf("import: %v", err)}
 	}
-	f, err := importer.ReadBytesWith(data, filepath.Base(fs.Arg(0)), opts)
-	if err != nil {
-		return err
-	}
-	f.AllOwners = *allOwners
 	m, err := openForCLI(ctx, cfg)
 	if err != nil {
 		return err
@@ -73,9 +70,28 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	res, err := importer.Import(ctx, sqlstore.NewResidentService(m.DB), p.ID, f, *dryRun)
+	// What columns hold: the project's remembered mappings (chosen on the
+	// screen or before), then --column, remembered once the import
+	// succeeds.
+	svc := sqlstore.NewResidentService(m.DB)
+	chosen := opts.Columns
+	if opts.Columns, err = svc.ImportColumns(ctx, p.ID); err != nil {
+		return err
+	}
+	maps.Copy(opts.Columns, chosen)
+	f, err := importer.ReadBytesWith(data, filepath.Base(fs.Arg(0)), opts)
+	if err != nil {
+		return err
+	}
+	f.AllOwners = *allOwners
+	res, err := importWithProgress(ctx, svc, p.ID, f, *dryRun, stderr)
 	if res == nil {
 		return err
+	}
+	if err == nil && !res.DryRun && len(chosen) > 0 {
+		if err := svc.SaveImportColumns(ctx, p.ID, chosen); err != nil {
+			return err
+		}
 	}
 	if res.Sheet != "" && len(res.Sheets) > 1 {
 		fmt.Fprintf(stdout, "Sheet %q read (the workbook has %s).\n", res.Sheet, strings.Join(res.Sheets, ", "))
@@ -121,6 +137,43 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "Vacant rooms skipped: %d; values read as empty: %d.\n", res.Skipped, len(res.Warnings))
 	}
 	return nil
+}
+
+// progressEvery is how often a big import's progress is printed.
+const progressEvery = time.Second
+
+// importWithProgress imports f, printing to w how far it is every second
+// while it runs, and once at the end, if it has more than
+// importer.BackgroundRows rows.
+func importWithProgress(ctx context.Context, svc wubu.ResidentImporter, projectID int64, f *wubu.ImportFile, dryRun bool, w io.Writer) (*wubu.ImportResult, error) {
+	if len(f.Rows) <= importer.BackgroundRows {
+		return importer.Import(ctx, svc, projectID, f, dryRun)
+	}
+	p := &wubu.ImportProgress{Total: len(f.Rows)}
+	f.Progress = p
+	type outcome struct {
+		res *wubu.ImportResult
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := importer.Import(ctx, svc, projectID, f, dryRun)
+		done <- outcome{res, err}
+	}()
+	show := func() {
+		fmt.Fprintf(w, "Rows checked: %d of %d; written: %d.\n", p.Checked.Load(), p.Total, p.Written.Load())
+	}
+	tick := time.NewTicker(progressEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			show()
+		case o := <-done:
+			show()
+			return o.res, o.err
+		}
+	}
 }
 
 // printPreview prints how each column was understood and the first

@@ -16,8 +16,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/importer"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
-	"github.com/wubu-oss/wubu/internal/web"
 	"github.com/wubu-oss/wubu/internal/wubutest"
 )
 
@@ -209,7 +209,7 @@ func TestResidentFormOffersExisting(t *testing.T) {
 }
 
 // TestImportScreenBackground uploads a list bigger than
-// web.BackgroundImportRows on both databases: the page answers at once
+// importer.BackgroundRows on both databases: the page answers at once
 // (202) with a progress bar that polls, and the progress page then shows
 // the outcome; another user cannot follow the job.
 func TestImportScreenBackground(t *testing.T) {
@@ -223,7 +223,7 @@ func TestImportScreenBackground(t *testing.T) {
 			app.User(t, "mgr2", wubu.RoleManager, wubu.PostNone, app.ProjectA)
 			br := app.webLogin(t, "mgr")
 			page := "/projects/" + itoa(app.ProjectA.ID) + "/residents/import"
-			n := web.BackgroundImportRows + 1
+			n := importer.BackgroundRows + 1
 			rows := make([]any, 0, n)
 			for i := range n {
 				rows = append(rows, []any{fmt.Sprintf("3-%d-%d%02d", 1+i%2, 1+i/8%33, 1+i/2%4), fmt.Sprintf("住户%04d", i), "", "", "业主", ""})

@@ -14,14 +14,23 @@ type RoomRef struct {
 	// without units (garden houses), whose rooms read "1-301".
 	Unit string
 	// Room is the room number, digits optionally followed by one letter,
-	// such as "1201" or "1201A".
+	// such as "1201" or "1201A"; "" for a house that is a home of its own
+	// (a villa, "12号"), which has neither units nor rooms.
 	Room string
 }
 
+// IsHouse reports whether r is a house that is a home of its own (a
+// villa, "12号"): a building without units or room numbers.
+func (r RoomRef) IsHouse() bool { return r.Unit == "" && r.Room == "" }
+
 // String returns the room in the canonical form "Building-Unit-Room", for
 // example "3-2-1201", or "Building-Room" in a building without units
-// ("1-301"), which ParseRoom parses back to r.
+// ("1-301"), or "Building号" for a house ("12号"), which ParseRoom parses
+// back to r.
 func (r RoomRef) String() string {
+	if r.IsHouse() {
+		return r.Building + houseMarker
+	}
 	if r.Unit == "" {
 		return r.Building + "-" + r.Room
 	}
@@ -41,6 +50,9 @@ var (
 	buildingMarkers = []string{"号楼", "号栋", "号幢", "#楼", "栋", "幢", "座", "楼", "号", "#"}
 	unitMarkers     = []string{"单元"}
 	roomMarkers     = []string{"室", "号", "房"}
+	// houseMarker ends a house's name: "12号", also written "12号别墅".
+	houseMarker = "号"
+	houseWords  = []string{"别墅", "独栋"}
 )
 
 // roomScanner walks the folded runes of a room address.
@@ -116,7 +128,9 @@ func trimZeros(s string) string {
 // ParseRoom parses a room address in the forms people write, such as
 // "3-2-1201", "3栋2单元1201", "3幢2单元1201室", "3号楼2单元1201", "3#2-1201",
 // "3栋2-1201", "A栋1单元101" or "3/2/1201"; and, in a building without
-// units, "1-301", "1栋301" or "1栋3楼1号" (room 301, unit "").
+// units, "1-301", "1栋301" or "1栋3楼1号" (room 301, unit ""); a house
+// that is a home of its own (a villa) is "12号" or "12号别墅" (building 12,
+// no unit, no room).
 //
 // Spaces are ignored, full-width characters and dashes (－ — ‐) are accepted
 // and letters are upper-cased. The building is up to 6 letters and digits, the
@@ -137,6 +151,14 @@ func ParseRoom(s string) (RoomRef, error) {
 	fail := func() (RoomRef, error) { return RoomRef{}, newError(msgRoom, s) }
 
 	building := p.span(func(r rune) bool { return isDigit(r) || isUpper(r) })
+	if house := p.pos; len(building) > 0 && len(building) <= maxBuildingLen && p.eatAny([]string{houseMarker}) {
+		// A house: "12号", "12号别墅".
+		p.eatAny(houseWords)
+		if p.pos == len(p.rs) {
+			return RoomRef{Building: trimZeros(building)}, nil
+		}
+		p.pos = house
+	}
 	if len(building) == 0 || len(building) > maxBuildingLen || !p.separator(buildingMarkers) {
 		return fail()
 	}

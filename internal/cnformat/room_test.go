@@ -47,6 +47,12 @@ func TestParseRoom(t *testing.T) {
 		{"01-0301", r("1", "", "301")},
 		{"A座302A", r("A", "", "302A")},
 		{"123456-123-123456", r("123456", "123", "123456")},
+		// Houses that are homes of their own (villas).
+		{"12号", r("12", "", "")},
+		{"012号", r("12", "", "")},
+		{"１２号", r("12", "", "")},
+		{"12号别墅", r("12", "", "")},
+		{"B3号", r("B3", "", "")},
 	}
 	for _, tt := range good {
 		got, err := ParseRoom(tt.in)
@@ -63,6 +69,9 @@ func TestParseRoom(t *testing.T) {
 		"hello",
 		"3栋2单元",
 		"3栋",
+		"号",
+		"12号号",
+		"1234567号",
 		"1-2楼",
 		"1-1234567",
 		"3-2-",
@@ -96,13 +105,21 @@ func TestParseRoom(t *testing.T) {
 }
 
 func TestRoomRefString(t *testing.T) {
-	ref := RoomRef{Building: "B2", Unit: "1", Room: "1201A"}
-	if got, want := ref.String(), "B2-1-1201A"; got != want {
-		t.Errorf("String(): got %v, want %v", got, want)
-	}
-	back, err := ParseRoom(ref.String())
-	if err != nil || back != ref {
-		t.Errorf("ParseRoom(%q): got %+v, %v, want %+v, nil", ref.String(), back, err, ref)
+	for _, c := range []struct {
+		ref  RoomRef
+		want string
+	}{
+		{RoomRef{Building: "B2", Unit: "1", Room: "1201A"}, "B2-1-1201A"},
+		{RoomRef{Building: "1", Room: "301"}, "1-301"},
+		{RoomRef{Building: "12"}, "12号"},
+	} {
+		if got := c.ref.String(); got != c.want {
+			t.Errorf("String(): got %v, want %v", got, c.want)
+		}
+		back, err := ParseRoom(c.ref.String())
+		if err != nil || back != c.ref {
+			t.Errorf("ParseRoom(%q): got %+v, %v, want %+v, nil", c.ref.String(), back, err, c.ref)
+		}
 	}
 }
 

@@ -15,7 +15,8 @@ const (
 // JoinRoom reads a room given in separate columns, as most resident lists
 // keep it: building ("3", "3栋", "3号楼", "A座", "03"), unit ("2", "2单元",
 // "二单元"; none in a building without units) and room number ("1201", "1201室", "0801", or floor and number
-// such as "12楼1号" or "12层01", read as 1201). A floor, when given in a
+// such as "12楼1号" or "12层01", read as 1201; none for a house that is a
+// home of its own, a villa "12号"). A floor, when given in a
 // column of its own, makes a short number ("1", "01") the room of that
 // floor: floor 12, number 1 is 1201. A room-number cell that holds a whole
 // room ("3-2-1201") is read as one, if its building and unit agree.
@@ -30,6 +31,10 @@ func JoinRoom(building, unit, floor, number string) (RoomRef, error) {
 		if u = UnitKey(unit); u == "" {
 			return RoomRef{}, newError(msgRoomUnit, unit)
 		}
+	}
+	if u == "" && strings.TrimSpace(number) == "" && strings.TrimSpace(floor) == "" {
+		// A house: the building column alone ("12号", "12栋").
+		return RoomRef{Building: b}, nil
 	}
 	n, ok := roomNumber(fold(number), fold(floor))
 	if !ok {

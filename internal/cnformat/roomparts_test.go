@@ -24,6 +24,10 @@ func TestJoinRoom(t *testing.T) {
 		{"3#", "2", "", "1201", r("3", "2", "1201")},
 		{"1栋", "", "", "3楼1号", r("1", "", "301")},
 		{"1", "", "", "0301", r("1", "", "301")},
+		// A house that is a home of its own (a villa): the building alone.
+		{"12号", "", "", "", r("12", "", "")},
+		{"12栋", "", "", "", r("12", "", "")},
+		{"012", "", "", "", r("12", "", "")},
 	}
 	for _, c := range good {
 		got, err := JoinRoom(c.building, c.unit, c.floor, c.number)

@@ -104,6 +104,54 @@ var RoomPartHeaders = []Header{
 	{wubu.FieldFloor, []string{"楼层", "层", "所在楼层", "层数"}, []string{"Floor", "storey"}},
 }
 
+// AreaHeaders name a room's floor area in a rooms list: the first the
+// area (建筑面积); the second an inner area (套内面积), read only when the
+// list has no column of the first.
+var AreaHeaders = [2]Header{
+	{wubu.FieldArea, []string{"建筑面积", "面积", "房屋面积", "产权面积", "建筑面积(㎡)", "面积(㎡)", "建筑面积(平方米)", "面积(平方米)"}, []string{"Area", "floor area", "gross area", "size"}},
+	{fieldInnerArea, []string{"套内面积", "使用面积", "套内建筑面积", "套内面积(㎡)", "使用面积(㎡)"}, []string{"Inner area", "net area", "usable area"}},
+}
+
+// fieldInnerArea is an inner area column while the header row is read.
+const fieldInnerArea wubu.ImportField = "inner_area"
+
+var areaIndex = func() map[string]wubu.ImportField {
+	m := map[string]wubu.ImportField{}
+	for _, h := range AreaHeaders {
+		for _, s := range append(slices.Clone(h.Chinese), h.English...) {
+			m[foldHeader(s)] = h.Field
+		}
+	}
+	return m
+}()
+
+// areaOf returns the area field a header of a rooms list names.
+func areaOf(header string) (wubu.ImportField, bool) {
+	h := foldHeader(header)
+	if f, ok := areaIndex[h]; ok {
+		return f, true
+	}
+	if i := strings.IndexByte(h, '('); i > 0 {
+		f, ok := areaIndex[h[:i]]
+		return f, ok
+	}
+	return "", false
+}
+
+// innerArea makes a rooms list's inner area column its area if it has no
+// area column, and leaves it out (ignored) otherwise.
+func innerArea(cols []wubu.ImportField) {
+	to := wubu.FieldArea
+	if slices.Contains(cols, wubu.FieldArea) {
+		to = ""
+	}
+	for i, c := range cols {
+		if c == fieldInnerArea {
+			cols[i] = to
+		}
+	}
+}
+
 // listFields are the fields whose values a file may spread over two
 // columns ("手机" and "联系电话"); their cells are joined.
 var listFields = map[wubu.ImportField]bool{wubu.FieldPhones: true, wubu.FieldPlates: true, wubu.FieldCareFlags: true}
@@ -390,6 +438,11 @@ func readRows(src rowSource, o Options) (*wubu.ImportFile, error) {
 		if fld, ok := o.Columns[strings.TrimSpace(header)]; ok {
 			return fld, fld != wubu.FieldIgnore
 		}
+		if o.Kind == wubu.ImportRooms {
+			if fld, ok := areaOf(header); ok {
+				return fld, true
+			}
+		}
 		return fieldOf(header)
 	}
 	// The header row: the first of the top rows that names a room and a
@@ -417,6 +470,7 @@ func readRows(src rowSource, o Options) (*wubu.ImportFile, error) {
 			}
 		}
 		if isHeader(o.Kind, known) {
+			innerArea(cols)
 			fields, f.HeaderLine = cols, line
 			if err := setColumns(f, cells, cols, o); err != nil {
 				return nil, err

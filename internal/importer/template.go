@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -26,7 +27,11 @@ var templateColumns = map[wubu.ImportKind][]struct {
 		{wubu.FieldCareFlags, ""}, {wubu.FieldOccupation, ""}, {wubu.FieldNotes, ""},
 	},
 	wubu.ImportRooms: {
-		{wubu.FieldBuilding, "3栋"}, {wubu.FieldUnit, "2单元"}, {wubu.FieldFloor, "12"}, {wubu.FieldRoom, "1201"},
+		{wubu.FieldBuilding, "3栋"}, {wubu.FieldUnit, "2单元"}, {wubu.FieldFloor, "12"}, {wubu.FieldRoom, "1201"}, {wubu.FieldArea, "89.5"},
+	},
+	TemplateCards: {
+		{wubu.FieldName, "张三"}, {wubu.FieldPhones, "13812345678"}, {wubu.FieldBuilding, "3栋"}, {wubu.FieldUnit, "2单元"}, {wubu.FieldRoom, "1201"},
+		{wubu.FieldAccessCard, "A001"}, {wubu.FieldAccessExpiry, "2027-06-30"}, {wubu.FieldParkingCard, ""}, {wubu.FieldParkingExpiry, ""},
 	},
 	wubu.ImportVehicles: {
 		{wubu.FieldPlates, "粤B12345"}, {wubu.FieldName, "张三"}, {wubu.FieldPhones, "13812345678"},
@@ -34,6 +39,10 @@ var templateColumns = map[wubu.ImportKind][]struct {
 		{wubu.FieldParkingCard, "P001"}, {wubu.FieldParkingExpiry, "2027-06-30"}, {wubu.FieldAccessCard, ""}, {wubu.FieldAccessExpiry, ""},
 	},
 }
+
+// TemplateCards is the template of a list of access and parking cards
+// alone, without plates; such a list imports as wubu.ImportVehicles.
+const TemplateCards wubu.ImportKind = "cards"
 
 // templateRows is how many rows under the header the drop-downs cover.
 const templateRows = 5000
@@ -130,7 +139,7 @@ func TemplateFileName(kind wubu.ImportKind) string {
 
 // headerOf returns the header of a field.
 func headerOf(f wubu.ImportField) Header {
-	for _, h := range append(Headers, RoomPartHeaders...) {
+	for _, h := range append(append(slices.Clone(Headers), RoomPartHeaders...), AreaHeaders[0]) {
 		if h.Field == f {
 			return h
 		}

@@ -214,7 +214,8 @@ func writeOrg(ctx context.Context, b *sqlstore.Bulk, company []*projectPlan, res
 					for floor := bp.FirstFloor; floor <= bp.Floors; floor++ {
 						for pos := 1; pos <= bp.PerFloor; pos++ {
 							num := wubu.RoomNumber(floor, pos)
-							r := &wubu.Room{ProjectID: pid, BuildingID: bl.ID, UnitID: u.ID, Floor: floor, Number: num, Label: wubu.RoomLabel(bl.Name, u.Name, num)}
+							r := &wubu.Room{ProjectID: pid, BuildingID: bl.ID, UnitID: u.ID, Floor: floor, Number: num, Label: wubu.RoomLabel(bl.Name, u.Name, num),
+								Area: roomAreas[(pos-1)%len(roomAreas)]}
 							if err := b.Room(ctx, r); err != nil {
 								return err
 							}
@@ -227,3 +228,7 @@ func writeOrg(ctx context.Context, b *sqlstore.Bulk, company []*projectPlan, res
 	}
 	return nil
 }
+
+// roomAreas are the floor areas of the homes of a floor, from the end
+// flats in: two large, two medium.
+var roomAreas = []wubu.Area{12860, 8950, 8950, 10420}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/i18n"
+	"github.com/wubu-oss/wubu/internal/importer"
 	"github.com/wubu-oss/wubu/internal/notify"
 )
 
@@ -123,6 +124,9 @@ type Server struct {
 	// MaxUpload (0: DefaultMaxBody, DefaultMaxUpload); a route may declare
 	// its own.
 	MaxBody, MaxUpload int64
+	// Imports are the big imports running in the background, which the
+	// screen and the API follow.
+	Imports *importer.Jobs
 	// ErrorPage renders an error as a page; the web package sets it.
 	ErrorPage func(w http.ResponseWriter, r *http.Request, status int, msg string)
 
@@ -135,7 +139,7 @@ type Server struct {
 
 // New returns a server with no routes; Handle registers them.
 func New(svc Services, clock wubu.Clock, logger *slog.Logger) *Server {
-	s := &Server{Services: svc, Clock: clock, Logger: logger}
+	s := &Server{Services: svc, Clock: clock, Logger: logger, Imports: importer.NewJobs(clock)}
 	mux := http.NewServeMux()
 	s.mux = mux
 	mux.HandleFunc("/", s.notFound)

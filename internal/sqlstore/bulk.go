@@ -75,7 +75,7 @@ var bulkSchema = []struct {
 	{"zones", "id, project_id, name, created_at"},
 	{"buildings", "id, project_id, zone_id, name, created_at"},
 	{"units", "id, project_id, building_id, name"},
-	{"rooms", "id, project_id, building_id, unit_id, floor, number, label, created_at"},
+	{"rooms", "id, project_id, building_id, unit_id, floor, number, label, area, created_at"},
 	{"persons", "id, project_id, name, gender, id_number, id_hash, birthday, occupation, notes, care_flags, importance, importance_index, alarm_status, pinyin_initials, pinyin_full, created_by, created_at, updated_at"},
 	{"person_phones", "project_id, person_id, position, phone, last4"},
 	{"households", "id, project_id, room_id, person_id, relation, move_in, move_out, created_at, origin"},
@@ -328,7 +328,7 @@ func (b *Bulk) Room(ctx context.Context, r *wubu.Room) error {
 	}
 	t := b.byName["rooms"]
 	r.ID = t.id()
-	return b.add(ctx, t, r.ID, r.ProjectID, r.BuildingID, r.UnitID, r.Floor, r.Number, r.Label, b.now)
+	return b.add(ctx, t, r.ID, r.ProjectID, r.BuildingID, r.UnitID, r.Floor, r.Number, r.Label, r.Area, b.now)
 }
 
 // Person adds a person with their phones, validated and normalised as

@@ -427,7 +427,7 @@ func (s *OrgService) FindRooms(ctx context.Context, f wubu.RoomFilter) ([]*wubu.
 	if limit <= 0 || limit > 5000 {
 		limit = 5000
 	}
-	q := `SELECT r.id, r.project_id, r.building_id, r.unit_id, r.floor, r.number, r.label, COUNT(*) OVER()
+	q := `SELECT r.id, r.project_id, r.building_id, r.unit_id, r.floor, r.number, r.label, r.area, COUNT(*) OVER()
 		FROM rooms r JOIN units u ON u.project_id = r.project_id AND u.id = r.unit_id
 		WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY r.building_id, LENGTH(u.name), u.name, r.floor, LENGTH(r.number), r.number
@@ -441,7 +441,7 @@ func (s *OrgService) FindRooms(ctx context.Context, f wubu.RoomFilter) ([]*wubu.
 	total := 0
 	for rows.Next() {
 		r := &wubu.Room{}
-		if err := rows.Scan(&r.ID, &r.ProjectID, &r.BuildingID, &r.UnitID, &r.Floor, &r.Number, &r.Label, &total); err != nil {
+		if err := rows.Scan(&r.ID, &r.ProjectID, &r.BuildingID, &r.UnitID, &r.Floor, &r.Number, &r.Label, &r.Area, &total); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, r)

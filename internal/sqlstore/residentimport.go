@@ -110,10 +110,11 @@ func (s *ResidentService) ImportResidents(ctx context.Context, projectID int64, 
 // dry run, writes the differences in one transaction.
 func (s *ResidentService) importList(ctx context.Context, u *wubu.User, projectID int64, f *wubu.ImportFile, res *wubu.ImportResult) (*wubu.ImportResult, error) {
 	dryRun := res.DryRun
-	tx, err := s.db.BeginTx(ctx)
+	tx, end, err := s.db.beginImportTx(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer end()
 	defer tx.Rollback()
 
 	// Validate every row against the project as it is.
@@ -144,23 +145,6 @@ func (s *ResidentService) importList(ctx context.Context, u *wubu.User, projectI
 	res.Preview = run.preview()
 	if dryRun || w.created+w.updated == 0 {
 		return res, nil
-	}
-	if s.db.Dialect == SQLite {
-		// A big import touches more pages than SQLite's default 2 MB cache
-		// holds; spilling them to the WAL mid-transaction costs a third of
-		// the time. The connection gets its own cache size back after the
-		// transaction ends (the write pool has that one connection).
-		var size int64
-		if err := tx.queryRow(ctx, `PRAGMA cache_size`).Scan(&size); err != nil {
-			return nil, err
-		}
-		if _, err := tx.exec(ctx, `PRAGMA cache_size = -262144`); err != nil {
-			return nil, err
-		}
-		defer func() {
-			tx.Rollback()
-			s.db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(size, 10))
-		}()
 	}
 	if err := w.write(ctx, tx); err != nil {
 		return nil, fmt.Errorf("write import: %w", err)
@@ -1364,41 +1348,6 @@ func (tx *Tx) nextIDs(ctx context.Context, table string, n int) ([]int64, error)
 		ids = append(ids, last+1+int64(i))
 	}
 	return ids, nil
-}
-
-// insertRows inserts rows into a table, vals holding the columns' values
-// row after row, a few hundred rows a statement (prepared once).
-func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, vals []any) error {
-	n := len(cols)
-	per := min(500, 30000/n)
-	stmt := func(k int) string {
-		one := "(" + placeholders(n) + ")"
-		return tx.db.rebind("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+",", k), ","))
-	}
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
-	for start := 0; start < len(vals); start += per * n {
-		end := min(start+per*n, len(vals))
-		var err error
-		if k := (end - start) / n; k < per {
-			_, err = tx.ExecContext(ctx, stmt(k), vals[start:end]...)
-		} else {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, stmt(per)); err != nil {
-					return fmt.Errorf("insert into %s: %w", table, err)
-				}
-			}
-			_, err = full.ExecContext(ctx, vals[start:end]...)
-		}
-		if err != nil {
-			return fmt.Errorf("insert into %s: %w", table, err)
-		}
-	}
-	return nil
 }
 
 // ExportResidents returns the resident list of the filter for a

@@ -16,6 +16,8 @@ import (
 const (
 	msgRoomsNoBuilding = "The building is missing."
 	msgRoomsFloor      = "Floor %q is not understood: write it as a number such as 12."
+	msgRoomsHouse      = "Building %s is a house of its own (%s): it has no other rooms."
+	msgRoomsNotHouse   = "Building %s has rooms such as %s: it is not a house of its own."
 )
 
 // importedRoom is a room of a rooms list, to create unless it exists.
@@ -23,12 +25,13 @@ type importedRoom struct {
 	line                   int
 	building, unit, number string // canonical
 	floor                  int
+	area                   wubu.Area
 }
 
 // ImportRooms imports a list of rooms: the buildings, units and rooms
 // missing are created, in one transaction; rooms that exist are left as
-// they are, so the same list again writes nothing. See
-// wubu.ResidentImporter.
+// they are but for an area the list gives them anew, so the same list
+// again writes nothing. See wubu.ResidentImporter.
 func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *wubu.ImportFile, dryRun bool) (*wubu.ImportResult, error) {
 	if _, err := wubu.Authorize(ctx, wubu.PermOrgEdit, projectID); err != nil {
 		return nil, err
@@ -68,6 +71,10 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 	// noUnits tells, for each building with units, whether it has none
 	// but its implicit one; the file's new buildings join it.
 	noUnits := map[string]bool{}
+	// houses tells, for each building with rooms, whether it is a house
+	// that is a home of its own (a villa, "12号"); sample names one of the
+	// rooms of the others.
+	houses, sample := map[string]bool{}, map[string]string{}
 	if err := q(`SELECT id, name FROM buildings WHERE project_id = ?`, func(r *sql.Rows) error {
 		var id int64
 		var name string
@@ -99,13 +106,22 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 	}); err != nil {
 		return nil, err
 	}
-	if err := q(`SELECT id, label FROM rooms WHERE project_id = ?`, func(r *sql.Rows) error {
+	areas := map[int64]wubu.Area{} // room id → area
+	if err := q(`SELECT id, label, area FROM rooms WHERE project_id = ?`, func(r *sql.Rows) error {
 		var id int64
 		var label string
-		if err := r.Scan(&id, &label); err != nil {
+		var area wubu.Area
+		if err := r.Scan(&id, &label, &area); err != nil {
 			return err
 		}
 		st.addRoom(id, label)
+		areas[id] = area
+		if ref, err := cnformat.ParseRoom(label); err == nil {
+			houses[ref.Building] = ref.IsHouse()
+			if !ref.IsHouse() {
+				sample[ref.Building] = label
+			}
+		}
 		return nil
 	}); err != nil {
 		return nil, err
@@ -117,10 +133,18 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 	}
 	_, split := f.Columns[wubu.FieldBuilding]
 	var todo []*importedRoom
+	type resize struct {
+		id   int64
+		area wubu.Area
+	}
+	var resized []resize
 	seen := map[string]bool{}
 	for _, r := range f.Rows {
 		if len(res.Errors) >= wubu.MaxImportErrors {
 			break
+		}
+		if f.Progress != nil {
+			f.Progress.Checked.Add(1)
 		}
 		cell := func(fld wubu.ImportField) string { return strings.TrimSpace(r.Cells[fld]) }
 		var ref cnformat.RoomRef
@@ -154,6 +178,15 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 			fail(r.Line, wubu.FieldFloor, cell(wubu.FieldFloor), msgRoomsFloor, cell(wubu.FieldFloor))
 			continue
 		}
+		var area wubu.Area
+		if a := cell(wubu.FieldArea); a != "" {
+			n, err := cnformat.ParseArea(a)
+			if err != nil {
+				fail(r.Line, wubu.FieldArea, a, err.(*cnformat.Error).Format, err.(*cnformat.Error).Args...)
+				continue
+			}
+			area = wubu.Area(n)
+		}
 		if none, ok := noUnits[ref.Building]; ok && none != (ref.Unit == "") {
 			name := ref.Building
 			if id, ok := buildings[ref.Building]; ok {
@@ -166,21 +199,44 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 			}
 			continue
 		}
-		noUnits[ref.Building] = ref.Unit == ""
+		if house, ok := houses[ref.Building]; ok && house != ref.IsHouse() {
+			if house {
+				fail(r.Line, field, text, msgRoomsHouse, ref.Building, cnformat.RoomRef{Building: ref.Building}.String())
+			} else {
+				fail(r.Line, field, text, msgRoomsNotHouse, ref.Building, sample[ref.Building])
+			}
+			continue
+		}
+		noUnits[ref.Building], houses[ref.Building] = ref.Unit == "", ref.IsHouse()
+		if !ref.IsHouse() {
+			sample[ref.Building] = ref.String()
+		}
 		key := ref.String()
-		if _, ok := st.room(key); ok || seen[key] {
-			res.Unchanged++
+		if id, ok := st.room(key); ok || seen[key] {
+			// A room known: its area, if the list gives a new one, changes.
+			if ok && area != 0 && area != areas[id] {
+				areas[id] = area
+				resized = append(resized, resize{id, area})
+				res.Updated++
+			} else {
+				res.Unchanged++
+			}
 			continue
 		}
 		seen[key] = true
-		todo = append(todo, &importedRoom{line: r.Line, building: ref.Building, unit: ref.Unit, number: ref.Room, floor: floor})
+		todo = append(todo, &importedRoom{line: r.Line, building: ref.Building, unit: ref.Unit, number: ref.Room, floor: floor, area: area})
 	}
 	if n := len(res.Errors); n > 0 {
 		return res, wubu.Errorf(wubu.EINVALID, "The file has %d errors: nothing was imported.", n)
 	}
 	res.Created = len(todo)
-	if dryRun || len(todo) == 0 {
+	if dryRun || len(todo)+len(resized) == 0 {
 		return res, nil
+	}
+	for _, room := range resized {
+		if _, err := tx.exec(ctx, `UPDATE rooms SET area = ? WHERE project_id = ? AND id = ?`, room.area, projectID, room.id); err != nil {
+			return nil, fmt.Errorf("room area: %w", err)
+		}
 	}
 
 	// Write the buildings, units and rooms missing.
@@ -205,19 +261,22 @@ func (s *ResidentService) ImportRooms(ctx context.Context, projectID int64, f *w
 			newUnits++
 		}
 		label := wubu.RoomLabel(names[bid], unitNames[uid], room.number)
-		if _, err := tx.exec(ctx, `INSERT INTO rooms (project_id, building_id, unit_id, floor, number, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			projectID, bid, uid, room.floor, room.number, label, tx.now); isUniqueViolation(err) {
+		if _, err := tx.exec(ctx, `INSERT INTO rooms (project_id, building_id, unit_id, floor, number, label, area, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			projectID, bid, uid, room.floor, room.number, label, room.area, tx.now); isUniqueViolation(err) {
 			return nil, wubu.Errorf(wubu.ECONFLICT, "Room %s already exists; nothing was generated.", label)
 		} else if err != nil {
 			return nil, fmt.Errorf("insert room %s: %w", label, err)
 		}
 	}
-	after := map[string]any{"file": f.Name, "rows": res.Rows, "rooms": res.Created, "buildings": newBuildings, "units": newUnits, "unchanged": res.Unchanged}
+	after := map[string]any{"file": f.Name, "rows": res.Rows, "rooms": res.Created, "areas": res.Updated, "buildings": newBuildings, "units": newUnits, "unchanged": res.Unchanged}
 	if err := tx.audit(ctx, projectID, wubu.ActionCreate, "room_list", projectID, nil, after); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
+	}
+	if f.Progress != nil {
+		f.Progress.Written.Store(int64(res.Created + res.Updated))
 	}
 	return res, nil
 }

@@ -74,7 +74,7 @@ type residentsImportView struct {
 	// language.
 	Templates []kindOption
 	// Job is a big import running in the background; the page polls it.
-	Job *importJob
+	Job *importer.Job
 }
 
 // kindOption is a kind of list the screen imports, with its label.
@@ -117,7 +117,7 @@ func (h *Handler) residentsImportView(r *http.Request) (*residentsImportView, er
 		Headers:   append(slices.Clone(importer.Headers), importer.RoomPartHeaders...),
 		Relations: wubu.Relations, CareFlags: wubu.CareFlags, Kind: wubu.ImportResidents, Kinds: importKinds}
 	v.Templates = []kindOption{{wubu.ImportResidents, h.T(r, "Residents template")}, {wubu.ImportRooms, h.T(r, "Rooms template")},
-		{wubu.ImportVehicles, h.T(r, "Vehicles and cards template")}}
+		{wubu.ImportVehicles, h.T(r, "Vehicles and cards template")}, {importer.TemplateCards, h.T(r, "Cards template")}}
 	for _, hd := range v.Headers {
 		label := hd.Chinese[0]
 		if server.Lang(r) == i18n.EN {
@@ -200,7 +200,7 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 		v.Columns = append(v.Columns, columnChoice{c, chosen[c.Header]})
 	}
 	dryRun := r.PostFormValue("dry_run") != ""
-	if len(f.Rows) > BackgroundImportRows {
+	if len(f.Rows) > importer.BackgroundRows {
 		// A big list: the page answers now and follows the import.
 		if !dryRun && len(chosen) > 0 {
 			if err := h.Importer.SaveImportColumns(r.Context(), v.Project.ID, chosen); err != nil {
@@ -208,7 +208,7 @@ func (h *Handler) residentsImport(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		v.Job = h.startImport(r, v.Project.ID, f, dryRun)
+		v.Job = h.Imports.Start(r.Context(), h.Importer, v.Project.ID, f, dryRun)
 		h.render(w, r, http.StatusAccepted, "residents_import", v)
 		return
 	}
@@ -236,13 +236,13 @@ func (h *Handler) residentsImportProgress(w http.ResponseWriter, r *http.Request
 		h.fail(w, r, err)
 		return
 	}
-	j, err := h.findImport(r, v.Project.ID, r.URL.Query().Get("job"))
+	j, err := h.Imports.Find(r.Context(), v.Project.ID, r.URL.Query().Get("job"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	done, res, err := j.state()
-	v.Kind = j.kind
+	done, res, err := j.State()
+	v.Kind = j.Kind
 	switch {
 	case !done:
 		v.Job = j
@@ -250,7 +250,7 @@ func (h *Handler) residentsImportProgress(w http.ResponseWriter, r *http.Request
 	case res == nil:
 		h.render(w, r, formError(r, &v.Page, err, ""), "residents_import", v)
 	default:
-		h.showResult(w, r, v, res, j.fileName)
+		h.showResult(w, r, v, res, j.FileName)
 	}
 }
 
@@ -307,7 +307,7 @@ func pathExt(name string) string {
 }
 
 // residentsImportTemplate downloads the .xlsx template of a kind of list
-// (?kind=residents, rooms or vehicles): Chinese headers, an example row,
+// (?kind=residents, rooms, vehicles or cards): Chinese headers, an example row,
 // drop-downs on relation, gender and care.
 func (h *Handler) residentsImportTemplate(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")

@@ -35,14 +35,12 @@ var cst = time.FixedZone("CST", 8*3600)
 type Handler struct {
 	*server.Server
 	pages map[string]*template.Template
-	// imports are the big imports running in the background.
-	imports *importJobs
 }
 
 // New parses the templates and returns the page handler of the server,
 // registering its routes and the static files.
 func New(s *server.Server) (*Handler, error) {
-	h := &Handler{Server: s, pages: map[string]*template.Template{}, imports: &importJobs{m: map[string]*importJob{}}}
+	h := &Handler{Server: s, pages: map[string]*template.Template{}}
 	funcs := template.FuncMap{
 		"deref": func(p *int64) int64 {
 			if p == nil {
@@ -176,6 +174,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.noticeRoutes()...)
 	routes = append(routes, h.giftRoutes()...)
 	routes = append(routes, h.trainingRoutes()...)
+	routes = append(routes, h.roomAreaRoutes()...)
 	return routes
 }
 
