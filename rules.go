@@ -157,6 +157,10 @@ type CareVisit struct {
 	VisitedAt time.Time `json:"visited_at"`
 	Notes     string    `json:"notes"`
 	CreatedAt time.Time `json:"created_at"`
+	// Answers, on a record, answer the project's care-visit form
+	// (SurveyCare), if it has one; Survey is the response recorded.
+	Answers []SurveyAnswer  `json:"answers,omitempty"`
+	Survey  *SurveyResponse `json:"survey,omitempty"`
 }
 
 // CareDue is a resident with a care flag and when their next visit is due.

@@ -21,12 +21,25 @@ type SurveyPurpose string
 // SurveyCommunity is the purpose of a community survey (issue 14).
 const SurveyCommunity SurveyPurpose = "survey"
 
+// SurveyCare is the purpose of the care visits' form (H1's visits to the
+// residents with a care flag, recorded from the customer card).
+const SurveyCare SurveyPurpose = "visit:care"
+
 // VisitSurvey returns the purpose of a visit kind's form.
 func VisitSurvey(k VisitKind) SurveyPurpose { return SurveyPurpose("visit:" + string(k)) }
 
+// VisitSurveys returns the purposes of every visit kind's form.
+func VisitSurveys() []SurveyPurpose {
+	ps := make([]SurveyPurpose, len(VisitKinds))
+	for i, k := range VisitKinds {
+		ps[i] = VisitSurvey(k)
+	}
+	return ps
+}
+
 // Valid reports whether p is a community survey or a visit kind's form.
 func (p SurveyPurpose) Valid() bool {
-	if p == SurveyCommunity {
+	if p == SurveyCommunity || p == SurveyCare {
 		return true
 	}
 	for _, k := range VisitKinds {
@@ -95,13 +108,15 @@ type SurveyAnswer struct {
 
 // SurveyResponse is one filled-in form.
 type SurveyResponse struct {
-	ID         int64          `json:"id"`
-	FormID     int64          `json:"form_id"`
-	PersonID   *int64         `json:"person_id,omitempty"`
-	BuildingID *int64         `json:"building_id,omitempty"`
-	VisitID    *int64         `json:"visit_id,omitempty"`
-	AnsweredAt time.Time      `json:"answered_at"`
-	Answers    []SurveyAnswer `json:"answers"`
+	ID         int64  `json:"id"`
+	FormID     int64  `json:"form_id"`
+	PersonID   *int64 `json:"person_id,omitempty"`
+	BuildingID *int64 `json:"building_id,omitempty"`
+	VisitID    *int64 `json:"visit_id,omitempty"`
+	// CareVisitID is the care visit whose answers these are.
+	CareVisitID *int64         `json:"care_visit_id,omitempty"`
+	AnsweredAt  time.Time      `json:"answered_at"`
+	Answers     []SurveyAnswer `json:"answers"`
 }
 
 // SurveyResults are a form's results: for the whole project and for each

@@ -177,12 +177,27 @@ func TestResidentCardLinks(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, long+"</textarea>") || !strings.Contains(body, `id="resident-name"`) {
 		t.Fatalf("long care notes: %d", resp.StatusCode)
 	}
-	resp, _ = b.post(card+"/care-visits", url.Values{"from": {"card"}, "notes": {"老人身体健康"}})
+	// The project's care-visit form shows in the card's form: a required
+	// question left out refuses the visit and keeps the other answer.
+	form := &wubu.SurveyForm{ProjectID: app.ProjectA.ID, Purpose: wubu.SurveyCare, Title: "关爱走访问卷", Questions: []*wubu.SurveyQuestion{
+		{Kind: wubu.QuestionScale, Text: "身体状况", Required: true}, {Kind: wubu.QuestionText, Text: "需要的帮助"}}}
+	if err := sqlstore.NewSurveyService(app.DB).SaveSurveyForm(app.adminCtx(), form); err != nil {
+		t.Fatal(err)
+	}
+	q0, q1 := "q"+itoa(form.Questions[0].ID), "q"+itoa(form.Questions[1].ID)
+	if _, body := b.get(card); !strings.Contains(body, "关爱走访问卷") || !strings.Contains(body, `name="`+q0+`"`) {
+		t.Fatalf("no care-visit questions on the card")
+	}
+	resp, body = b.post(card+"/care-visits", url.Values{"from": {"card"}, "notes": {"老人身体健康"}, q1: {"帮忙买菜"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "帮忙买菜</textarea>") {
+		t.Fatalf("care visit without the required answer: %d", resp.StatusCode)
+	}
+	resp, _ = b.post(card+"/care-visits", url.Values{"from": {"card"}, "notes": {"老人身体健康"}, q0: {"4"}, q1: {"帮忙买菜"}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != card {
 		t.Fatalf("care visit: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if _, body := b.get(card); !strings.Contains(body, "关爱走访: 老人身体健康") {
-		t.Fatalf("timeline without the care visit: %s", body)
+	if _, body := b.get(card); !strings.Contains(body, "关爱走访: 老人身体健康") || !strings.Contains(body, "需要的帮助：帮忙买菜") {
+		t.Fatalf("timeline without the care visit and its answers: %s", body)
 	}
 	// Without a care flag there is no form.
 	plain := &wubu.Person{ProjectID: app.ProjectA.ID, Name: "李四", Phones: []string{"13600137001"}}

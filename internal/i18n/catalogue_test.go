@@ -166,6 +166,7 @@ func messagesInSource(t *testing.T) []string {
 		}
 	}
 	add("purpose:" + string(wubu.SurveyCommunity))
+	add("purpose:" + string(wubu.SurveyCare))
 	for _, k := range wubu.QuestionKinds {
 		add("question:" + string(k))
 	}

@@ -74,6 +74,10 @@ func (s *CareService) RecordCareVisit(ctx context.Context, v *wubu.CareVisit) er
 	if err := addTimeline(ctx, tx, pid, v.PersonID, "care_visit", v.Notes); err != nil {
 		return err
 	}
+	if v.Survey, err = answerFormOf(ctx, tx, pid, wubu.SurveyCare, &wubu.SurveyResponse{PersonID: &v.PersonID, CareVisitID: &v.ID}, v.Answers); err != nil {
+		return err
+	}
+	v.Answers = nil
 	if err := tx.audit(ctx, pid, wubu.ActionCreate, "care_visit", v.ID, nil, v); err != nil {
 		return err
 	}

@@ -388,8 +388,8 @@ func saveResponse(ctx context.Context, tx *Tx, projectID int64, r *wubu.SurveyRe
 	}
 	r.AnsweredAt = tx.now
 	var err error
-	if r.ID, err = tx.insert(ctx, `INSERT INTO survey_responses (project_id, form_id, person_id, building_id, visit_id, answered_by, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		projectID, r.FormID, r.PersonID, r.BuildingID, r.VisitID, by, tx.now); err != nil {
+	if r.ID, err = tx.insert(ctx, `INSERT INTO survey_responses (project_id, form_id, person_id, building_id, visit_id, care_visit_id, answered_by, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		projectID, r.FormID, r.PersonID, r.BuildingID, r.VisitID, r.CareVisitID, by, tx.now); err != nil {
 		return err
 	}
 	for _, a := range r.Answers {
@@ -497,25 +497,31 @@ func respond(ctx context.Context, tx *Tx, f *wubu.SurveyForm, r *wubu.SurveyResp
 // visit, the resident and their building, and a summary of the answers
 // lands on the resident's timeline ("timeline:survey").
 func answerVisitSurvey(ctx context.Context, tx *Tx, v *wubu.Revisit, answers []wubu.SurveyAnswer) error {
-	f, err := formFor(ctx, tx, v.ProjectID, wubu.VisitSurvey(v.Kind))
+	r, err := answerFormOf(ctx, tx, v.ProjectID, wubu.VisitSurvey(v.Kind), &wubu.SurveyResponse{PersonID: &v.PersonID, VisitID: &v.ID}, answers)
+	v.Survey = r
+	return err
+}
+
+// answerFormOf records answers to the project's form of a purpose, if it
+// has one, in the caller's transaction, and returns the response (nil
+// when there is no form or nothing was answered). Answers without a form
+// are refused.
+func answerFormOf(ctx context.Context, tx *Tx, projectID int64, purpose wubu.SurveyPurpose, r *wubu.SurveyResponse, answers []wubu.SurveyAnswer) (*wubu.SurveyResponse, error) {
+	f, err := formFor(ctx, tx, projectID, purpose)
 	if wubu.ErrorCode(err) == wubu.ENOTFOUND {
 		if len(answers) > 0 {
-			return wubu.FieldErrorf("answers", wubu.EINVALID, "An answer is to a question not on this form.")
+			return nil, wubu.FieldErrorf("answers", wubu.EINVALID, "An answer is to a question not on this form.")
 		}
-		return nil
+		return nil, nil
 	} else if err != nil {
-		return err
+		return nil, err
 	}
 	checked, err := checkAnswers(f, answers)
-	if err != nil {
-		return err
+	if err != nil || len(checked) == 0 {
+		return nil, err
 	}
-	if len(checked) == 0 {
-		return nil
-	}
-	r := &wubu.SurveyResponse{PersonID: &v.PersonID, VisitID: &v.ID, Answers: checked}
-	v.Survey = r
-	return respond(ctx, tx, f, r)
+	r.Answers = checked
+	return r, respond(ctx, tx, f, r)
 }
 
 // visitResponse returns the response of a visit, nil when none.

@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -683,6 +684,75 @@ func TestCommunitySurvey(t *testing.T) {
 		}
 		if len(res.Buildings) != 2 || res.Buildings[0].Responses != 2 || res.Buildings[1].Responses != 1 {
 			t.Fatalf("per building: %+v", res.Buildings)
+		}
+	})
+}
+
+// TestCareVisitSurvey: a care visit answers the project's care-visit form
+// (issue 13 item 5): the response names the visit and counts in the
+// form's results; a required question left out, or answers without a
+// form, refuse the visit and write nothing.
+func TestCareVisitSurvey(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newVisitWorld(t, db, clock)
+		pid := w.f.ProjectA.ID
+		care := sqlstore.NewCareService(db)
+		asst := w.f.Ctx(w.eastAsst)
+		p := &wubu.Person{ProjectID: pid, Name: "孤寡老人", CareFlags: []wubu.CareFlag{wubu.CareElderlyAlone}}
+		if err := w.rs.CreatePersonInRoom(w.f.Ctx(w.f.Admin), p, &wubu.Household{RoomID: w.rooms1[0].ID, Relation: wubu.RelationOwner}); err != nil {
+			t.Fatal(err)
+		}
+		score := func(n int) *int { return &n }
+		visits := func() int {
+			vs, err := care.FindCareVisits(asst, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(vs)
+		}
+
+		// No form yet: answers are refused, a visit without them is kept.
+		mustCode(t, care.RecordCareVisit(asst, &wubu.CareVisit{PersonID: p.ID, Notes: "身体好", Answers: []wubu.SurveyAnswer{{QuestionID: 1, Score: score(5)}}}), wubu.EINVALID)
+		if n := visits(); n != 0 {
+			t.Fatalf("a refused visit was kept: %d", n)
+		}
+
+		form := &wubu.SurveyForm{ProjectID: pid, Purpose: wubu.SurveyCare, Title: "关爱走访", Questions: []*wubu.SurveyQuestion{
+			{Kind: wubu.QuestionScale, Text: "身体状况", Required: true},
+			{Kind: wubu.QuestionText, Text: "需要的帮助"},
+		}}
+		if err := w.surveys.SaveSurveyForm(w.f.Ctx(w.manager), form); err != nil {
+			t.Fatal(err)
+		}
+		q := form.Questions
+		mustCode(t, care.RecordCareVisit(asst, &wubu.CareVisit{PersonID: p.ID, Notes: "身体好", Answers: []wubu.SurveyAnswer{{QuestionID: q[1].ID, Text: "买菜"}}}), wubu.EINVALID)
+		if n := visits(); n != 0 {
+			t.Fatalf("a visit missing a required answer was kept: %d", n)
+		}
+		v := &wubu.CareVisit{PersonID: p.ID, Notes: "身体好", Answers: []wubu.SurveyAnswer{{QuestionID: q[0].ID, Score: score(4)}, {QuestionID: q[1].ID, Text: "帮忙买菜"}}}
+		if err := care.RecordCareVisit(asst, v); err != nil {
+			t.Fatal(err)
+		}
+		if v.Survey == nil || v.Survey.CareVisitID == nil || *v.Survey.CareVisitID != v.ID || v.Survey.BuildingID == nil || *v.Survey.BuildingID != w.b1.ID {
+			t.Fatalf("the response does not name the visit and building: %+v", v.Survey)
+		}
+		res, err := w.surveys.SurveyResults(w.f.Ctx(w.manager), form.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Responses != 1 || res.Questions[0].Answered != 1 || res.Questions[0].Average != 4 || len(res.Questions[1].Texts) != 1 || res.Questions[1].Texts[0] != "帮忙买菜" {
+			t.Fatalf("results: %+v %+v %+v", res, res.Questions[0], res.Questions[1])
+		}
+		tl, err := w.rs.Timeline(asst, p.ID, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range tl {
+			found = found || e.Kind == "survey" && strings.Contains(e.Text, "帮忙买菜")
+		}
+		if !found {
+			t.Fatalf("the answers are not on the timeline: %+v", tl)
 		}
 	})
 }

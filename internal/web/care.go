@@ -51,6 +51,19 @@ func (h *Handler) careVisitAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &wubu.CareVisit{PersonID: id, Notes: r.PostFormValue("notes")}
+	if h.Surveys != nil {
+		res, err := h.Residents.FindResident(r.Context(), id)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if f, err := h.Surveys.FormFor(r.Context(), res.ProjectID, wubu.SurveyCare); err == nil {
+			v.Answers = surveyAnswers(r, f)
+		} else if wubu.ErrorCode(err) != wubu.ENOTFOUND {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if err := h.Care.RecordCareVisit(r.Context(), v); err != nil {
 		if wubu.ErrorCode(err) != wubu.EINVALID {
 			h.fail(w, r, err)

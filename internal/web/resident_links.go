@@ -22,6 +22,13 @@ func (h *Handler) residentLinkRoutes() []server.Route {
 // opt-outs and whether a care visit can be recorded.
 func (h *Handler) residentLinks(r *http.Request, v *residentView) error {
 	v.CanCareVisit = v.CanEdit && len(v.Resident.CareFlags) > 0
+	if v.CanCareVisit && h.Surveys != nil {
+		f, err := h.Surveys.FormFor(r.Context(), v.Resident.ProjectID, wubu.SurveyCare)
+		if err != nil && wubu.ErrorCode(err) != wubu.ENOTFOUND {
+			return err
+		}
+		v.Survey = f
+	}
 	v.OptedOut = map[string]bool{}
 	if h.Outbox == nil {
 		return nil

@@ -31,6 +31,8 @@ type residentView struct {
 	MessageKinds []string
 	OptedOut     map[string]bool
 	CanCareVisit bool
+	// Survey is the project's care-visit form, answered with a care visit.
+	Survey *wubu.SurveyForm
 	// Housemates are the others living in the resident's rooms
 	// (resident_housemates.go).
 	Housemates []roomMates

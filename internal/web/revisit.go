@@ -160,22 +160,6 @@ func (v *revisitView) Answer(q *wubu.SurveyQuestion) string {
 	return ""
 }
 
-// Field is a question's form field name.
-func (v *revisitView) Field(q *wubu.SurveyQuestion) string { return "q" + strconv.FormatInt(q.ID, 10) }
-
-// Checked reports whether the refused form had a value ticked.
-func (v *revisitView) Checked(field, value string) bool {
-	for _, x := range v.Form[field] {
-		if x == value {
-			return true
-		}
-	}
-	return false
-}
-
-// Satisfactions are the choices of the outcome form, best first.
-func (v *revisitView) Satisfactions() []string { return []string{"5", "4", "3", "2", "1"} }
-
 // Key reports whether the resident is a key customer.
 func (v *revisitView) Key() bool { return v.Revisit.Importance >= wubu.KeyCustomerImportance }
 

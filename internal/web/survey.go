@@ -65,9 +65,9 @@ func (h *Handler) renderSurveys(w http.ResponseWriter, r *http.Request, status i
 		h.fail(w, r, err)
 		return
 	}
-	for _, k := range wubu.VisitKinds {
-		if !containsPurpose(v.Forms, wubu.VisitSurvey(k)) {
-			v.Missing = append(v.Missing, wubu.VisitSurvey(k))
+	for _, p := range append(wubu.VisitSurveys(), wubu.SurveyCare) {
+		if !containsPurpose(v.Forms, p) {
+			v.Missing = append(v.Missing, p)
 		}
 	}
 	if v.Settings, err = h.Revisits.VisitSettings(ctx, id); err != nil {
@@ -361,3 +361,19 @@ func (h *Handler) writeXLSX(w http.ResponseWriter, r *http.Request, sheet, filen
 		h.Logger.Error("export", "file", filename, "err", err)
 	}
 }
+
+// Field is a survey question's form field name (survey-questions template).
+func (p *Page) Field(q *wubu.SurveyQuestion) string { return "q" + strconv.FormatInt(q.ID, 10) }
+
+// Checked reports whether the refused form had a value ticked.
+func (p *Page) Checked(field, value string) bool {
+	for _, x := range p.Form[field] {
+		if x == value {
+			return true
+		}
+	}
+	return false
+}
+
+// Satisfactions are the choices of a 1–5 answer, best first.
+func (p *Page) Satisfactions() []string { return []string{"5", "4", "3", "2", "1"} }
