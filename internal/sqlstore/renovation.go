@@ -375,7 +375,7 @@ func (s *RenovationService) BriefRenovation(ctx context.Context, id int64, b wub
 			}
 		}
 		if i := slices.Index(ticked, false); i >= 0 {
-			return "", wubu.FieldErrorf("ticked", wubu.EINVALID, "Go through every item of the briefing: “%s” is not ticked.", r.Briefing.Items[i])
+			return "", wubu.FieldErrorf("ticked", wubu.EINVALID, "Go through every item of the briefing: item %d is not ticked.", i+1)
 		}
 		if b.ResidentName == "" || b.LeadName == "" {
 			return "", wubu.FieldErrorf("resident_name", wubu.EINVALID, "The briefing needs the acknowledgement of both the resident and the contractor's lead.")

@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -45,8 +46,14 @@ func newRenovationWorld(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock, fr
 // approveAndBrief approves the renovation and completes its briefing.
 func (w *renovationWorld) approveAndBrief(t *testing.T) {
 	t.Helper()
+	ok[*wubu.Renovation](t)(w.reno.ReviewRenovation(w.f.Ctx(w.renoMgr), w.r.ID, wubu.RenovationApprove, ""))
+	w.briefApproved(t)
+}
+
+// briefApproved completes the briefing of the approved renovation.
+func (w *renovationWorld) briefApproved(t *testing.T) {
+	t.Helper()
 	mgr := w.f.Ctx(w.renoMgr)
-	ok[*wubu.Renovation](t)(w.reno.ReviewRenovation(mgr, w.r.ID, wubu.RenovationApprove, ""))
 	all := make([]int, len(w.r.Briefing.Items))
 	for i := range all {
 		all[i] = i
@@ -239,5 +246,34 @@ func TestRenovationWorkerPass(t *testing.T) {
 		}
 		_, err := w.reno.CheckWorkerPass(w.f.Ctx(w.outsider), w.f.ProjectA.ID, "钱师傅")
 		wantSecCode(t, err, wubu.ENOTFOUND)
+	})
+}
+
+// TestRenovationBriefingOnToday: an approved renovation's briefing is on
+// its renovation manager's Today until it is done, and on no one else's.
+func TestRenovationBriefingOnToday(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newRenovationWorld(t, db, clock, clock.Now(), clock.Now().Add(30*24*time.Hour))
+		agenda := sqlstore.NewRenovationAgenda(db)
+		mgr := w.f.Ctx(w.renoMgr)
+		items := func(ctx context.Context) []wubu.AgendaItem {
+			t.Helper()
+			return ok[[]wubu.AgendaItem](t)(agenda.Agenda(ctx, clock.Now()))
+		}
+		if got := items(mgr); len(got) != 0 {
+			t.Fatalf("before the approval: %+v", got)
+		}
+		ok[*wubu.Renovation](t)(w.reno.ReviewRenovation(mgr, w.r.ID, wubu.RenovationApprove, ""))
+		if got := items(mgr); len(got) != 1 || got[0].Kind != "renovation_briefing" || got[0].Href != "/renovations/"+idStr(w.r.ID) {
+			t.Fatalf("approved: %+v, want the briefing", got)
+		}
+		if got := items(w.f.Ctx(w.other)); len(got) != 0 {
+			t.Fatalf("another technician's Today: %+v", got)
+		}
+		w.r = ok[*wubu.Renovation](t)(w.reno.FindRenovation(mgr, w.r.ID))
+		w.briefApproved(t)
+		if got := items(mgr); len(got) != 0 {
+			t.Fatalf("briefed: %+v, want none", got)
+		}
 	})
 }
