@@ -21,7 +21,6 @@ type renovationWorld struct {
 	r              *wubu.Renovation
 }
 
-
 var renoZone = time.FixedZone("CST", 8*3600)
 
 func newRenovationWorld(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock, from, to time.Time) *renovationWorld {
