@@ -244,6 +244,9 @@ func messagesInSource(t *testing.T) []string {
 	for _, sc := range wubu.RenovationScopes {
 		add("renovation_scope:" + sc)
 	}
+	for _, st := range wubu.ViolationLifecycle.States {
+		add("violation:" + st.Name)
+	}
 	add("deposit:returned")
 	add("deposit:withheld")
 	for _, it := range wubu.DefaultBriefingChecklist {
