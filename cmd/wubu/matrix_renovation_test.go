@@ -14,13 +14,17 @@ var renovationViewers = []wubu.Role{wubu.RoleStaff, wubu.RoleTeamLeader, wubu.Ro
 
 func init() {
 	addMatrix(map[string]matrixEntry{
-		"GET /renovations":               {allow: renovationViewers},
-		"GET /renovations/{id}":          {allow: renovationViewers},
-		"POST /renovations/{id}/review":  {allow: residentEditors, body: "action=ask_changes&note=补充图纸"},
-		"POST /renovations/{id}/brief":   {allow: residentEditors, body: "resident_name=业主&lead_name=工长"},
-		"POST /renovations/{id}/start":   {allow: residentEditors},
-		"POST /renovations/{id}/inspect": {allow: residentEditors, body: "note=正常"},
-		"GET /renovation-workers":        {allow: renovationViewers},
+		"GET /renovations":                          {allow: renovationViewers},
+		"GET /renovations/{id}":                     {allow: renovationViewers},
+		"POST /renovations/{id}/review":             {allow: residentEditors, body: "action=ask_changes&note=补充图纸"},
+		"POST /renovations/{id}/brief":              {allow: residentEditors, body: "resident_name=业主&lead_name=工长"},
+		"POST /renovations/{id}/start":              {allow: residentEditors},
+		"POST /renovations/{id}/inspect":            {allow: residentEditors, body: "note=正常"},
+		"POST /renovations/{id}/violations":         {allow: residentEditors, body: "kind=waste&description=垃圾堆放"},
+		"POST /renovations/{id}/violations/rectify": {allow: residentEditors, body: "violation_id=0&note=已整改"},
+		"POST /renovations/{id}/violations/verify":  {allow: residentEditors, body: "violation_id=0&accepted=1"},
+		"POST /renovations/{id}/accept":             {allow: residentEditors, body: "note=验收"},
+		"GET /renovation-workers":                   {allow: renovationViewers},
 
 		"GET /api/v1/projects/{id}/renovations":        {allow: renovationViewers},
 		"POST /api/v1/projects/{id}/renovations":       {allow: residentEditors, body: `{"room_id":{room},"person_id":{resident},"company":"安居装饰","lead_name":"赵工长","lead_phone":"13912345678","scope":["walls"],"planned_from":"2026-12-01","planned_to":"2026-12-31"}`},

@@ -247,6 +247,9 @@ func messagesInSource(t *testing.T) []string {
 	for _, st := range wubu.ViolationLifecycle.States {
 		add("violation:" + st.Name)
 	}
+	for _, k := range wubu.ViolationKinds {
+		add("violation_kind:" + k)
+	}
 	add("deposit:returned")
 	add("deposit:withheld")
 	for _, it := range wubu.DefaultBriefingChecklist {

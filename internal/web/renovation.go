@@ -22,6 +22,10 @@ func (h *Handler) renovationRoutes() []server.Route {
 		{Method: "POST", Path: "/renovations/{id}/brief", Perm: wubu.PermOrderEdit, Handler: h.step(h.renovationSteps(), "brief_", h.renovationBrief)},
 		{Method: "POST", Path: "/renovations/{id}/start", Perm: wubu.PermOrderEdit, Handler: h.step(h.renovationSteps(), "start_", h.renovationStart)},
 		{Method: "POST", Path: "/renovations/{id}/inspect", Perm: wubu.PermOrderEdit, Handler: h.step(h.renovationSteps(), "inspect_", h.renovationInspect)},
+		{Method: "POST", Path: "/renovations/{id}/violations", Perm: wubu.PermOrderEdit, Handler: h.step(h.renovationSteps(), "violation_", h.renovationViolation)},
+		{Method: "POST", Path: "/renovations/{id}/violations/rectify", Perm: wubu.PermOrderEdit, Handler: h.step(h.renovationSteps(), "rectify_", h.renovationRectify)},
+		{Method: "POST", Path: "/renovations/{id}/violations/verify", Perm: wubu.PermOrderEdit, Handler: h.step(h.renovationSteps(), "verify_", h.renovationVerify)},
+		{Method: "POST", Path: "/renovations/{id}/accept", Perm: wubu.PermOrderEdit, Handler: h.step(h.renovationSteps(), "accept_", h.renovationAccept)},
 		{Method: "GET", Path: "/renovation-workers", Perm: wubu.PermSecurityView, Handler: h.renovationWorkers},
 	}
 }
@@ -48,6 +52,8 @@ func (h *Handler) renovationList(w http.ResponseWriter, r *http.Request) {
 type renovationView struct {
 	securityPage
 	Renovation *wubu.Renovation
+	Violations []*wubu.Violation
+	Kinds      []string
 	// CanStep: the user may take the renovation's steps.
 	CanStep bool
 }
@@ -66,6 +72,10 @@ func (h *Handler) renovationView(r *http.Request) (*renovationView, error) {
 		return nil, err
 	}
 	v.Title = v.T("Renovation") + " · " + v.Renovation.RoomLabel
+	v.Kinds = wubu.ViolationKinds
+	if v.Violations, err = h.Renovations.FindViolations(r.Context(), id); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -146,4 +156,44 @@ func (h *Handler) renovationWorkers(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, status, "renovation_workers", v)
+}
+
+func (h *Handler) renovationViolation(r *http.Request, id int64) (string, error) {
+	photo, err := server.ReadPhoto(r, "photo")
+	if err == nil {
+		_, err = h.Renovations.RecordViolation(r.Context(), &wubu.Violation{RenovationID: id, Kind: r.FormValue("kind"), Description: r.FormValue("description")}, photo)
+	}
+	return h.T(r, "Violation recorded."), err
+}
+
+// violationID is the violation a form names; one not found is refused
+// beside the form.
+func violationID(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.FormValue("violation_id"), 10, 64)
+	return id
+}
+
+func violationNotFound(err error) error {
+	if server.ErrorCode(err) == wubu.ENOTFOUND {
+		return wubu.FieldErrorf("violation_id", wubu.ENOTFOUND, "Not found.")
+	}
+	return err
+}
+
+func (h *Handler) renovationRectify(r *http.Request, id int64) (string, error) {
+	photo, err := server.ReadPhoto(r, "photo")
+	if err == nil {
+		_, err = h.Renovations.RectifyViolation(r.Context(), violationID(r), r.FormValue("note"), photo)
+	}
+	return h.T(r, "Rectification recorded: someone else now verifies it."), violationNotFound(err)
+}
+
+func (h *Handler) renovationVerify(r *http.Request, id int64) (string, error) {
+	_, err := h.Renovations.VerifyViolation(r.Context(), violationID(r), r.FormValue("accepted") == "1", r.FormValue("note"))
+	return h.T(r, "Verification recorded."), violationNotFound(err)
+}
+
+func (h *Handler) renovationAccept(r *http.Request, id int64) (string, error) {
+	_, err := h.Renovations.AcceptRenovation(r.Context(), id, r.FormValue("withhold") == "1", r.FormValue("note"))
+	return h.T(r, "Renovation accepted and closed."), err
 }
