@@ -16,6 +16,7 @@ func init() {
 	addMatrix(map[string]matrixEntry{
 		"GET /renovations":                          {allow: renovationViewers},
 		"GET /renovations/{id}":                     {allow: renovationViewers},
+		"GET /renovations/{id}/card":                {allow: renovationViewers},
 		"POST /renovations/{id}/review":             {allow: residentEditors, body: "action=ask_changes&note=补充图纸"},
 		"POST /renovations/{id}/brief":              {allow: residentEditors, body: "resident_name=业主&lead_name=工长"},
 		"POST /renovations/{id}/start":              {allow: residentEditors},

@@ -18,6 +18,7 @@ func (h *Handler) renovationRoutes() []server.Route {
 	return []server.Route{
 		{Method: "GET", Path: "/renovations", Perm: wubu.PermOrderView, Handler: h.renovationList},
 		{Method: "GET", Path: "/renovations/{id}", Perm: wubu.PermOrderView, Handler: h.renovationShow},
+		{Method: "GET", Path: "/renovations/{id}/card", Perm: wubu.PermOrderView, Handler: h.renovationCard},
 		{Method: "POST", Path: "/renovations/{id}/review", Perm: wubu.PermOrderEdit, Handler: h.step(h.renovationSteps(), "review_", h.renovationReview)},
 		{Method: "POST", Path: "/renovations/{id}/brief", Perm: wubu.PermOrderEdit, Handler: h.step(h.renovationSteps(), "brief_", h.renovationBrief)},
 		{Method: "POST", Path: "/renovations/{id}/start", Perm: wubu.PermOrderEdit, Handler: h.step(h.renovationSteps(), "start_", h.renovationStart)},
@@ -81,6 +82,12 @@ func (h *Handler) renovationView(r *http.Request) (*renovationView, error) {
 
 func (h *Handler) renovationShow(w http.ResponseWriter, r *http.Request) {
 	showPage(h, w, r, h.renovationView, "renovation")
+}
+
+// renovationCard is the two-way contact card alone, to print and leave in
+// the unit.
+func (h *Handler) renovationCard(w http.ResponseWriter, r *http.Request) {
+	showPage(h, w, r, h.renovationView, "renovation_card")
 }
 
 func (h *Handler) renovationSteps() stepPage {
