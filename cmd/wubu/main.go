@@ -301,7 +301,7 @@ func (m *Main) Services() server.Services {
 		Cards:     sqlstore.NewCardService(m.DB),
 		Care:      sqlstore.NewCareService(m.DB),
 		Greetings: sqlstore.NewGreetingService(m.DB, m.Outbox),
-		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), sqlstore.NewComplaintAgenda(m.DB), sqlstore.NewMoveInAgenda(m.DB), sqlstore.NewDeskAgenda(m.DB), training.Agenda()),
+		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), sqlstore.NewComplaintAgenda(m.DB), sqlstore.NewMoveInAgenda(m.DB), sqlstore.NewDeskAgenda(m.DB), training.Agenda(), sqlstore.NewRenovationAgenda(m.DB)),
 		Passes:    sqlstore.NewPassService(m.DB, m.Clocks),
 		Tenants:   sqlstore.NewTenantService(m.DB, m.Clocks),
 		Incidents: sqlstore.NewIncidentService(m.DB, m.Clocks, m.Outbox),
@@ -329,6 +329,8 @@ func (m *Main) Services() server.Services {
 		Gifts:     sqlstore.NewGiftService(m.DB),
 		// Knowing the residents: quizzes, assessments, new hires, points (S1, C1, M1, K2, S6, U1).
 		Training: training,
+		// Renovations from the application to the acceptance (M4, S11).
+		Renovations: sqlstore.NewRenovationService(m.DB, m.Clocks),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

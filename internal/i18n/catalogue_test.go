@@ -236,6 +236,26 @@ func messagesInSource(t *testing.T) []string {
 	add("timeline:gift")
 	add("gift_movement:" + wubu.GiftReceipt)
 	add("gift_movement:" + wubu.GiftHandout)
+	// Renovations (M4, S11): states, scopes, deposits, the default
+	// briefing checklist and the resident's timeline.
+	for _, st := range wubu.RenovationLifecycle.States {
+		add("renovation:" + st.Name)
+		add("timeline:renovation." + st.Name)
+	}
+	for _, sc := range wubu.RenovationScopes {
+		add("renovation_scope:" + sc)
+	}
+	for _, st := range wubu.ViolationLifecycle.States {
+		add("violation:" + st.Name)
+	}
+	for _, k := range wubu.ViolationKinds {
+		add("violation_kind:" + k)
+	}
+	add("deposit:returned")
+	add("deposit:withheld")
+	for _, it := range wubu.DefaultBriefingChecklist {
+		add(it)
+	}
 	// Work orders' states, steps, categories, urgencies, sources, price
 	// kinds, confirmation methods and checklist items (M5–M8).
 	for _, st := range wubu.OrderStates {

@@ -78,6 +78,9 @@ type Services struct {
 	Desk      wubu.DeskService
 	Stairwell wubu.StairwellService
 	Gifts     wubu.GiftService
+	// Renovations are the residents' renovations, from the application to
+	// the acceptance (M4, S11).
+	Renovations wubu.RenovationService
 	// Training is knowing the residents: quizzes, assessments, new hires'
 	// sign-off and reward points (S1, C1, M1, K2, S6, U1).
 	Training wubu.TrainingService

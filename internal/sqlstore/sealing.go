@@ -190,7 +190,7 @@ func (db *DB) setupKeys(ctx context.Context) error {
 	// does.
 	vacuum := []string{`VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`}
 	if db.Dialect == Postgres {
-		vacuum = []string{`VACUUM FULL persons`, `VACUUM FULL tenant_registrations`}
+		vacuum = []string{`VACUUM FULL persons`, `VACUUM FULL tenant_registrations`, `VACUUM FULL renovation_workers`}
 	}
 	for _, q := range vacuum {
 		db.write.ExecContext(ctx, q)
@@ -198,12 +198,16 @@ func (db *DB) setupKeys(ctx context.Context) error {
 	return nil
 }
 
+// sealedTables hold sealed ID numbers: residents, tenant registrations and
+// renovation workers (all but tenant_registrations with their keyed hash).
+var sealedTables = []string{"persons", "tenant_registrations", "renovation_workers"}
+
 // resealIDs seals again, with the current key, the ID numbers of persons
 // and tenant registrations whose stored value matches the LIKE condition,
 // a thousand rows a transaction, and returns how many it sealed.
 func (db *DB) resealIDs(ctx context.Context, cond string) (int, error) {
 	n := 0
-	for _, table := range []string{"persons", "tenant_registrations"} {
+	for _, table := range sealedTables {
 		for {
 			m, err := db.resealBatch(ctx, table, cond)
 			if err != nil {
@@ -250,8 +254,8 @@ func (db *DB) resealBatch(ctx context.Context, table, cond string) (int, error) 
 		if err != nil {
 			return 0, err
 		}
-		if table == "persons" {
-			_, err = tx.exec(ctx, `UPDATE persons SET id_number = ?, id_hash = ? WHERE id = ?`, sealed, hash, r.id)
+		if table != "tenant_registrations" {
+			_, err = tx.exec(ctx, `UPDATE `+table+` SET id_number = ?, id_hash = ? WHERE id = ?`, sealed, hash, r.id)
 		} else {
 			_, err = tx.exec(ctx, `UPDATE `+table+` SET id_number = ? WHERE id = ?`, sealed, r.id)
 		}
@@ -325,7 +329,7 @@ func (db *DB) KeysInUse(ctx context.Context) ([]KeyUse, error) {
 	for _, r := range records {
 		use(r.id).Recorded = true
 	}
-	for _, table := range []string{"persons", "tenant_registrations"} {
+	for _, table := range sealedTables {
 		rows, err := db.write.QueryContext(ctx, `SELECT id_number FROM `+table+` WHERE id_number <> ''`)
 		if err != nil {
 			return nil, err

@@ -175,6 +175,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.giftRoutes()...)
 	routes = append(routes, h.trainingRoutes()...)
 	routes = append(routes, h.roomAreaRoutes()...)
+	routes = append(routes, h.renovationRoutes()...)
 	return routes
 }
 
@@ -273,6 +274,12 @@ func navFor(u *wubu.User, current string) []NavItem {
 	}
 	if u.Post != wubu.PostSecurity && u.Can(wubu.PermOrderView) {
 		items = append(items, NavItem{Label: "Home services", Href: "/housekeeping"})
+	}
+	if u.Can(wubu.PermOrderView) && (u.Post == wubu.PostMaintenance || u.Role == wubu.RoleManager || u.Role == wubu.RoleDutyManager) {
+		items = append(items, NavItem{Label: "Renovations", Href: "/renovations"})
+	}
+	if u.Post == wubu.PostSecurity && u.Can(wubu.PermSecurityView) {
+		items = append(items, NavItem{Label: "Renovation workers", Href: "/renovation-workers"})
 	}
 	if u.Can(wubu.PermResidentView) && u.Role != wubu.RoleQuality {
 		items = append(items, NavItem{Label: "Training", Href: "/training"})

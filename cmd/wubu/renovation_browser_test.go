@@ -1,0 +1,88 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/sqlstore"
+	"github.com/wubu-oss/wubu/internal/wubutest"
+)
+
+// TestBrowserRenovationBriefing: on a phone (360 px), in the unit, the
+// renovation manager goes through the briefing checklist: sent with an item
+// left unticked, the form comes back with what was ticked and typed; with
+// every item ticked, both names and a signature drawn, the renovation is
+// briefed and the works may start.
+func TestBrowserRenovationBriefing(t *testing.T) {
+	ctx := wubutest.NewBrowserSize(t, 360, 800)
+	app := newTestApp(t, sqlstore.SQLite)
+	admin := app.adminCtx()
+	mgr := app.User(t, "zhuangxiu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
+	reno := sqlstore.NewRenovationService(app.DB, app.Main.Clocks)
+	st, err := reno.RenovationSettings(admin, app.ProjectA.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Managers = []int64{mgr.ID}
+	if err := reno.SetRenovationSettings(admin, st); err != nil {
+		t.Fatal(err)
+	}
+	o := makeOrg(t, app, app.ProjectA, "r")
+	now := app.Clock.Now().In(time.FixedZone("CST", 8*3600))
+	r, err := reno.ApplyRenovation(admin, &wubu.NewRenovation{ProjectID: app.ProjectA.ID, RoomID: o.room, PersonID: o.resident, Company: "安居装饰",
+		LeadName: "赵工长", LeadPhone: "13912345678", Scope: []string{"walls"}, PlannedFrom: now.Format(time.DateOnly), PlannedTo: now.AddDate(0, 1, 0).Format(time.DateOnly)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reno.ReviewRenovation(wubu.NewContextWithUser(admin, mgr), r.ID, wubu.RenovationApprove, ""); err != nil {
+		t.Fatal(err)
+	}
+	page := app.URL + "/renovations/" + itoa(r.ID)
+	wubutest.Step(t, ctx, "sign in and open the renovation",
+		chromedp.Navigate(app.URL+"/login"),
+		chromedp.WaitVisible(chromedp.ID("login")),
+		chromedp.SendKeys(chromedp.ID("login"), "zhuangxiu"),
+		chromedp.SendKeys(chromedp.ID("password"), wubutest.Password),
+		chromedp.Click(chromedp.ID("submit")),
+		chromedp.WaitVisible(chromedp.ID("who")),
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.ID("brief-form")),
+	)
+	n := len(r.Briefing.Items)
+	var ticks []chromedp.Action[chromedp.Void]
+	for i := 0; i < n-1; i++ {
+		ticks = append(ticks, chromedp.Click(chromedp.ID("tick-"+itoa(int64(i)))))
+	}
+	ticks = append(ticks, chromedp.SendKeys(chromedp.ID("resident-name"), "张业主"), chromedp.SendKeys(chromedp.ID("lead-name"), "赵工长"),
+		chromedp.Click(chromedp.ID("brief-submit")), chromedp.WaitVisible(chromedp.CSS(".field-error, .error")))
+	wubutest.Step(t, ctx, "send with an item left unticked", ticks...)
+	if got := wubutest.Get(t, ctx, "kept", chromedp.Evaluate[string](`document.getElementById("resident-name").value + "|" + document.getElementById("tick-0").checked`)); got != "张业主|true" {
+		t.Fatalf("the refused form kept %q", got)
+	}
+	if wide := wubutest.Get(t, ctx, "overflow", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth`)); wide {
+		t.Fatal("the briefing scrolls sideways at 360 px")
+	}
+	wubutest.Screenshot(t, ctx, "renovation-briefing")
+	wubutest.Step(t, ctx, "tick the last item, sign and send",
+		chromedp.Click(chromedp.ID("tick-"+itoa(int64(n-1)))),
+		chromedp.Evaluate[chromedp.Void](`(() => { const c = document.querySelector("canvas.signature"); const r = c.getBoundingClientRect();
+			for (const [t, x] of [["pointerdown", 10], ["pointermove", 60], ["pointermove", 120], ["pointerup", 120]])
+				c.dispatchEvent(new PointerEvent(t, {clientX: r.left + x, clientY: r.top + 20 + x / 6, bubbles: true})); })()`),
+		chromedp.Click(chromedp.ID("brief-submit")),
+		chromedp.WaitVisible(chromedp.ID("briefing-done")),
+	)
+	got, err := reno.FindRenovation(admin, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != wubu.RenovationBriefed || got.Briefing.ResidentName != "张业主" || got.Briefing.LeadName != "赵工长" || len(got.Photos) != 1 {
+		t.Fatalf("after the briefing: %s %+v, %d photos", got.State, got.Briefing, len(got.Photos))
+	}
+	if txt := wubutest.Get(t, ctx, "state", chromedp.Text(chromedp.ID("renovation-state"))); !strings.Contains(txt, "交底") {
+		t.Fatalf("state shown %q", txt)
+	}
+}

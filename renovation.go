@@ -1,0 +1,343 @@
+package wubu
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Renovations (M4, S11; guideline 4.3.3): a resident's renovation from the
+// application to the acceptance. The application names the room, the
+// resident, the contractor (company, lead and phone, the workers with their
+// ID numbers, sealed at rest and purged some days after the close), the
+// scope, the planned period and the drawings; the project's renovation
+// manager reviews it under a clock; the on-site briefing in the unit is
+// ticked item by item and acknowledged by both parties before the works may
+// start; during the works inspections are due at the project's frequency
+// (a clock), and violations go to a verified close — one that endangers the
+// structure or the common areas also opens a security hazard; the final
+// inspection accepts the works and returns or withholds the deposit.
+
+// RenovationState is where a renovation stands.
+type RenovationState string
+
+// Renovation states, in order.
+const (
+	RenovationApplied  RenovationState = "applied"
+	RenovationChanges  RenovationState = "changes_requested"
+	RenovationApproved RenovationState = "approved"
+	RenovationBriefed  RenovationState = "briefed"
+	RenovationInWorks  RenovationState = "in_works"
+	RenovationRefused  RenovationState = "refused"
+	RenovationClosed   RenovationState = "closed"
+)
+
+// Renovation steps.
+const (
+	RenovationApply      = "apply"
+	RenovationApprove    = "approve"
+	RenovationAskChanges = "ask_changes"
+	RenovationResubmit   = "resubmit"
+	RenovationRefuse     = "refuse"
+	RenovationBrief      = "brief"
+	RenovationStart      = "start"
+	RenovationInspect    = "inspect"
+	RenovationAccept     = "accept" // the final inspection: accepted, deposit returned or withheld
+)
+
+// RenovationLifecycle: applied → (changes requested → applied)* →
+// approved or refused → briefed → in works (inspections) → closed. The
+// review is the renovation manager's (the assignee) under the "review"
+// clock; the works run under the "inspect" clock, re-armed by each
+// inspection.
+var RenovationLifecycle = declare(&Lifecycle{
+	Object: "renovation",
+	Lead:   PermOrderDispatch,
+	Messages: LifecycleMessages{
+		Unassigned: "Renovation %d has no renovation manager yet.",
+		OthersOnly: "Only the renovation manager may take this step.",
+	},
+	States: []LifecycleState{
+		{Name: string(RenovationApplied), Refusal: "Renovation %d awaits its review: this step is not possible now."},
+		{Name: string(RenovationChanges), Refusal: "Renovation %d waits for the resident's changes: this step is not possible now."},
+		{Name: string(RenovationApproved), Refusal: "Renovation %d is approved but not yet briefed: this step is not possible now."},
+		{Name: string(RenovationBriefed), Refusal: "Renovation %d is briefed and the works have not started: this step is not possible now."},
+		{Name: string(RenovationInWorks), Refusal: "Renovation %d is in works: this step is not possible now."},
+		{Name: string(RenovationRefused), Refusal: "Renovation %d was refused: it cannot change any more.", Final: true},
+		{Name: string(RenovationClosed), Refusal: "Renovation %d is closed: it cannot change any more.", Final: true},
+	},
+	Steps: []StepDecl{
+		{Action: RenovationApply, To: string(RenovationApplied), Perm: PermOrderEdit,
+			Clocks: []ClockEffect{{Op: ClockArm, Kind: "review"}}},
+		{Action: RenovationApprove, From: []string{string(RenovationApplied)}, To: string(RenovationApproved), Perm: PermOrderEdit,
+			Actor: ActorRule{Assignee: true}, Clocks: []ClockEffect{{Op: ClockStop, Kind: "review"}}},
+		{Action: RenovationAskChanges, From: []string{string(RenovationApplied)}, To: string(RenovationChanges), Perm: PermOrderEdit,
+			Actor: ActorRule{Assignee: true}, Clocks: []ClockEffect{{Op: ClockStop, Kind: "review"}}},
+		{Action: RenovationResubmit, From: []string{string(RenovationChanges)}, To: string(RenovationApplied), Perm: PermOrderEdit,
+			Clocks: []ClockEffect{{Op: ClockRearm, Kind: "review"}}},
+		{Action: RenovationRefuse, From: []string{string(RenovationApplied)}, To: string(RenovationRefused), Perm: PermOrderEdit,
+			Actor: ActorRule{Assignee: true}, Clocks: []ClockEffect{{Op: ClockStop, Kind: "review"}}},
+		{Action: RenovationBrief, From: []string{string(RenovationApproved)}, To: string(RenovationBriefed), Perm: PermOrderEdit,
+			Actor: ActorRule{Assignee: true}},
+		{Action: RenovationStart, From: []string{string(RenovationBriefed)}, To: string(RenovationInWorks), Perm: PermOrderEdit,
+			Clocks: []ClockEffect{{Op: ClockArm, Kind: "inspect"}}},
+		{Action: RenovationInspect, From: []string{string(RenovationInWorks)}, Perm: PermOrderEdit,
+			Clocks: []ClockEffect{{Op: ClockRearm, Kind: "inspect"}}},
+		{Action: RenovationAccept, From: []string{string(RenovationInWorks)}, To: string(RenovationClosed), Perm: PermOrderEdit,
+			Actor: ActorRule{Assignee: true}, Clocks: []ClockEffect{{Op: ClockStop, Kind: "inspect"}}},
+	},
+	// The review and the inspections fall due at the project's settings
+	// (the renovation's due times); overdue, they reach the renovation
+	// manager and the maintenance team leaders, then the manager.
+	Clocks: []ClockDecl{
+		{Kind: "review", WarnBefore: 4 * time.Hour, Warn: []Party{PartyAssignee}, Breach: []Party{PartyAssignee, PartyLeaders},
+			Escalation: []EscalationDecl{{After: 24 * time.Hour, To: PartyManager}}},
+		{Kind: "inspect", Breach: []Party{PartyAssignee, PartyLeaders},
+			Escalation: []EscalationDecl{{After: 24 * time.Hour, To: PartyManager}}},
+	},
+})
+
+// RenovationScopes are the kinds of work an application may cover.
+var RenovationScopes = []string{"walls", "water_electricity", "windows", "balcony", "air_conditioning", "floors", "kitchen_bathroom", "other"}
+
+// Renovation is a resident's renovation of a room.
+type Renovation struct {
+	ID          int64           `json:"id"`
+	ProjectID   int64           `json:"project_id"`
+	RoomID      int64           `json:"room_id"`
+	RoomLabel   string          `json:"room_label"`
+	PersonID    int64           `json:"person_id"`
+	PersonName  string          `json:"person_name"`
+	PersonPhone string          `json:"person_phone,omitempty"`
+	Company     string          `json:"company"`
+	LeadName    string          `json:"lead_name"`
+	LeadPhone   string          `json:"lead_phone"`
+	Scope       []string        `json:"scope"`
+	Description string          `json:"description,omitempty"`
+	PlannedFrom string          `json:"planned_from"` // YYYY-MM-DD, China time
+	PlannedTo   string          `json:"planned_to"`
+	State       RenovationState `json:"state"`
+	// ManagerID is the renovation manager reviewing and following it.
+	ManagerID    *int64     `json:"manager_id,omitempty"`
+	ManagerName  string     `json:"manager_name,omitempty"`
+	ReviewNote   string     `json:"review_note,omitempty"`
+	ReviewDue    *time.Time `json:"review_due,omitempty"`
+	InspectDue   *time.Time `json:"inspect_due,omitempty"`
+	Inspections  int        `json:"inspections"`
+	StartedAt    *time.Time `json:"started_at,omitempty"`
+	Deposit      int        `json:"deposit"`                 // yuan
+	DepositState string     `json:"deposit_state,omitempty"` // "returned", "withheld"
+	DepositNote  string     `json:"deposit_note,omitempty"`
+	ClosedAt     *time.Time `json:"closed_at,omitempty"`
+	AppliedBy    int64      `json:"applied_by"`
+	AppliedAt    time.Time  `json:"applied_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+
+	Briefing Briefing            `json:"briefing"`
+	Workers  []*RenovationWorker `json:"workers,omitempty"`
+	Photos   []*Photo            `json:"photos,omitempty"`
+}
+
+// Briefing is the on-site briefing in the unit: the project's checklist,
+// each item ticked, and both parties' acknowledgement.
+type Briefing struct {
+	Items  []string `json:"items"`
+	Ticked []bool   `json:"ticked"`
+	// ResidentName and LeadName acknowledge it, at ResidentAt and LeadAt.
+	ResidentName string     `json:"resident_name,omitempty"`
+	ResidentAt   *time.Time `json:"resident_at,omitempty"`
+	LeadName     string     `json:"lead_name,omitempty"`
+	LeadAt       *time.Time `json:"lead_at,omitempty"`
+}
+
+// Complete reports whether every item is ticked and both parties
+// acknowledged.
+func (b Briefing) Complete() bool {
+	return len(b.Items) > 0 && len(b.Ticked) == len(b.Items) && !slices.Contains(b.Ticked, false) && b.ResidentAt != nil && b.LeadAt != nil
+}
+
+// RenovationWorker is a worker of the contractor, with a pass for the gate.
+// IDNumber is masked unless revealed.
+type RenovationWorker struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	IDNumber string `json:"id_number,omitempty"`
+	PassNo   string `json:"pass_no"`
+}
+
+// WorkerPassCheck is what the guard sees of a worker at the gate.
+type WorkerPassCheck struct {
+	Worker       RenovationWorker `json:"worker"`
+	RenovationID int64            `json:"renovation_id"`
+	RoomLabel    string           `json:"room_label"`
+	PlannedFrom  string           `json:"planned_from"`
+	PlannedTo    string           `json:"planned_to"`
+	State        RenovationState  `json:"state"`
+	// Allowed: the renovation is in works and today is in its period.
+	Allowed bool `json:"allowed"`
+}
+
+// RenovationSettings are a project's renovation rules.
+type RenovationSettings struct {
+	ProjectID int64 `json:"project_id"`
+	// ReviewHours is the time to review an application; InspectHours the
+	// time between two inspections during the works.
+	ReviewHours  int `json:"review_hours"`
+	InspectHours int `json:"inspect_hours"`
+	// WorkFrom and WorkTo are the permitted working hours ("08:00").
+	WorkFrom string `json:"work_from"`
+	WorkTo   string `json:"work_to"`
+	// Deposit is the deposit taken (yuan; 0: none).
+	Deposit int `json:"deposit"`
+	// PurgeDays after the close the workers' ID numbers are purged.
+	PurgeDays int `json:"purge_days"`
+	// Checklist is the on-site briefing's items.
+	Checklist []string `json:"checklist"`
+	// Managers are the renovation managers (maintenance staff).
+	Managers []int64 `json:"managers"`
+}
+
+// DefaultBriefingChecklist is the on-site briefing of the guideline.
+var DefaultBriefingChecklist = []string{
+	"Planning and design of the works explained",
+	"Load-bearing walls and the building's structure may not be altered",
+	"What to watch: water-proofing, gas, electricity, fire doors",
+	"Prohibited acts explained",
+	"Renovation waste: bagged and taken to the designated place",
+	"Moving materials: lift protection and the permitted hours",
+}
+
+// NewRenovation is an application.
+type NewRenovation struct {
+	ProjectID   int64              `json:"project_id"`
+	RoomID      int64              `json:"room_id"`
+	PersonID    int64              `json:"person_id"`
+	Company     string             `json:"company"`
+	LeadName    string             `json:"lead_name"`
+	LeadPhone   string             `json:"lead_phone"`
+	Scope       []string           `json:"scope"`
+	Description string             `json:"description"`
+	PlannedFrom string             `json:"planned_from"`
+	PlannedTo   string             `json:"planned_to"`
+	Workers     []RenovationWorker `json:"workers"`
+	Drawings    []*Photo           `json:"-"`
+}
+
+// BriefingRecord is the briefing as done in the unit: the items ticked (by
+// index) and the names of those who acknowledged it, with their drawn
+// signatures where the device allowed.
+type BriefingRecord struct {
+	Ticked        []int  `json:"ticked"`
+	ResidentName  string `json:"resident_name"`
+	LeadName      string `json:"lead_name"`
+	ResidentDrawn *Photo `json:"-"`
+	LeadDrawn     *Photo `json:"-"`
+}
+
+// ViolationState is where a renovation violation stands.
+type ViolationState string
+
+// Violation states and steps.
+const (
+	ViolationRecorded  ViolationState = "recorded"
+	ViolationRectified ViolationState = "rectified"
+	ViolationClosed    ViolationState = "closed"
+
+	ViolationRecord  = "record"
+	ViolationRectify = "rectify"
+	ViolationVerify  = "verify"
+	ViolationReject  = "reject"
+)
+
+// ViolationKinds are the kinds of violation.
+var ViolationKinds = []string{"prohibited_act", "hours", "waste", "structure", "common_area", "other"}
+
+// ViolationLifecycle: recorded by the inspector → rectification recorded by
+// the renovation manager with a photo → verified by someone else (closed)
+// or sent back.
+var ViolationLifecycle = declare(&Lifecycle{
+	Object: "renovation_violation",
+	Lead:   PermOrderDispatch,
+	Messages: LifecycleMessages{
+		Unassigned: "Renovation %d has no renovation manager yet.",
+		OthersOnly: "Only the renovation manager may take this step.",
+	},
+	States: []LifecycleState{
+		{Name: string(ViolationRecorded), Refusal: "Violation %d is not rectified yet: this step is not possible now."},
+		{Name: string(ViolationRectified), Refusal: "Violation %d is rectified and awaits verification: this step is not possible now."},
+		{Name: string(ViolationClosed), Refusal: "Violation %d is closed: it cannot change any more.", Final: true},
+	},
+	Steps: []StepDecl{
+		{Action: ViolationRecord, To: string(ViolationRecorded), Perm: PermOrderEdit},
+		{Action: ViolationRectify, From: []string{string(ViolationRecorded)}, To: string(ViolationRectified), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}},
+		{Action: ViolationVerify, From: []string{string(ViolationRectified)}, To: string(ViolationClosed), Perm: PermOrderEdit,
+			Actor: ActorRule{NotBy: []string{ViolationRectify}, Refusal: "You recorded this rectification, so someone else must verify it."}},
+		{Action: ViolationReject, From: []string{string(ViolationRectified)}, To: string(ViolationRecorded), Perm: PermOrderEdit,
+			Actor: ActorRule{NotBy: []string{ViolationRectify}, Refusal: "You recorded this rectification, so someone else must verify it."}},
+	},
+})
+
+// Violation is a violation found on a renovation.
+type Violation struct {
+	ID           int64  `json:"id"`
+	ProjectID    int64  `json:"project_id"`
+	RenovationID int64  `json:"renovation_id"`
+	Kind         string `json:"kind"`
+	Description  string `json:"description"`
+	// Endangers: the structure or the common areas; a hazard is opened.
+	Endangers   bool           `json:"endangers"`
+	HazardID    *int64         `json:"hazard_id,omitempty"`
+	State       ViolationState `json:"state"`
+	ManagerID   *int64         `json:"manager_id,omitempty"`
+	ManagerName string         `json:"manager_name,omitempty"`
+	RecordedBy  int64          `json:"recorded_by"`
+	RecordedAt  time.Time      `json:"recorded_at"`
+	RectifyNote string         `json:"rectify_note,omitempty"`
+	VerifyNote  string         `json:"verify_note,omitempty"`
+	UpdatedAt   time.Time      `json:"updated_at"`
+}
+
+// RenovationService takes renovations from the application to the close.
+// Reads and steps need PermOrderView / PermOrderEdit in the project (another
+// project's renovation answers ENOTFOUND); settings need PermSettingsEdit.
+type RenovationService interface {
+	RenovationSettings(ctx context.Context, projectID int64) (*RenovationSettings, error)
+	SetRenovationSettings(ctx context.Context, s *RenovationSettings) error
+	// ApplyRenovation records an application and arms its review clock.
+	ApplyRenovation(ctx context.Context, n *NewRenovation) (*Renovation, error)
+	// ReviewRenovation approves (action RenovationApprove), asks for
+	// changes or refuses (a reason is required for both).
+	ReviewRenovation(ctx context.Context, id int64, action, note string) (*Renovation, error)
+	ResubmitRenovation(ctx context.Context, id int64, note string) (*Renovation, error)
+	// BriefRenovation records the on-site briefing: every item ticked and
+	// both acknowledgements, else EINVALID.
+	BriefRenovation(ctx context.Context, id int64, b BriefingRecord) (*Renovation, error)
+	// StartWorks starts the works: ECONFLICT before the briefing.
+	StartWorks(ctx context.Context, id int64) (*Renovation, error)
+	// InspectRenovation records an inspection during the works and re-arms
+	// the next one's clock.
+	InspectRenovation(ctx context.Context, id int64, note string) (*Renovation, error)
+	// AcceptRenovation is the final inspection: the deposit returned, or
+	// withheld with the reason.
+	AcceptRenovation(ctx context.Context, id int64, withhold bool, note string) (*Renovation, error)
+	FindRenovation(ctx context.Context, id int64) (*Renovation, error)
+	FindRenovations(ctx context.Context, projectID int64, open bool) ([]*Renovation, error)
+	// RecordViolation records a violation; one that endangers the
+	// structure or common areas also opens a security hazard.
+	RecordViolation(ctx context.Context, v *Violation, photo *Photo) (*Violation, error)
+	RectifyViolation(ctx context.Context, id int64, note string, photo *Photo) (*Violation, error)
+	VerifyViolation(ctx context.Context, id int64, accepted bool, note string) (*Violation, error)
+	FindViolations(ctx context.Context, renovationID int64) ([]*Violation, error)
+	// CheckWorkerPass is the guard's look-up by name or pass number.
+	CheckWorkerPass(ctx context.Context, projectID int64, q string) ([]*WorkerPassCheck, error)
+	// PurgeWorkerIDs blanks the workers' ID numbers of renovations closed
+	// more than the project's purge days ago; it returns how many.
+	PurgeWorkerIDs(ctx context.Context, projectID int64) (int, error)
+}
+
+// Photo stages of a renovation.
+const (
+	PhotoDrawing   = "drawing"   // a drawing attached to the application
+	PhotoSignature = "signature" // a signature drawn at the briefing
+	PhotoViolation = "violation" // a violation as found
+)
