@@ -329,6 +329,8 @@ func (m *Main) Services() server.Services {
 		Gifts:     sqlstore.NewGiftService(m.DB),
 		// Knowing the residents: quizzes, assessments, new hires, points (S1, C1, M1, K2, S6, U1).
 		Training: training,
+		// Community events and lectures (K1, H4, M4).
+		Events: sqlstore.NewEventService(m.DB),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

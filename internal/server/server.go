@@ -80,6 +80,8 @@ type Services struct {
 	// Training is knowing the residents: quizzes, assessments, new hires'
 	// sign-off and reward points (S1, C1, M1, K2, S6, U1).
 	Training wubu.TrainingService
+	// Events are community events and lectures with their sign-ups (K1, H4, M4).
+	Events wubu.EventService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

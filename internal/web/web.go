@@ -176,6 +176,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.noticeRoutes()...)
 	routes = append(routes, h.giftRoutes()...)
 	routes = append(routes, h.trainingRoutes()...)
+	routes = append(routes, h.eventRoutes()...)
 	return routes
 }
 
