@@ -169,21 +169,26 @@ func (h *Handler) eventState(r *http.Request, id int64) (string, error) {
 	return h.T(r, "Saved."), err
 }
 
-// eventSignUp signs up the resident found by their room, name or phone's
-// last four digits, as at the lookup.
+// eventSignUp signs up a resident: by ID (from the resident's card), or
+// the one found by their room, name or phone's last four digits, as at the
+// lookup.
 func (h *Handler) eventSignUp(r *http.Request, id int64) (string, error) {
 	e, err := h.Events.FindEvent(r.Context(), id)
 	if err != nil {
 		return "", err
 	}
-	hits, err := h.Residents.Lookup(r.Context(), e.ProjectID, r.FormValue("resident"), 2)
-	if err != nil {
-		return "", err
+	person := optID(r, "person_id")
+	if person == nil {
+		hits, err := h.Residents.Lookup(r.Context(), e.ProjectID, r.FormValue("resident"), 2)
+		if err != nil {
+			return "", err
+		}
+		if len(hits) != 1 {
+			return "", wubu.FieldErrorf("resident", wubu.EINVALID, "Name one resident: their room, name or phone's last four digits.")
+		}
+		person = &hits[0].PersonID
 	}
-	if len(hits) != 1 {
-		return "", wubu.FieldErrorf("resident", wubu.EINVALID, "Name one resident: their room, name or phone's last four digits.")
-	}
-	g, err := h.Events.SignUp(r.Context(), id, hits[0].PersonID)
+	g, err := h.Events.SignUp(r.Context(), id, *person)
 	if err != nil {
 		if e := wubu.AsError(err); e != nil && e.Field == "person_id" {
 			err = &wubu.Error{Code: e.Code, Format: e.Format, Args: e.Args, Field: "resident"}
