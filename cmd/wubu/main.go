@@ -331,6 +331,8 @@ func (m *Main) Services() server.Services {
 		Training: training,
 		// Community events and lectures (K1, H4, M4).
 		Events: sqlstore.NewEventService(m.DB),
+		// Notices on the board and pest-control plans (C3).
+		Bulletins: sqlstore.NewBulletinService(m.DB),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

@@ -21,6 +21,15 @@ func init() {
 		"POST /events/{id}/signups/{signup}/cancel":  {allow: residentEditors},
 		"POST /events/{id}/signups/{signup}/attend":  {allow: residentEditors},
 		"POST /events/{id}/photos":                   {allow: residentEditors},
+		"GET /bulletins":                             {allow: residentViewers},
+		"POST /bulletins":                            {allow: residentEditors, body: "project={project}&title=停水通知&body=正文&board_until=2027-01-10"},
+		"GET /bulletins/{id}":                        {allow: residentViewers},
+		"POST /pest-plans":                           {allow: managers, body: "project={project}&areas=地下车库&first_date=2027-01-10&every_days=14&notice_days=3"},
+		"POST /events/{id}/bulletin":                 {allow: residentEditors},
+		"GET /api/v1/projects/{id}/bulletins":        {allow: residentViewers},
+		"POST /api/v1/projects/{id}/bulletins":       {allow: residentEditors, body: `{"title":"停水通知","body":"正文","board_until":"2027-01-10"}`},
+		"GET /api/v1/projects/{id}/pest-plans":       {allow: residentViewers},
+		"POST /api/v1/projects/{id}/pest-plans":      {allow: managers, body: `{"areas":"地下车库","first_date":"2027-01-10","every_days":14}`},
 		"GET /api/v1/projects/{id}/events":           {allow: residentViewers},
 		"GET /api/v1/events/{id}":                    {allow: residentViewers},
 		"POST /api/v1/events/{id}/signups":           {allow: residentEditors, body: `{"person_id":{resident}}`},
@@ -38,6 +47,14 @@ func init() {
 				t.Fatal(err)
 			}
 			return g.ID
+		},
+		// A notice on the project's board.
+		"/bulletins/": func(t *testing.T, app *testApp, p *wubu.Project, o *orgObjects) int64 {
+			n := &wubu.Bulletin{ProjectID: p.ID, Title: "停电通知", Body: "正文", BoardUntil: "2027-01-10"}
+			if err := sqlstore.NewBulletinService(app.DB).PostBulletin(app.adminCtx(), n); err != nil {
+				t.Fatal(err)
+			}
+			return n.ID
 		},
 		"/signup/": func(t *testing.T, app *testApp, p *wubu.Project, o *orgObjects) int64 {
 			g, err := sqlstore.NewEventService(app.DB).SignUp(app.adminCtx(), matrixEvent(t, app, p), o.resident)

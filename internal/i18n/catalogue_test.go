@@ -260,6 +260,9 @@ func messagesInSource(t *testing.T) []string {
 	for _, st := range wubu.EventLifecycle.States {
 		add("event_state:" + st.Name)
 	}
+	for _, k := range wubu.BulletinKinds {
+		add("bulletin_kind:" + string(k))
+	}
 	for _, st := range wubu.SignupLifecycle.States {
 		add("signup_state:" + st.Name)
 		add("timeline:signup." + st.Name)

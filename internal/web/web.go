@@ -177,6 +177,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.giftRoutes()...)
 	routes = append(routes, h.trainingRoutes()...)
 	routes = append(routes, h.eventRoutes()...)
+	routes = append(routes, h.bulletinRoutes()...)
 	return routes
 }
 
