@@ -30,6 +30,8 @@ func init() {
 		"POST /api/v1/projects/{id}/bulletins":       {allow: residentEditors, body: `{"title":"停水通知","body":"正文","board_until":"2027-01-10"}`},
 		"GET /api/v1/projects/{id}/pest-plans":       {allow: residentViewers},
 		"POST /api/v1/projects/{id}/pest-plans":      {allow: managers, body: `{"areas":"地下车库","first_date":"2027-01-10","every_days":14}`},
+		"GET /survey-forms/{id}/answer":              {allow: residentEditors},
+		"POST /survey-forms/{id}/answers":            {allow: residentEditors, body: "resident=none"},
 		"GET /api/v1/projects/{id}/events":           {allow: residentViewers},
 		"GET /api/v1/events/{id}":                    {allow: residentViewers},
 		"POST /api/v1/events/{id}/signups":           {allow: residentEditors, body: `{"person_id":{resident}}`},
