@@ -45,8 +45,12 @@ type Bulletin struct {
 	BoardUntil string `json:"board_until"`
 	// PlanID and PlanDate name the pest-control plan and date an advance
 	// notice was posted for.
-	PlanID       *int64    `json:"plan_id,omitempty"`
-	PlanDate     string    `json:"plan_date,omitempty"`
+	PlanID   *int64 `json:"plan_id,omitempty"`
+	PlanDate string `json:"plan_date,omitempty"`
+	// SendSMS sends the notice to the audience's residents by SMS through
+	// the outbox (quiet hours respected); Sent counts the messages queued.
+	SendSMS      bool      `json:"send_sms"`
+	Sent         int       `json:"sent,omitempty"`
 	PostedBy     *int64    `json:"posted_by,omitempty"`
 	PostedByName string    `json:"posted_by_name,omitempty"`
 	PostedAt     time.Time `json:"posted_at"`

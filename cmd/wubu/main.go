@@ -332,7 +332,7 @@ func (m *Main) Services() server.Services {
 		// Community events and lectures (K1, H4, M4).
 		Events: sqlstore.NewEventService(m.DB),
 		// Notices on the board and pest-control plans (C3).
-		Bulletins: sqlstore.NewBulletinService(m.DB),
+		Bulletins: sqlstore.NewBulletinService(m.DB).WithNotifier(m.Outbox),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

@@ -15,7 +15,8 @@ import (
 // BulletinService implements wubu.BulletinService: notices on the board
 // and the pest-control plans whose advance notices the rules post (C3).
 type BulletinService struct {
-	db *DB
+	db       *DB
+	notifier wubu.Notifier
 }
 
 var _ wubu.BulletinService = (*BulletinService)(nil)
@@ -23,8 +24,14 @@ var _ wubu.BulletinService = (*BulletinService)(nil)
 // NewBulletinService returns a notice service over db.
 func NewBulletinService(db *DB) *BulletinService { return &BulletinService{db: db} }
 
+// WithNotifier sends the notices asked to go by SMS through n.
+func (s *BulletinService) WithNotifier(n wubu.Notifier) *BulletinService {
+	s.notifier = n
+	return s
+}
+
 const bulletinColumns = `n.id, n.project_id, n.kind, n.title, n.body, n.building_id, COALESCE(b.name, ''), n.board_from, n.board_until,
-	n.plan_id, COALESCE(n.plan_date, ''), n.posted_by, COALESCE(u.name, ''), n.posted_at, p.name`
+	n.plan_id, COALESCE(n.plan_date, ''), n.send_sms, n.posted_by, COALESCE(u.name, ''), n.posted_at, p.name`
 
 const bulletinFrom = ` FROM bulletins n
 	JOIN projects p ON p.id = n.project_id
@@ -34,7 +41,7 @@ const bulletinFrom = ` FROM bulletins n
 func scanBulletin(s interface{ Scan(...any) error }) (*wubu.Bulletin, error) {
 	n := &wubu.Bulletin{}
 	err := s.Scan(&n.ID, &n.ProjectID, &n.Kind, &n.Title, &n.Body, &n.BuildingID, &n.BuildingName, &n.BoardFrom, &n.BoardUntil,
-		&n.PlanID, &n.PlanDate, &n.PostedBy, &n.PostedByName, &n.PostedAt, &n.ProjectName)
+		&n.PlanID, &n.PlanDate, &n.SendSMS, &n.PostedBy, &n.PostedByName, &n.PostedAt, &n.ProjectName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	}
@@ -77,10 +84,63 @@ func (s *BulletinService) PostBulletin(ctx context.Context, n *wubu.Bulletin) er
 		return err
 	}
 	defer tx.Rollback()
+	if n.SendSMS && s.notifier == nil {
+		return wubu.FieldErrorf("send_sms", wubu.EINVALID, "Messages cannot be sent from here.")
+	}
 	if err := s.insert(ctx, tx, n, &u.ID); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if !n.SendSMS {
+		return nil
+	}
+	var err2 error
+	n.Sent, err2 = s.sendNotice(ctx, n)
+	return err2
+}
+
+// sendNotice queues the notice by SMS to every resident of its audience
+// who has not moved out, once each (the dedup key names the notice and the
+// resident); the outbox holds them through quiet hours.
+func (s *BulletinService) sendNotice(ctx context.Context, n *wubu.Bulletin) (int, error) {
+	q := `SELECT DISTINCT h.person_id, p.name FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id
+		JOIN projects p ON p.id = h.project_id WHERE h.project_id = ? AND h.move_out = ''`
+	args := []any{n.ProjectID}
+	if n.BuildingID != nil {
+		q, args = q+` AND r.building_id = ?`, append(args, *n.BuildingID)
+	}
+	rows, err := s.db.query(ctx, q+` ORDER BY h.person_id`, args...)
+	if err != nil {
+		return 0, err
+	}
+	var ns []wubu.Notification
+	for rows.Next() {
+		var pid int64
+		var project string
+		if err := rows.Scan(&pid, &project); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		text := []rune(n.Body)
+		if len(text) > 60 {
+			text = append(text[:60], '…')
+		}
+		ns = append(ns, wubu.Notification{ProjectID: n.ProjectID, Kind: "notice", To: wubu.Recipient{PersonID: pid},
+			Vars: map[string]string{"title": n.Title, "text": string(text), "project": project}, DedupKey: fmt.Sprintf("bulletin:%d:%d", n.ID, pid),
+			ObjectType: "bulletin", ObjectID: fmt.Sprint(n.ID)})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for i := 0; i < len(ns); i += 500 {
+		if err := s.notifier.Notify(ctx, ns[i:min(i+500, len(ns))]...); err != nil {
+			return i, err
+		}
+	}
+	return len(ns), nil
 }
 
 // insert writes a checked notice and its audit entry.
@@ -99,8 +159,8 @@ func (s *BulletinService) insert(ctx context.Context, tx *Tx, n *wubu.Bulletin, 
 	}
 	n.PostedBy, n.PostedAt = by, tx.now
 	var err error
-	n.ID, err = tx.insert(ctx, `INSERT INTO bulletins (project_id, kind, title, body, building_id, board_from, board_until, plan_id, plan_date, posted_by, posted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ProjectID, n.Kind, n.Title, n.Body, n.BuildingID, n.BoardFrom, n.BoardUntil, n.PlanID, planDate, by, tx.now)
+	n.ID, err = tx.insert(ctx, `INSERT INTO bulletins (project_id, kind, title, body, building_id, board_from, board_until, plan_id, plan_date, send_sms, posted_by, posted_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ProjectID, n.Kind, n.Title, n.Body, n.BuildingID, n.BoardFrom, n.BoardUntil, n.PlanID, planDate, n.SendSMS, by, tx.now)
 	if err != nil {
 		return err
 	}

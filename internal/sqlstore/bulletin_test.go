@@ -97,3 +97,56 @@ func TestPestNoticeExactlyNDaysBefore(t *testing.T) {
 		})
 	})
 }
+
+// TestNoticeBySMS: a notice to a building, asked to go by SMS, is queued
+// in the outbox once for each of the building's residents and for no one
+// else (D3: an event's notice goes the same way); without a notifier the
+// service refuses to promise it.
+func TestNoticeBySMS(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newRulesWorld(t, db)
+		staff := w.f.Ctx(w.assistant)
+		// A resident of another building, who must not get it.
+		res, err := sqlstore.NewOrgService(db).GenerateRooms(w.admin, wubu.RoomGeneration{ProjectID: w.f.ProjectA.ID, Building: "9", Units: 1, Floors: 1, PerFloor: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rooms, _, err := sqlstore.NewOrgService(db).FindRooms(w.admin, wubu.RoomFilter{ProjectID: w.f.ProjectA.ID, BuildingID: &res.Building.ID, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.residents.CreatePersonInRoom(w.admin, &wubu.Person{ProjectID: w.f.ProjectA.ID, Name: "李四", Phones: []string{"13900139000"}},
+			&wubu.Household{RoomID: rooms[0].ID, Relation: wubu.RelationOwner}); err != nil {
+			t.Fatal(err)
+		}
+		until := clock.Now().In(calendar.ChinaStandardTime).AddDate(0, 0, 5).Format(time.DateOnly)
+		n := &wubu.Bulletin{ProjectID: w.f.ProjectA.ID, Kind: wubu.BulletinEvent, Title: "家庭用电安全讲座", Body: "周六晚七点在会所二楼举办，欢迎报名。",
+			BuildingID: &w.building.ID, BoardUntil: until, SendSMS: true}
+		t.Run("ErrNoNotifier", func(t *testing.T) {
+			m := *n
+			mustCode(t, sqlstore.NewBulletinService(db).PostBulletin(staff, &m), wubu.EINVALID)
+		})
+		bs := sqlstore.NewBulletinService(db).WithNotifier(w.outbox)
+		if err := bs.PostBulletin(staff, n); err != nil {
+			t.Fatal(err)
+		}
+		ms := w.messages(t, "notice")
+		if n.Sent != 1 || len(ms) != 1 || ms[0].PersonID == nil || *ms[0].PersonID != w.person.ID || !strings.Contains(ms[0].Body, n.Title) {
+			t.Fatalf("sent %d, messages %+v", n.Sent, ms)
+		}
+		got, err := bs.FindBulletin(staff, n.ID)
+		if err != nil || !got.SendSMS {
+			t.Fatalf("notice: %+v, %v", got, err)
+		}
+		t.Run("ErrInvalid", func(t *testing.T) {
+			for name, b := range map[string]wubu.Bulletin{
+				"Title": {ProjectID: w.f.ProjectA.ID, Body: "x", BoardUntil: until},
+				"Until": {ProjectID: w.f.ProjectA.ID, Title: "x", Body: "x", BoardUntil: "2000-01-01"},
+			} {
+				if err := bs.PostBulletin(staff, &b); wubu.ErrorCode(err) != wubu.EINVALID {
+					t.Errorf("%s: got %v, want invalid", name, err)
+				}
+			}
+		})
+	})
+}

@@ -67,12 +67,16 @@ func (h *Handler) bulletinPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := &wubu.Bulletin{ProjectID: v.ProjectID, Title: r.FormValue("title"), Body: r.FormValue("body"), BuildingID: optID(r, "building_id"),
-		BoardFrom: r.FormValue("board_from"), BoardUntil: r.FormValue("board_until")}
+		BoardFrom: r.FormValue("board_from"), BoardUntil: r.FormValue("board_until"), SendSMS: r.FormValue("send_sms") == "1"}
 	if err := h.Bulletins.PostBulletin(r.Context(), n); err != nil {
 		h.render(w, r, refuse(r, v, r.Form, err, ""), "bulletins", v)
 		return
 	}
-	h.redirect(w, r, "/bulletins/"+strconv.FormatInt(n.ID, 10), h.T(r, "Notice posted."))
+	flash := h.T(r, "Notice posted.")
+	if n.SendSMS {
+		flash = h.T(r, "Notice posted and %d messages queued.", n.Sent)
+	}
+	h.redirect(w, r, "/bulletins/"+strconv.FormatInt(n.ID, 10), flash)
 }
 
 func (h *Handler) pestPlanSave(w http.ResponseWriter, r *http.Request) {
@@ -124,9 +128,12 @@ func (h *Handler) eventBulletin(r *http.Request, id int64) (string, error) {
 	n := &wubu.Bulletin{ProjectID: e.ProjectID, Kind: wubu.BulletinEvent, Title: e.Title, BuildingID: e.BuildingID,
 		Body: fmt.Sprintf("尊敬的各位业主、住户：\n\n物业服务中心将于%d年%d月%d日 %s 在%s举办“%s”，名额%d人，欢迎到物业服务中心报名参加。\n\n%s",
 			day.Year(), day.Month(), day.Day(), day.Format("15:04"), e.Place, e.Title, e.Capacity, e.Note),
-		BoardUntil: day.Format(time.DateOnly)}
+		BoardUntil: day.Format(time.DateOnly), SendSMS: r.FormValue("send_sms") == "1"}
 	if err := h.Bulletins.PostBulletin(r.Context(), n); err != nil {
 		return "", err
+	}
+	if n.SendSMS {
+		return h.T(r, "Notice posted and %d messages queued.", n.Sent), nil
 	}
 	return h.T(r, "Notice posted."), nil
 }

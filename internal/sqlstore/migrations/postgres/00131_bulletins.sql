@@ -26,6 +26,7 @@ CREATE TABLE bulletins (
 	plan_id     bigint,
 	plan_date   text,
 	posted_by   bigint REFERENCES users (id),
+	send_sms    boolean NOT NULL DEFAULT false,
 	posted_at   timestamptz NOT NULL,
 	PRIMARY KEY (project_id, id),
 	FOREIGN KEY (project_id, building_id) REFERENCES buildings (project_id, id),

@@ -26,6 +26,7 @@ CREATE TABLE bulletins (
 	plan_id     INTEGER,
 	plan_date   TEXT,
 	posted_by   INTEGER REFERENCES users (id),
+	send_sms    INTEGER NOT NULL DEFAULT 0,
 	posted_at   TIMESTAMP NOT NULL,
 	UNIQUE (project_id, id),
 	FOREIGN KEY (project_id, building_id) REFERENCES buildings (project_id, id),
