@@ -58,9 +58,11 @@ func TestBrowserEventDoor(t *testing.T) {
 		chromedp.Navigate(door),
 		chromedp.WaitVisible(chromedp.ID("door-list")),
 	)
+	// The page comes back from the form with the one who came at the end
+	// of the list, and the count.
 	wubutest.Step(t, ctx, "mark the first as come",
 		chromedp.Click(chromedp.CSS(`#door-list form button`)),
-		chromedp.WaitVisible(chromedp.ID("door-count")),
+		chromedp.WaitVisible(chromedp.CSS(`#door-list li.came`)),
 	)
 	if got := wubutest.Get(t, ctx, "count", chromedp.Text(chromedp.ID("door-count"))); !strings.Contains(got, "1 / 2") {
 		t.Fatalf("door count %q, want 1 / 2", got)

@@ -260,6 +260,9 @@ func messagesInSource(t *testing.T) []string {
 	for _, st := range wubu.EventLifecycle.States {
 		add("event_state:" + st.Name)
 	}
+	for _, k := range []string{"object:event", "object:signup", "object:bulletin", "object:pest_plan"} {
+		add(k)
+	}
 	for _, k := range wubu.BulletinKinds {
 		add("bulletin_kind:" + string(k))
 	}
