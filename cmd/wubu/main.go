@@ -331,6 +331,10 @@ func (m *Main) Services() server.Services {
 		Training: training,
 		// Renovations from the application to the acceptance (M4, S11).
 		Renovations: sqlstore.NewRenovationService(m.DB, m.Clocks),
+		// Community events and lectures (K1, H4, M4).
+		Events: sqlstore.NewEventService(m.DB),
+		// Notices on the board and pest-control plans (C3).
+		Bulletins: sqlstore.NewBulletinService(m.DB).WithNotifier(m.Outbox),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

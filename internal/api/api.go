@@ -77,6 +77,8 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.deskRoutes(r)...)
 	routes = append(routes, h.renovationRoutes(r)...)
 	routes = append(routes, h.trainingRoutes(r)...)
+	routes = append(routes, h.eventRoutes(r)...)
+	routes = append(routes, h.bulletinRoutes(r)...)
 	routes = append(routes, h.openapiRoutes(r)...)
 	return routes
 }

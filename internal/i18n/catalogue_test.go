@@ -271,6 +271,26 @@ func messagesInSource(t *testing.T) []string {
 	for _, st := range wubu.HazardStates {
 		add("timeline:hazard." + string(st))
 	}
+	// Community events and lectures (K1, H4, M4): kinds, subjects, states.
+	for _, k := range wubu.EventKinds {
+		add("event_kind:" + string(k))
+	}
+	for _, k := range wubu.LectureTopics {
+		add("lecture_topic:" + k)
+	}
+	for _, st := range wubu.EventLifecycle.States {
+		add("event_state:" + st.Name)
+	}
+	for _, k := range []string{"object:event", "object:signup", "object:bulletin", "object:pest_plan"} {
+		add(k)
+	}
+	for _, k := range wubu.BulletinKinds {
+		add("bulletin_kind:" + string(k))
+	}
+	for _, st := range wubu.SignupLifecycle.States {
+		add("signup_state:" + st.Name)
+		add("timeline:signup." + st.Name)
+	}
 	// Complaints (U4): states, categories, channels, links, timeline.
 	for _, st := range wubu.ComplaintStates {
 		add("complaint_state:" + string(st))

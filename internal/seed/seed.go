@@ -215,6 +215,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedRenovations(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed renovations: %w", err)
 	}
+	if err := seedEvents(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed events: %w", err)
+	}
 	return res, nil
 }
 

@@ -84,6 +84,10 @@ type Services struct {
 	// Training is knowing the residents: quizzes, assessments, new hires'
 	// sign-off and reward points (S1, C1, M1, K2, S6, U1).
 	Training wubu.TrainingService
+	// Events are community events and lectures with their sign-ups (K1, H4, M4).
+	Events wubu.EventService
+	// Bulletins are the notices on the board and the pest-control plans (C3).
+	Bulletins wubu.BulletinService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

@@ -65,6 +65,8 @@ type RulesResult struct {
 	SpecialDayVisits    int `json:"special_day_visits"`
 	// DeskRecalls counts the desks whose standby staff were called again.
 	DeskRecalls int `json:"desk_recalls"`
+	// PestNotices counts the pest-control advance notices posted (C3).
+	PestNotices int `json:"pest_notices"`
 }
 
 func (e *RulesEngine) logger() *slog.Logger {
@@ -144,6 +146,11 @@ func (e *RulesEngine) runProject(ctx context.Context, pid int64, now time.Time, 
 	res.SpecialDayReminders += n
 	if err != nil {
 		return fmt.Errorf("special days: %w", err)
+	}
+	n, err = NewBulletinService(e.db).PostPestNotices(ctx, pid, now)
+	res.PestNotices += n
+	if err != nil {
+		return fmt.Errorf("pest-control notices: %w", err)
 	}
 	over, esc, err := e.careRule(ctx, pid, st, now)
 	res.CareOverdue += over

@@ -160,6 +160,7 @@ var auditValuePrefixes = map[string]string{
 	"revisit.kind": "visit:", "revisit.status": "revisit:", "revisit.checks": "check:", "move_in.state": "move_in:",
 	"survey_form.purpose": "purpose:", "survey_form.kind": "question:", "alarm_status": "alarm:",
 	"desk_ticket.state": "desk_state:", "desk_ticket.business": "desk_business:", "gift_item.kind": "gift_kind:", "gift_movement.kind": "gift_movement:",
+	"event.state": "event_state:", "event.kind": "event_kind:", "event.topic": "lecture_topic:", "signup.state": "signup_state:", "bulletin.kind": "bulletin_kind:",
 	"assessment.state": "sitting:", "onboarding.state": "onboarding:", "training_lead.kind": "lead:", "special_day.kind": "day:",
 }
 

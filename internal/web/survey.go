@@ -39,6 +39,8 @@ type surveysView struct {
 	Settings wubu.VisitSettings
 	CanEdit  bool
 	CanSee   bool
+	// CanAnswer may enter residents' answers to community surveys.
+	CanAnswer bool
 }
 
 // surveyList shows a project's survey forms, the visit kinds without one,
@@ -60,7 +62,8 @@ func (h *Handler) renderSurveys(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	u := wubu.UserFromContext(ctx)
-	v := &surveysView{Page: h.newPage(r, "Visits and surveys"), Project: p, CanEdit: u.Can(wubu.PermSettingsEdit), CanSee: u.Can(wubu.PermReportView)}
+	v := &surveysView{Page: h.newPage(r, "Visits and surveys"), Project: p, CanEdit: u.Can(wubu.PermSettingsEdit), CanSee: u.Can(wubu.PermReportView),
+		CanAnswer: u.Can(wubu.PermResidentEdit)}
 	if v.Forms, err = h.Surveys.FindSurveyForms(ctx, id); err != nil {
 		h.fail(w, r, err)
 		return
