@@ -264,6 +264,8 @@ func messagesInSource(t *testing.T) []string {
 	}
 	// The steps and states of every life cycle, as its events name them.
 	for _, lc := range wubu.Lifecycles {
+		// The audit log and the clocks name the object by its kind.
+		add("object:" + lc.Object)
 		for _, st := range lc.Steps {
 			add("action:" + lc.Object + "." + st.Action)
 		}
