@@ -326,6 +326,7 @@ func (m *Main) Services() server.Services {
 		// The front desk's queue, stairwell notices and gifts (E2, E4, D2, C6).
 		Desk:      sqlstore.NewDeskService(m.DB),
 		Stairwell: sqlstore.NewStairwellService(m.DB),
+		Prospects: sqlstore.NewProspectService(m.DB),
 		Gifts:     sqlstore.NewGiftService(m.DB),
 		// Knowing the residents: quizzes, assessments, new hires, points (S1, C1, M1, K2, S6, U1).
 		Training: training,

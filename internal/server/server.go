@@ -76,6 +76,8 @@ type Services struct {
 	// posted in the units (E4); Gifts the gifts handed out (D2, C6, D4).
 	Desk      wubu.DeskService
 	Stairwell wubu.StairwellService
+	// Prospects are the sales office's buyer lists (K6).
+	Prospects wubu.ProspectService
 	Gifts     wubu.GiftService
 	// Training is knowing the residents: quizzes, assessments, new hires'
 	// sign-off and reward points (S1, C1, M1, K2, S6, U1).

@@ -160,6 +160,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.knowledgeRoutes()...)
 	routes = append(routes, h.revisitRoutes()...)
 	routes = append(routes, h.moveInRoutes()...)
+	routes = append(routes, h.prospectRoutes()...)
 	routes = append(routes, h.surveyRoutes()...)
 	routes = append(routes, h.residentLinkRoutes()...)
 	routes = append(routes, h.demoSinkRoutes()...)
