@@ -250,6 +250,13 @@ func messagesInSource(t *testing.T) []string {
 	for _, st := range wubu.HazardStates {
 		add("timeline:hazard." + string(st))
 	}
+	// The anticipated-issue register (K8): states and sources.
+	for _, st := range wubu.FocusStates {
+		add("focus_state:" + string(st))
+	}
+	for _, src := range wubu.FocusSources {
+		add("focus_source:" + src)
+	}
 	// Complaints (U4): states, categories, channels, links, timeline.
 	for _, st := range wubu.ComplaintStates {
 		add("complaint_state:" + string(st))

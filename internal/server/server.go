@@ -78,6 +78,8 @@ type Services struct {
 	Stairwell wubu.StairwellService
 	// Prospects are the sales office's buyer lists (K6).
 	Prospects wubu.ProspectService
+	// Focus is the anticipated-issue register (K8).
+	Focus wubu.FocusService
 	Gifts     wubu.GiftService
 	// Training is knowing the residents: quizzes, assessments, new hires'
 	// sign-off and reward points (S1, C1, M1, K2, S6, U1).

@@ -78,7 +78,7 @@ func (s *ProspectService) AddProspect(ctx context.Context, p *wubu.Prospect) err
 	for range 5 {
 		p.Code = newInvitationCode()
 		p.ID, err = tx.insert(ctx, `INSERT INTO prospects (project_id, name, address, unit, code, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			p.ProjectID, p.Name, p.Address, p.Unit, p.Code, u.ID, p.CreatedAt)
+			p.ProjectID, p.Name, p.Address, p.Unit, p.Code, actorID(u), p.CreatedAt)
 		if !isUniqueViolation(err) {
 			break
 		}
@@ -159,7 +159,7 @@ func (s *ProspectService) SetProspectCustodian(ctx context.Context, projectID, u
 		return err
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO prospect_custodians (project_id, user_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)`,
-		projectID, userID, u.ID, tx.now); err != nil {
+		projectID, userID, actorID(u), tx.now); err != nil {
 		return err
 	}
 	if err := tx.audit(ctx, projectID, wubu.ActionUpdate, "prospect_custodian", projectID, nil, map[string]any{"user_id": userID}); err != nil {

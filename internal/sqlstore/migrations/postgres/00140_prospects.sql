@@ -4,7 +4,7 @@
 CREATE TABLE prospect_custodians (
 	project_id  bigint PRIMARY KEY REFERENCES projects (id),
 	user_id     bigint NOT NULL REFERENCES users (id),
-	assigned_by bigint NOT NULL REFERENCES users (id),
+	assigned_by bigint REFERENCES users (id),
 	assigned_at timestamptz NOT NULL
 );
 CREATE TABLE prospects (
@@ -14,7 +14,7 @@ CREATE TABLE prospects (
 	address     text NOT NULL,
 	unit        text NOT NULL,
 	code        text NOT NULL,
-	created_by  bigint NOT NULL REFERENCES users (id),
+	created_by  bigint REFERENCES users (id),
 	created_at  timestamptz NOT NULL,
 	moved_in_at timestamptz,
 	person_id   bigint,

@@ -4,7 +4,7 @@
 CREATE TABLE prospect_custodians (
 	project_id  INTEGER PRIMARY KEY REFERENCES projects (id),
 	user_id     INTEGER NOT NULL REFERENCES users (id),
-	assigned_by INTEGER NOT NULL REFERENCES users (id),
+	assigned_by INTEGER REFERENCES users (id),
 	assigned_at TIMESTAMP NOT NULL
 );
 CREATE TABLE prospects (
@@ -14,7 +14,7 @@ CREATE TABLE prospects (
 	address     TEXT NOT NULL,
 	unit        TEXT NOT NULL,
 	code        TEXT NOT NULL,
-	created_by  INTEGER NOT NULL REFERENCES users (id),
+	created_by  INTEGER REFERENCES users (id),
 	created_at  TIMESTAMP NOT NULL,
 	moved_in_at TIMESTAMP,
 	person_id   INTEGER,
