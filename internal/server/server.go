@@ -80,7 +80,7 @@ type Services struct {
 	Prospects wubu.ProspectService
 	// Focus is the anticipated-issue register (K8).
 	Focus wubu.FocusService
-	Gifts     wubu.GiftService
+	Gifts wubu.GiftService
 	// Training is knowing the residents: quizzes, assessments, new hires'
 	// sign-off and reward points (S1, C1, M1, K2, S6, U1).
 	Training wubu.TrainingService
