@@ -328,6 +328,7 @@ func (m *Main) Services() server.Services {
 		Stairwell: sqlstore.NewStairwellService(m.DB),
 		Prospects: sqlstore.NewProspectService(m.DB),
 		Focus:     sqlstore.NewFocusService(m.DB, m.Clocks),
+		Handbook:  sqlstore.NewHandbookService(m.DB),
 		Gifts:     sqlstore.NewGiftService(m.DB),
 		// Knowing the residents: quizzes, assessments, new hires, points (S1, C1, M1, K2, S6, U1).
 		Training: training,

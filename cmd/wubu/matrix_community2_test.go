@@ -26,6 +26,10 @@ func init() {
 		"POST /focus-issues/{id}/answer":     {allow: residentEditors, body: "answer=下周维修"},
 		"POST /focus-issues/{id}/resolve":    {allow: residentEditors},
 		"POST /focus-issues/{id}/follow-ups": {allow: residentEditors, body: "action=回访业主&due_on=2099-01-01&owner_id={user}"},
+		"GET /projects/{id}/handbook":        {allow: everyone},
+		"GET /projects/{id}/contact-cards":   {allow: everyone},
+		"GET /projects/{id}/community-info":  {allow: managers},
+		"POST /projects/{id}/community-info": {allow: managers, body: "hotline=400-800-1234&hours=8:30-18:00"},
 		"POST /focus-follow-ups/{id}/done":   {allow: residentEditors, body: "note=已回访"},
 	}, map[string]objectMaker{
 		// An open issue of the project.

@@ -3,14 +3,18 @@ package seed
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/calendar"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 )
 
 // seedCommunity2 gives 丽景苑 its sales office's buyer list (K6): the
 // assistant as its custodian and three buyers of still empty units of
-// building 2, each with an invitation code.
+// building 2, each with an invitation code; its hotline and handbook texts
+// (K5, H3); and three anticipated issues, one escalated to the developer,
+// one with a follow-up (K8).
 func seedCommunity2(ctx context.Context, db *sqlstore.DB, p *wubu.Project) error {
 	staff, err := staffByLogin(ctx, db, p.ID)
 	if err != nil {
@@ -41,5 +45,29 @@ func seedCommunity2(ctx context.Context, db *sqlstore.DB, p *wubu.Project) error
 			return fmt.Errorf("prospect: %w", err)
 		}
 	}
-	return nil
+	info := &wubu.CommunityInfo{ProjectID: p.ID, Hotline: "400-800-1234", Hours: "客服中心 8:30–18:00（节假日照常）；24 小时值班电话同热线",
+		Channels: "前台、服务热线、片区管家电话、业主微信群", Safety: "出门关好门窗、燃气阀门；电动车请勿在楼道充电；高空勿抛物。",
+		Facilities: "会所、儿童游乐场、健身步道、地下车库（B1–B2）", Surroundings: "华联超市（东门 200 米）、社区卫生服务站（南门）、第一实验小学、地铁 4 号线丽景站"}
+	if err := sqlstore.NewHandbookService(db).SaveCommunityInfo(ctx, info); err != nil {
+		return fmt.Errorf("community info: %w", err)
+	}
+	cal, err := calendar.New()
+	if err != nil {
+		return err
+	}
+	fs := sqlstore.NewFocusService(db, sqlstore.NewClockService(db, calendar.Schedule{Calendar: cal}))
+	issues := []*wubu.FocusIssue{
+		{ProjectID: p.ID, Title: "地下车库 B2 渗水", Source: "inspection", Households: 60, Severity: 3, OwnerID: assistant.ID},
+		{ProjectID: p.ID, Title: "高峰期电梯等候时间长", Source: "complaint", Households: 120, Severity: 2, OwnerID: assistant.ID},
+		{ProjectID: p.ID, Title: "3 号楼外墙裂缝", Source: "staff", Households: 16, Severity: 4, OwnerID: assistant.ID},
+	}
+	for _, i := range issues {
+		if err := fs.RecordFocusIssue(ctx, i); err != nil {
+			return fmt.Errorf("focus issue: %w", err)
+		}
+	}
+	if _, err := fs.EscalateFocusIssue(ctx, issues[0].ID, "请地产确认防水维修方案与完工时间"); err != nil {
+		return fmt.Errorf("focus escalation: %w", err)
+	}
+	return fs.PlanFocusFollowUp(ctx, &wubu.FocusFollowUp{IssueID: issues[1].ID, Action: "与电梯维保单位商定高峰期调度方案", DueAt: db.Clock.Now().Add(5 * 24 * time.Hour)})
 }

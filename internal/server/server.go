@@ -80,7 +80,9 @@ type Services struct {
 	Prospects wubu.ProspectService
 	// Focus is the anticipated-issue register (K8).
 	Focus wubu.FocusService
-	Gifts wubu.GiftService
+	// Handbook is the hotline, contact cards and convenience handbook (K5, H3).
+	Handbook wubu.HandbookService
+	Gifts    wubu.GiftService
 	// Training is knowing the residents: quizzes, assessments, new hires'
 	// sign-off and reward points (S1, C1, M1, K2, S6, U1).
 	Training wubu.TrainingService
