@@ -28,7 +28,9 @@ type handbookView struct {
 }
 
 // Yuan shows an amount in fen as yuan.
-func (v *handbookView) Yuan(fen int64) string { return strconv.FormatFloat(float64(fen)/100, 'f', 2, 64) }
+func (v *handbookView) Yuan(fen int64) string {
+	return strconv.FormatFloat(float64(fen)/100, 'f', 2, 64)
+}
 
 func (h *Handler) handbookPage(w http.ResponseWriter, r *http.Request, title string) (*handbookView, bool) {
 	id, err := pathID(r, "id")
