@@ -14,7 +14,9 @@ import (
 // its custodian and shows the custodian the buyers with the link to their
 // move-in and the labels with the invitation codes; a refused buyer keeps
 // what was typed; the register shows its formula and ranks; the handbook
-// shows a changed hotline after the change, as a new version.
+// shows a changed hotline after the change, as a new version; the
+// directory of local resources takes an entry and refuses one without a
+// name, keeping what was typed.
 func TestCommunityPages(t *testing.T) {
 	app := newTestApp(t, "sqlite")
 	ctx := app.adminCtx()
@@ -85,5 +87,16 @@ func TestCommunityPages(t *testing.T) {
 	}
 	if _, body = a.get("/projects/" + pid + "/contact-cards"); !strings.Contains(body, "400-800-1234") {
 		t.Fatalf("contact cards: %s", body)
+	}
+
+	// The directory: an entry without a name refused, what was typed kept.
+	if resp, body = m.post("/projects/"+pid+"/local-resources", url.Values{"kind": {"clinic"}, "address": {"南门东侧"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="南门东侧"`) {
+		t.Fatalf("entry without a name: %d", resp.StatusCode)
+	}
+	if resp, body = m.post("/projects/"+pid+"/local-resources", url.Values{"kind": {"clinic"}, "name": {"社区卫生服务站"}, "address": {"南门东侧"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add an entry: %d %s", resp.StatusCode, body)
+	}
+	if _, body = a.get("/projects/" + pid + "/local-resources"); !strings.Contains(body, "社区卫生服务站") {
+		t.Fatalf("directory: %s", body)
 	}
 }

@@ -257,6 +257,9 @@ func messagesInSource(t *testing.T) []string {
 	for _, src := range wubu.FocusSources {
 		add("focus_source:" + src)
 	}
+	for _, k := range wubu.LocalResourceKinds {
+		add("local_resource:" + k)
+	}
 	// Complaints (U4): states, categories, channels, links, timeline.
 	for _, st := range wubu.ComplaintStates {
 		add("complaint_state:" + string(st))

@@ -14,7 +14,7 @@ import (
 // assistant as its custodian and three buyers of still empty units of
 // building 2, each with an invitation code; its hotline and handbook texts
 // (K5, H3); and three anticipated issues, one escalated to the developer,
-// one with a follow-up (K8).
+// one with a follow-up (K8); and a few local resources (H2).
 func seedCommunity2(ctx context.Context, db *sqlstore.DB, p *wubu.Project) error {
 	staff, err := staffByLogin(ctx, db, p.ID)
 	if err != nil {
@@ -69,5 +69,26 @@ func seedCommunity2(ctx context.Context, db *sqlstore.DB, p *wubu.Project) error
 	if _, err := fs.EscalateFocusIssue(ctx, issues[0].ID, "请地产确认防水维修方案与完工时间"); err != nil {
 		return fmt.Errorf("focus escalation: %w", err)
 	}
-	return fs.PlanFocusFollowUp(ctx, &wubu.FocusFollowUp{IssueID: issues[1].ID, Action: "与电梯维保单位商定高峰期调度方案", DueAt: db.Clock.Now().Add(5 * 24 * time.Hour)})
+	if err := fs.PlanFocusFollowUp(ctx, &wubu.FocusFollowUp{IssueID: issues[1].ID, Action: "与电梯维保单位商定高峰期调度方案", DueAt: db.Clock.Now().Add(5 * 24 * time.Hour)}); err != nil {
+		return fmt.Errorf("focus follow-up: %w", err)
+	}
+	// The directory of local resources (H2), one procedure with its form.
+	ls := sqlstore.NewLocalResourceService(db)
+	form := &wubu.LocalResourceFile{Name: "居住证办理须知.txt", ContentType: "text/plain; charset=utf-8",
+		Data: []byte("居住证办理须知\n所需材料：身份证、租赁合同或房产证、近期照片一张。\n办理地点：街道政务服务中心一楼 3 号窗口。\n")}
+	for _, e := range []struct {
+		lr   wubu.LocalResource
+		file *wubu.LocalResourceFile
+	}{
+		{wubu.LocalResource{Kind: "procedure", Name: "居住证办理", Address: "街道政务服务中心一楼 3 号窗口", Note: "工作日 9:00–17:00"}, form},
+		{wubu.LocalResource{Kind: "clinic", Name: "社区卫生服务站", Address: "小区南门东侧", Phone: "010-66668888"}, nil},
+		{wubu.LocalResource{Kind: "shop", Name: "华联超市", Address: "东门外 200 米"}, nil},
+	} {
+		lr := e.lr
+		lr.ProjectID = p.ID
+		if err := ls.AddLocalResource(ctx, &lr, e.file); err != nil {
+			return fmt.Errorf("local resource: %w", err)
+		}
+	}
+	return nil
 }

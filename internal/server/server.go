@@ -82,7 +82,9 @@ type Services struct {
 	Focus wubu.FocusService
 	// Handbook is the hotline, contact cards and convenience handbook (K5, H3).
 	Handbook wubu.HandbookService
-	Gifts    wubu.GiftService
+	// LocalResources is the directory of local services and procedures (H2).
+	LocalResources wubu.LocalResourceService
+	Gifts          wubu.GiftService
 	// Training is knowing the residents: quizzes, assessments, new hires'
 	// sign-off and reward points (S1, C1, M1, K2, S6, U1).
 	Training wubu.TrainingService

@@ -163,6 +163,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.prospectRoutes()...)
 	routes = append(routes, h.focusRoutes()...)
 	routes = append(routes, h.handbookRoutes()...)
+	routes = append(routes, h.localResourceRoutes()...)
 	routes = append(routes, h.surveyRoutes()...)
 	routes = append(routes, h.residentLinkRoutes()...)
 	routes = append(routes, h.demoSinkRoutes()...)
