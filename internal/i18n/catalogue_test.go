@@ -260,6 +260,9 @@ func messagesInSource(t *testing.T) []string {
 	for _, k := range wubu.LocalResourceKinds {
 		add("local_resource:" + k)
 	}
+	add("field:address") // the prospects' read, as the audit names it (K6)
+	add("focus_followup:" + wubu.FollowUpPlanned)
+	add("focus_followup:" + wubu.FollowUpDone)
 	// Complaints (U4): states, categories, channels, links, timeline.
 	for _, st := range wubu.ComplaintStates {
 		add("complaint_state:" + string(st))
