@@ -324,9 +324,13 @@ func (m *Main) Services() server.Services {
 		Surveys: sqlstore.NewSurveyService(m.DB),
 		MoveIns: sqlstore.NewMoveInService(m.DB, m.Clocks),
 		// The front desk's queue, stairwell notices and gifts (E2, E4, D2, C6).
-		Desk:      sqlstore.NewDeskService(m.DB),
-		Stairwell: sqlstore.NewStairwellService(m.DB),
-		Gifts:     sqlstore.NewGiftService(m.DB),
+		Desk:           sqlstore.NewDeskService(m.DB),
+		Stairwell:      sqlstore.NewStairwellService(m.DB),
+		Prospects:      sqlstore.NewProspectService(m.DB),
+		Focus:          sqlstore.NewFocusService(m.DB, m.Clocks),
+		Handbook:       sqlstore.NewHandbookService(m.DB),
+		LocalResources: sqlstore.NewLocalResourceService(m.DB),
+		Gifts:          sqlstore.NewGiftService(m.DB),
 		// Knowing the residents: quizzes, assessments, new hires, points (S1, C1, M1, K2, S6, U1).
 		Training: training,
 		// Renovations from the application to the acceptance (M4, S11).

@@ -293,6 +293,19 @@ func messagesInSource(t *testing.T) []string {
 		add("signup_state:" + st.Name)
 		add("timeline:signup." + st.Name)
 	}
+	// The anticipated-issue register (K8): states and sources.
+	for _, st := range wubu.FocusStates {
+		add("focus_state:" + string(st))
+	}
+	for _, src := range wubu.FocusSources {
+		add("focus_source:" + src)
+	}
+	for _, k := range wubu.LocalResourceKinds {
+		add("local_resource:" + k)
+	}
+	add("field:address") // the prospects' read, as the audit names it (K6)
+	add("focus_followup:" + wubu.FollowUpPlanned)
+	add("focus_followup:" + wubu.FollowUpDone)
 	// Complaints (U4): states, categories, channels, links, timeline.
 	for _, st := range wubu.ComplaintStates {
 		add("complaint_state:" + string(st))

@@ -218,6 +218,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedEvents(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed events: %w", err)
 	}
+	if err := seedCommunity2(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed community: %w", err)
+	}
 	return res, nil
 }
 

@@ -62,35 +62,9 @@ func seedVisits(ctx context.Context, db *sqlstore.DB, p *wubu.Project) error {
 	}
 
 	// Empty rooms of building 1, for the move-ins.
-	b1 := int64(0)
-	bs, err := sqlstore.NewOrgService(db).FindBuildings(ctx, p.ID)
+	empty, err := emptyRooms(ctx, db, p.ID, "1")
 	if err != nil {
 		return err
-	}
-	for _, b := range bs {
-		if b.Name == "1" {
-			b1 = b.ID
-		}
-	}
-	rooms, _, err := sqlstore.NewOrgService(db).FindRooms(ctx, wubu.RoomFilter{ProjectID: p.ID, BuildingID: &b1, Limit: 2000})
-	if err != nil || b1 == 0 {
-		return err
-	}
-	rows, _, err := sqlstore.NewResidentService(db).FindResidents(ctx, wubu.ResidentFilter{ProjectID: p.ID, BuildingID: &b1, Limit: 5000})
-	if err != nil {
-		return err
-	}
-	occupied := map[int64]bool{}
-	for _, r := range rows {
-		if r.Household != nil {
-			occupied[r.Household.RoomID] = true
-		}
-	}
-	var empty []*wubu.Room
-	for _, r := range rooms {
-		if !occupied[r.ID] {
-			empty = append(empty, r)
-		}
 	}
 
 	// The move-ins' past: one done eight days ago, one stalled four days
@@ -176,4 +150,42 @@ func seedVisits(ctx context.Context, db *sqlstore.DB, p *wubu.Project) error {
 		}
 	}
 	return nil
+}
+
+// emptyRooms returns the rooms of a project's building where nobody lives.
+func emptyRooms(ctx context.Context, db *sqlstore.DB, projectID int64, building string) ([]*wubu.Room, error) {
+	b1 := int64(0)
+	bs, err := sqlstore.NewOrgService(db).FindBuildings(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bs {
+		if b.Name == building {
+			b1 = b.ID
+		}
+	}
+	if b1 == 0 {
+		return nil, nil
+	}
+	rooms, _, err := sqlstore.NewOrgService(db).FindRooms(ctx, wubu.RoomFilter{ProjectID: projectID, BuildingID: &b1, Limit: 2000})
+	if err != nil {
+		return nil, err
+	}
+	rows, _, err := sqlstore.NewResidentService(db).FindResidents(ctx, wubu.ResidentFilter{ProjectID: projectID, BuildingID: &b1, Limit: 5000})
+	if err != nil {
+		return nil, err
+	}
+	occupied := map[int64]bool{}
+	for _, r := range rows {
+		if r.Household != nil {
+			occupied[r.Household.RoomID] = true
+		}
+	}
+	var empty []*wubu.Room
+	for _, r := range rooms {
+		if !occupied[r.ID] {
+			empty = append(empty, r)
+		}
+	}
+	return empty, nil
 }

@@ -81,6 +81,14 @@ type Services struct {
 	// Renovations are the residents' renovations, from the application to
 	// the acceptance (M4, S11).
 	Renovations wubu.RenovationService
+	// Prospects are the sales office's buyer lists (K6).
+	Prospects wubu.ProspectService
+	// Focus is the anticipated-issue register (K8).
+	Focus wubu.FocusService
+	// Handbook is the hotline, contact cards and convenience handbook (K5, H3).
+	Handbook wubu.HandbookService
+	// LocalResources is the directory of local services and procedures (H2).
+	LocalResources wubu.LocalResourceService
 	// Training is knowing the residents: quizzes, assessments, new hires'
 	// sign-off and reward points (S1, C1, M1, K2, S6, U1).
 	Training wubu.TrainingService

@@ -440,6 +440,10 @@ func (s *MoveInService) CompleteMoveIn(ctx context.Context, id int64) (*wubu.Mov
 			return "", err
 		}
 		m.VisitID = &v.ID
+		// A buyer from the sales office's list leaves it.
+		if err := prospectMovedIn(ctx, tx, m); err != nil {
+			return "", err
+		}
 		return m.Room, nil
 	})
 	if err != nil {

@@ -162,6 +162,7 @@ var auditValuePrefixes = map[string]string{
 	"desk_ticket.state": "desk_state:", "desk_ticket.business": "desk_business:", "gift_item.kind": "gift_kind:", "gift_movement.kind": "gift_movement:",
 	"event.state": "event_state:", "event.kind": "event_kind:", "event.topic": "lecture_topic:", "signup.state": "signup_state:", "bulletin.kind": "bulletin_kind:",
 	"assessment.state": "sitting:", "onboarding.state": "onboarding:", "training_lead.kind": "lead:", "special_day.kind": "day:",
+	"focus_issue.state": "focus_state:", "focus_followup.state": "focus_followup:", "local_resource.kind": "local_resource:",
 }
 
 // auditDurationFields hold durations in nanoseconds.
