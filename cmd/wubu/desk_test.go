@@ -5,9 +5,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
+	"github.com/wubu-oss/wubu/internal/wubutest"
 )
 
 // TestDeskKiosk: a manager opens a kiosk and its link shows once; at the
@@ -35,6 +37,19 @@ func TestDeskKiosk(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="kiosk-form"`) || strings.Contains(body, `nav class="main"`) {
 		t.Fatalf("kiosk page: %d %s", resp.StatusCode, body)
 	}
+	if strings.Contains(body, `id="kiosk-duty-manager"`) {
+		t.Fatal("a duty manager shown on a working day's daytime")
+	}
+	// On a rest day the kiosk in the lobby names the rostered duty manager (E1).
+	duty := app.User(t, "zhiban", wubu.RoleDutyManager, wubu.PostNone, app.ProjectA)
+	if err := sqlstore.NewDutyManagerService(app.DB).SaveDutyManager(app.adminCtx(), app.ProjectA.ID, "restday", &duty.ID); err != nil {
+		t.Fatal(err)
+	}
+	app.Clock.Set(time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)) // Saturday 10:00 in China
+	if _, body := kiosk.get(link); !strings.Contains(body, `id="kiosk-duty-manager"`) || !strings.Contains(body, duty.Name) {
+		t.Fatalf("the kiosk does not name the duty manager on duty: %s", body)
+	}
+	app.Clock.Set(wubutest.Start) // back to Friday morning: the manager's session is still fresh
 	resp, body = kiosk.post(link, url.Values{"business": {"repair"}})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<strong>001</strong>") {
 		t.Fatalf("kiosk take: %d %s", resp.StatusCode, body)

@@ -278,6 +278,9 @@ type kioskView struct {
 	Taken      string
 	Business   string
 	At         time.Time
+	// DutyManager is the duty manager on the roster now (nights, rest
+	// days and holidays; E1), shown to the customers at the desk.
+	DutyManager string
 }
 
 // kiosk returns the kiosk of the link and the request acting as it.
@@ -298,6 +301,16 @@ func (h *Handler) renderKiosk(w http.ResponseWriter, r *http.Request, k *wubu.De
 		return
 	}
 	v.Waiting = len(b.Waiting)
+	if h.DutyManagers != nil {
+		dm, err := h.DutyManagers.DutyManagerNow(r.Context(), k.ProjectID, h.Clock.Now())
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if dm != nil {
+			v.DutyManager = dm.Name
+		}
+	}
 	if t != nil {
 		v.Taken, v.Business, v.At = t.Label(), string(t.Business), t.TakenAt
 	}
