@@ -6,10 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/wubu-oss/wubu"
-	"github.com/wubu-oss/wubu/internal/importer"
 	"github.com/wubu-oss/wubu/internal/server"
 )
 
@@ -129,10 +126,6 @@ func (h *Handler) complaintExport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := v.T("Complaints")
-	x.SetSheetName("Sheet1", sheet)
 	rows := [][]any{{"#", v.T("Received"), v.T("Channel"), v.T("Category"), v.T("Severity"), v.T("Lane"), v.T("Resident"), v.T("Building"),
 		v.T("Description"), v.T("Wish"), v.T("Status"), v.T("Team"), v.T("Handled"), v.T("Overdue"), v.T("Complaint points")}}
 	for _, c := range list {
@@ -152,19 +145,7 @@ func (h *Handler) complaintExport(w http.ResponseWriter, r *http.Request) {
 			v.Label("hazard_severity", c.Severity), lane, c.PersonName, c.BuildingName, c.Description, c.Wish, v.Label("complaint_state", c.State),
 			team, c.HandleNote, overdue, c.Points})
 	}
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := x.SetSheetRow(sheet, cell, &row); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	x.SetColWidth(sheet, "I", "I", 48)
-	w.Header().Set("Content-Type", importer.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="complaints-`+v.Now.In(cst).Format("20060102")+`.xlsx"`)
-	if err := x.Write(w); err != nil {
-		h.Logger.Error("complaint export", "err", err)
-	}
+	h.writeXLSX(w, r, v.T("Complaints"), "complaints-"+v.Now.In(cst).Format("20060102")+".xlsx", rows, colWidth{"I", "I", 48})
 }
 
 type complaintNewView struct {

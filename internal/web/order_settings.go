@@ -6,10 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/wubu-oss/wubu"
-	"github.com/wubu-oss/wubu/internal/importer"
 )
 
 type orderSettingsView struct {
@@ -233,10 +230,6 @@ func (h *Handler) orderReportExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := h.withClock(h.newPage(r, "Repair report"))
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := v.T("Repair report")
-	f.SetSheetName("Sheet1", sheet)
 	rows := [][]any{
 		{v.T("Project"), p.Name},
 		{v.T("From"), fromS},
@@ -256,18 +249,5 @@ func (h *Handler) orderReportExport(w http.ResponseWriter, r *http.Request) {
 	for _, s := range wubu.OrderStates {
 		rows = append(rows, []any{v.T("state:" + string(s)), rep.ByState[s]})
 	}
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	f.SetColWidth(sheet, "A", "A", 36)
-	f.SetColWidth(sheet, "B", "B", 20)
-	w.Header().Set("Content-Type", importer.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+p.Code+"-orders-"+fromS+"-"+toS+`.xlsx"`)
-	if err := f.Write(w); err != nil {
-		h.Logger.Error("order report export", "err", err)
-	}
+	h.writeXLSX(w, r, v.T("Repair report"), p.Code+"-orders-"+fromS+"-"+toS+".xlsx", rows, colWidth{"A", "A", 36}, colWidth{"B", "B", 20})
 }

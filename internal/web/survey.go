@@ -6,10 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/wubu-oss/wubu"
-	"github.com/wubu-oss/wubu/internal/importer"
 	"github.com/wubu-oss/wubu/internal/server"
 )
 
@@ -343,26 +340,6 @@ func (h *Handler) surveyExport(w http.ResponseWriter, r *http.Request) {
 		add(sec.Title, sec.Questions)
 	}
 	h.writeXLSX(w, r, v.T("Survey results"), "survey-"+strconv.FormatInt(v.Results.Form.ID, 10)+".xlsx", rows)
-}
-
-// writeXLSX sends rows as a one-sheet .xlsx file.
-func (h *Handler) writeXLSX(w http.ResponseWriter, r *http.Request, sheet, filename string, rows [][]any) {
-	x := excelize.NewFile()
-	defer x.Close()
-	x.SetSheetName("Sheet1", sheet)
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := x.SetSheetRow(sheet, cell, &row); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	x.SetColWidth(sheet, "A", "C", 24)
-	w.Header().Set("Content-Type", importer.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	if err := x.Write(w); err != nil {
-		h.Logger.Error("export", "file", filename, "err", err)
-	}
 }
 
 // Field is a survey question's form field name (survey-questions template).
