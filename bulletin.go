@@ -179,6 +179,10 @@ type BulletinService interface {
 	// nothing. It checks no staff permission: the caller vouches for the
 	// resident. ENOTFOUND (the notice, or a resident not of its project).
 	RecordBulletinRead(ctx context.Context, bulletinID, residentID int64) error
+	// SetResidentEmail keeps the e-mail address notices are sent to for a
+	// resident ("" removes it). Needs PermResidentEdit. EINVALID
+	// (address), ENOTFOUND.
+	SetResidentEmail(ctx context.Context, personID int64, email string) error
 	// FindBulletins lists a project's notices, newest first.
 	FindBulletins(ctx context.Context, projectID int64) ([]*Bulletin, error)
 	// SavePestPlan records a pest-control plan. EINVALID.

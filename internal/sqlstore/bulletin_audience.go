@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"path"
 	"slices"
 	"strings"
@@ -318,4 +319,32 @@ func (tx *Tx) residentEmails(ctx context.Context, msgs []*wubu.Message) (map[int
 		}
 	}
 	return emails, nil
+}
+
+// SetResidentEmail keeps a resident's e-mail address for notices.
+func (s *BulletinService) SetResidentEmail(ctx context.Context, personID int64, email string) error {
+	email = strings.TrimSpace(email)
+	if a, err := mail.ParseAddress(email); email != "" && (err != nil || a.Address != email || len(email) > 254) {
+		return wubu.FieldErrorf("email", wubu.EINVALID, "Give an e-mail address such as name@example.com.")
+	}
+	var projectID int64
+	var before string
+	if err := s.db.queryRow(ctx, `SELECT project_id, email FROM persons WHERE id = ?`, personID).Scan(&projectID, &before); err != nil {
+		return notFound(err)
+	}
+	if _, err := wubu.Authorize(ctx, wubu.PermResidentEdit, projectID); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.exec(ctx, `UPDATE persons SET email = ?, updated_at = ? WHERE project_id = ? AND id = ?`, email, tx.now, projectID, personID); err != nil {
+		return err
+	}
+	if err := tx.audit(ctx, projectID, wubu.ActionUpdate, "person", personID, map[string]any{"email": before}, map[string]any{"email": email}); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
