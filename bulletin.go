@@ -183,6 +183,9 @@ type BulletinService interface {
 	// resident ("" removes it). Needs PermResidentEdit. EINVALID
 	// (address), ENOTFOUND.
 	SetResidentEmail(ctx context.Context, personID int64, email string) error
+	// ResidentEmail returns it ("" for none). Needs PermResidentView.
+	// ENOTFOUND.
+	ResidentEmail(ctx context.Context, personID int64) (string, error)
 	// FindBulletins lists a project's notices, newest first.
 	FindBulletins(ctx context.Context, projectID int64) ([]*Bulletin, error)
 	// SavePestPlan records a pest-control plan. EINVALID.

@@ -348,3 +348,16 @@ func (s *BulletinService) SetResidentEmail(ctx context.Context, personID int64, 
 	}
 	return tx.Commit()
 }
+
+// ResidentEmail returns a resident's e-mail address for notices.
+func (s *BulletinService) ResidentEmail(ctx context.Context, personID int64) (string, error) {
+	var projectID int64
+	var email string
+	if err := s.db.queryRow(ctx, `SELECT project_id, email FROM persons WHERE id = ?`, personID).Scan(&projectID, &email); err != nil {
+		return "", notFound(err)
+	}
+	if _, err := wubu.Authorize(ctx, wubu.PermResidentView, projectID); err != nil {
+		return "", err
+	}
+	return email, nil
+}
