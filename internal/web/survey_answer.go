@@ -22,8 +22,9 @@ func (h *Handler) surveyAnswerRoutes() []server.Route {
 type surveyAnswerView struct {
 	Page
 	Survey *wubu.SurveyForm
-	// CanSend may send the survey's link by SMS.
-	CanSend bool
+	// CanSend may send the survey's link by SMS; CanSee may read the
+	// results.
+	CanSend, CanSee bool
 }
 
 // Field is a question's form field name.
@@ -51,7 +52,8 @@ func (h *Handler) surveyAnswerView(r *http.Request) (*surveyAnswerView, error) {
 	if f.Purpose != wubu.SurveyCommunity {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	}
-	v := &surveyAnswerView{Page: h.newPage(r, "Enter answers"), Survey: f, CanSend: wubu.UserFromContext(r.Context()).Can(wubu.PermResidentEdit)}
+	v := &surveyAnswerView{Page: h.newPage(r, "Enter answers"), Survey: f, CanSend: wubu.UserFromContext(r.Context()).Can(wubu.PermResidentEdit),
+		CanSee: wubu.UserFromContext(r.Context()).Can(wubu.PermReportView)}
 	v.Title = f.Title
 	return v, nil
 }
