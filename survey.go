@@ -81,6 +81,9 @@ type SurveyForm struct {
 	// empty for a visit's form).
 	OpensOn  string `json:"opens_on,omitempty"`
 	ClosesOn string `json:"closes_on,omitempty"`
+	// BuildingIDs are a community survey's audience: the residents of
+	// these buildings; empty: the whole project.
+	BuildingIDs []int64 `json:"building_ids,omitempty"`
 	// Questions are the form's questions in order (archived ones left out).
 	Questions []*SurveyQuestion `json:"questions"`
 	UpdatedAt time.Time         `json:"updated_at"`
@@ -189,4 +192,21 @@ type SurveyService interface {
 	// EINVALID (answers; outside the period; a visit's form), ECONFLICT
 	// (answered already), ENOTFOUND (form or resident).
 	AnswerSurvey(ctx context.Context, r *SurveyResponse) error
+	// SendSurveyLinks sends a community survey's link by SMS through the
+	// outbox to one resident of each household of its audience (the
+	// owner first; residents with a phone): a personal link base +
+	// "/s/" + token, answered once until the survey closes. A household
+	// sent a link before gets none again. It returns how many were sent.
+	// Needs PermResidentEdit. EINVALID (a visit's form, closed, no
+	// notifier), ENOTFOUND.
+	SendSurveyLinks(ctx context.Context, formID int64, base string) (int, error)
+	// SurveyLinkForm returns the survey of a personal link, for the
+	// resident who opened it (no sign-in: the token is the right).
+	// ENOTFOUND (no such link), EINVALID (closed or not open yet),
+	// ECONFLICT (answered already).
+	SurveyLinkForm(ctx context.Context, token string) (*SurveyForm, error)
+	// AnswerSurveyLink records the answers given through a personal link
+	// as the answers of its resident (and so their building), once.
+	// The errors of SurveyLinkForm, and EINVALID (answers).
+	AnswerSurveyLink(ctx context.Context, token string, answers []SurveyAnswer) error
 }

@@ -321,7 +321,7 @@ func (m *Main) Services() server.Services {
 		DutyManagers: sqlstore.NewDutyManagerService(m.DB),
 		Revisits:     sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)).WithClocks(m.Clocks),
 		// Survey forms of visits (and community surveys) and move-ins by zone (K3, D1, D4, K7).
-		Surveys: sqlstore.NewSurveyService(m.DB),
+		Surveys: sqlstore.NewSurveyService(m.DB).WithNotifier(m.Outbox),
 		MoveIns: sqlstore.NewMoveInService(m.DB, m.Clocks),
 		// The front desk's queue, stairwell notices and gifts (E2, E4, D2, C6).
 		Desk:           sqlstore.NewDeskService(m.DB),

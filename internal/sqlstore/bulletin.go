@@ -31,7 +31,7 @@ func (s *BulletinService) WithNotifier(n wubu.Notifier) *BulletinService {
 }
 
 const bulletinColumns = `n.id, n.project_id, n.kind, n.title, n.body, n.building_id, COALESCE(b.name, ''), n.board_from, n.board_until,
-	n.plan_id, COALESCE(n.plan_date, ''), n.send_sms, n.posted_by, COALESCE(u.name, ''), n.posted_at, p.name`
+	n.plan_id, COALESCE(n.plan_date, ''), COALESCE(n.occurrence, ''), n.send_sms, n.send_email, n.posted_by, COALESCE(u.name, ''), n.posted_at, p.name`
 
 const bulletinFrom = ` FROM bulletins n
 	JOIN projects p ON p.id = n.project_id
@@ -41,7 +41,7 @@ const bulletinFrom = ` FROM bulletins n
 func scanBulletin(s interface{ Scan(...any) error }) (*wubu.Bulletin, error) {
 	n := &wubu.Bulletin{}
 	err := s.Scan(&n.ID, &n.ProjectID, &n.Kind, &n.Title, &n.Body, &n.BuildingID, &n.BuildingName, &n.BoardFrom, &n.BoardUntil,
-		&n.PlanID, &n.PlanDate, &n.SendSMS, &n.PostedBy, &n.PostedByName, &n.PostedAt, &n.ProjectName)
+		&n.PlanID, &n.PlanDate, &n.Occurrence, &n.SendSMS, &n.SendEmail, &n.PostedBy, &n.PostedByName, &n.PostedAt, &n.ProjectName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	}
@@ -78,40 +78,49 @@ func (s *BulletinService) PostBulletin(ctx context.Context, n *wubu.Bulletin) er
 		return wubu.FieldErrorf("board_from", wubu.EINVALID, "Give the first day on the board as a date.")
 	case !validDay(n.BoardUntil) || n.BoardUntil < n.BoardFrom:
 		return wubu.FieldErrorf("board_until", wubu.EINVALID, "Give the last day on the board, not before the first.")
+	case (n.SendSMS || n.SendEmail) && s.notifier == nil:
+		return wubu.FieldErrorf("send_sms", wubu.EINVALID, "Messages cannot be sent from here.")
+	}
+	if err := checkBulletinFiles(n.Attachments); err != nil {
+		return err
 	}
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if n.SendSMS && s.notifier == nil {
-		return wubu.FieldErrorf("send_sms", wubu.EINVALID, "Messages cannot be sent from here.")
-	}
 	if err := s.insert(ctx, tx, n, &u.ID); err != nil {
+		return err
+	}
+	if err := saveBulletinFiles(ctx, tx, n); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	if !n.SendSMS {
-		return nil
+	if n.SendSMS {
+		if n.Sent, err = s.sendNotice(ctx, n, wubu.ChannelSMS); err != nil {
+			return err
+		}
 	}
-	var err2 error
-	n.Sent, err2 = s.sendNotice(ctx, n)
-	return err2
+	if n.SendEmail {
+		n.Emailed, err = s.sendNotice(ctx, n, wubu.ChannelEmail)
+	}
+	return err
 }
 
-// sendNotice queues the notice by SMS to every resident of its audience
-// who has not moved out, once each (the dedup key names the notice and the
-// resident); the outbox holds them through quiet hours.
-func (s *BulletinService) sendNotice(ctx context.Context, n *wubu.Bulletin) (int, error) {
-	q := `SELECT DISTINCT h.person_id, p.name FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id
-		JOIN projects p ON p.id = h.project_id WHERE h.project_id = ? AND h.move_out = ''`
-	args := []any{n.ProjectID}
-	if n.BuildingID != nil {
-		q, args = q+` AND r.building_id = ?`, append(args, *n.BuildingID)
+// sendNotice queues the notice on a channel to every resident of its
+// audience who has not moved out (by e-mail: who has an address on file),
+// once each (the dedup key names the notice, the channel and the
+// resident); the outbox holds SMS through quiet hours. An e-mail carries
+// the whole text, an SMS its beginning.
+func (s *BulletinService) sendNotice(ctx context.Context, n *wubu.Bulletin, ch wubu.Channel) (int, error) {
+	cond, args := audienceCond(bulletinAudienceIDs(n))
+	q := `SELECT DISTINCT h.person_id, pr.name` + strings.Replace(audienceFrom, ` WHERE `, ` JOIN projects pr ON pr.id = h.project_id WHERE `, 1) + cond
+	if ch == wubu.ChannelEmail {
+		q = strings.Replace(q, ` WHERE `, ` JOIN persons pe ON pe.project_id = h.project_id AND pe.id = h.person_id WHERE pe.email <> '' AND `, 1)
 	}
-	rows, err := s.db.query(ctx, q+` ORDER BY h.person_id`, args...)
+	rows, err := s.db.query(ctx, q+` ORDER BY h.person_id`, append([]any{n.ProjectID}, args...)...)
 	if err != nil {
 		return 0, err
 	}
@@ -124,11 +133,15 @@ func (s *BulletinService) sendNotice(ctx context.Context, n *wubu.Bulletin) (int
 			return 0, err
 		}
 		text := []rune(n.Body)
-		if len(text) > 60 {
+		if len(text) > 60 && ch == wubu.ChannelSMS {
 			text = append(text[:60], '…')
 		}
-		ns = append(ns, wubu.Notification{ProjectID: n.ProjectID, Kind: "notice", To: wubu.Recipient{PersonID: pid},
-			Vars: map[string]string{"title": n.Title, "text": string(text), "project": project}, DedupKey: fmt.Sprintf("bulletin:%d:%d", n.ID, pid),
+		key := fmt.Sprintf("bulletin:%d:%d", n.ID, pid)
+		if ch == wubu.ChannelEmail {
+			key = fmt.Sprintf("bulletin:%d:email:%d", n.ID, pid)
+		}
+		ns = append(ns, wubu.Notification{ProjectID: n.ProjectID, Kind: "notice", Channel: ch, To: wubu.Recipient{PersonID: pid},
+			Vars: map[string]string{"title": n.Title, "text": string(text), "project": project}, DedupKey: key,
 			ObjectType: "bulletin", ObjectID: fmt.Sprint(n.ID)})
 	}
 	rows.Close()
@@ -145,27 +158,40 @@ func (s *BulletinService) sendNotice(ctx context.Context, n *wubu.Bulletin) (int
 
 // insert writes a checked notice and its audit entry.
 func (s *BulletinService) insert(ctx context.Context, tx *Tx, n *wubu.Bulletin, by *int64) error {
-	if n.BuildingID != nil {
-		var c int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM buildings WHERE project_id = ? AND id = ?`, n.ProjectID, *n.BuildingID).Scan(&c); err != nil {
-			return err
-		} else if c == 0 {
-			return wubu.FieldErrorf("building_id", wubu.ENOTFOUND, "Not found.")
-		}
+	buildings, units := bulletinAudienceIDs(n)
+	if err := checkAudienceIDs(ctx, tx, n.ProjectID, buildings, units); err != nil {
+		return err
 	}
-	var planDate *string
+	// A notice to one building names it in building_id too, as before
+	// notices had several.
+	n.BuildingID = nil
+	if len(buildings) == 1 && len(units) == 0 {
+		n.BuildingID = &buildings[0]
+	}
+	var planDate, occurrence *string
 	if n.PlanDate != "" {
 		planDate = &n.PlanDate
 	}
+	if n.Occurrence != "" {
+		occurrence = &n.Occurrence
+	}
 	n.PostedBy, n.PostedAt = by, tx.now
 	var err error
-	n.ID, err = tx.insert(ctx, `INSERT INTO bulletins (project_id, kind, title, body, building_id, board_from, board_until, plan_id, plan_date, send_sms, posted_by, posted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ProjectID, n.Kind, n.Title, n.Body, n.BuildingID, n.BoardFrom, n.BoardUntil, n.PlanID, planDate, n.SendSMS, by, tx.now)
+	n.ID, err = tx.insert(ctx, `INSERT INTO bulletins (project_id, kind, title, body, building_id, board_from, board_until, plan_id, plan_date, occurrence, send_sms, send_email, posted_by, posted_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ProjectID, n.Kind, n.Title, n.Body, n.BuildingID, n.BoardFrom, n.BoardUntil, n.PlanID, planDate, occurrence, n.SendSMS, n.SendEmail, by, tx.now)
 	if err != nil {
 		return err
 	}
-	return tx.audit(ctx, n.ProjectID, wubu.ActionCreate, "bulletin", n.ID, nil, map[string]any{"kind": n.Kind, "title": n.Title, "building_id": n.BuildingID,
-		"board_from": n.BoardFrom, "board_until": n.BoardUntil, "plan_id": n.PlanID, "plan_date": n.PlanDate})
+	if err := saveBulletinAudience(ctx, tx, n); err != nil {
+		return err
+	}
+	files := make([]string, len(n.Attachments))
+	for i, f := range n.Attachments {
+		files[i] = f.Name
+	}
+	return tx.audit(ctx, n.ProjectID, wubu.ActionCreate, "bulletin", n.ID, nil, map[string]any{"kind": n.Kind, "title": n.Title, "building_ids": n.BuildingIDs,
+		"unit_ids": n.UnitIDs, "board_from": n.BoardFrom, "board_until": n.BoardUntil, "plan_id": n.PlanID, "plan_date": n.PlanDate, "occurrence": n.Occurrence,
+		"files": files, "send_sms": n.SendSMS, "send_email": n.SendEmail})
 }
 
 // FindBulletin returns a notice, for printing.
@@ -175,6 +201,15 @@ func (s *BulletinService) FindBulletin(ctx context.Context, id int64) (*wubu.Bul
 		return nil, err
 	}
 	if _, err := wubu.Authorize(ctx, wubu.PermResidentView, n.ProjectID); err != nil {
+		return nil, err
+	}
+	if err := loadBulletinAudience(ctx, s.db, n); err != nil {
+		return nil, err
+	}
+	if err := loadBulletinFiles(ctx, s.db, n); err != nil {
+		return nil, err
+	}
+	if err := countBulletinReads(ctx, s.db, n); err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -198,7 +233,16 @@ func (s *BulletinService) FindBulletins(ctx context.Context, projectID int64) ([
 		}
 		out = append(out, n)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for _, n := range out {
+		if err := loadBulletinAudience(ctx, s.db, n); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // SavePestPlan records a pest-control plan.

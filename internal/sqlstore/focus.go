@@ -242,7 +242,7 @@ func (s *FocusService) FindFocusIssue(ctx context.Context, id int64) (*wubu.Focu
 	}
 	list, err := s.FindFocusIssues(ctx, i.ProjectID)
 	if err != nil {
-		return nil, err
+		return nil, hiddenIssue(err)
 	}
 	for _, x := range list {
 		if x.ID == id {
@@ -314,7 +314,7 @@ func (s *FocusService) PlanFocusFollowUp(ctx context.Context, f *wubu.FocusFollo
 		return err
 	}
 	if _, err := wubu.Authorize(ctx, wubu.PermResidentEdit, issue.ProjectID); err != nil {
-		return err
+		return hiddenIssue(err)
 	}
 	if issue.State == wubu.FocusResolved {
 		return wubu.Errorf(wubu.ECONFLICT, "Issue %d is resolved: it cannot change any more.", issue.ID)
@@ -343,4 +343,12 @@ func (s *FocusService) RecordFocusFollowUp(ctx context.Context, id int64, note s
 		f.Note, f.DoneAt = note, &done
 		return note, nil
 	})
+}
+
+// hiddenIssue answers another project's issue exactly like a missing one.
+func hiddenIssue(err error) error {
+	if wubu.ErrorCode(err) == wubu.ENOTFOUND {
+		return wubu.Errorf(wubu.ENOTFOUND, "Issue not found.")
+	}
+	return err
 }

@@ -152,9 +152,6 @@ func validateNotification(n *wubu.Notification) error {
 			return wubu.FieldErrorf("channel", wubu.EINVALID, "Only staff have an inbox.")
 		}
 	case wubu.ChannelEmail:
-		if to.PersonID != 0 {
-			return wubu.FieldErrorf("channel", wubu.EINVALID, "Residents are reached by SMS only.")
-		}
 	case wubu.ChannelSMS:
 	case wubu.ChannelWebhook:
 		if to.UserID != 0 || to.Role != "" || to.PersonID != 0 {
@@ -562,6 +559,10 @@ func (s *OutboxService) Claim(ctx context.Context, limit int, lease time.Duratio
 	if err != nil {
 		return "", nil, err
 	}
+	emails, err := tx.residentEmails(ctx, msgs)
+	if err != nil {
+		return "", nil, err
+	}
 
 	claim := newClaim()
 	type change struct {
@@ -605,7 +606,9 @@ func (s *OutboxService) Claim(ctx context.Context, limit int, lease time.Duratio
 				skip = "Resident opted out of this kind of message."
 				break
 			}
-			if o.Address == "" {
+			if o.Address == "" && m.Channel == wubu.ChannelEmail {
+				o.Address = emails[*m.PersonID]
+			} else if o.Address == "" {
 				o.Address = phones[*m.PersonID]
 			}
 		}

@@ -237,7 +237,7 @@ func (s *ResidentRights) ErasePerson(ctx context.Context, id int64, confirm stri
 			return fmt.Errorf("erase %s: %w", table, err)
 		}
 	}
-	if _, err := tx.exec(ctx, `UPDATE persons SET name = ?, gender = '', id_number = '', id_hash = '', birthday = '', occupation = '', notes = '', care_flags = '',
+	if _, err := tx.exec(ctx, `UPDATE persons SET name = ?, gender = '', id_number = '', id_hash = '', birthday = '', occupation = '', notes = '', email = '', care_flags = '',
 		importance = 0, importance_index = 0, pinyin_initials = '', pinyin_full = '', updated_at = ? WHERE project_id = ? AND id = ?`,
 		wubu.ErasedName, tx.now, pid, id); err != nil {
 		return err

@@ -67,6 +67,8 @@ type RulesResult struct {
 	DeskRecalls int `json:"desk_recalls"`
 	// PestNotices counts the pest-control advance notices posted (C3).
 	PestNotices int `json:"pest_notices"`
+	// FourPestsInfo counts the "four pests" information notices posted (C4).
+	FourPestsInfo int `json:"four_pests_info"`
 }
 
 func (e *RulesEngine) logger() *slog.Logger {
@@ -151,6 +153,11 @@ func (e *RulesEngine) runProject(ctx context.Context, pid int64, now time.Time, 
 	res.PestNotices += n
 	if err != nil {
 		return fmt.Errorf("pest-control notices: %w", err)
+	}
+	n, err = NewBulletinService(e.db).PostFourPestsInfo(ctx, pid, now)
+	res.FourPestsInfo += n
+	if err != nil {
+		return fmt.Errorf("four pests information: %w", err)
 	}
 	over, esc, err := e.careRule(ctx, pid, st, now)
 	res.CareOverdue += over

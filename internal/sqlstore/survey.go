@@ -17,7 +17,10 @@ import (
 // SurveyService implements wubu.SurveyService: survey forms and their
 // results, the one questionnaire machinery of visits and community
 // surveys.
-type SurveyService struct{ db *DB }
+type SurveyService struct {
+	db       *DB
+	notifier wubu.Notifier
+}
 
 var _ wubu.SurveyService = (*SurveyService)(nil)
 
@@ -108,7 +111,11 @@ func readForm(ctx context.Context, q dbOrTx, projectID, id int64) (*wubu.SurveyF
 		qu.Choices = splitChoices(choices)
 		f.Questions = append(f.Questions, qu)
 	}
-	return f, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return f, readSurveyBuildings(ctx, q, f)
 }
 
 // FindSurveyForm returns a form with its questions.
@@ -252,6 +259,9 @@ func (s *SurveyService) SaveSurveyForm(ctx context.Context, f *wubu.SurveyForm) 
 		}
 	}
 	if err := saveQuestions(ctx, tx, f, before); err != nil {
+		return err
+	}
+	if err := saveSurveyBuildings(ctx, tx, f); err != nil {
 		return err
 	}
 	f.UpdatedAt = tx.now
@@ -433,6 +443,20 @@ func (s *SurveyService) AnswerSurvey(ctx context.Context, r *wubu.SurveyResponse
 	case f.OpensOn != "" && today < f.OpensOn || f.ClosesOn != "" && today > f.ClosesOn:
 		return wubu.Errorf(wubu.EINVALID, "The survey is open from %s to %s.", f.OpensOn, f.ClosesOn)
 	}
+	tx, err := s.db.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := answerCommunity(ctx, tx, f, r); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// answerCommunity records a resident's checked answers to a community
+// survey in tx, once per resident, with its audit entry.
+func answerCommunity(ctx context.Context, tx *Tx, f *wubu.SurveyForm, r *wubu.SurveyResponse) error {
 	checked, err := checkAnswers(f, r.Answers)
 	if err != nil {
 		return err
@@ -440,11 +464,6 @@ func (s *SurveyService) AnswerSurvey(ctx context.Context, r *wubu.SurveyResponse
 	if len(checked) == 0 {
 		return wubu.FieldErrorf("answers", wubu.EINVALID, "Answer at least one question.")
 	}
-	tx, err := s.db.BeginTx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	var n int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM persons WHERE project_id = ? AND id = ?`, f.ProjectID, *r.PersonID).Scan(&n); err != nil {
 		return err
@@ -460,10 +479,7 @@ func (s *SurveyService) AnswerSurvey(ctx context.Context, r *wubu.SurveyResponse
 	if err := respond(ctx, tx, f, r); err != nil {
 		return err
 	}
-	if err := tx.audit(ctx, f.ProjectID, wubu.ActionCreate, "survey_response", r.ID, nil, r); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return tx.audit(ctx, f.ProjectID, wubu.ActionCreate, "survey_response", r.ID, nil, r)
 }
 
 // respond writes a checked response of a resident: their building, the

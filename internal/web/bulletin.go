@@ -16,9 +16,11 @@ import (
 func (h *Handler) bulletinRoutes() []server.Route {
 	return []server.Route{
 		{Method: "GET", Path: "/bulletins", Perm: wubu.PermResidentView, Handler: h.bulletinList},
-		{Method: "POST", Path: "/bulletins", Perm: wubu.PermResidentEdit, Handler: h.bulletinPost},
+		{Method: "POST", Path: "/bulletins", Perm: wubu.PermResidentEdit, Handler: h.bulletinPost, MaxBody: bulletinMaxBody},
 		{Method: "GET", Path: "/bulletins/{id}", Perm: wubu.PermResidentView, Handler: h.bulletinShow},
+		{Method: "GET", Path: "/bulletins/{id}/files/{file}", Perm: wubu.PermResidentView, Handler: h.bulletinFile},
 		{Method: "POST", Path: "/pest-plans", Perm: wubu.PermSettingsEdit, Handler: h.pestPlanSave},
+		{Method: "POST", Path: "/four-pests", Perm: wubu.PermSettingsEdit, Handler: h.fourPestsSave},
 		{Method: "POST", Path: "/events/{id}/bulletin", Perm: wubu.PermResidentEdit, Handler: h.step(h.eventSteps(), "bulletin_", h.eventBulletin)},
 	}
 }
@@ -29,6 +31,8 @@ type bulletinListView struct {
 	Plans     []*wubu.PestPlan
 	Buildings []*wubu.Building
 	CanPlan   bool
+	// FourPests is the project's "four pests" schedule (C4).
+	FourPests *wubu.FourPestsSchedule
 }
 
 func (h *Handler) bulletinListView(r *http.Request) (*bulletinListView, error) {
@@ -52,6 +56,9 @@ func (h *Handler) bulletinListView(r *http.Request) (*bulletinListView, error) {
 	if v.Buildings, err = h.Org.FindBuildings(ctx, v.ProjectID); err != nil {
 		return nil, err
 	}
+	if v.FourPests, err = h.Bulletins.FourPestsSchedule(ctx, v.ProjectID); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -60,21 +67,35 @@ func (h *Handler) bulletinList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) bulletinPost(w http.ResponseWriter, r *http.Request) {
-	parseForm(w, r)
+	if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
+		h.fail(w, r, server.TooLarge(err))
+		return
+	}
 	v, err := h.bulletinListView(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	n := &wubu.Bulletin{ProjectID: v.ProjectID, Title: r.FormValue("title"), Body: r.FormValue("body"), BuildingID: optID(r, "building_id"),
-		BoardFrom: r.FormValue("board_from"), BoardUntil: r.FormValue("board_until"), SendSMS: r.FormValue("send_sms") == "1"}
-	if err := h.Bulletins.PostBulletin(r.Context(), n); err != nil {
-		h.render(w, r, refuse(r, v, r.Form, err, ""), "bulletins", v)
+	n := &wubu.Bulletin{ProjectID: v.ProjectID, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"), BoardFrom: r.PostFormValue("board_from"),
+		BoardUntil: r.PostFormValue("board_until"), SendSMS: r.PostFormValue("send_sms") == "1", SendEmail: r.PostFormValue("send_email") == "1"}
+	for _, b := range r.PostForm["building_id"] {
+		if id, err := strconv.ParseInt(b, 10, 64); err == nil {
+			n.BuildingIDs = append(n.BuildingIDs, id)
+		}
+	}
+	if n.UnitIDs, err = h.unitIDs(r, v.Buildings, r.PostFormValue("units")); err == nil {
+		n.Attachments, err = formFiles(r, "files")
+	}
+	if err == nil {
+		err = h.Bulletins.PostBulletin(r.Context(), n)
+	}
+	if err != nil {
+		h.render(w, r, refuse(r, v, r.PostForm, err, ""), "bulletins", v)
 		return
 	}
 	flash := h.T(r, "Notice posted.")
-	if n.SendSMS {
-		flash = h.T(r, "Notice posted and %d messages queued.", n.Sent)
+	if n.SendSMS || n.SendEmail {
+		flash = h.T(r, "Notice posted and %d messages queued.", n.Sent+n.Emailed)
 	}
 	h.redirect(w, r, "/bulletins/"+strconv.FormatInt(n.ID, 10), flash)
 }
@@ -101,6 +122,9 @@ type bulletinView struct {
 	Page
 	Notice *wubu.Bulletin
 }
+
+// KB returns a size in kilobytes, at least 1.
+func (v *bulletinView) KB(size int) int { return max(1, (size+1023)/1024) }
 
 // bulletinShow shows a notice as printed on A4.
 func (h *Handler) bulletinShow(w http.ResponseWriter, r *http.Request) {

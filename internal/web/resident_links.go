@@ -15,6 +15,7 @@ import (
 func (h *Handler) residentLinkRoutes() []server.Route {
 	return []server.Route{
 		{Method: "POST", Path: "/residents/{id}/opt-outs", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardOptOuts, h.optOutsSave)},
+		{Method: "POST", Path: "/residents/{id}/email", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardOptOuts, h.residentEmailSave)},
 	}
 }
 
@@ -28,6 +29,13 @@ func (h *Handler) residentLinks(r *http.Request, v *residentView) error {
 			return err
 		}
 		v.Survey = f
+	}
+	if h.Bulletins != nil && wubu.UserFromContext(r.Context()).Sees(wubu.CardOptOuts) {
+		email, err := h.Bulletins.ResidentEmail(r.Context(), v.Resident.ID)
+		if err != nil {
+			return err
+		}
+		v.Form.Set("email", email)
 	}
 	v.OptedOut = map[string]bool{}
 	if h.Outbox == nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -143,7 +144,13 @@ type surveyEditView struct {
 	// Rows are the questions with blank rows to add more.
 	Rows  []surveyRow
 	Kinds []wubu.QuestionKind
+	// Buildings are the project's, to choose a community survey's
+	// audience from.
+	Buildings []*wubu.Building
 }
+
+// InAudience reports whether a building is in the survey's audience.
+func (v *surveyEditView) InAudience(id int64) bool { return slices.Contains(v.Survey.BuildingIDs, id) }
 
 // surveyRow is a question in the editor, numbered from 1.
 type surveyRow struct {
@@ -190,6 +197,12 @@ func (h *Handler) renderSurveyEdit(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	v := &surveyEditView{Page: h.newPage(r, "Survey form"), Project: p, Survey: f, Kinds: wubu.QuestionKinds}
+	if f.Purpose == wubu.SurveyCommunity {
+		if v.Buildings, err = h.Org.FindBuildings(r.Context(), f.ProjectID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	for _, q := range f.Questions {
 		v.Rows = append(v.Rows, surveyRow{q, len(v.Rows) + 1})
 	}
@@ -210,6 +223,11 @@ func (h *Handler) renderSurveyEdit(w http.ResponseWriter, r *http.Request, statu
 func surveyFromForm(r *http.Request) *wubu.SurveyForm {
 	f := &wubu.SurveyForm{Title: r.PostFormValue("title"), Purpose: wubu.SurveyPurpose(r.PostFormValue("purpose")),
 		OpensOn: strings.TrimSpace(r.PostFormValue("opens_on")), ClosesOn: strings.TrimSpace(r.PostFormValue("closes_on"))}
+	for _, b := range r.PostForm["building_id"] {
+		if id, err := strconv.ParseInt(b, 10, 64); err == nil {
+			f.BuildingIDs = append(f.BuildingIDs, id)
+		}
+	}
 	ids, kinds, texts, choices := r.PostForm["q_id"], r.PostForm["q_kind"], r.PostForm["q_text"], r.PostForm["q_choices"]
 	for i := range texts {
 		if strings.TrimSpace(texts[i]) == "" || i >= len(kinds) || i >= len(ids) || i >= len(choices) {

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/wubu-oss/wubu"
@@ -20,7 +21,10 @@ func (h *Handler) surveyAnswerRoutes() []server.Route {
 
 type surveyAnswerView struct {
 	Page
-	Form *wubu.SurveyForm
+	Survey *wubu.SurveyForm
+	// CanSend may send the survey's link by SMS; CanSee may read the
+	// results.
+	CanSend, CanSee bool
 }
 
 // Field is a question's form field name.
@@ -48,7 +52,8 @@ func (h *Handler) surveyAnswerView(r *http.Request) (*surveyAnswerView, error) {
 	if f.Purpose != wubu.SurveyCommunity {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	}
-	v := &surveyAnswerView{Page: h.newPage(r, "Enter answers"), Form: f}
+	v := &surveyAnswerView{Page: h.newPage(r, "Enter answers"), Survey: f, CanSend: wubu.UserFromContext(r.Context()).Can(wubu.PermResidentEdit),
+		CanSee: wubu.UserFromContext(r.Context()).Can(wubu.PermReportView)}
 	v.Title = f.Title
 	return v, nil
 }
@@ -66,10 +71,35 @@ func (h *Handler) surveyAnswerSave(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	resp := &wubu.SurveyResponse{FormID: v.Form.ID}
-	for _, q := range v.Form.Questions {
+	resp := &wubu.SurveyResponse{FormID: v.Survey.ID, Answers: answersFromForm(v.Survey, r.PostForm)}
+	hits, err := h.Residents.Lookup(r.Context(), v.Survey.ProjectID, r.PostFormValue("resident"), 2)
+	if err == nil && len(hits) != 1 {
+		err = wubu.FieldErrorf("resident", wubu.EINVALID, "Name one resident: their room, name or phone's last four digits.")
+	}
+	if err == nil {
+		resp.PersonID = &hits[0].PersonID
+		err = h.Surveys.AnswerSurvey(r.Context(), resp)
+	}
+	if err != nil {
+		if e := wubu.AsError(err); e != nil && e.Field == "person_id" {
+			err = &wubu.Error{Code: e.Code, Format: e.Format, Args: e.Args, Field: "resident"}
+		}
+		h.render(w, r, refuse(r, v, r.PostForm, err, ""), "survey_answer", v)
+		return
+	}
+	h.redirect(w, r, fmt.Sprintf("/survey-forms/%d/answer", v.Survey.ID), h.T(r, "Answers saved."))
+}
+
+// Scores are a scale's answers, best first.
+func (v *surveyAnswerView) Scores() []int { return []int{5, 4, 3, 2, 1} }
+
+// answersFromForm reads the answers of a survey's form fields (q<ID>);
+// questions left blank are left out.
+func answersFromForm(f *wubu.SurveyForm, form url.Values) []wubu.SurveyAnswer {
+	var out []wubu.SurveyAnswer
+	for _, q := range f.Questions {
 		a := wubu.SurveyAnswer{QuestionID: q.ID}
-		vals := r.PostForm[v.Field(q)]
+		vals := form[fmt.Sprintf("q%d", q.ID)]
 		switch q.Kind {
 		case wubu.QuestionScale, wubu.QuestionYesNo:
 			if len(vals) == 1 && vals[0] != "" {
@@ -88,26 +118,8 @@ func (h *Handler) surveyAnswerSave(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if a.Score != nil || a.Text != "" || len(a.Choices) > 0 {
-			resp.Answers = append(resp.Answers, a)
+			out = append(out, a)
 		}
 	}
-	hits, err := h.Residents.Lookup(r.Context(), v.Form.ProjectID, r.PostFormValue("resident"), 2)
-	if err == nil && len(hits) != 1 {
-		err = wubu.FieldErrorf("resident", wubu.EINVALID, "Name one resident: their room, name or phone's last four digits.")
-	}
-	if err == nil {
-		resp.PersonID = &hits[0].PersonID
-		err = h.Surveys.AnswerSurvey(r.Context(), resp)
-	}
-	if err != nil {
-		if e := wubu.AsError(err); e != nil && e.Field == "person_id" {
-			err = &wubu.Error{Code: e.Code, Format: e.Format, Args: e.Args, Field: "resident"}
-		}
-		h.render(w, r, refuse(r, v, r.PostForm, err, ""), "survey_answer", v)
-		return
-	}
-	h.redirect(w, r, fmt.Sprintf("/survey-forms/%d/answer", v.Form.ID), h.T(r, "Answers saved."))
+	return out
 }
-
-// Scores are a scale's answers, best first.
-func (v *surveyAnswerView) Scores() []int { return []int{5, 4, 3, 2, 1} }
