@@ -103,10 +103,15 @@ func (s *LobbyService) AddLobbyHours(ctx context.Context, h *wubu.LobbyHours) er
 		return err
 	}
 	h.Dates = lobbyDates(first, h.Weekday, h.Date)
-	if err := tx.audit(ctx, h.ProjectID, wubu.ActionCreate, "lobby_hours", h.ID, nil, h); err != nil {
+	if err := tx.audit(ctx, h.ProjectID, wubu.ActionCreate, "lobby_hours", h.ID, nil, lobbyHoursAudit(h)); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// lobbyHoursAudit is an entry as the audit log records it.
+func lobbyHoursAudit(h *wubu.LobbyHours) map[string]any {
+	return map[string]any{"building_id": h.BuildingID, "month": h.Month, "weekday": h.Weekday, "date": h.Date, "starts": h.Starts, "ends": h.Ends, "assistant_id": h.AssistantID}
 }
 
 // lobbyDates are the dates of the month an entry falls on.
@@ -150,7 +155,7 @@ func (s *LobbyService) RemoveLobbyHours(ctx context.Context, id int64) error {
 	if _, err := tx.exec(ctx, `DELETE FROM lobby_hours WHERE project_id = ? AND id = ?`, h.ProjectID, h.ID); err != nil {
 		return err
 	}
-	if err := tx.audit(ctx, h.ProjectID, wubu.ActionDelete, "lobby_hours", h.ID, h, nil); err != nil {
+	if err := tx.audit(ctx, h.ProjectID, wubu.ActionDelete, "lobby_hours", h.ID, lobbyHoursAudit(h), nil); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -277,7 +282,8 @@ func (s *LobbyService) LogLobbyVisit(ctx context.Context, v *wubu.LobbyVisit) er
 	if err != nil {
 		return err
 	}
-	if err := tx.audit(ctx, v.ProjectID, wubu.ActionCreate, "lobby_visit", v.ID, nil, v); err != nil {
+	if err := tx.audit(ctx, v.ProjectID, wubu.ActionCreate, "lobby_visit", v.ID, nil,
+		map[string]any{"building_id": v.BuildingID, "assistant_id": v.AssistantID, "person_id": v.PersonID, "topic": v.Topic, "note": v.Note, "at": v.At}); err != nil {
 		return err
 	}
 	if v.PersonID != nil {
