@@ -309,6 +309,9 @@ func messagesInSource(t *testing.T) []string {
 	for _, st := range wubu.RoundTableStates {
 		add("round_table_state:" + st)
 	}
+	for _, st := range wubu.TalkFollowUpLifecycle.States {
+		add("talk_followup_state:" + st.Name)
+	}
 	for _, k := range []string{"booked_by:staff", "booked_by:resident", "deadline:talk_followup", "timeline:lobby_visit", "timeline:round_table.booked",
 		"timeline:round_table.cancelled", "timeline:round_table.held", "timeline:talk_followup.closed"} {
 		add(k)
