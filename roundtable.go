@@ -32,7 +32,8 @@ const (
 )
 
 // RoundTableLifecycle: open → booked → held; a booking cancelled frees the
-// slot again; a free slot may be withdrawn. Booking locks the slot, so one
+// slot again; a free slot may be withdrawn. The host hears of each booking
+// and cancellation. Booking locks the slot, so one
 // slot never holds two residents.
 var RoundTableLifecycle = declare(&Lifecycle{
 	Object: "round_table",
@@ -45,8 +46,10 @@ var RoundTableLifecycle = declare(&Lifecycle{
 	},
 	Steps: []StepDecl{
 		{Action: RoundTablePublish, To: RoundTableOpen, Perm: PermResidentEdit},
-		{Action: RoundTableBook, From: []string{RoundTableOpen}, To: RoundTableBooked, Perm: PermResidentEdit},
-		{Action: RoundTableCancel, From: []string{RoundTableBooked}, To: RoundTableOpen, Perm: PermResidentEdit},
+		{Action: RoundTableBook, From: []string{RoundTableOpen}, To: RoundTableBooked, Perm: PermResidentEdit,
+			Notify: []NoticeDecl{{Kind: "round_table_booked", To: []Party{PartyAssignee}}}},
+		{Action: RoundTableCancel, From: []string{RoundTableBooked}, To: RoundTableOpen, Perm: PermResidentEdit,
+			Notify: []NoticeDecl{{Kind: "round_table_cancelled", To: []Party{PartyAssignee}}}},
 		{Action: RoundTableHold, From: []string{RoundTableBooked}, To: RoundTableHeld, Perm: PermResidentEdit},
 		{Action: RoundTableWithdraw, From: []string{RoundTableOpen}, To: RoundTableWithdrawn, Perm: PermResidentEdit},
 	},

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -81,6 +82,10 @@ var roundTables = &machine[*wubu.RoundTableSlot]{
 		return map[string]any{"state": t.State, "starts_at": t.StartsAt, "place": t.Place, "host_id": t.HostID, "person_id": t.PersonID, "booked_by": t.BookedBy}
 	},
 	timeline: func(t *wubu.RoundTableSlot, _ string) (string, string) { return "", roundTableLine(t) },
+	// The host's notices of a booking and a cancellation.
+	vars: func(t *wubu.RoundTableSlot) map[string]string {
+		return map[string]string{"slot": strconv.FormatInt(t.ID, 10), "when": t.StartsAt.In(cst).Format("01-02 15:04"), "place": t.Place, "person": t.PersonName}
+	},
 }
 
 // roundTableLine is a talk as the resident's timeline names it: when, with
@@ -373,7 +378,8 @@ func (s *RoundTableService) CancelRoundTable(ctx context.Context, slotID int64, 
 				return "", err
 			}
 		}
-		t.PersonID, t.PersonName, t.BookedBy, t.BookedAt = nil, "", "", nil
+		// The name stays for the host's notice; the slot is free.
+		t.PersonID, t.BookedBy, t.BookedAt = nil, "", nil
 		return reason, nil
 	})
 }

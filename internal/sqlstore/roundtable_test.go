@@ -93,6 +93,10 @@ func TestRoundTableSlots(t *testing.T) {
 		if err != nil || h.State != wubu.RoundTableHeld || h.HeldAt == nil {
 			t.Fatalf("held: %+v, %v", h, err)
 		}
+		// The host heard of the booking and of its cancellation.
+		if k := inboxKinds(t, sqlstore.NewOutboxService(db), w.f.Ctx(w.manager)); !slices.Contains(k, "round_table_booked") || !slices.Contains(k, "round_table_cancelled") {
+			t.Fatalf("the host's inbox: %v", k)
+		}
 		if k := timelineKinds(t, db, w.f.Ctx(w.f.Admin), people[0].ID); !slices.Contains(k, "round_table.booked") || !slices.Contains(k, "round_table.cancelled") {
 			t.Fatalf("first resident's timeline: %v", k)
 		}
