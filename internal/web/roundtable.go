@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,8 +40,10 @@ type roundTableListView struct {
 	slotTime
 	Slots []*wubu.RoundTableSlot
 	Staff []*wubu.User
-	// All shows the past slots too.
-	All bool
+	// All shows the past slots too; State shows only slots in it.
+	All    bool
+	State  string
+	States []string
 }
 
 func (h *Handler) roundTableListView(r *http.Request) (*roundTableListView, error) {
@@ -49,11 +52,14 @@ func (h *Handler) roundTableListView(r *http.Request) (*roundTableListView, erro
 		return nil, err
 	}
 	base.CanEdit = wubu.UserFromContext(r.Context()).Can(wubu.PermResidentEdit)
-	v := &roundTableListView{securityPage: base, All: r.FormValue("all") == "1"}
+	v := &roundTableListView{securityPage: base, All: r.FormValue("all") == "1", States: wubu.RoundTableStates}
+	if st := r.URL.Query().Get("state"); slices.Contains(wubu.RoundTableStates, st) {
+		v.State = st
+	}
 	if v.ProjectID == 0 {
 		return v, nil
 	}
-	var f wubu.RoundTableFilter
+	f := wubu.RoundTableFilter{State: v.State}
 	if !v.All {
 		local := v.Now.In(cst)
 		day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, cst)
