@@ -96,6 +96,10 @@ type Services struct {
 	Events wubu.EventService
 	// Bulletins are the notices on the board and the pest-control plans (C3).
 	Bulletins wubu.BulletinService
+	// RoundTables are the one-to-one talks' slots, bookings and follow-ups
+	// (A1); Lobby the assistants' reception hours in the lobbies (A2).
+	RoundTables wubu.RoundTableService
+	Lobby       wubu.LobbyService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

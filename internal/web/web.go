@@ -184,6 +184,8 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.bulletinRoutes()...)
 	routes = append(routes, h.surveyAnswerRoutes()...)
 	routes = append(routes, h.surveyLinkRoutes()...)
+	routes = append(routes, h.roundTableRoutes()...)
+	routes = append(routes, h.lobbyRoutes()...)
 	return routes
 }
 
