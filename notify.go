@@ -22,6 +22,8 @@ const (
 	ChannelEmail   Channel = "email"   // e-mail over SMTP
 	ChannelSMS     Channel = "sms"     // SMS through the provider
 	ChannelWebhook Channel = "webhook" // a signed HTTP POST to a project's endpoint
+	ChannelWeChat  Channel = "wechat"  // a WeChat Official Account template message to a resident's openid
+	ChannelWeCom   Channel = "wecom"   // a WeCom application message to a staff member, or a project's group robot
 )
 
 // Recipient is whom a notification is for: exactly one field is set.
