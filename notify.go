@@ -26,6 +26,9 @@ const (
 	ChannelWeCom   Channel = "wecom"   // a WeCom application message to a staff member, or a project's group robot
 )
 
+// Channels lists the channels.
+var Channels = []Channel{ChannelInbox, ChannelEmail, ChannelSMS, ChannelWebhook, ChannelWeChat, ChannelWeCom}
+
 // Recipient is whom a notification is for: exactly one field is set.
 type Recipient struct {
 	// UserID is a staff member.
