@@ -57,7 +57,9 @@ const (
 
 // Configured reports whether the application is set up (a group robot
 // needs only its project's key).
-func (w *WeCom) Configured() bool { return w != nil && w.CorpID != "" && w.CorpSecret != "" && w.AgentID != 0 }
+func (w *WeCom) Configured() bool {
+	return w != nil && w.CorpID != "" && w.CorpSecret != "" && w.AgentID != 0
+}
 
 func (w *WeCom) base() string {
 	if w.BaseURL != "" {

@@ -186,7 +186,7 @@ func (tx *Tx) notify(ctx context.Context, ns []wubu.Notification) error {
 	roles := map[projRole][]int64{}
 	users := map[int64]map[int64]bool{}   // project → user → exists
 	persons := map[int64]map[int64]bool{} // project → person → exists
-	auto := make([]bool, len(ns)) // the recipient's preference decides the channel
+	auto := make([]bool, len(ns))         // the recipient's preference decides the channel
 	for i := range ns {
 		n := &ns[i]
 		if n.ProjectID <= 0 {
