@@ -220,6 +220,10 @@ type Main struct {
 	// started (outbox.go).
 	Outbox   *sqlstore.OutboxService
 	Delivery *notify.Dispatcher
+	// WeChat (nil when not configured) and WeCom are the China channels'
+	// accounts, shared by delivery and the residents' WeChat link.
+	WeChat *notify.WeChat
+	WeCom  *notify.WeCom
 }
 
 // Open opens and migrates the database.
@@ -259,6 +263,7 @@ func (m *Main) Attach(db *sqlstore.DB) error {
 	m.DB = db
 	m.Clocks = sqlstore.NewClockService(db, calendar.Schedule{Calendar: cal})
 	m.Outbox = sqlstore.NewOutboxService(db)
+	m.WeChat, m.WeCom = m.Config.Notify.chinaChannels(db.Clock.Now)
 	return nil
 }
 
@@ -341,6 +346,9 @@ func (m *Main) Services() server.Services {
 		Bulletins: sqlstore.NewBulletinService(m.DB).WithNotifier(m.Outbox),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
+		Channels: sqlstore.NewChannelService(m.DB),
+		WeChat:   m.WeChat,
+		WeCom:    m.WeCom,
 	}
 }
 

@@ -99,6 +99,12 @@ type Services struct {
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink
+	// Channels are who can be reached where (WeChat, WeCom); WeChat and
+	// WeCom are the configured accounts (nil when not configured), for the
+	// residents' WeChat link and the channel settings page.
+	Channels wubu.ChannelService
+	WeChat   *notify.WeChat
+	WeCom    *notify.WeCom
 }
 
 // Route is one entry of the route table: a ServeMux pattern, the

@@ -101,7 +101,7 @@ func (h *Handler) outboxList(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	v := &outboxView{Page: h.newPage(r, "Outbox"), Project: p, Query: q, Statuses: wubu.MessageStatuses,
-		Channels: []wubu.Channel{wubu.ChannelInbox, wubu.ChannelEmail, wubu.ChannelSMS, wubu.ChannelWebhook}, Kinds: notify.Kinds()}
+		Channels: wubu.Channels, Kinds: notify.Kinds()}
 	v.CanResend = v.User.Can(wubu.PermOutboxManage)
 	v.DemoSink = h.DemoSink != nil
 	v.names = h.newNames(r.Context(), v.Lang)

@@ -146,6 +146,7 @@ func (h *Handler) Routes() []server.Route {
 	// Each feature's routes, from its own file: one line each.
 	routes = append(routes, h.orderRoutes()...)
 	routes = append(routes, h.outboxRoutes()...)
+	routes = append(routes, h.channelRoutes()...)
 	routes = append(routes, h.todayRoutes()...)
 	routes = append(routes, h.passRoutes()...)
 	routes = append(routes, h.tenantRoutes()...)

@@ -1,0 +1,236 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/server"
+)
+
+// channelRoutes are a staff member's own channels (WeCom userid,
+// preference) and a project's channel settings (whether WeChat and WeCom
+// are configured; its WeCom group robot).
+func (h *Handler) channelRoutes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/account/channels", Perm: wubu.PermSelf, Handler: h.accountChannelsShow},
+		{Method: "POST", Path: "/account/channels", Perm: wubu.PermSelf, Handler: h.accountChannelsSave},
+		{Method: "GET", Path: "/projects/{id}/channels", Perm: wubu.PermSettingsEdit, Handler: h.projectChannelsShow},
+		{Method: "POST", Path: "/projects/{id}/channels", Perm: wubu.PermSettingsEdit, Handler: h.projectChannelsSave},
+	}
+}
+
+// channelOption is one channel offered in a preference list.
+type channelOption struct {
+	Channel wubu.Channel
+	Label   string
+}
+
+type accountChannelsView struct {
+	Page
+	Options []channelOption
+	// WeComReady says whether the company's WeCom application is set up.
+	WeComReady bool
+}
+
+func (h *Handler) accountChannelsView(r *http.Request) *accountChannelsView {
+	v := &accountChannelsView{Page: h.newPage(r, "My notification channels"), WeComReady: h.WeCom.Configured()}
+	for _, c := range wubu.StaffChannelChoices {
+		v.Options = append(v.Options, channelOption{c, v.T("channel:" + string(c))})
+	}
+	return v
+}
+
+// accountChannelsShow shows the signed-in staff member's WeCom userid and
+// the channel they prefer.
+func (h *Handler) accountChannelsShow(w http.ResponseWriter, r *http.Request) {
+	u := wubu.UserFromContext(r.Context())
+	c, err := h.Channels.StaffChannels(r.Context(), u.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := h.accountChannelsView(r)
+	v.Form.Set("wecom_userid", c.WeComUserID)
+	if len(c.Preference) > 0 {
+		v.Form.Set("first", string(c.Preference[0]))
+	}
+	if len(c.Preference) > 1 {
+		v.Form.Set("then", string(c.Preference[1]))
+	}
+	h.render(w, r, http.StatusOK, "account_channels", v)
+}
+
+// accountChannelsSave stores them; a refused form keeps what was typed.
+func (h *Handler) accountChannelsSave(w http.ResponseWriter, r *http.Request) {
+	u := wubu.UserFromContext(r.Context())
+	r.ParseForm()
+	v := h.accountChannelsView(r)
+	v.Form = r.PostForm
+	pref, err := wubu.ParsePreference(r.PostFormValue("first")+","+r.PostFormValue("then"), wubu.StaffChannelChoices)
+	if err == nil {
+		err = h.Channels.SetStaffChannels(r.Context(), wubu.StaffChannels{UserID: u.ID, WeComUserID: r.PostFormValue("wecom_userid"), Preference: pref})
+	}
+	if err != nil {
+		h.render(w, r, formError(r, &v.Page, err, ""), "account_channels", v)
+		return
+	}
+	h.redirect(w, r, "/account/channels", h.T(r, "Notification channels saved."))
+}
+
+type projectChannelsView struct {
+	Page
+	Project  *wubu.Project
+	Settings *wubu.ProjectChannels
+	// WeChatReady and WeComReady say whether the accounts are configured
+	// (by the server's administrator, in its environment); the secrets
+	// are never shown.
+	WeChatReady, WeComReady bool
+	WeChatAppID             string
+}
+
+func (h *Handler) projectChannelsView(w http.ResponseWriter, r *http.Request) (*projectChannelsView, bool) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	p, err := h.Projects.FindProjectByID(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	st, err := h.Channels.ProjectChannels(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	v := &projectChannelsView{Page: h.newPage(r, "WeChat and WeCom"), Project: p, Settings: st, WeChatReady: h.WeChat.Configured(), WeComReady: h.WeCom.Configured()}
+	if v.WeChatReady {
+		v.WeChatAppID = h.WeChat.AppID
+	}
+	return v, true
+}
+
+// projectChannelsShow shows whether WeChat and WeCom are configured and
+// the project's group robot.
+func (h *Handler) projectChannelsShow(w http.ResponseWriter, r *http.Request) {
+	if v, ok := h.projectChannelsView(w, r); ok {
+		h.render(w, r, http.StatusOK, "project_channels", v)
+	}
+}
+
+// projectChannelsSave stores the project's group robot key.
+func (h *Handler) projectChannelsSave(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.projectChannelsView(w, r)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	v.Form = r.PostForm
+	in := wubu.ProjectChannels{ProjectID: v.Project.ID, WeComRobotKey: r.PostFormValue("wecom_robot_key")}
+	if _, err := h.Channels.UpdateProjectChannels(r.Context(), in, r.PostFormValue("clear") == "1"); err != nil {
+		h.render(w, r, formError(r, &v.Page, err, ""), "project_channels", v)
+		return
+	}
+	h.redirect(w, r, fmt.Sprintf("/projects/%d/channels", v.Project.ID), h.T(r, "Notification channels saved."))
+}
+
+// --- The resident's WeChat link ---
+
+// ResidentOf tells which resident a request comes from: the residents'
+// portal's session (project and person), ok false when no resident is
+// signed in.
+type ResidentOf func(r *http.Request) (projectID, personID int64, ok bool)
+
+// wechatStateCookie holds the state of a WeChat link in progress, checked
+// against the state WeChat sends back (so no other site can finish a link
+// for the resident: CSRF).
+const wechatStateCookie = "wubu_wechat_state"
+
+// WeChatLinkRoutes are the residents' WeChat link, for the residents'
+// portal to mount with its own session: GET /my/wechat/link starts WeChat's
+// web authorization, GET /my/wechat/link/callback records the openid
+// WeChat vouches for; home is the portal page to return to. The routes are
+// public as the portal's session is not a staff session: resident says
+// who is signed in.
+func (h *Handler) WeChatLinkRoutes(resident ResidentOf, home string) []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/my/wechat/link", Perm: server.Public, Handler: func(w http.ResponseWriter, r *http.Request) {
+			if _, person, ok := resident(r); ok {
+				h.linkWeChatStart(w, r, person, home)
+				return
+			}
+			h.errorPage(w, r, http.StatusUnauthorized, h.T(r, "Please sign in."))
+		}},
+		{Method: "GET", Path: "/my/wechat/link/callback", Perm: server.Public, Handler: func(w http.ResponseWriter, r *http.Request) {
+			if project, person, ok := resident(r); ok {
+				h.linkWeChatCallback(w, r, project, person, home)
+				return
+			}
+			h.errorPage(w, r, http.StatusUnauthorized, h.T(r, "Please sign in."))
+		}},
+	}
+}
+
+// linkWeChatStart sends the signed-in resident's browser (WeChat's in-app
+// browser) to WeChat's web authorization, with a fresh state kept in a
+// cookie.
+func (h *Handler) linkWeChatStart(w http.ResponseWriter, r *http.Request, personID int64, home string) {
+	if !h.WeChat.Configured() {
+		h.redirect(w, r, home, h.T(r, "WeChat messages are not set up by your service centre yet."))
+		return
+	}
+	var b [16]byte
+	rand.Read(b[:])
+	state := hex.EncodeToString(b[:])
+	http.SetCookie(w, &http.Cookie{Name: wechatStateCookie, Value: state + "." + fmt.Sprint(personID), Path: "/my/wechat", HttpOnly: true,
+		Secure: h.Secure, SameSite: http.SameSiteLaxMode, MaxAge: 600})
+	http.Redirect(w, r, h.WeChat.AuthorizeURL(h.absURL(r, "/my/wechat/link/callback"), state), http.StatusFound)
+}
+
+// linkWeChatCallback checks the state, trades WeChat's code for the
+// openid and links it to the signed-in resident.
+func (h *Handler) linkWeChatCallback(w http.ResponseWriter, r *http.Request, projectID, personID int64, home string) {
+	c, err := r.Cookie(wechatStateCookie)
+	http.SetCookie(w, &http.Cookie{Name: wechatStateCookie, Value: "", Path: "/my/wechat", HttpOnly: true, Secure: h.Secure, MaxAge: -1})
+	want := ""
+	if err == nil {
+		want = c.Value
+	}
+	got := r.URL.Query().Get("state") + "." + fmt.Sprint(personID)
+	if want == "" || r.URL.Query().Get("state") == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		h.errorPage(w, r, http.StatusBadRequest, h.T(r, "This WeChat link has expired or was not started here. Please start it again."))
+		return
+	}
+	code := r.URL.Query().Get("code")
+	if code == "" { // the resident declined
+		h.redirect(w, r, home, h.T(r, "WeChat was not linked."))
+		return
+	}
+	openid, err := h.WeChat.ExchangeCode(r.Context(), code)
+	if err != nil {
+		h.Logger.Warn("wechat link", "person", personID, "err", err)
+		h.errorPage(w, r, http.StatusBadGateway, h.T(r, "WeChat did not confirm who you are. Please try again."))
+		return
+	}
+	if err := h.Channels.LinkWeChat(r.Context(), projectID, personID, openid); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, home, h.T(r, "WeChat linked: notices from your service centre now arrive in WeChat."))
+}
+
+// absURL returns the absolute address of a path on this server, as the
+// browser reaches it.
+func (h *Handler) absURL(r *http.Request, path string) string {
+	scheme := "http"
+	if h.Secure || r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + strings.TrimSuffix(r.Host, "/") + path
+}
