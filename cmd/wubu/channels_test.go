@@ -1,0 +1,177 @@
+package main
+
+import (
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/notify"
+	"github.com/wubu-oss/wubu/internal/notify/notifytest"
+	"github.com/wubu-oss/wubu/internal/server"
+	"github.com/wubu-oss/wubu/internal/sqlstore"
+	"github.com/wubu-oss/wubu/internal/web"
+	"github.com/wubu-oss/wubu/internal/wubutest"
+)
+
+// TestWeChatLink runs a resident's WeChat link (web authorization in
+// WeChat's in-app browser) against the fake WeChat: the openid WeChat
+// vouches for is linked to the resident the portal's session names; a
+// callback whose state this browser did not start links nothing.
+func TestWeChatLink(t *testing.T) {
+	for _, d := range wubutest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			app := newTestApp(t, d)
+			fake := notifytest.StartFakeWeChat("wx-app", "wx-secret", "TPL-1")
+			defer fake.Close()
+			fake.SetBrowserUser("o-wang")
+			app.Main.WeChat = &notify.WeChat{BaseURL: fake.URL, OpenURL: fake.URL, AppID: "wx-app", AppSecret: "wx-secret", TemplateID: "TPL-1"}
+			// The portal's session stands in as a cookie naming the
+			// resident (the portal is another engineer's).
+			s := server.New(app.Main.Services(), app.DB.Clock, app.Main.Logger)
+			h, err := web.New(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Handle(h.WeChatLinkRoutes(func(r *http.Request) (int64, int64, bool) {
+				c, err := r.Cookie("test_resident")
+				if err != nil {
+					return 0, 0, false
+				}
+				proj, person, _ := strings.Cut(c.Value, ".")
+				p, _ := strconv.ParseInt(proj, 10, 64)
+				q, _ := strconv.ParseInt(person, 10, 64)
+				return p, q, true
+			}, "/my")...)
+			hs := httptest.NewServer(s)
+			defer hs.Close()
+			cs := sqlstore.NewChannelService(app.DB)
+			wang := &wubu.Person{ProjectID: app.ProjectA.ID, Name: "王秀英", Phones: []string{"13800138000"}}
+			li := &wubu.Person{ProjectID: app.ProjectA.ID, Name: "李明", Phones: []string{"13900139000"}}
+			for _, p := range []*wubu.Person{wang, li} {
+				if err := sqlstore.NewResidentService(app.DB).CreatePerson(app.adminCtx(), p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			phone := func(p *wubu.Person) *http.Client {
+				jar, _ := cookiejar.New(nil)
+				u, _ := url.Parse(hs.URL)
+				jar.SetCookies(u, []*http.Cookie{{Name: "test_resident", Value: strconv.FormatInt(p.ProjectID, 10) + "." + strconv.FormatInt(p.ID, 10)}})
+				return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			}
+			get := func(c *http.Client, u string) *http.Response {
+				t.Helper()
+				resp, err := c.Get(strings.TrimSuffix(u, "#wechat_redirect"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp
+			}
+			linked := func(p *wubu.Person) bool {
+				c, err := cs.PersonChannels(app.adminCtx(), p.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c.WeChatLinked
+			}
+
+			// Start: to WeChat's authorize page, which sends the browser
+			// back with a code; the callback links and returns home.
+			b := phone(wang)
+			resp := get(b, hs.URL+"/my/wechat/link")
+			auth := resp.Header.Get("Location")
+			if resp.StatusCode != http.StatusFound || !strings.HasPrefix(auth, fake.URL+"/connect/oauth2/authorize?appid=wx-app&redirect_uri=") ||
+				!strings.Contains(auth, "scope=snsapi_base") {
+				t.Fatalf("start: %d to %s", resp.StatusCode, auth)
+			}
+			back := get(b, auth).Header.Get("Location")
+			resp = get(b, back)
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my" || !linked(wang) {
+				t.Fatalf("callback: %d to %s, linked %v", resp.StatusCode, resp.Header.Get("Location"), linked(wang))
+			}
+
+			t.Run("ForeignState", func(t *testing.T) {
+				// Li's browser is sent a callback another browser started
+				// (a forged link): refused, nothing linked.
+				other := phone(li)
+				get(other, hs.URL+"/my/wechat/link") // Li's own state cookie
+				authA := get(b, hs.URL+"/my/wechat/link").Header.Get("Location")
+				forged := get(b, authA).Header.Get("Location")
+				before := auditCount(t, app.DB)
+				if resp := get(other, forged); resp.StatusCode != http.StatusBadRequest {
+					t.Errorf("foreign state: got %d, want 400", resp.StatusCode)
+				}
+				if linked(li) || auditCount(t, app.DB) != before {
+					t.Error("a forged callback linked Li's WeChat")
+				}
+				// Without any state cookie: refused too.
+				if resp := get(phone(li), forged); resp.StatusCode != http.StatusBadRequest || linked(li) {
+					t.Errorf("no state cookie: got %d", resp.StatusCode)
+				}
+			})
+			t.Run("CodeUsedTwice", func(t *testing.T) {
+				// A code is good once: replaying a finished callback fails.
+				b2 := phone(li)
+				auth := get(b2, hs.URL+"/my/wechat/link").Header.Get("Location")
+				cb := get(b2, auth).Header.Get("Location")
+				u, _ := url.Parse(cb)
+				code := u.Query().Get("code")
+				if _, err := app.Main.WeChat.ExchangeCode(t.Context(), code); err != nil {
+					t.Fatal(err)
+				}
+				if resp := get(b2, cb); resp.StatusCode != http.StatusBadGateway || linked(li) {
+					t.Errorf("used code: got %d, linked %v", resp.StatusCode, linked(li))
+				}
+			})
+			t.Run("NotConfigured", func(t *testing.T) {
+				s := server.New(app.Main.Services(), app.DB.Clock, app.Main.Logger)
+				s.WeChat = nil
+				h, _ := web.New(s)
+				s.Handle(h.WeChatLinkRoutes(func(*http.Request) (int64, int64, bool) { return app.ProjectA.ID, li.ID, true }, "/my")...)
+				hs := httptest.NewServer(s)
+				defer hs.Close()
+				resp := get(phone(li), hs.URL+"/my/wechat/link")
+				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my" {
+					t.Errorf("not configured: %d to %s", resp.StatusCode, resp.Header.Get("Location"))
+				}
+			})
+		})
+	}
+}
+
+// TestChannelPages: a staff member sets their WeCom userid and preference;
+// a refused form shows what was typed; a manager sets the project's group
+// robot, whose key is never shown again.
+func TestChannelPages(t *testing.T) {
+	app := newTestApp(t, sqlstore.SQLite)
+	tl := app.User(t, "tl.zhang", wubu.RoleTeamLeader, wubu.PostMaintenance, app.ProjectA)
+	b := app.webLogin(t, tl.Login)
+	resp, body := b.post("/account/channels", url.Values{"wecom_userid": {"张 伟"}, "first": {"wecom"}, "then": {"sms"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="张 伟"`) || !strings.Contains(body, "企业微信账号只能包含") {
+		t.Fatalf("bad userid: %d", resp.StatusCode)
+	}
+	if resp, _ := b.post("/account/channels", url.Values{"wecom_userid": {"ZhangWei"}, "first": {"wecom"}, "then": {"sms"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	if _, body := b.get("/account/channels"); !strings.Contains(body, `value="ZhangWei"`) || !strings.Contains(body, `<option value="wecom" selected>`) {
+		t.Errorf("saved channels not shown")
+	}
+
+	mgr := app.webLogin(t, "admin")
+	path := "/projects/" + strconv.FormatInt(app.ProjectA.ID, 10) + "/channels"
+	if _, body := mgr.get(path); !strings.Contains(body, `id="wechat-status" class="muted">未配置`) {
+		t.Errorf("unconfigured WeChat not shown as such")
+	}
+	const key = "693a91f6-7aaa-4bc4-97a0-0ec2afa5aaa1"
+	if resp, _ := mgr.post(path, url.Values{"wecom_robot_key": {"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("robot: %d", resp.StatusCode)
+	}
+	if _, body := mgr.get(path); strings.Contains(body, key) || !strings.Contains(body, "已设置") {
+		t.Errorf("robot key shown again, or not marked set")
+	}
+}
