@@ -91,15 +91,16 @@ func FormatPreference(p []Channel) string {
 // ChannelService keeps who can be reached where.
 type ChannelService interface {
 	// PersonChannels returns a resident's channels. Requires
-	// PermResidentView; ENOTFOUND for a resident outside the caller's
-	// projects.
+	// PermResidentView and a post that sees the card's notification part
+	// (CardOptOuts; EFORBIDDEN otherwise); ENOTFOUND for a resident outside
+	// the caller's projects.
 	PersonChannels(ctx context.Context, personID int64) (*PersonChannels, error)
 	// SetPersonPreference stores a resident's channel order, audited.
-	// Requires PermResidentEdit; EINVALID for a channel residents cannot
-	// use.
+	// Requires PermResidentEdit and edit of CardOptOuts; EINVALID for a
+	// channel residents cannot use.
 	SetPersonPreference(ctx context.Context, personID int64, pref []Channel) error
 	// UnlinkWeChat forgets a resident's WeChat, audited. Requires
-	// PermResidentEdit.
+	// PermResidentEdit and edit of CardOptOuts.
 	UnlinkWeChat(ctx context.Context, personID int64) error
 
 	// LinkWeChat records the openid of a resident who passed WeChat's web

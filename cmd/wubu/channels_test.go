@@ -174,4 +174,31 @@ func TestChannelPages(t *testing.T) {
 	if _, body := mgr.get(path); strings.Contains(body, key) || !strings.Contains(body, "已设置") {
 		t.Errorf("robot key shown again, or not marked set")
 	}
+
+	// The customer card: the WeChat link and the channel order.
+	p := &wubu.Person{ProjectID: app.ProjectA.ID, Name: "王秀英", Phones: []string{"13800138000"}}
+	if err := sqlstore.NewResidentService(app.DB).CreatePerson(app.adminCtx(), p); err != nil {
+		t.Fatal(err)
+	}
+	card := "/residents/" + strconv.FormatInt(p.ID, 10)
+	if _, body := mgr.get(card); !strings.Contains(body, "未绑定微信") {
+		t.Errorf("card: no 'not linked'")
+	}
+	if err := sqlstore.NewChannelService(app.DB).LinkWeChat(t.Context(), app.ProjectA.ID, p.ID, "o-wang"); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := mgr.get(card); !strings.Contains(body, "已于 2026-11-27 绑定微信") || strings.Contains(body, "o-wang") ||
+		!strings.Contains(body, `<option value="wechat" selected>`) {
+		t.Errorf("card: linked resident not shown as such (or the openid shown)")
+	}
+	if resp, _ := mgr.post(card+"/channels", url.Values{"first": {"sms"}, "then": {""}, "unlink": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("card channels: %d", resp.StatusCode)
+	}
+	c, _ := sqlstore.NewChannelService(app.DB).PersonChannels(app.adminCtx(), p.ID)
+	if c.WeChatLinked || wubu.FormatPreference(c.Preference) != "sms" {
+		t.Errorf("after the card's form: %+v", c)
+	}
+	if resp, _ := mgr.post(card+"/channels", url.Values{"first": {"email"}}); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("e-mail for a resident: %d, want 422", resp.StatusCode)
+	}
 }

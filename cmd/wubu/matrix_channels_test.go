@@ -1,12 +1,16 @@
 package main
 
+import "github.com/wubu-oss/wubu"
+
 // The channels' routes: every staff member's own WeCom userid and channel
-// preference, and a project's WeChat and WeCom settings (managers).
+// preference, a project's WeChat and WeCom settings (managers), and a
+// resident's channels on the customer card (with the notification part).
 func init() {
 	addMatrix(map[string]matrixEntry{
-		"GET /account/channels":        {allow: everyone},
-		"POST /account/channels":       {allow: everyone, body: "wecom_userid=&first=inbox&then="},
-		"GET /projects/{id}/channels":  {allow: managers},
-		"POST /projects/{id}/channels": {allow: managers, body: "wecom_robot_key="},
+		"GET /account/channels":         {allow: everyone},
+		"POST /account/channels":        {allow: everyone, body: "wecom_userid=&first=inbox&then="},
+		"GET /projects/{id}/channels":   {allow: managers},
+		"POST /projects/{id}/channels":  {allow: managers, body: "wecom_robot_key="},
+		"POST /residents/{id}/channels": {allow: residentEditors, card: wubu.CardOptOuts, body: "first=sms&then="},
 	}, nil)
 }

@@ -29,7 +29,8 @@ func NewChannelService(db *DB) *ChannelService { return &ChannelService{db: db} 
 var wecomUserID = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
 
 // personOf returns a resident's project after checking the caller's
-// permission on it; another project's resident answers as a missing one.
+// permission on it and on the card's notification part (CardOptOuts);
+// another project's resident answers as a missing one.
 func (s *ChannelService) personOf(ctx context.Context, personID int64, p wubu.Permission) (int64, error) {
 	if wubu.UserFromContext(ctx) == nil {
 		return 0, wubu.Errorf(wubu.EUNAUTHORIZED, "Please sign in.")
@@ -40,10 +41,19 @@ func (s *ChannelService) personOf(ctx context.Context, personID int64, p wubu.Pe
 	} else if err != nil {
 		return 0, err
 	}
-	if _, err := wubu.Authorize(ctx, p, project); wubu.ErrorCode(err) == wubu.ENOTFOUND {
+	u, err := wubu.Authorize(ctx, p, project)
+	if wubu.ErrorCode(err) == wubu.ENOTFOUND {
 		return 0, wubu.Errorf(wubu.ENOTFOUND, "Resident not found.")
 	} else if err != nil {
 		return 0, err
+	}
+	// The channels belong to the card's notification part, as opt-outs do.
+	if p == wubu.PermResidentEdit {
+		if err := u.CheckCardEdit(wubu.CardOptOuts); err != nil {
+			return 0, err
+		}
+	} else if !u.Sees(wubu.CardOptOuts) {
+		return 0, wubu.Errorf(wubu.EFORBIDDEN, "You do not have permission to do this.")
 	}
 	return project, nil
 }

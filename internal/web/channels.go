@@ -140,6 +140,63 @@ func (h *Handler) projectChannelsSave(w http.ResponseWriter, r *http.Request) {
 	h.redirect(w, r, fmt.Sprintf("/projects/%d/channels", v.Project.ID), h.T(r, "Notification channels saved."))
 }
 
+// --- The customer card: a resident's channels ---
+
+// residentChannels fills in the card's WeChat link and channel order.
+func (h *Handler) residentChannels(r *http.Request, v *residentView) error {
+	if h.Channels == nil || !v.User.Sees(wubu.CardOptOuts) {
+		return nil
+	}
+	c, err := h.Channels.PersonChannels(r.Context(), v.Resident.ID)
+	if err != nil {
+		return err
+	}
+	v.Channels = c
+	if !v.Form.Has("first") {
+		for i, name := range []string{"first", "then"} {
+			if i < len(c.Preference) {
+				v.Form.Set(name, string(c.Preference[i]))
+			}
+		}
+	}
+	return nil
+}
+
+// WeChatLinkedOn is the day the resident linked their WeChat.
+func (v *residentView) WeChatLinkedOn() string {
+	if v.Channels == nil || v.Channels.WeChatLinkedAt == nil {
+		return ""
+	}
+	return v.Date(*v.Channels.WeChatLinkedAt)
+}
+
+// ResidentChannelOptions are the channels the card offers for a resident.
+func (v *residentView) ResidentChannelOptions() []channelOption {
+	var out []channelOption
+	for _, c := range wubu.ResidentChannelChoices {
+		out = append(out, channelOption{c, v.T("channel:" + string(c))})
+	}
+	return out
+}
+
+// residentChannelsSave stores the card's channel order and, when asked,
+// forgets the resident's WeChat.
+func (h *Handler) residentChannelsSave(r *http.Request, id int64) error {
+	if h.Channels == nil {
+		return wubu.Errorf(wubu.ENOTFOUND, "Not found.")
+	}
+	pref, err := wubu.ParsePreference(r.PostFormValue("first")+","+r.PostFormValue("then"), wubu.ResidentChannelChoices)
+	if err != nil {
+		return err
+	}
+	if r.PostFormValue("unlink") == "1" {
+		if err := h.Channels.UnlinkWeChat(r.Context(), id); err != nil {
+			return err
+		}
+	}
+	return h.Channels.SetPersonPreference(r.Context(), id, pref)
+}
+
 // --- The resident's WeChat link ---
 
 // ResidentOf tells which resident a request comes from: the residents'

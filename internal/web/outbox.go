@@ -51,6 +51,7 @@ const (
 	msgAccountGone    = "The recipient's account is disabled or deleted."
 	msgOptedOut       = "The resident opted out of this kind of message."
 	msgProviderRefuse = "The provider refused the message: %s"
+	msgUnfollowed     = "The resident no longer follows the service centre's WeChat account."
 )
 
 // failureReasons are the delivery loop's reasons (English, stored with the
@@ -63,6 +64,7 @@ var failureReasons = []struct{ prefix, msg string }{
 	{"Recipient has no address for this channel.", msgNoAddress},
 	{"Recipient account is disabled or gone.", msgAccountGone},
 	{"Resident opted out of this kind of message.", msgOptedOut},
+	{"wechat template message: errcode 43004", msgUnfollowed},
 }
 
 // FailureReason says why a message failed or was skipped, in the page's
