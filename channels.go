@@ -109,6 +109,11 @@ type ChannelService interface {
 	// there (personID comes from that session, never from a form).
 	// EINVALID for an empty openid, ENOTFOUND for no such resident.
 	LinkWeChat(ctx context.Context, projectID, personID int64, openid string) error
+	// WeChatUnfollowed forgets the openid wherever it is linked, audited:
+	// WeChat said (on the account's server URL, its signature checked by
+	// the caller) that the user unfollowed the account, so template
+	// messages can no longer reach them and go by SMS instead.
+	WeChatUnfollowed(ctx context.Context, openid string) error
 	// ResidentChannels and SetResidentPreference are PersonChannels and
 	// SetPersonPreference for the portal's signed-in resident.
 	ResidentChannels(ctx context.Context, projectID, personID int64) (*PersonChannels, error)

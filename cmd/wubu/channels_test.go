@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/notify"
@@ -200,5 +202,76 @@ func TestChannelPages(t *testing.T) {
 	}
 	if resp, _ := mgr.post(card+"/channels", url.Values{"first": {"email"}}); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("e-mail for a resident: %d, want 422", resp.StatusCode)
+	}
+}
+
+// TestWeChatServerURL: WeChat's check of the account's server URL is
+// answered only when signed with the token and fresh; an "unsubscribe"
+// event unlinks the openid, so the resident's messages go by SMS again.
+func TestWeChatServerURL(t *testing.T) {
+	for _, d := range wubutest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			app := newTestApp(t, d)
+			app.Main.WeChat = &notify.WeChat{AppID: "wx-app", AppSecret: "wx-secret", Token: "server-token"}
+			s, err := app.Main.NewServer()
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs := httptest.NewServer(s)
+			defer hs.Close()
+			signed := func(token string, at time.Time, extra string) string {
+				ts := strconv.FormatInt(at.Unix(), 10)
+				return hs.URL + "/wechat/server?signature=" + notify.WeChatSignature(token, ts, "n0nce") + "&timestamp=" + ts + "&nonce=n0nce" + extra
+			}
+			get := func(u string) (int, string) {
+				resp, err := http.Get(u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, string(b)
+			}
+			now := app.Clock.Now()
+			if status, body := get(signed("server-token", now, "&echostr=e-123")); status != 200 || body != "e-123" {
+				t.Fatalf("check: %d %q", status, body)
+			}
+			if status, _ := get(signed("wrong-token", now, "&echostr=e-123")); status != http.StatusUnauthorized {
+				t.Errorf("wrong token: %d", status)
+			}
+			if status, _ := get(signed("server-token", now.Add(-10*time.Minute), "&echostr=e-123")); status != http.StatusUnauthorized {
+				t.Errorf("stale: %d", status)
+			}
+
+			p := &wubu.Person{ProjectID: app.ProjectA.ID, Name: "王秀英", Phones: []string{"13800138000"}}
+			if err := sqlstore.NewResidentService(app.DB).CreatePerson(app.adminCtx(), p); err != nil {
+				t.Fatal(err)
+			}
+			cs := sqlstore.NewChannelService(app.DB)
+			if err := cs.LinkWeChat(t.Context(), app.ProjectA.ID, p.ID, "o-wang"); err != nil {
+				t.Fatal(err)
+			}
+			event := `<xml><ToUserName><![CDATA[gh_123]]></ToUserName><FromUserName><![CDATA[o-wang]]></FromUserName><CreateTime>1764205200</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[unsubscribe]]></Event></xml>`
+			post := func(u string) int {
+				resp, err := http.Post(u, "text/xml", strings.NewReader(event))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			if status := post(signed("wrong-token", now, "")); status != http.StatusUnauthorized {
+				t.Errorf("unsigned event: %d", status)
+			}
+			if c, _ := cs.PersonChannels(app.adminCtx(), p.ID); !c.WeChatLinked {
+				t.Fatal("an unsigned event unlinked")
+			}
+			if status := post(signed("server-token", now, "")); status != 200 {
+				t.Fatalf("event: %d", status)
+			}
+			if c, _ := cs.PersonChannels(app.adminCtx(), p.ID); c.WeChatLinked || wubu.FormatPreference(c.Preference) != "wechat,sms" {
+				t.Errorf("after unsubscribe: %+v", c)
+			}
+		})
 	}
 }

@@ -12,5 +12,8 @@ func init() {
 		"GET /projects/{id}/channels":   {allow: managers},
 		"POST /projects/{id}/channels":  {allow: managers, body: "wecom_robot_key="},
 		"POST /residents/{id}/channels": {allow: residentEditors, card: wubu.CardOptOuts, body: "first=sms&then="},
+		// WeChat's server URL: public, each request signed by WeChat.
+		"GET /wechat/server":  {public: true},
+		"POST /wechat/server": {public: true, body: "<xml></xml>"},
 	}, nil)
 }

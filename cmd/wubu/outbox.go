@@ -20,9 +20,9 @@ type NotifyConfig struct {
 	// WeChat Official Account (residents) and WeCom (staff): no ID and
 	// secret, no channel (a WeCom group robot needs only its project's
 	// key). Secrets come from the environment or a file, never a flag.
-	WeChatAppID, WeChatSecret, WeChatTemplate, WeChatLinkURL, WeChatBaseURL, WeChatOpenURL string
-	WeComCorpID, WeComSecret, WeComBaseURL                                                 string
-	WeComAgentID                                                                           int64
+	WeChatAppID, WeChatSecret, WeChatToken, WeChatTemplate, WeChatLinkURL, WeChatBaseURL, WeChatOpenURL string
+	WeComCorpID, WeComSecret, WeComBaseURL                                                              string
+	WeComAgentID                                                                                        int64
 	// Workers is how many messages are sent at once.
 	Workers int
 	// DemoSink, when set (the demo), takes the SMS and e-mail of the
@@ -47,6 +47,7 @@ func addNotifyFlags(fs *flag.FlagSet, c *NotifyConfig) {
 	fs.IntVar(&c.Workers, "notify-workers", workers, "messages sent at once [WUBU_NOTIFY_WORKERS]")
 	fs.StringVar(&c.WeChatAppID, "wechat-appid", os.Getenv("WUBU_WECHAT_APPID"), "WeChat Official Account `AppID`; none: no WeChat messages [WUBU_WECHAT_APPID]")
 	c.WeChatSecret = secretEnv("WUBU_WECHAT_SECRET")
+	c.WeChatToken = secretEnv("WUBU_WECHAT_TOKEN")
 	fs.StringVar(&c.WeChatTemplate, "wechat-template", os.Getenv("WUBU_WECHAT_TEMPLATE"), "WeChat template message `ID` with the keys first, keyword1, keyword2, remark [WUBU_WECHAT_TEMPLATE]")
 	fs.StringVar(&c.WeChatLinkURL, "wechat-link-url", os.Getenv("WUBU_WECHAT_LINK_URL"), "`URL` a tap on a WeChat message opens (the residents' portal) [WUBU_WECHAT_LINK_URL]")
 	fs.StringVar(&c.WeChatBaseURL, "wechat-api", envOr("WUBU_WECHAT_API", notify.WeChatBaseURL), "WeChat API root `URL` [WUBU_WECHAT_API]")
@@ -78,7 +79,7 @@ func (c NotifyConfig) chinaChannels(now func() time.Time) (*notify.WeChat, *noti
 	var wx *notify.WeChat
 	if c.WeChatAppID != "" && c.WeChatSecret != "" {
 		wx = &notify.WeChat{BaseURL: c.WeChatBaseURL, OpenURL: c.WeChatOpenURL, AppID: c.WeChatAppID, AppSecret: c.WeChatSecret,
-			TemplateID: c.WeChatTemplate, LinkURL: c.WeChatLinkURL, Now: now}
+			TemplateID: c.WeChatTemplate, LinkURL: c.WeChatLinkURL, Token: c.WeChatToken, Now: now}
 	}
 	return wx, &notify.WeCom{BaseURL: c.WeComBaseURL, CorpID: c.WeComCorpID, CorpSecret: c.WeComSecret, AgentID: c.WeComAgentID, Now: now}
 }

@@ -370,3 +370,38 @@ func (s *ChannelService) UpdateProjectChannels(ctx context.Context, c wubu.Proje
 	}
 	return &wubu.ProjectChannels{ProjectID: c.ProjectID, HasRobot: key != ""}, nil
 }
+
+// WeChatUnfollowed forgets an openid that unfollowed the account; see
+// wubu.ChannelService.
+func (s *ChannelService) WeChatUnfollowed(ctx context.Context, openid string) error {
+	if openid == "" {
+		return wubu.Errorf(wubu.EINVALID, "WeChat did not say who you are. Please try again.")
+	}
+	rows, err := s.db.query(ctx, `SELECT project_id, person_id FROM person_channels WHERE wechat_openid = ?`, openid)
+	if err != nil {
+		return err
+	}
+	var linked []personKey
+	for rows.Next() {
+		var k personKey
+		if err := rows.Scan(&k.project, &k.person); err != nil {
+			rows.Close()
+			return err
+		}
+		linked = append(linked, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, k := range linked {
+		if err := s.updatePerson(ctx, k.project, k.person, "wechat", func(c *personRow) {
+			if c.openid == openid {
+				c.openid, c.linkedAt = "", nil
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -4,11 +4,16 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/notify"
 	"github.com/wubu-oss/wubu/internal/server"
 )
 
@@ -21,7 +26,52 @@ func (h *Handler) channelRoutes() []server.Route {
 		{Method: "POST", Path: "/account/channels", Perm: wubu.PermSelf, Handler: h.accountChannelsSave},
 		{Method: "GET", Path: "/projects/{id}/channels", Perm: wubu.PermSettingsEdit, Handler: h.projectChannelsShow},
 		{Method: "POST", Path: "/projects/{id}/channels", Perm: wubu.PermSettingsEdit, Handler: h.projectChannelsSave},
+		// The WeChat account's server URL: WeChat signs each request.
+		{Method: "GET", Path: "/wechat/server", Perm: server.Public, Handler: h.wechatServer},
+		{Method: "POST", Path: "/wechat/server", Perm: server.Public, Handler: h.wechatServer},
 	}
+}
+
+// wechatServer is the account's server URL (服务器配置): WeChat checks it
+// with a signed GET whose echostr is answered back, and posts events to
+// it, each signed with the account's token (sha1 of token, timestamp and
+// nonce sorted) within 5 minutes of now. An "unsubscribe" event forgets
+// the openid's link, so the resident's messages go by SMS again.
+func (h *Handler) wechatServer(w http.ResponseWriter, r *http.Request) {
+	if h.WeChat == nil || h.WeChat.Token == "" {
+		http.NotFound(w, r)
+		return
+	}
+	q := r.URL.Query()
+	ts, err := strconv.ParseInt(q.Get("timestamp"), 10, 64)
+	fresh := err == nil && h.Clock.Now().Sub(time.Unix(ts, 0)).Abs() <= 5*time.Minute
+	if !fresh || !notify.VerifyWeChatSignature(h.WeChat.Token, q.Get("signature"), q.Get("timestamp"), q.Get("nonce")) {
+		http.Error(w, "signature", http.StatusUnauthorized)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if r.Method == http.MethodGet {
+		io.WriteString(w, q.Get("echostr"))
+		return
+	}
+	var ev struct {
+		FromUserName string `xml:"FromUserName"`
+		MsgType      string `xml:"MsgType"`
+		Event        string `xml:"Event"`
+	}
+	if err := xml.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&ev); err != nil {
+		http.Error(w, "xml", http.StatusBadRequest)
+		return
+	}
+	if ev.MsgType == "event" && ev.Event == "unsubscribe" {
+		if err := h.Channels.WeChatUnfollowed(r.Context(), ev.FromUserName); err != nil {
+			h.Logger.Warn("wechat unsubscribe", "err", err)
+			http.Error(w, "retry", http.StatusInternalServerError) // WeChat tries again
+			return
+		}
+	}
+	io.WriteString(w, "success")
 }
 
 // channelOption is one channel offered in a preference list.
