@@ -1,0 +1,65 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/wubu-oss/wubu/internal/seed"
+	"github.com/wubu-oss/wubu/internal/wubutest"
+)
+
+// TestBrowserChannelsPhone: on a 360 px phone, in Chinese, a technician
+// enters their WeCom account and chooses WeCom first; the manager opens
+// the project's WeChat and WeCom page. Neither page breaks on the phone.
+func TestBrowserChannelsPhone(t *testing.T) {
+	ctx := wubutest.NewBrowserSize(t, 360, 800)
+	a := newDemoApp(t)
+	signIn := func(login string) {
+		wubutest.Step(t, ctx, "sign in as "+login,
+			chromedp.Navigate(a.URL+"/login"),
+			chromedp.WaitVisible(chromedp.ID("login")),
+			chromedp.SendKeys(chromedp.ID("login"), login),
+			chromedp.SendKeys(chromedp.ID("password"), seed.Password),
+			chromedp.Click(chromedp.ID("submit")),
+			chromedp.WaitVisible(chromedp.CSS("nav.main")),
+		)
+	}
+	check := func(page string) {
+		if bad := wubutest.Get(t, ctx, "check "+page, chromedp.Evaluate[[]string](phoneCheck)); len(bad) > 0 {
+			t.Errorf("%s on a phone: %v", page, bad)
+		}
+	}
+	signIn("tech")
+	wubutest.Step(t, ctx, "my channels",
+		chromedp.Navigate(a.URL+"/account"),
+		chromedp.Click(chromedp.CSS(`a[href="/account/channels"]`)),
+		chromedp.WaitVisible(chromedp.ID("wecom_userid")),
+		chromedp.SendKeys(chromedp.ID("wecom_userid"), "HuangLei"),
+		chromedp.SetValue(chromedp.ID("first"), "wecom"),
+		chromedp.SetValue(chromedp.ID("then"), "sms"),
+	)
+	check("/account/channels")
+	wubutest.Screenshot(t, ctx, "channels-account-phone")
+	wubutest.Step(t, ctx, "save", chromedp.Click(chromedp.CSS(`form[action="/account/channels"] button`)), chromedp.WaitVisible(chromedp.CSS(".alert.ok")))
+	flash := wubutest.Get(t, ctx, "flash", chromedp.Text(chromedp.CSS(".alert.ok")))
+	value := wubutest.Get(t, ctx, "value", chromedp.Value(chromedp.ID("wecom_userid")))
+	if !strings.Contains(flash, "通知渠道已保存") || value != "HuangLei" {
+		t.Errorf("after saving: flash %q, userid %q", flash, value)
+	}
+
+	wubutest.Step(t, ctx, "sign out", chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("login")))
+	signIn("manager")
+	var project int64
+	if err := a.Main.DB.SQL().QueryRowContext(t.Context(), `SELECT id FROM projects WHERE code = 'LJY'`).Scan(&project); err != nil {
+		t.Fatal(err)
+	}
+	page := "/projects/" + strconv.FormatInt(project, 10) + "/channels"
+	wubutest.Step(t, ctx, "project channels", chromedp.Navigate(a.URL+page), chromedp.WaitVisible(chromedp.ID("wecom_robot_key")))
+	check(page)
+	wubutest.Screenshot(t, ctx, "channels-project-phone")
+	if s := wubutest.Get(t, ctx, "status", chromedp.Text(chromedp.ID("wechat-status"))); s != "未配置" {
+		t.Errorf("WeChat status: %q", s)
+	}
+}
