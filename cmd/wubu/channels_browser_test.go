@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,22 +17,12 @@ import (
 func TestBrowserChannelsPhone(t *testing.T) {
 	ctx := wubutest.NewBrowserSize(t, 360, 800)
 	a := newDemoApp(t)
-	signIn := func(login string) {
-		wubutest.Step(t, ctx, "sign in as "+login,
-			chromedp.Navigate(a.URL+"/login"),
-			chromedp.WaitVisible(chromedp.ID("login")),
-			chromedp.SendKeys(chromedp.ID("login"), login),
-			chromedp.SendKeys(chromedp.ID("password"), seed.Password),
-			chromedp.Click(chromedp.ID("submit")),
-			chromedp.WaitVisible(chromedp.CSS("nav.main")),
-		)
-	}
 	check := func(page string) {
 		if bad := wubutest.Get(t, ctx, "check "+page, chromedp.Evaluate[[]string](phoneCheck)); len(bad) > 0 {
 			t.Errorf("%s on a phone: %v", page, bad)
 		}
 	}
-	signIn("tech")
+	browserSignIn(t, ctx, a, "tech")
 	wubutest.Step(t, ctx, "my channels",
 		chromedp.Navigate(a.URL+"/account"),
 		chromedp.Click(chromedp.CSS(`a[href="/account/channels"]`)),
@@ -50,7 +41,7 @@ func TestBrowserChannelsPhone(t *testing.T) {
 	}
 
 	wubutest.Step(t, ctx, "sign out", chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("login")))
-	signIn("manager")
+	browserSignIn(t, ctx, a, "manager")
 	var project int64
 	if err := a.Main.DB.SQL().QueryRowContext(t.Context(), `SELECT id FROM projects WHERE code = 'LJY'`).Scan(&project); err != nil {
 		t.Fatal(err)
@@ -62,4 +53,17 @@ func TestBrowserChannelsPhone(t *testing.T) {
 	if s := wubutest.Get(t, ctx, "status", chromedp.Text(chromedp.ID("wechat-status"))); s != "未配置" {
 		t.Errorf("WeChat status: %q", s)
 	}
+}
+
+// browserSignIn signs a demo login in through the sign-in form.
+func browserSignIn(t *testing.T, ctx context.Context, a *testApp, login string) {
+	t.Helper()
+	wubutest.Step(t, ctx, "sign in as "+login,
+		chromedp.Navigate(a.URL+"/login"),
+		chromedp.WaitVisible(chromedp.ID("login")),
+		chromedp.SendKeys(chromedp.ID("login"), login),
+		chromedp.SendKeys(chromedp.ID("password"), seed.Password),
+		chromedp.Click(chromedp.ID("submit")),
+		chromedp.WaitVisible(chromedp.CSS("nav.main")),
+	)
 }

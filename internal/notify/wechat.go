@@ -56,8 +56,8 @@ type WeChat struct {
 	LinkURL string
 	// Token is the server-URL token (服务器配置 → Token) WeChat signs its
 	// requests to Wubu's /wechat/server with; empty: no such endpoint.
-	Token string
-	Client  *http.Client
+	Token  string
+	Client *http.Client
 	// Now is the clock of the token cache (default time.Now).
 	Now func() time.Time
 

@@ -143,18 +143,26 @@ type projectChannelsView struct {
 	WeChatAppID             string
 }
 
-func (h *Handler) projectChannelsView(w http.ResponseWriter, r *http.Request) (*projectChannelsView, bool) {
+// pathProject returns the project the path's {id} names, or answers the
+// error and returns false.
+func (h *Handler) pathProject(w http.ResponseWriter, r *http.Request) (*wubu.Project, bool) {
 	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
+	if err == nil {
+		var p *wubu.Project
+		if p, err = h.Projects.FindProjectByID(r.Context(), id); err == nil {
+			return p, true
+		}
+	}
+	h.fail(w, r, err)
+	return nil, false
+}
+
+func (h *Handler) projectChannelsView(w http.ResponseWriter, r *http.Request) (*projectChannelsView, bool) {
+	p, ok := h.pathProject(w, r)
+	if !ok {
 		return nil, false
 	}
-	p, err := h.Projects.FindProjectByID(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err)
-		return nil, false
-	}
-	st, err := h.Channels.ProjectChannels(r.Context(), id)
+	st, err := h.Channels.ProjectChannels(r.Context(), p.ID)
 	if err != nil {
 		h.fail(w, r, err)
 		return nil, false

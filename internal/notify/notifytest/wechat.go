@@ -69,6 +69,58 @@ type failure struct {
 	afterDelivery bool
 }
 
+// tencentFake is what the WeChat and WeCom fakes share: the loopback
+// server, the clock, token issuance and injected failures.
+type tencentFake struct {
+	URL string
+	// Now is the fake's clock (default time.Now).
+	Now func() time.Time
+
+	srv    *httptest.Server
+	lock   sync.Mutex
+	tokens *tokenIssuer
+	fail   failure
+}
+
+func (f *tencentFake) start(h http.Handler) {
+	f.tokens = newTokenIssuer(f.now)
+	f.srv = httptest.NewServer(h)
+	f.URL = f.srv.URL
+}
+
+func (f *tencentFake) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+// Close stops the fake.
+func (f *tencentFake) Close() { f.srv.Close() }
+
+// SetTokenTTL sets how long the tokens issued from now on last.
+func (f *tencentFake) SetTokenTTL(d time.Duration) {
+	f.lock.Lock()
+	f.tokens.ttl = d
+	f.lock.Unlock()
+}
+
+// TokensIssued returns how many access tokens the fake issued.
+func (f *tencentFake) TokensIssued() int {
+	f.lock.Lock()
+	defer f.lock.Unlock()
+	return f.tokens.issued
+}
+
+// FailNext makes the next n sends answer errcode -1 (system busy); with
+// afterDelivery the message is delivered first, as when the answer is
+// lost.
+func (f *tencentFake) FailNext(n int, afterDelivery bool) {
+	f.lock.Lock()
+	f.fail = failure{n: n, afterDelivery: afterDelivery}
+	f.lock.Unlock()
+}
+
 // FakeWeChat is a loopback stand-in for the WeChat Official Account API:
 // token issuance with expiry on its own clock, template messages (checked
 // token, template and openid; dropped when their client_msg_id was seen
@@ -77,17 +129,10 @@ type failure struct {
 // exchange, each code usable once).
 type FakeWeChat struct {
 	*Inbox
+	tencentFake
 	AppID, AppSecret, TemplateID string
-	URL                          string
-	// Now is the fake's clock (default time.Now).
-	Now func() time.Time
 
-	srv *httptest.Server
-
-	mu           sync.Mutex
-	tokens       *tokenIssuer
 	unsubscribed map[string]bool
-	fail         failure
 	codes        map[string]string // code → openid
 	usedCodes    map[string]bool
 	browserUser  string
@@ -99,80 +144,45 @@ type FakeWeChat struct {
 func StartFakeWeChat(appID, secret, templateID string) *FakeWeChat {
 	f := &FakeWeChat{Inbox: newInbox(), AppID: appID, AppSecret: secret, TemplateID: templateID,
 		unsubscribed: map[string]bool{}, codes: map[string]string{}, usedCodes: map[string]bool{}, toUser: map[string]string{}}
-	f.tokens = newTokenIssuer(f.now)
-	f.srv = httptest.NewServer(f)
-	f.URL = f.srv.URL
+	f.start(f)
 	return f
-}
-
-func (f *FakeWeChat) now() time.Time {
-	if f.Now != nil {
-		return f.Now()
-	}
-	return time.Now()
-}
-
-// Close stops the fake.
-func (f *FakeWeChat) Close() { f.srv.Close() }
-
-// SetTokenTTL sets how long the tokens issued from now on last.
-func (f *FakeWeChat) SetTokenTTL(d time.Duration) {
-	f.mu.Lock()
-	f.tokens.ttl = d
-	f.mu.Unlock()
-}
-
-// TokensIssued returns how many access tokens the fake issued.
-func (f *FakeWeChat) TokensIssued() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.tokens.issued
 }
 
 // RevokeTokens invalidates every token issued so far (as a token fetched
 // elsewhere with the same secret does): the next call gets errcode 40001.
 func (f *FakeWeChat) RevokeTokens() {
-	f.mu.Lock()
+	f.lock.Lock()
 	f.tokens.revokeAll()
-	f.mu.Unlock()
+	f.lock.Unlock()
 }
 
 // Unsubscribe makes the openid a user who unfollowed the account: template
 // messages to it get errcode 43004.
 func (f *FakeWeChat) Unsubscribe(openid string) {
-	f.mu.Lock()
+	f.lock.Lock()
 	f.unsubscribed[openid] = true
-	f.mu.Unlock()
-}
-
-// FailNext makes the next n template sends answer errcode -1 (system
-// busy); with afterDelivery the message is delivered first, as when the
-// answer is lost.
-func (f *FakeWeChat) FailNext(n int, afterDelivery bool) {
-	f.mu.Lock()
-	f.fail = failure{n: n, afterDelivery: afterDelivery}
-	f.mu.Unlock()
+	f.lock.Unlock()
 }
 
 // Sends returns how many template send requests the fake answered.
 func (f *FakeWeChat) Sends() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.lock.Lock()
+	defer f.lock.Unlock()
 	return f.sends
 }
 
 // OpenIDOf returns the openid a message (by client_msg_id) went to.
 func (f *FakeWeChat) OpenIDOf(id string) string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.lock.Lock()
+	defer f.lock.Unlock()
 	return f.toUser[id]
 }
 
 // IssueCode returns a web authorization code for the openid, as WeChat
 // gives one after the user's browser visits the authorize page.
 func (f *FakeWeChat) IssueCode(openid string) string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.lock.Lock()
+	defer f.lock.Unlock()
 	code := fmt.Sprintf("code-%d-%s", len(f.codes)+1, openid)
 	f.codes[code] = openid
 	return code
@@ -181,9 +191,9 @@ func (f *FakeWeChat) IssueCode(openid string) string {
 // SetBrowserUser sets the openid of the WeChat user whose browser visits
 // the fake's authorize page.
 func (f *FakeWeChat) SetBrowserUser(openid string) {
-	f.mu.Lock()
+	f.lock.Lock()
 	f.browserUser = openid
-	f.mu.Unlock()
+	f.lock.Unlock()
 }
 
 // ServeHTTP implements http.Handler.
@@ -212,16 +222,16 @@ func (f *FakeWeChat) token(w http.ResponseWriter, q url.Values) {
 	case q.Get("secret") != f.AppSecret:
 		errReply(w, 40125, "invalid appsecret")
 	default:
-		f.mu.Lock()
+		f.lock.Lock()
 		tok, ttl := f.tokens.issue("wx")
-		f.mu.Unlock()
+		f.lock.Unlock()
 		writeJSON(w, map[string]any{"access_token": tok, "expires_in": ttl})
 	}
 }
 
 func (f *FakeWeChat) templateSend(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.lock.Lock()
+	defer f.lock.Unlock()
 	f.sends++
 	if code := f.tokens.check(r.URL.Query().Get("access_token"), 40001, 42001); code != 0 {
 		f.Inbox.reject()
@@ -263,9 +273,9 @@ func (f *FakeWeChat) templateSend(w http.ResponseWriter, r *http.Request) {
 		id = fmt.Sprintf("msg-%d", f.sends)
 	}
 	f.toUser[id] = msg.ToUser
-	f.mu.Unlock()
+	f.lock.Unlock()
 	f.add(id, msg.Data["first"].Value+"\n"+msg.Data["keyword1"].Value)
-	f.mu.Lock()
+	f.lock.Lock()
 	if f.fail.n > 0 {
 		f.fail.n--
 		errReply(w, -1, "system error")
@@ -282,9 +292,9 @@ func (f *FakeWeChat) authorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "参数错误", http.StatusBadRequest)
 		return
 	}
-	f.mu.Lock()
+	f.lock.Lock()
 	user := f.browserUser
-	f.mu.Unlock()
+	f.lock.Unlock()
 	back, err := url.Parse(q.Get("redirect_uri"))
 	if err != nil || user == "" {
 		http.Error(w, "redirect_uri 参数错误", http.StatusBadRequest)
@@ -298,8 +308,8 @@ func (f *FakeWeChat) authorize(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *FakeWeChat) exchange(w http.ResponseWriter, q url.Values) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.lock.Lock()
+	defer f.lock.Unlock()
 	code := q.Get("code")
 	switch {
 	case q.Get("grant_type") != "authorization_code":
@@ -333,21 +343,14 @@ func (in *Inbox) reject() {
 // enable_duplicate_check) and group robots by key.
 type FakeWeCom struct {
 	*Inbox
+	tencentFake
 	CorpID, CorpSecret string
 	AgentID            int64
-	URL                string
 	// Robot counts the robot messages by key and content.
 	Robot *Inbox
-	// Now is the fake's clock (default time.Now).
-	Now func() time.Time
 
-	srv *httptest.Server
-
-	mu     sync.Mutex
-	tokens *tokenIssuer
 	users  map[string]bool
 	robots map[string]bool
-	fail   failure
 	seen   map[string]time.Time // request body → when
 }
 
@@ -362,42 +365,8 @@ func StartFakeWeCom(corpID, secret string, agentID int64, users, robotKeys []str
 	for _, k := range robotKeys {
 		f.robots[k] = true
 	}
-	f.tokens = newTokenIssuer(f.now)
-	f.srv = httptest.NewServer(f)
-	f.URL = f.srv.URL
+	f.start(f)
 	return f
-}
-
-func (f *FakeWeCom) now() time.Time {
-	if f.Now != nil {
-		return f.Now()
-	}
-	return time.Now()
-}
-
-// Close stops the fake.
-func (f *FakeWeCom) Close() { f.srv.Close() }
-
-// SetTokenTTL sets how long the tokens issued from now on last.
-func (f *FakeWeCom) SetTokenTTL(d time.Duration) {
-	f.mu.Lock()
-	f.tokens.ttl = d
-	f.mu.Unlock()
-}
-
-// TokensIssued returns how many access tokens the fake issued.
-func (f *FakeWeCom) TokensIssued() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.tokens.issued
-}
-
-// FailNext makes the next n application messages answer errcode -1; with
-// afterDelivery the message is delivered first.
-func (f *FakeWeCom) FailNext(n int, afterDelivery bool) {
-	f.mu.Lock()
-	f.fail = failure{n: n, afterDelivery: afterDelivery}
-	f.mu.Unlock()
 }
 
 // ServeHTTP implements http.Handler.
@@ -411,9 +380,9 @@ func (f *FakeWeCom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case q.Get("corpsecret") != f.CorpSecret:
 			errReply(w, 40001, "invalid secret")
 		default:
-			f.mu.Lock()
+			f.lock.Lock()
 			tok, ttl := f.tokens.issue("wecom")
-			f.mu.Unlock()
+			f.lock.Unlock()
 			writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "access_token": tok, "expires_in": ttl})
 		}
 	case "/cgi-bin/message/send":
@@ -426,8 +395,8 @@ func (f *FakeWeCom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *FakeWeCom) appMessage(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.lock.Lock()
+	defer f.lock.Unlock()
 	if code := f.tokens.check(r.URL.Query().Get("access_token"), 40014, 42001); code != 0 {
 		f.Inbox.reject()
 		errReply(w, code, "invalid access_token")
@@ -478,9 +447,9 @@ func (f *FakeWeCom) appMessage(w http.ResponseWriter, r *http.Request) {
 	interval := time.Duration(max(msg.Interval, 1800)) * time.Second
 	if at, ok := f.seen[key]; !(msg.Dup == 1 && ok && f.now().Sub(at) < interval) {
 		f.seen[key] = f.now()
-		f.mu.Unlock()
+		f.lock.Unlock()
 		f.add(key, msg.Text.Content)
-		f.mu.Lock()
+		f.lock.Lock()
 	}
 	if f.fail.n > 0 {
 		f.fail.n--
@@ -492,9 +461,9 @@ func (f *FakeWeCom) appMessage(w http.ResponseWriter, r *http.Request) {
 
 func (f *FakeWeCom) robot(w http.ResponseWriter, r *http.Request) {
 	key := r.URL.Query().Get("key")
-	f.mu.Lock()
+	f.lock.Lock()
 	ok := f.robots[key]
-	f.mu.Unlock()
+	f.lock.Unlock()
 	if !ok {
 		errReply(w, 93000, "invalid webhook url")
 		return
