@@ -344,6 +344,9 @@ func (m *Main) Services() server.Services {
 		Events: sqlstore.NewEventService(m.DB),
 		// Notices on the board and pest-control plans (C3).
 		Bulletins: sqlstore.NewBulletinService(m.DB).WithNotifier(m.Outbox),
+		// The residents' portal: sign-in by SMS code, and what residents see and do (issue 15).
+		Portal:        sqlstore.NewPortalAuth(m.DB),
+		PortalService: sqlstore.NewPortalService(m.DB, m.Clocks),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 		Channels: sqlstore.NewChannelService(m.DB),
