@@ -114,10 +114,12 @@ type ChannelService interface {
 	// the caller) that the user unfollowed the account, so template
 	// messages can no longer reach them and go by SMS instead.
 	WeChatUnfollowed(ctx context.Context, openid string) error
-	// ResidentChannels and SetResidentPreference are PersonChannels and
-	// SetPersonPreference for the portal's signed-in resident.
+	// ResidentChannels, SetResidentPreference and UnlinkResidentWeChat are
+	// PersonChannels, SetPersonPreference and UnlinkWeChat for the
+	// portal's signed-in resident (the IDs come from the portal session).
 	ResidentChannels(ctx context.Context, projectID, personID int64) (*PersonChannels, error)
 	SetResidentPreference(ctx context.Context, projectID, personID int64, pref []Channel) error
+	UnlinkResidentWeChat(ctx context.Context, projectID, personID int64) error
 
 	// StaffChannels returns a staff member's channels: one's own (PermSelf)
 	// or another's (PermStaffView). ENOTFOUND for no such member.

@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
@@ -14,16 +13,14 @@ import (
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/notify"
 	"github.com/wubu-oss/wubu/internal/notify/notifytest"
-	"github.com/wubu-oss/wubu/internal/server"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
-	"github.com/wubu-oss/wubu/internal/web"
 	"github.com/wubu-oss/wubu/internal/wubutest"
 )
 
-// TestWeChatLink runs a resident's WeChat link (web authorization in
-// WeChat's in-app browser) against the fake WeChat: the openid WeChat
-// vouches for is linked to the resident the portal's session names; a
-// callback whose state this browser did not start links nothing.
+// TestWeChatLink runs a resident's WeChat link in the portal (WeChat's web
+// authorization in its in-app browser) against the fake WeChat: the openid
+// WeChat vouches for is linked to the resident signed in to the portal; a
+// callback this browser did not start links nothing.
 func TestWeChatLink(t *testing.T) {
 	for _, d := range wubutest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
@@ -32,50 +29,47 @@ func TestWeChatLink(t *testing.T) {
 			defer fake.Close()
 			fake.SetBrowserUser("o-wang")
 			app.Main.WeChat = &notify.WeChat{BaseURL: fake.URL, OpenURL: fake.URL, AppID: "wx-app", AppSecret: "wx-secret", TemplateID: "TPL-1"}
-			// The portal's session stands in as a cookie naming the
-			// resident (the portal is another engineer's).
-			s := server.New(app.Main.Services(), app.DB.Clock, app.Main.Logger)
-			h, err := web.New(s)
+			s, err := app.Main.NewServer()
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.Handle(h.WeChatLinkRoutes(func(r *http.Request) (int64, int64, bool) {
-				c, err := r.Cookie("test_resident")
-				if err != nil {
-					return 0, 0, false
-				}
-				proj, person, _ := strings.Cut(c.Value, ".")
-				p, _ := strconv.ParseInt(proj, 10, 64)
-				q, _ := strconv.ParseInt(person, 10, 64)
-				return p, q, true
-			}, "/my")...)
 			hs := httptest.NewServer(s)
 			defer hs.Close()
-			cs := sqlstore.NewChannelService(app.DB)
-			wang := &wubu.Person{ProjectID: app.ProjectA.ID, Name: "王秀英", Phones: []string{"13800138000"}}
-			li := &wubu.Person{ProjectID: app.ProjectA.ID, Name: "李明", Phones: []string{"13900139000"}}
-			for _, p := range []*wubu.Person{wang, li} {
-				if err := sqlstore.NewResidentService(app.DB).CreatePerson(app.adminCtx(), p); err != nil {
+			app.URL = hs.URL
+			// Two residents in rooms of project A, each with a number.
+			org := sqlstore.NewOrgService(app.DB)
+			if _, err := org.GenerateRooms(app.adminCtx(), wubu.RoomGeneration{ProjectID: app.ProjectA.ID, Building: "3", Units: 1, FirstFloor: 1, Floors: 1, PerFloor: 2}); err != nil {
+				t.Fatal(err)
+			}
+			rooms, _, err := org.FindRooms(app.adminCtx(), wubu.RoomFilter{ProjectID: app.ProjectA.ID})
+			if err != nil || len(rooms) < 2 {
+				t.Fatalf("rooms: %v %v", rooms, err)
+			}
+			var a, b orgObjects
+			for i, o := range []*orgObjects{&a, &b} {
+				p := &wubu.Person{ProjectID: app.ProjectA.ID, Name: "住户" + strconv.Itoa(i), Phones: []string{"1371234567" + strconv.Itoa(i)}}
+				if err := sqlstore.NewResidentService(app.DB).CreatePersonInRoom(app.adminCtx(), p, &wubu.Household{RoomID: rooms[i].ID, Relation: wubu.RelationOwner}); err != nil {
 					t.Fatal(err)
 				}
+				o.project, o.resident = app.ProjectA.ID, p.ID
 			}
-			phone := func(p *wubu.Person) *http.Client {
-				jar, _ := cookiejar.New(nil)
-				u, _ := url.Parse(hs.URL)
-				jar.SetCookies(u, []*http.Cookie{{Name: "test_resident", Value: strconv.FormatInt(p.ProjectID, 10) + "." + strconv.FormatInt(p.ID, 10)}})
-				return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-			}
-			get := func(c *http.Client, u string) *http.Response {
+			wang := portalSignIn(t, app, "13712345670")
+			li := portalSignIn(t, app, "13712345671")
+			cs := sqlstore.NewChannelService(app.DB)
+			get := func(br *browser, u string) *http.Response {
 				t.Helper()
-				resp, err := c.Get(strings.TrimSuffix(u, "#wechat_redirect"))
+				if strings.HasPrefix(u, "/") {
+					u = hs.URL + u
+				}
+				resp, err := br.client.Get(strings.TrimSuffix(u, "#wechat_redirect"))
 				if err != nil {
 					t.Fatal(err)
 				}
 				resp.Body.Close()
 				return resp
 			}
-			linked := func(p *wubu.Person) bool {
-				c, err := cs.PersonChannels(app.adminCtx(), p.ID)
+			linked := func(o orgObjects) bool {
+				c, err := cs.PersonChannels(app.adminCtx(), o.resident)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -83,62 +77,70 @@ func TestWeChatLink(t *testing.T) {
 			}
 
 			// Start: to WeChat's authorize page, which sends the browser
-			// back with a code; the callback links and returns home.
-			b := phone(wang)
-			resp := get(b, hs.URL+"/my/wechat/link")
+			// back with a code; the callback links and returns to the
+			// resident's notifications page.
+			resp := get(wang, "/my/wechat/link")
 			auth := resp.Header.Get("Location")
 			if resp.StatusCode != http.StatusFound || !strings.HasPrefix(auth, fake.URL+"/connect/oauth2/authorize?appid=wx-app&redirect_uri=") ||
 				!strings.Contains(auth, "scope=snsapi_base") {
 				t.Fatalf("start: %d to %s", resp.StatusCode, auth)
 			}
-			back := get(b, auth).Header.Get("Location")
-			resp = get(b, back)
-			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my" || !linked(wang) {
-				t.Fatalf("callback: %d to %s, linked %v", resp.StatusCode, resp.Header.Get("Location"), linked(wang))
+			back := get(wang, auth).Header.Get("Location")
+			resp = get(wang, back)
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my/notifications" || !linked(a) {
+				t.Fatalf("callback: %d to %s, linked %v", resp.StatusCode, resp.Header.Get("Location"), linked(a))
+			}
+			if _, body := wang.get("/my/notifications"); !strings.Contains(body, "您的微信已绑定") || strings.Contains(body, "o-wang") {
+				t.Errorf("the portal page does not say WeChat is linked (or shows the openid)")
 			}
 
 			t.Run("ForeignState", func(t *testing.T) {
-				// Li's browser is sent a callback another browser started
-				// (a forged link): refused, nothing linked.
-				other := phone(li)
-				get(other, hs.URL+"/my/wechat/link") // Li's own state cookie
-				authA := get(b, hs.URL+"/my/wechat/link").Header.Get("Location")
-				forged := get(b, authA).Header.Get("Location")
+				// Li's browser is sent a callback Wang's browser started (a
+				// forged link): refused, nothing linked.
+				get(li, "/my/wechat/link") // Li's own state cookie
+				forged := get(wang, get(wang, "/my/wechat/link").Header.Get("Location")).Header.Get("Location")
 				before := auditCount(t, app.DB)
-				if resp := get(other, forged); resp.StatusCode != http.StatusBadRequest {
+				if resp := get(li, forged); resp.StatusCode != http.StatusBadRequest {
 					t.Errorf("foreign state: got %d, want 400", resp.StatusCode)
 				}
-				if linked(li) || auditCount(t, app.DB) != before {
+				if linked(b) || auditCount(t, app.DB) != before {
 					t.Error("a forged callback linked Li's WeChat")
 				}
-				// Without any state cookie: refused too.
-				if resp := get(phone(li), forged); resp.StatusCode != http.StatusBadRequest || linked(li) {
+				// Without any state cookie (another device): refused too.
+				if resp := get(portalSignIn(t, app, "13712345671"), forged); resp.StatusCode != http.StatusBadRequest || linked(b) {
 					t.Errorf("no state cookie: got %d", resp.StatusCode)
 				}
 			})
 			t.Run("CodeUsedTwice", func(t *testing.T) {
 				// A code is good once: replaying a finished callback fails.
-				b2 := phone(li)
-				auth := get(b2, hs.URL+"/my/wechat/link").Header.Get("Location")
-				cb := get(b2, auth).Header.Get("Location")
+				cb := get(li, get(li, "/my/wechat/link").Header.Get("Location")).Header.Get("Location")
 				u, _ := url.Parse(cb)
-				code := u.Query().Get("code")
-				if _, err := app.Main.WeChat.ExchangeCode(t.Context(), code); err != nil {
+				if _, err := app.Main.WeChat.ExchangeCode(t.Context(), u.Query().Get("code")); err != nil {
 					t.Fatal(err)
 				}
-				if resp := get(b2, cb); resp.StatusCode != http.StatusBadGateway || linked(li) {
-					t.Errorf("used code: got %d, linked %v", resp.StatusCode, linked(li))
+				if resp := get(li, cb); resp.StatusCode != http.StatusBadGateway || linked(b) {
+					t.Errorf("used code: got %d, linked %v", resp.StatusCode, linked(b))
+				}
+			})
+			t.Run("PreferenceAndUnlink", func(t *testing.T) {
+				if resp, _ := wang.post("/my/notifications", url.Values{"first": {"email"}}); resp.StatusCode != http.StatusUnprocessableEntity {
+					t.Errorf("e-mail: got %d, want 422", resp.StatusCode)
+				}
+				if resp, _ := wang.post("/my/notifications", url.Values{"first": {"sms"}, "then": {"wechat"}, "unlink": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+					t.Fatalf("save: %d", resp.StatusCode)
+				}
+				c, _ := cs.PersonChannels(app.adminCtx(), a.resident)
+				if c.WeChatLinked || wubu.FormatPreference(c.Preference) != "sms,wechat" {
+					t.Errorf("after the portal form: %+v", c)
 				}
 			})
 			t.Run("NotConfigured", func(t *testing.T) {
-				s := server.New(app.Main.Services(), app.DB.Clock, app.Main.Logger)
-				s.WeChat = nil
-				h, _ := web.New(s)
-				s.Handle(h.WeChatLinkRoutes(func(*http.Request) (int64, int64, bool) { return app.ProjectA.ID, li.ID, true }, "/my")...)
-				hs := httptest.NewServer(s)
-				defer hs.Close()
-				resp := get(phone(li), hs.URL+"/my/wechat/link")
-				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my" {
+				app.Main.WeChat = nil
+				s, _ := app.Main.NewServer()
+				hs2 := httptest.NewServer(s)
+				defer hs2.Close()
+				resp := get(li, hs2.URL+"/my/wechat/link")
+				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my/notifications" {
 					t.Errorf("not configured: %d to %s", resp.StatusCode, resp.Header.Get("Location"))
 				}
 			})
@@ -274,4 +276,22 @@ func TestWeChatServerURL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// portalSignIn signs a resident with one person on their number in to the
+// portal with the code the outbox queued, on either database.
+func portalSignIn(t *testing.T, app *testApp, phone string) *browser {
+	t.Helper()
+	b := app.newBrowser(t)
+	if resp, body := b.post("/my/login", url.Values{"phone": {phone}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("code for %s: %d %.300s", phone, resp.StatusCode, body)
+	}
+	ms, _, err := app.Main.Outbox.FindMessages(app.adminCtx(), app.ProjectA.ID, wubu.MessageFilter{Kind: "portal_code", Recipient: phone, Limit: 1})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("no code for %s: %v", phone, err)
+	}
+	if resp, body := b.post("/my/login/verify", url.Values{"phone": {phone}, "code": {ms[0].Vars["code"]}}); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my" {
+		t.Fatalf("verify %s: %d %s %.300s", phone, resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	return b
 }

@@ -125,6 +125,15 @@ func (s *ChannelService) SetResidentPreference(ctx context.Context, projectID, p
 	return s.setPersonPreference(ctx, projectID, personID, pref, residentLogin(personID))
 }
 
+// UnlinkResidentWeChat forgets the portal's resident's WeChat; see
+// wubu.ChannelService.
+func (s *ChannelService) UnlinkResidentWeChat(ctx context.Context, projectID, personID int64) error {
+	if err := s.residentExists(ctx, projectID, personID); err != nil {
+		return err
+	}
+	return s.updatePerson(ctx, projectID, personID, residentLogin(personID), func(c *personRow) { c.openid, c.linkedAt = "", nil })
+}
+
 // residentLogin names a resident acting in the portal in the audit log.
 func residentLogin(personID int64) string { return fmt.Sprintf("resident:%d", personID) }
 

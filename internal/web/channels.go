@@ -18,14 +18,20 @@ import (
 )
 
 // channelRoutes are a staff member's own channels (WeCom userid,
-// preference) and a project's channel settings (whether WeChat and WeCom
-// are configured; its WeCom group robot).
+// preference), a project's channel settings (whether WeChat and WeCom are
+// configured; its WeCom group robot), the resident's own in the portal
+// (WeChat link, preference) and the WeChat account's server URL.
 func (h *Handler) channelRoutes() []server.Route {
 	return []server.Route{
 		{Method: "GET", Path: "/account/channels", Perm: wubu.PermSelf, Handler: h.accountChannelsShow},
 		{Method: "POST", Path: "/account/channels", Perm: wubu.PermSelf, Handler: h.accountChannelsSave},
 		{Method: "GET", Path: "/projects/{id}/channels", Perm: wubu.PermSettingsEdit, Handler: h.projectChannelsShow},
 		{Method: "POST", Path: "/projects/{id}/channels", Perm: wubu.PermSettingsEdit, Handler: h.projectChannelsSave},
+		// The resident's own, in the portal.
+		{Method: "GET", Path: "/my/notifications", Perm: wubu.PermPortal, Handler: h.portalChannelsShow},
+		{Method: "POST", Path: "/my/notifications", Perm: wubu.PermPortal, Handler: h.portalChannelsSave},
+		{Method: "GET", Path: "/my/wechat/link", Perm: wubu.PermPortal, Handler: h.linkWeChatStart},
+		{Method: "GET", Path: "/my/wechat/link/callback", Perm: wubu.PermPortal, Handler: h.linkWeChatCallback},
 		// The WeChat account's server URL: WeChat signs each request.
 		{Method: "GET", Path: "/wechat/server", Perm: server.Public, Handler: h.wechatServer},
 		{Method: "POST", Path: "/wechat/server", Perm: server.Public, Handler: h.wechatServer},
@@ -255,89 +261,130 @@ func (h *Handler) residentChannelsSave(r *http.Request, id int64) error {
 	return h.Channels.SetPersonPreference(r.Context(), id, pref)
 }
 
-// --- The resident's WeChat link ---
-
-// ResidentOf tells which resident a request comes from: the residents'
-// portal's session (project and person), ok false when no resident is
-// signed in.
-type ResidentOf func(r *http.Request) (projectID, personID int64, ok bool)
+// --- The resident's WeChat link and channels, in the portal ---
 
 // wechatStateCookie holds the state of a WeChat link in progress, checked
 // against the state WeChat sends back (so no other site can finish a link
 // for the resident: CSRF).
 const wechatStateCookie = "wubu_wechat_state"
 
-// WeChatLinkRoutes are the residents' WeChat link, for the residents'
-// portal to mount with its own session: GET /my/wechat/link starts WeChat's
-// web authorization, GET /my/wechat/link/callback records the openid
-// WeChat vouches for; home is the portal page to return to. The routes are
-// public as the portal's session is not a staff session: resident says
-// who is signed in.
-func (h *Handler) WeChatLinkRoutes(resident ResidentOf, home string) []server.Route {
-	return []server.Route{
-		{Method: "GET", Path: "/my/wechat/link", Perm: server.Public, Handler: func(w http.ResponseWriter, r *http.Request) {
-			if _, person, ok := resident(r); ok {
-				h.linkWeChatStart(w, r, person, home)
-				return
-			}
-			h.errorPage(w, r, http.StatusUnauthorized, h.T(r, "Please sign in."))
-		}},
-		{Method: "GET", Path: "/my/wechat/link/callback", Perm: server.Public, Handler: func(w http.ResponseWriter, r *http.Request) {
-			if project, person, ok := resident(r); ok {
-				h.linkWeChatCallback(w, r, project, person, home)
-				return
-			}
-			h.errorPage(w, r, http.StatusUnauthorized, h.T(r, "Please sign in."))
-		}},
+// portalChannelsHome is the portal page of the resident's channels.
+const portalChannelsHome = "/my/notifications"
+
+type portalChannelsView struct {
+	Page
+	Channels *wubu.PersonChannels
+	Options  []channelOption
+	// WeChatReady says whether the centre set up WeChat; InWeChat whether
+	// the page is open in WeChat's in-app browser, where the link works.
+	WeChatReady, InWeChat bool
+}
+
+func (h *Handler) portalChannelsView(w http.ResponseWriter, r *http.Request) (*portalChannelsView, bool) {
+	id, _ := h.portalResident(r)
+	c, err := h.Channels.ResidentChannels(r.Context(), id.ProjectID, id.PersonID)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
 	}
+	v := &portalChannelsView{Page: h.newPage(r, "My notifications"), Channels: c, WeChatReady: h.WeChat.Configured(),
+		InWeChat: strings.Contains(r.UserAgent(), "MicroMessenger")}
+	for _, ch := range wubu.ResidentChannelChoices {
+		v.Options = append(v.Options, channelOption{ch, v.T("channel:" + string(ch))})
+	}
+	for i, name := range []string{"first", "then"} {
+		if i < len(c.Preference) {
+			v.Form.Set(name, string(c.Preference[i]))
+		}
+	}
+	return v, true
+}
+
+// portalChannelsShow shows the resident whether their WeChat is linked and
+// the order of their channels.
+func (h *Handler) portalChannelsShow(w http.ResponseWriter, r *http.Request) {
+	if v, ok := h.portalChannelsView(w, r); ok {
+		h.render(w, r, http.StatusOK, "portal_channels", v)
+	}
+}
+
+// portalChannelsSave stores the resident's channel order and, when asked,
+// unlinks their WeChat.
+func (h *Handler) portalChannelsSave(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.portalChannelsView(w, r)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	v.Form = r.PostForm
+	id, _ := h.portalResident(r)
+	pref, err := wubu.ParsePreference(r.PostFormValue("first")+","+r.PostFormValue("then"), wubu.ResidentChannelChoices)
+	if err == nil && r.PostFormValue("unlink") == "1" {
+		err = h.Channels.UnlinkResidentWeChat(r.Context(), id.ProjectID, id.PersonID)
+	}
+	if err == nil {
+		err = h.Channels.SetResidentPreference(r.Context(), id.ProjectID, id.PersonID, pref)
+	}
+	if err != nil {
+		h.render(w, r, formError(r, &v.Page, err, ""), "portal_channels", v)
+		return
+	}
+	h.redirect(w, r, portalChannelsHome, h.T(r, "Notification channels saved."))
 }
 
 // linkWeChatStart sends the signed-in resident's browser (WeChat's in-app
 // browser) to WeChat's web authorization, with a fresh state kept in a
-// cookie.
-func (h *Handler) linkWeChatStart(w http.ResponseWriter, r *http.Request, personID int64, home string) {
+// cookie bound to the resident.
+func (h *Handler) linkWeChatStart(w http.ResponseWriter, r *http.Request) {
+	id, _ := h.portalResident(r)
 	if !h.WeChat.Configured() {
-		h.redirect(w, r, home, h.T(r, "WeChat messages are not set up by your service centre yet."))
+		h.redirect(w, r, portalChannelsHome, h.T(r, "WeChat messages are not set up by your service centre yet."))
 		return
 	}
 	var b [16]byte
 	rand.Read(b[:])
 	state := hex.EncodeToString(b[:])
-	http.SetCookie(w, &http.Cookie{Name: wechatStateCookie, Value: state + "." + fmt.Sprint(personID), Path: "/my/wechat", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: wechatStateCookie, Value: state + "." + fmt.Sprint(id.PersonID), Path: "/my/wechat", HttpOnly: true,
 		Secure: h.Secure, SameSite: http.SameSiteLaxMode, MaxAge: 600})
 	http.Redirect(w, r, h.WeChat.AuthorizeURL(h.absURL(r, "/my/wechat/link/callback"), state), http.StatusFound)
 }
 
 // linkWeChatCallback checks the state, trades WeChat's code for the
 // openid and links it to the signed-in resident.
-func (h *Handler) linkWeChatCallback(w http.ResponseWriter, r *http.Request, projectID, personID int64, home string) {
+func (h *Handler) linkWeChatCallback(w http.ResponseWriter, r *http.Request) {
+	id, _ := h.portalResident(r)
+	if !h.WeChat.Configured() {
+		h.redirect(w, r, portalChannelsHome, h.T(r, "WeChat messages are not set up by your service centre yet."))
+		return
+	}
 	c, err := r.Cookie(wechatStateCookie)
 	http.SetCookie(w, &http.Cookie{Name: wechatStateCookie, Value: "", Path: "/my/wechat", HttpOnly: true, Secure: h.Secure, MaxAge: -1})
 	want := ""
 	if err == nil {
 		want = c.Value
 	}
-	got := r.URL.Query().Get("state") + "." + fmt.Sprint(personID)
-	if want == "" || r.URL.Query().Get("state") == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+	state := r.URL.Query().Get("state")
+	got := state + "." + fmt.Sprint(id.PersonID)
+	if want == "" || state == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 		h.errorPage(w, r, http.StatusBadRequest, h.T(r, "This WeChat link has expired or was not started here. Please start it again."))
 		return
 	}
 	code := r.URL.Query().Get("code")
 	if code == "" { // the resident declined
-		h.redirect(w, r, home, h.T(r, "WeChat was not linked."))
+		h.redirect(w, r, portalChannelsHome, h.T(r, "WeChat was not linked."))
 		return
 	}
 	openid, err := h.WeChat.ExchangeCode(r.Context(), code)
 	if err != nil {
-		h.Logger.Warn("wechat link", "person", personID, "err", err)
+		h.Logger.Warn("wechat link", "person", id.PersonID, "err", err)
 		h.errorPage(w, r, http.StatusBadGateway, h.T(r, "WeChat did not confirm who you are. Please try again."))
 		return
 	}
-	if err := h.Channels.LinkWeChat(r.Context(), projectID, personID, openid); err != nil {
+	if err := h.Channels.LinkWeChat(r.Context(), id.ProjectID, id.PersonID, openid); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.redirect(w, r, home, h.T(r, "WeChat linked: notices from your service centre now arrive in WeChat."))
+	h.redirect(w, r, portalChannelsHome, h.T(r, "WeChat linked: notices from your service centre now arrive in WeChat."))
 }
 
 // absURL returns the absolute address of a path on this server, as the
