@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/seed"
 	"github.com/wubu-oss/wubu/internal/wubutest"
 )
@@ -52,6 +53,23 @@ func TestBrowserChannelsPhone(t *testing.T) {
 	wubutest.Screenshot(t, ctx, "channels-project-phone")
 	if s := wubutest.Get(t, ctx, "status", chromedp.Text(chromedp.ID("wechat-status"))); s != "未配置" {
 		t.Errorf("WeChat status: %q", s)
+	}
+
+	// The demo resident's notifications page in the portal.
+	wubutest.Step(t, ctx, "portal sign-in", chromedp.Navigate(a.URL+"/my/login"), chromedp.WaitVisible(chromedp.ID("phone")),
+		chromedp.SendKeys(chromedp.ID("phone"), seed.DemoResidentPhone), chromedp.Click(chromedp.ID("send-code")), chromedp.WaitVisible(chromedp.ID("code")))
+	ms, _, err := a.Main.Outbox.FindMessages(wubu.NewContextWithUser(t.Context(), &wubu.User{Role: wubu.RoleAdmin}), project,
+		wubu.MessageFilter{Kind: "portal_code", Recipient: seed.DemoResidentPhone, Limit: 1})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("no code: %v", err)
+	}
+	wubutest.Step(t, ctx, "portal code", chromedp.SendKeys(chromedp.ID("code"), ms[0].Vars["code"]), chromedp.Click(chromedp.ID("verify-code")),
+		chromedp.WaitVisible(chromedp.ID("portal-notifications")), chromedp.Click(chromedp.ID("portal-notifications")),
+		chromedp.WaitVisible(chromedp.ID("portal-channels-form")))
+	check("/my/notifications")
+	wubutest.Screenshot(t, ctx, "channels-portal-phone")
+	if s := wubutest.Get(t, ctx, "wechat", chromedp.Text(chromedp.ID("wechat-link"))); !strings.Contains(s, "服务中心尚未开通微信消息") {
+		t.Errorf("portal WeChat box: %q", s)
 	}
 }
 
