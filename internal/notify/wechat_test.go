@@ -121,6 +121,15 @@ func TestWeChatTemplateMessage(t *testing.T) {
 			t.Errorf("bad secret: got %v, want a permanent error that does not show the secret", err)
 		}
 	})
+	t.Run("SecretNotInErrors", func(t *testing.T) {
+		// The token request carries the secret in its URL: a transport
+		// failure's error (stored in the outbox, logged) must not.
+		down := &notify.WeChat{BaseURL: "http://127.0.0.1:1", AppID: "wx-app", AppSecret: "s3cret-value", TemplateID: "TPL-1"}
+		err := down.Send(ctx, wechatMsg(11, "o-wang"))
+		if err == nil || notify.IsPermanent(err) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("transport failure: got %v, want a transient error without the secret", err)
+		}
+	})
 	t.Run("NotConfigured", func(t *testing.T) {
 		if err := (&notify.WeChat{}).Send(ctx, wechatMsg(10, "o-wang")); !errors.Is(err, notify.ErrNoChannel) || !notify.IsPermanent(err) {
 			t.Errorf("not configured: got %v", err)
