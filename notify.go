@@ -22,7 +22,12 @@ const (
 	ChannelEmail   Channel = "email"   // e-mail over SMTP
 	ChannelSMS     Channel = "sms"     // SMS through the provider
 	ChannelWebhook Channel = "webhook" // a signed HTTP POST to a project's endpoint
+	ChannelWeChat  Channel = "wechat"  // a WeChat Official Account template message to a resident's openid
+	ChannelWeCom   Channel = "wecom"   // a WeCom application message to a staff member, or a project's group robot
 )
+
+// Channels lists the channels.
+var Channels = []Channel{ChannelInbox, ChannelEmail, ChannelSMS, ChannelWebhook, ChannelWeChat, ChannelWeCom}
 
 // Recipient is whom a notification is for: exactly one field is set.
 type Recipient struct {

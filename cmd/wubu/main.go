@@ -220,6 +220,10 @@ type Main struct {
 	// started (outbox.go).
 	Outbox   *sqlstore.OutboxService
 	Delivery *notify.Dispatcher
+	// WeChat (nil when not configured) and WeCom are the China channels'
+	// accounts, shared by delivery and the residents' WeChat link.
+	WeChat *notify.WeChat
+	WeCom  *notify.WeCom
 }
 
 // Open opens and migrates the database.
@@ -259,6 +263,7 @@ func (m *Main) Attach(db *sqlstore.DB) error {
 	m.DB = db
 	m.Clocks = sqlstore.NewClockService(db, calendar.Schedule{Calendar: cal})
 	m.Outbox = sqlstore.NewOutboxService(db)
+	m.WeChat, m.WeCom = m.Config.Notify.chinaChannels(db.Clock.Now)
 	return nil
 }
 
@@ -342,8 +347,14 @@ func (m *Main) Services() server.Services {
 		// Round tables and lobby hours (A1, A2).
 		RoundTables: sqlstore.NewRoundTableService(m.DB, m.Clocks),
 		Lobby:       sqlstore.NewLobbyService(m.DB),
+		// The residents' portal: sign-in by SMS code, and what residents see and do (issue 15).
+		Portal:        sqlstore.NewPortalAuth(m.DB),
+		PortalService: sqlstore.NewPortalService(m.DB, m.Clocks),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
+		Channels: sqlstore.NewChannelService(m.DB),
+		WeChat:   m.WeChat,
+		WeCom:    m.WeCom,
 	}
 }
 

@@ -143,7 +143,7 @@ func messagesInSource(t *testing.T) []string {
 	for _, st := range wubu.MessageStatuses {
 		add("message:" + string(st))
 	}
-	for _, c := range []wubu.Channel{wubu.ChannelInbox, wubu.ChannelEmail, wubu.ChannelSMS, wubu.ChannelWebhook} {
+	for _, c := range wubu.Channels {
 		add("channel:" + string(c))
 	}
 	// Festival campaigns' states (D3).

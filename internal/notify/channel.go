@@ -33,6 +33,9 @@ type Outgoing struct {
 	ObjectType, ObjectID string
 	// WebhookSecret signs a webhook message.
 	WebhookSecret string
+	// RobotKey is the key of the project's WeCom group robot, for a
+	// message to it.
+	RobotKey string
 }
 
 // Sender sends messages on one channel.

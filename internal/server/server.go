@@ -100,9 +100,19 @@ type Services struct {
 	// (A1); Lobby the assistants' reception hours in the lobbies (A2).
 	RoundTables wubu.RoundTableService
 	Lobby       wubu.LobbyService
+	// Portal signs residents in to their portal (issue 15).
+	Portal wubu.PortalAuth
+	// PortalService is what a signed-in resident sees and does.
+	PortalService wubu.PortalService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink
+	// Channels are who can be reached where (WeChat, WeCom); WeChat and
+	// WeCom are the configured accounts (nil when not configured), for the
+	// residents' WeChat link and the channel settings page.
+	Channels wubu.ChannelService
+	WeChat   *notify.WeChat
+	WeCom    *notify.WeCom
 }
 
 // Route is one entry of the route table: a ServeMux pattern, the
@@ -281,6 +291,10 @@ func (s *Server) guard(rt Route) http.Handler {
 			return
 		}
 		ctx := wubu.NewContextWithRequestInfo(r.Context(), wubu.RequestInfo{IP: s.ClientIP(r), UserAgent: r.UserAgent()})
+		if rt.Perm == wubu.PermPortal {
+			s.portalGuard(w, r.WithContext(ctx), rt)
+			return
+		}
 		var authErr error
 		if token := Token(r); token != "" {
 			u, sess, err := s.Auth.Authenticate(ctx, token)

@@ -120,7 +120,7 @@ func validateNotification(n *wubu.Notification) error {
 			set++
 		}
 	}
-	if set > 1 || (set == 0 && n.Channel != wubu.ChannelWebhook) {
+	if set > 1 || (set == 0 && n.Channel != wubu.ChannelWebhook && n.Channel != wubu.ChannelWeCom) {
 		return wubu.FieldErrorf("to", wubu.EINVALID, "A notification needs exactly one recipient.")
 	}
 	if to.Role != "" && !to.Role.Valid() {
@@ -157,6 +157,14 @@ func validateNotification(n *wubu.Notification) error {
 		if to.UserID != 0 || to.Role != "" || to.PersonID != 0 {
 			return wubu.FieldErrorf("channel", wubu.EINVALID, "A webhook goes to an address, not to a person.")
 		}
+	case wubu.ChannelWeChat:
+		if to.UserID != 0 || to.Role != "" {
+			return wubu.FieldErrorf("channel", wubu.EINVALID, "WeChat messages go to residents; staff are reached in WeCom.")
+		}
+	case wubu.ChannelWeCom:
+		if to.PersonID != 0 {
+			return wubu.FieldErrorf("channel", wubu.EINVALID, "WeCom messages go to staff; residents are reached in WeChat.")
+		}
 	default:
 		return wubu.FieldErrorf("channel", wubu.EINVALID, "Channel %q is not valid.", string(n.Channel))
 	}
@@ -171,19 +179,17 @@ func (tx *Tx) notify(ctx context.Context, ns []wubu.Notification) error {
 	}
 	now := tx.now
 	// Validate, and collect the staff, roles and residents to resolve.
-	type projRole struct {
-		project int64
-		role    wubu.Role
-		post    wubu.Post
-	}
+	type projRole = projRoleKey
 	roles := map[projRole][]int64{}
 	users := map[int64]map[int64]bool{}   // project → user → exists
 	persons := map[int64]map[int64]bool{} // project → person → exists
+	auto := make([]bool, len(ns))         // the recipient's preference decides the channel
 	for i := range ns {
 		n := &ns[i]
 		if n.ProjectID <= 0 {
 			return wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 		}
+		auto[i] = n.Channel == ""
 		if err := validateNotification(n); err != nil {
 			return err
 		}
@@ -220,6 +226,10 @@ func (tx *Tx) notify(ctx context.Context, ns []wubu.Notification) error {
 		}
 	}
 	settings := map[int64]*wubu.OutboxSettings{}
+	prefs, err := tx.preferredChannels(ctx, ns, auto, roles)
+	if err != nil {
+		return err
+	}
 
 	// Build the rows.
 	rows := make([]outboxRow, 0, len(ns))
@@ -240,50 +250,79 @@ func (tx *Tx) notify(ctx context.Context, ns []wubu.Notification) error {
 		}
 		base := outboxRow{projectID: n.ProjectID, kind: n.Kind, channel: n.Channel, address: strings.TrimSpace(n.To.Address), vars: vars, urgent: n.Urgent,
 			dedupKey: n.DedupKey, objectType: n.ObjectType, object: n.ObjectID, status: wubu.MessageQueued, notBefore: notBefore}
-		switch {
-		case n.Channel == wubu.ChannelInbox && !notBefore.After(now):
-			base.status, base.sentAt = wubu.MessageSent, &now
-		case n.Channel == wubu.ChannelSMS && !n.Urgent:
-			st := settings[n.ProjectID]
-			if st == nil {
-				var err error
-				if st, err = tx.outboxSettings(ctx, n.ProjectID); err != nil {
-					return err
-				}
-				settings[n.ProjectID] = st
-			}
-			if end, quiet := quietUntil(st, notBefore); quiet {
-				base.status, base.notBefore = wubu.MessageHeld, end
-			}
-		}
+		var addErr error
 		add := func(r outboxRow) {
 			k := strconv.FormatInt(r.projectID, 10) + "\x00" + r.dedupKey
-			if !keys[k] {
-				keys[k] = true
-				rows = append(rows, r)
+			if keys[k] {
+				return
+			}
+			keys[k] = true
+			switch {
+			case r.channel == wubu.ChannelInbox && !r.notBefore.After(now):
+				r.status, r.sentAt = wubu.MessageSent, &now
+			case quietChannel(r.channel) && !r.urgent:
+				st := settings[r.projectID]
+				if st == nil {
+					var err error
+					if st, err = tx.outboxSettings(ctx, r.projectID); err != nil {
+						addErr = err
+						return
+					}
+					settings[r.projectID] = st
+				}
+				if end, quiet := quietUntil(st, r.notBefore); quiet {
+					r.status, r.notBefore = wubu.MessageHeld, end
+				}
+			}
+			rows = append(rows, r)
+		}
+		// addStaff adds a staff member's message, and a copy on the
+		// channel they prefer when it is not the inbox.
+		addStaff := func(r outboxRow, uid int64) {
+			r.userID = &uid
+			add(r)
+			if ch := prefs.staff[uid]; auto[i] && ch != "" {
+				r.channel, r.dedupKey = ch, r.dedupKey+"/"+string(ch)
+				add(r)
 			}
 		}
 		switch {
 		case n.To.Role != "":
 			for _, uid := range roles[projRole{n.ProjectID, n.To.Role, n.To.Post}] {
 				r := base
-				r.userID = &uid
 				r.dedupKey = n.DedupKey + "/user:" + strconv.FormatInt(uid, 10)
-				add(r)
+				addStaff(r, uid)
 			}
 		case n.To.UserID != 0:
-			uid := n.To.UserID
-			base.userID = &uid
-			add(base)
+			addStaff(base, n.To.UserID)
 		case n.To.PersonID != 0:
 			pid := n.To.PersonID
 			base.personID = &pid
+			if ch := prefs.person[personKey{n.ProjectID, pid}]; auto[i] && ch != "" {
+				base.channel = ch
+			}
 			add(base)
 		default:
 			add(base)
 		}
+		if addErr != nil {
+			return addErr
+		}
 	}
 	return tx.insertOutbox(ctx, rows)
+}
+
+// projRoleKey names the staff of a role (and post) in a project.
+type projRoleKey struct {
+	project int64
+	role    wubu.Role
+	post    wubu.Post
+}
+
+// quietChannel reports whether a channel's non-urgent messages wait out
+// the quiet hours: those that ring a phone.
+func quietChannel(c wubu.Channel) bool {
+	return c == wubu.ChannelSMS || c == wubu.ChannelWeChat || c == wubu.ChannelWeCom
 }
 
 // quietUntil reports whether t falls in the quiet hours of st and, if so,
@@ -563,6 +602,11 @@ func (s *OutboxService) Claim(ctx context.Context, limit int, lease time.Duratio
 	if err != nil {
 		return "", nil, err
 	}
+	addrs, err := tx.channelAddresses(ctx, msgs)
+	if err != nil {
+		return "", nil, err
+	}
+	var toSMS []int64 // WeChat messages falling back to SMS
 
 	claim := newClaim()
 	type change struct {
@@ -577,7 +621,7 @@ func (s *OutboxService) Claim(ctx context.Context, limit int, lease time.Duratio
 		st := settings[m.ProjectID]
 		o := &notify.Outgoing{ID: m.ID, ProjectID: m.ProjectID, Kind: m.Kind, Channel: m.Channel, Address: m.Address, Lang: "zh-CN", Vars: m.Vars,
 			MessageID: notify.MessageIDFor(m.ProjectID, m.ID), Attempt: m.Attempts + 1, ObjectType: m.ObjectType, ObjectID: m.ObjectID}
-		if m.Channel == wubu.ChannelSMS && !m.Urgent {
+		if quietChannel(m.Channel) && !m.Urgent {
 			if end, quiet := quietUntil(st, now); quiet {
 				c := change{status: wubu.MessageHeld, notBefore: end}
 				changes[c] = append(changes[c], m.ID)
@@ -606,11 +650,18 @@ func (s *OutboxService) Claim(ctx context.Context, limit int, lease time.Duratio
 				skip = "Resident opted out of this kind of message."
 				break
 			}
-			if o.Address == "" && m.Channel == wubu.ChannelEmail {
+			if m.Channel == wubu.ChannelWeChat {
+				if addrs.resolve(m, o, phones[*m.PersonID]) {
+					toSMS = append(toSMS, m.ID)
+				}
+			} else if o.Address == "" && m.Channel == wubu.ChannelEmail {
 				o.Address = emails[*m.PersonID]
 			} else if o.Address == "" {
 				o.Address = phones[*m.PersonID]
 			}
+		}
+		if m.Channel == wubu.ChannelWeCom {
+			addrs.resolve(m, o, "")
 		}
 		if m.Channel == wubu.ChannelWebhook {
 			if o.Address == "" {
@@ -636,6 +687,11 @@ func (s *OutboxService) Claim(ctx context.Context, limit int, lease time.Duratio
 	}
 	for c, ids := range changes {
 		if err := tx.updateMessages(ctx, ids, `status = ?, not_before = ?, last_error = ?, lease_until = NULL, updated_at = ?`, string(c.status), c.notBefore, c.err, now); err != nil {
+			return "", nil, err
+		}
+	}
+	if len(toSMS) > 0 {
+		if err := tx.updateMessages(ctx, toSMS, `channel = 'sms', updated_at = ?`, now); err != nil {
 			return "", nil, err
 		}
 	}
@@ -958,7 +1014,7 @@ func (s *OutboxService) FindMessages(ctx context.Context, projectID int64, f wub
 		where, args = append(where, `status = ?`), append(args, string(f.Status))
 	}
 	if f.Channel != "" {
-		if !slices.Contains([]wubu.Channel{wubu.ChannelInbox, wubu.ChannelEmail, wubu.ChannelSMS, wubu.ChannelWebhook}, f.Channel) {
+		if !slices.Contains(wubu.Channels, f.Channel) {
 			return nil, 0, wubu.FieldErrorf("channel", wubu.EINVALID, "Channel %q is not valid.", string(f.Channel))
 		}
 		where, args = append(where, `channel = ?`), append(args, string(f.Channel))

@@ -51,6 +51,7 @@ const (
 	msgAccountGone    = "The recipient's account is disabled or deleted."
 	msgOptedOut       = "The resident opted out of this kind of message."
 	msgProviderRefuse = "The provider refused the message: %s"
+	msgUnfollowed     = "The resident no longer follows the service centre's WeChat account."
 )
 
 // failureReasons are the delivery loop's reasons (English, stored with the
@@ -63,6 +64,7 @@ var failureReasons = []struct{ prefix, msg string }{
 	{"Recipient has no address for this channel.", msgNoAddress},
 	{"Recipient account is disabled or gone.", msgAccountGone},
 	{"Resident opted out of this kind of message.", msgOptedOut},
+	{"wechat template message: errcode 43004", msgUnfollowed},
 }
 
 // FailureReason says why a message failed or was skipped, in the page's
@@ -101,7 +103,7 @@ func (h *Handler) outboxList(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	v := &outboxView{Page: h.newPage(r, "Outbox"), Project: p, Query: q, Statuses: wubu.MessageStatuses,
-		Channels: []wubu.Channel{wubu.ChannelInbox, wubu.ChannelEmail, wubu.ChannelSMS, wubu.ChannelWebhook}, Kinds: notify.Kinds()}
+		Channels: wubu.Channels, Kinds: notify.Kinds()}
 	v.CanResend = v.User.Can(wubu.PermOutboxManage)
 	v.DemoSink = h.DemoSink != nil
 	v.names = h.newNames(r.Context(), v.Lang)

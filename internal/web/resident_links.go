@@ -16,6 +16,7 @@ func (h *Handler) residentLinkRoutes() []server.Route {
 	return []server.Route{
 		{Method: "POST", Path: "/residents/{id}/opt-outs", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardOptOuts, h.optOutsSave)},
 		{Method: "POST", Path: "/residents/{id}/email", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardOptOuts, h.residentEmailSave)},
+		{Method: "POST", Path: "/residents/{id}/channels", Perm: wubu.PermResidentEdit, Handler: h.residentAdd(wubu.CardOptOuts, h.residentChannelsSave)},
 	}
 }
 
@@ -49,7 +50,7 @@ func (h *Handler) residentLinks(r *http.Request, v *residentView) error {
 	for _, k := range kinds {
 		v.OptedOut[k] = true
 	}
-	return nil
+	return h.residentChannels(r, v)
 }
 
 // KindLabel names a kind of message in the page's language.

@@ -30,6 +30,8 @@ type residentView struct {
 	// out of and those they did, and whether the care visit form shows.
 	MessageKinds []string
 	OptedOut     map[string]bool
+	// Channels are the resident's WeChat link and channel order (channels.go).
+	Channels     *wubu.PersonChannels
 	CanCareVisit bool
 	// Survey is the project's care-visit form, answered with a care visit.
 	Survey *wubu.SurveyForm
