@@ -339,6 +339,10 @@ func (m *Main) Services() server.Services {
 		Events: sqlstore.NewEventService(m.DB),
 		// Notices on the board and pest-control plans (C3).
 		Bulletins: sqlstore.NewBulletinService(m.DB).WithNotifier(m.Outbox),
+		// The forum and interest groups, visitor passes, pre-move-in pages (K4, U5).
+		Forum:         sqlstore.NewForumService(m.DB),
+		VisitorPasses: sqlstore.NewVisitorPassService(m.DB),
+		PreMoveIn:     sqlstore.NewPreMoveInService(m.DB),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

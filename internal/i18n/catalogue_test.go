@@ -304,6 +304,9 @@ func messagesInSource(t *testing.T) []string {
 		add("local_resource:" + k)
 	}
 	add("field:address") // the prospects' read, as the audit names it (K6)
+	// The forum's and the visitor passes' timeline entries (K4, U5, 访客).
+	add("timeline:forum.join")
+	add("timeline:visitor.invited")
 	add("focus_followup:" + wubu.FollowUpPlanned)
 	add("focus_followup:" + wubu.FollowUpDone)
 	// Complaints (U4): states, categories, channels, links, timeline.

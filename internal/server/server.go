@@ -96,6 +96,12 @@ type Services struct {
 	Events wubu.EventService
 	// Bulletins are the notices on the board and the pest-control plans (C3).
 	Bulletins wubu.BulletinService
+	// Forum is the community forum and the interest groups' boards (K4,
+	// U5); VisitorPasses the visitors residents invite (访客); PreMoveIn the
+	// buyers' pages before move-in (K4).
+	Forum         wubu.ForumService
+	VisitorPasses wubu.VisitorPassService
+	PreMoveIn     wubu.PreMoveInService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

@@ -166,6 +166,13 @@ func (s *VisitorPassService) find(ctx context.Context, where string, args ...any
 	return list, rows.Err()
 }
 
+// The answers refusing a visitor at the gate (catalogue keys).
+const (
+	msgVisitorUnknown = "No visitor was invited with this code."
+	msgVisitorRoom    = "This code was given for room %s, not for this room."
+	msgVisitorDay     = "This code is valid on %s, not today."
+)
+
 // CheckVisitor checks a code at the gate and logs the check.
 func (s *VisitorPassService) CheckVisitor(ctx context.Context, projectID int64, code, room string) (*wubu.VisitorCheck, error) {
 	u, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, projectID)
@@ -197,13 +204,13 @@ func (s *VisitorPassService) CheckVisitor(ctx context.Context, projectID int64, 
 	c.Pass, err = scanVisitorPass(tx.queryRow(ctx, `SELECT `+visitorColumns+visitorFrom+` WHERE v.project_id = ? AND v.code = ?`, projectID, code))
 	switch {
 	case wubu.ErrorCode(err) == wubu.ENOTFOUND:
-		c.Pass, c.Reason = nil, "No visitor was invited with this code."
+		c.Pass, c.Reason = nil, msgVisitorUnknown
 	case err != nil:
 		return nil, err
 	case c.Pass.RoomLabel != c.Room:
-		c.Reason, c.Args = "This code was given for room %s, not for this room.", []any{c.Pass.RoomLabel}
+		c.Reason, c.Args = msgVisitorRoom, []any{c.Pass.RoomLabel}
 	case c.Pass.Date != today:
-		c.Reason, c.Args = "This code is valid on %s, not today.", []any{c.Pass.Date}
+		c.Reason, c.Args = msgVisitorDay, []any{c.Pass.Date}
 	default:
 		c.Allowed = true
 	}

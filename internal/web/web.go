@@ -42,6 +42,7 @@ type Handler struct {
 func New(s *server.Server) (*Handler, error) {
 	h := &Handler{Server: s, pages: map[string]*template.Template{}}
 	funcs := template.FuncMap{
+		"forumAuthor": forumAuthor,
 		"deref": func(p *int64) int64 {
 			if p == nil {
 				return 0
@@ -183,6 +184,9 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.eventRoutes()...)
 	routes = append(routes, h.bulletinRoutes()...)
 	routes = append(routes, h.surveyAnswerRoutes()...)
+	routes = append(routes, h.forumRoutes()...)
+	routes = append(routes, h.visitorRoutes()...)
+	routes = append(routes, h.preMoveInRoutes()...)
 	return routes
 }
 
