@@ -65,6 +65,9 @@ func (h *Handler) visitorCheck(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Form = r.PostForm
 		status = formError(r, &v.Page, err, "visitor_")
+	} else if !v.Visitor.Allowed {
+		// Refused: what the guard typed stays, to correct the room.
+		v.Form = r.PostForm
 	}
 	h.render(w, r, status, "lookup", v)
 }
