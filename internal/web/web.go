@@ -273,6 +273,7 @@ func navFor(u *wubu.User, current string) []NavItem {
 	}
 	if u.Post == wubu.PostService || u.Role == wubu.RoleManager || u.Role == wubu.RoleDutyManager {
 		items = append(items, NavItem{Label: "Front desk", Href: "/desk"})
+		items = append(items, NavItem{Label: "Community forum", Href: "/forum"})
 	}
 	if u.Can(wubu.PermSecurityView) && (u.Post == wubu.PostSecurity || u.Can(wubu.PermSecurityManage)) {
 		items = append(items, NavItem{Label: "Patrols and safety", Href: "/security/buildings"})
