@@ -76,6 +76,12 @@ func TestVisitorPassAtTheGate(t *testing.T) {
 		if counts, err := sqlstore.TableCounts(ctx, db); err != nil || counts["visitor_pass_checks"] != 4 {
 			t.Fatalf("checks logged: %d, %v", counts["visitor_pass_checks"], err)
 		}
+		// Staff invite for a resident who called; a guard may not.
+		byStaff := &wubu.VisitorPass{ProjectID: pid, PersonID: people[1].ID, RoomID: o.rooms[1].ID, VisitorName: "老李", VisitorPhone: "13900139000", Date: tomorrow}
+		mustCode(t, vs.InviteVisitor(o.f.Ctx(o.f.User(t, "b_kefu", wubu.RoleStaff, wubu.PostService, o.f.ProjectB)), byStaff), wubu.ENOTFOUND)
+		if err := vs.InviteVisitor(o.f.Ctx(o.f.User(t, "kefu", wubu.RoleStaff, wubu.PostService, o.f.ProjectA)), byStaff); err != nil || byStaff.CreatedBy == nil || byStaff.Code == "" {
+			t.Fatalf("by staff: %+v, %v", byStaff, err)
+		}
 		// Another project's guard knows no such code.
 		otherGuard := o.f.Ctx(o.f.User(t, "b_guard", wubu.RoleStaff, wubu.PostSecurity, o.f.ProjectB))
 		_, err = vs.CheckVisitor(otherGuard, pid, v.Code, o.rooms[0].Label)
