@@ -307,6 +307,18 @@ func messagesInSource(t *testing.T) []string {
 	// The forum's and the visitor passes' timeline entries (K4, U5, 访客).
 	add("timeline:forum.join")
 	add("timeline:visitor.invited")
+	for _, k := range []string{wubu.AuthorResident, wubu.AuthorProspect, wubu.AuthorStaff} {
+		add("forum_author:" + k)
+	}
+	for _, st := range wubu.ForumPostLifecycle.States {
+		add("forum_state:" + st.Name)
+	}
+	for _, k := range []string{wubu.BoardForum, wubu.BoardGroup} {
+		add("forum_board:" + k)
+	}
+	for _, k := range wubu.PreMoveInKinds {
+		add("premovein:" + k)
+	}
 	add("focus_followup:" + wubu.FollowUpPlanned)
 	add("focus_followup:" + wubu.FollowUpDone)
 	// Complaints (U4): states, categories, channels, links, timeline.
