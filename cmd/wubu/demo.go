@@ -50,6 +50,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Login, l.Name, l.Role, l.Post, l.Projects)
 		}
 		tw.Flush()
+		fmt.Fprintf(stdout, "\nResidents: sign in at %s/my with %s (侯萍, owner of %s; %s is the room's tenant);\nthe SMS code appears at %s/my/demo-sms.\n",
+			url, seed.DemoResidentPhone, seed.DemoResidentRoom, seed.DemoTenantPhone, url)
 		fmt.Fprintln(stdout, "\nPress Ctrl+C to stop.")
 	})
 }

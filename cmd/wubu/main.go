@@ -343,6 +343,9 @@ func (m *Main) Services() server.Services {
 		Forum:         sqlstore.NewForumService(m.DB),
 		VisitorPasses: sqlstore.NewVisitorPassService(m.DB),
 		PreMoveIn:     sqlstore.NewPreMoveInService(m.DB),
+		// The residents' portal: sign-in by SMS code, and what residents see and do (issue 15).
+		Portal:        sqlstore.NewPortalAuth(m.DB),
+		PortalService: sqlstore.NewPortalService(m.DB, m.Clocks),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

@@ -65,3 +65,17 @@ func (s *DemoSink) Messages(projectID int64, channel wubu.Channel) []SunkMessage
 	}
 	return out
 }
+
+// MessagesOfKind returns the messages of a kind in the sink, of every
+// project, newest first (the demo's residents' sign-in codes).
+func (s *DemoSink) MessagesOfKind(kind string) []SunkMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []SunkMessage
+	for i := len(s.msgs) - 1; i >= 0; i-- {
+		if s.msgs[i].Kind == kind {
+			out = append(out, s.msgs[i])
+		}
+	}
+	return out
+}

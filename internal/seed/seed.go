@@ -224,6 +224,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedPortal2(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed forum and visitors: %w", err)
 	}
+	if err := seedPortal(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed portal: %w", err)
+	}
 	return res, nil
 }
 

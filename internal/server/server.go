@@ -102,6 +102,10 @@ type Services struct {
 	Forum         wubu.ForumService
 	VisitorPasses wubu.VisitorPassService
 	PreMoveIn     wubu.PreMoveInService
+	// Portal signs residents in to their portal (issue 15).
+	Portal wubu.PortalAuth
+	// PortalService is what a signed-in resident sees and does.
+	PortalService wubu.PortalService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink
@@ -283,6 +287,10 @@ func (s *Server) guard(rt Route) http.Handler {
 			return
 		}
 		ctx := wubu.NewContextWithRequestInfo(r.Context(), wubu.RequestInfo{IP: s.ClientIP(r), UserAgent: r.UserAgent()})
+		if rt.Perm == wubu.PermPortal {
+			s.portalGuard(w, r.WithContext(ctx), rt)
+			return
+		}
 		var authErr error
 		if token := Token(r); token != "" {
 			u, sess, err := s.Auth.Authenticate(ctx, token)

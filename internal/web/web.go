@@ -187,6 +187,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.forumRoutes()...)
 	routes = append(routes, h.visitorRoutes()...)
 	routes = append(routes, h.preMoveInRoutes()...)
+	routes = append(routes, h.portalRoutes()...)
 	return routes
 }
 
@@ -206,6 +207,10 @@ type Page struct {
 	Errors map[string]string
 	// Unread is the user's count of unread inbox messages (inbox.go).
 	Unread int
+	// Portal is the resident signed in to the portal; PortalShell draws
+	// the page in the residents' shell (portal.go).
+	Portal      *wubu.PortalIdentity
+	PortalShell bool
 }
 
 // NavItem is an entry of the navigation.
@@ -233,7 +238,13 @@ type view interface{ page() *Page }
 // newPage returns the base of a page view for the request.
 func (h *Handler) newPage(r *http.Request, title string) Page {
 	u := wubu.UserFromContext(r.Context())
+	if u != nil && u.Role == wubu.RoleResident {
+		// A resident is no staff member: no staff menu, no inbox.
+		u = nil
+	}
 	p := Page{Lang: server.Lang(r), User: u, Path: r.URL.RequestURI(), Form: url.Values{}, Errors: map[string]string{}}
+	p.Portal = wubu.PortalIdentityFromContext(r.Context())
+	p.PortalShell = p.Portal != nil || isPortalPath(r.URL.Path)
 	p.Title = p.T(title)
 	if u != nil {
 		p.Nav = navFor(u, r.URL.Path)
@@ -341,7 +352,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		http.SetCookie(w, &http.Cookie{Name: "flash", Value: "", Path: "/", MaxAge: -1})
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	layout := "layout"
+	if v.page().PortalShell {
+		layout = "portal-layout"
+	}
+	if err := t.ExecuteTemplate(&buf, layout, v); err != nil {
 		h.Logger.Error("render", "name", name, "err", err)
 		http.Error(w, "Internal error", http.StatusInternalServerError)
 		return
