@@ -301,7 +301,7 @@ func (m *Main) Services() server.Services {
 		Cards:     sqlstore.NewCardService(m.DB),
 		Care:      sqlstore.NewCareService(m.DB),
 		Greetings: sqlstore.NewGreetingService(m.DB, m.Outbox),
-		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), sqlstore.NewComplaintAgenda(m.DB), sqlstore.NewMoveInAgenda(m.DB), sqlstore.NewDeskAgenda(m.DB), training.Agenda(), sqlstore.NewRenovationAgenda(m.DB)),
+		Agenda:    sqlstore.NewAgendaService(m.DB, m.Clocks, sqlstore.NewOrderAgenda(m.DB), sqlstore.NewSecurityAgenda(m.DB), sqlstore.NewPatrolAgenda(m.DB), sqlstore.NewHousekeepingAgenda(m.DB), sqlstore.NewInboxAgenda(m.Outbox), sqlstore.NewRevisitAgenda(m.DB), sqlstore.NewComplaintAgenda(m.DB), sqlstore.NewMoveInAgenda(m.DB), sqlstore.NewDeskAgenda(m.DB), training.Agenda(), sqlstore.NewRenovationAgenda(m.DB), sqlstore.NewRoundTableAgenda(m.DB)),
 		Passes:    sqlstore.NewPassService(m.DB, m.Clocks),
 		Tenants:   sqlstore.NewTenantService(m.DB, m.Clocks),
 		Incidents: sqlstore.NewIncidentService(m.DB, m.Clocks, m.Outbox),
@@ -346,6 +346,9 @@ func (m *Main) Services() server.Services {
 		// The residents' portal: sign-in by SMS code, and what residents see and do (issue 15).
 		Portal:        sqlstore.NewPortalAuth(m.DB),
 		PortalService: sqlstore.NewPortalService(m.DB, m.Clocks),
+		// Round tables and lobby hours (A1, A2).
+		RoundTables: sqlstore.NewRoundTableService(m.DB, m.Clocks),
+		Lobby:       sqlstore.NewLobbyService(m.DB),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

@@ -319,6 +319,21 @@ func messagesInSource(t *testing.T) []string {
 	for _, k := range wubu.PreMoveInKinds {
 		add("premovein:" + k)
 	}
+	// Round tables and lobby hours (A1, A2): states, who booked, weekdays,
+	// the timeline and the follow-ups' clock.
+	for _, st := range wubu.RoundTableStates {
+		add("round_table_state:" + st)
+	}
+	for _, st := range wubu.TalkFollowUpLifecycle.States {
+		add("talk_followup_state:" + st.Name)
+	}
+	for _, k := range []string{"booked_by:staff", "booked_by:resident", "deadline:talk_followup", "timeline:lobby_visit", "timeline:round_table.booked",
+		"timeline:round_table.cancelled", "timeline:round_table.held", "timeline:talk_followup.closed"} {
+		add(k)
+	}
+	for d := 1; d <= 7; d++ {
+		add("weekday:" + strconv.Itoa(d))
+	}
 	add("focus_followup:" + wubu.FollowUpPlanned)
 	add("focus_followup:" + wubu.FollowUpDone)
 	// Complaints (U4): states, categories, channels, links, timeline.

@@ -227,6 +227,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedPortal(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed portal: %w", err)
 	}
+	if err := seedRoundTables(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed round tables: %w", err)
+	}
 	return res, nil
 }
 

@@ -106,6 +106,10 @@ type Services struct {
 	Portal wubu.PortalAuth
 	// PortalService is what a signed-in resident sees and does.
 	PortalService wubu.PortalService
+	// RoundTables are the one-to-one talks' slots, bookings and follow-ups
+	// (A1); Lobby the assistants' reception hours in the lobbies (A2).
+	RoundTables wubu.RoundTableService
+	Lobby       wubu.LobbyService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

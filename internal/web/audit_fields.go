@@ -164,6 +164,7 @@ var auditValuePrefixes = map[string]string{
 	"assessment.state": "sitting:", "onboarding.state": "onboarding:", "training_lead.kind": "lead:", "special_day.kind": "day:",
 	"focus_issue.state": "focus_state:", "focus_followup.state": "focus_followup:", "local_resource.kind": "local_resource:",
 	"forum_post.author_kind": "forum_author:", "forum_post.state": "forum_state:", "forum_board.kind": "forum_board:", "premovein_item.kind": "premovein:",
+	"round_table.state": "round_table_state:", "round_table.booked_by": "booked_by:", "talk_followup.state": "talk_followup_state:",
 }
 
 // auditDurationFields hold durations in nanoseconds.
@@ -173,7 +174,7 @@ var auditDurationFields = map[string]bool{"after": true, "lateness": true}
 var staffIDFields = map[string]bool{"user_id": true, "assignee_id": true, "cleaner_id": true, "superior_id": true, "started_by": true,
 	"reported_by": true, "decided_by": true, "acknowledged_by": true, "released_by": true, "closed_by": true, "created_by": true,
 	"visited_by": true, "duty_user_id": true, "oncall_user_id": true, "leader_id": true, "assistant_id": true,
-	"trained_by": true, "lead_by": true, "training_by": true, "issued_by": true}
+	"trained_by": true, "lead_by": true, "training_by": true, "issued_by": true, "host_id": true, "owner_id": true}
 
 // auditValue shows one value of an entry's field.
 func (p *Page) auditValue(n *names, objectType, key string, v any) string {

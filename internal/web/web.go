@@ -188,6 +188,8 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.visitorRoutes()...)
 	routes = append(routes, h.preMoveInRoutes()...)
 	routes = append(routes, h.portalRoutes()...)
+	routes = append(routes, h.roundTableRoutes()...)
+	routes = append(routes, h.lobbyRoutes()...)
 	return routes
 }
 
