@@ -14,6 +14,19 @@ import (
 // pages (K4): the centre publishes, the buyers' pages are public routes
 // behind their own session.
 func init() {
+	// The resident's own objects on the portal: an interest group's board
+	// and a topic of the general board.
+	portalMakers["/my/forum/boards/"] = func(t *testing.T, app *testApp, _ *browser, p *wubu.Project, o *orgObjects) int64 {
+		b := &wubu.ForumBoard{ProjectID: p.ID, Kind: wubu.BoardGroup, Name: "摄影社"}
+		if err := sqlstore.NewForumService(app.DB).CreateBoard(app.adminCtx(), b); err != nil {
+			t.Fatal(err)
+		}
+		return b.ID
+	}
+	portalMakers["/my/forum/topics/"] = func(t *testing.T, app *testApp, _ *browser, p *wubu.Project, o *orgObjects) int64 {
+		return o.extra["/forum/topics/"]
+	}
+	portalMakers["/my/forum/posts/"] = portalMakers["/my/forum/topics/"]
 	addMatrix(map[string]matrixEntry{
 		"GET /forum":                       {perm: wubu.PermResidentView},
 		"POST /forum/boards":               {perm: wubu.PermStaffView, body: "project={project}&kind=group&name=摄影社"},
@@ -36,6 +49,17 @@ func init() {
 		"GET /pre/forum/topics/{id}":          {public: true},
 		"POST /pre/forum/topics/{id}/replies": {public: true, body: "body=y"},
 		"POST /pre/forum/posts/{id}/report":   {public: true},
+
+		"GET /my/forum":                      {portal: true},
+		"POST /my/forum/boards/{id}/join":    {portal: true},
+		"POST /my/forum/boards/{id}/leave":   {portal: true},
+		"GET /my/forum/boards/{id}":          {portal: true},
+		"POST /my/forum/boards/{id}/topics":  {portal: true, body: "title=周末外拍&body=奥森公园"},
+		"GET /my/forum/topics/{id}":          {portal: true},
+		"POST /my/forum/topics/{id}/replies": {portal: true, body: "body=同问"},
+		"POST /my/forum/posts/{id}/report":   {portal: true, body: "reason=广告"},
+		"GET /my/visitors":                   {portal: true},
+		"POST /my/visitors":                  {portal: true, body: "visitor_name=小张&visitor_phone=13800138000&date=2026-11-28"},
 	}, map[string]objectMaker{
 		// The project's general board.
 		"/forum/boards/": func(t *testing.T, app *testApp, p *wubu.Project, o *orgObjects) int64 {
