@@ -2,6 +2,7 @@ package main
 
 import (
 	"testing"
+	"time"
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
@@ -27,6 +28,27 @@ func init() {
 		return o.extra["/forum/topics/"]
 	}
 	portalMakers["/my/forum/posts/"] = portalMakers["/my/forum/topics/"]
+	// An open event of the project, and a free round-table slot.
+	portalMakers["/my/events/"] = func(t *testing.T, app *testApp, _ *browser, p *wubu.Project, o *orgObjects) int64 {
+		es := sqlstore.NewEventService(app.DB)
+		e := &wubu.Event{ProjectID: p.ID, Kind: wubu.EventActivity, Title: "中秋游园会", Place: "中心花园", StartsAt: app.Main.DB.Clock.Now().Add(72 * time.Hour), Capacity: 10}
+		if err := es.PlanEvent(app.adminCtx(), e); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := es.OpenEvent(app.adminCtx(), e.ID); err != nil {
+			t.Fatal(err)
+		}
+		return e.ID
+	}
+	portalMakers["/my/round-tables/"] = func(t *testing.T, app *testApp, _ *browser, p *wubu.Project, o *orgObjects) int64 {
+		host := app.User(t, "rt_host", wubu.RoleManager, wubu.PostNone, p)
+		slots, err := sqlstore.NewRoundTableService(app.DB, nil).PublishRoundTables(app.adminCtx(), wubu.RoundTableSeries{ProjectID: p.ID,
+			Day: app.Main.DB.Clock.Now().AddDate(0, 0, 3).Format("2006-01-02"), Times: []string{"10:00"}, Minutes: 30, Place: "客服中心", HostID: host.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slots[0].ID
+	}
 	addMatrix(map[string]matrixEntry{
 		"GET /forum":                       {perm: wubu.PermResidentView},
 		"POST /forum/boards":               {perm: wubu.PermStaffView, body: "project={project}&kind=group&name=摄影社"},
@@ -58,6 +80,11 @@ func init() {
 		"GET /my/forum/topics/{id}":          {portal: true},
 		"POST /my/forum/topics/{id}/replies": {portal: true, body: "body=同问"},
 		"POST /my/forum/posts/{id}/report":   {portal: true, body: "reason=广告"},
+		"GET /my/events":                     {portal: true},
+		"POST /my/events/{id}/signup":        {portal: true},
+		"POST /my/events/{id}/cancel":        {portal: true},
+		"GET /my/round-tables":               {portal: true},
+		"POST /my/round-tables/{id}/book":    {portal: true},
 		"GET /my/visitors":                   {portal: true},
 		"POST /my/visitors":                  {portal: true, body: "visitor_name=小张&visitor_phone=13800138000&date=2026-11-28"},
 	}, map[string]objectMaker{

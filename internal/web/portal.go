@@ -27,6 +27,7 @@ func (h *Handler) portalRoutes() []server.Route {
 	routes = append(routes, h.portalLoginRoutes()...)
 	routes = append(routes, h.portalStaffRoutes()...)
 	routes = append(routes, h.portalCommunityRoutes()...)
+	routes = append(routes, h.portalTakePartRoutes()...)
 	return routes
 }
 
