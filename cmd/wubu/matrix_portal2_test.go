@@ -80,6 +80,7 @@ func init() {
 		"GET /my/forum/topics/{id}":          {portal: true},
 		"POST /my/forum/topics/{id}/replies": {portal: true, body: "body=同问"},
 		"POST /my/forum/posts/{id}/report":   {portal: true, body: "reason=广告"},
+		"GET /my/notices":                    {portal: true},
 		"GET /my/events":                     {portal: true},
 		"POST /my/events/{id}/signup":        {portal: true},
 		"POST /my/events/{id}/cancel":        {portal: true},
