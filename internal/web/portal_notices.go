@@ -49,7 +49,9 @@ func (h *Handler) portalNotices(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	mine := func(b int64) bool { return slices.ContainsFunc(id.Homes, func(x *wubu.PortalHome) bool { return x.BuildingID == b }) }
+	mine := func(b int64) bool {
+		return slices.ContainsFunc(id.Homes, func(x *wubu.PortalHome) bool { return x.BuildingID == b })
+	}
 	for _, c := range cards {
 		if mine(c.BuildingID) {
 			v.Cards = append(v.Cards, c)
