@@ -188,6 +188,9 @@ type BulletinService interface {
 	ResidentEmail(ctx context.Context, personID int64) (string, error)
 	// FindBulletins lists a project's notices, newest first.
 	FindBulletins(ctx context.Context, projectID int64) ([]*Bulletin, error)
+	// MyBulletins returns the notices on the board today for the resident
+	// signed in to the portal: their project's and their buildings'.
+	MyBulletins(ctx context.Context) ([]*Bulletin, error)
 	// SavePestPlan records a pest-control plan. EINVALID.
 	SavePestPlan(ctx context.Context, p *PestPlan) error
 	FindPestPlans(ctx context.Context, projectID int64) ([]*PestPlan, error)

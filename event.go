@@ -104,10 +104,10 @@ var SignupLifecycle = declare(&Lifecycle{
 		{Name: string(SignupAttended), Refusal: "Sign-up %d is marked as attended: it cannot change any more.", Final: true},
 	},
 	Steps: []StepDecl{
-		{Action: SignupTake, To: string(SignupConfirmed), Perm: PermResidentEdit},
-		{Action: SignupQueue, To: string(SignupWaiting), Perm: PermResidentEdit},
-		{Action: SignupPromote, From: []string{string(SignupWaiting)}, To: string(SignupConfirmed), Perm: PermResidentEdit},
-		{Action: SignupCancel, From: []string{string(SignupConfirmed), string(SignupWaiting)}, To: string(SignupCancelled), Perm: PermResidentEdit},
+		{Action: SignupTake, To: string(SignupConfirmed), Perm: PermResidentEdit, Portal: true},
+		{Action: SignupQueue, To: string(SignupWaiting), Perm: PermResidentEdit, Portal: true},
+		{Action: SignupPromote, From: []string{string(SignupWaiting)}, To: string(SignupConfirmed), Perm: PermResidentEdit, Portal: true},
+		{Action: SignupCancel, From: []string{string(SignupConfirmed), string(SignupWaiting)}, To: string(SignupCancelled), Perm: PermResidentEdit, Portal: true},
 		{Action: SignupAttend, From: []string{string(SignupConfirmed)}, To: string(SignupAttended), Perm: PermResidentEdit},
 	},
 })
@@ -157,6 +157,14 @@ type Signup struct {
 	UpdatedAt  time.Time   `json:"updated_at"`
 }
 
+// MyEvent is an open event as the resident sees it on the portal, with
+// their live sign-up (SignupID 0: none).
+type MyEvent struct {
+	Event    *Event      `json:"event"`
+	SignupID *int64      `json:"signup_id,omitempty"`
+	Signup   SignupState `json:"signup,omitempty"`
+}
+
 // EventService plans events and takes sign-ups and attendance. Reads need
 // PermResidentView, every change PermResidentEdit. Another project's event
 // answers ENOTFOUND.
@@ -188,6 +196,15 @@ type EventService interface {
 	FindSignups(ctx context.Context, eventID int64) ([]*Signup, error)
 	// FindEventPhoto returns a photo of an event with its data.
 	FindEventPhoto(ctx context.Context, eventID, photoID int64) (*Photo, error)
+	// MyEvents returns the open events the resident signed in to the
+	// portal may sign up for, with their sign-ups (PermPortal).
+	MyEvents(ctx context.Context) ([]*MyEvent, error)
+	// SignMeUp signs the resident signed in to the portal up (a place,
+	// else the waiting list); CancelMySignup cancels their sign-up, the
+	// place going to the first one waiting. ENOTFOUND for another
+	// project's or another building's event.
+	SignMeUp(ctx context.Context, eventID int64) (*Signup, error)
+	CancelMySignup(ctx context.Context, eventID int64) (*Signup, error)
 }
 
 // PhotoEvent is the stage of an event's photos.

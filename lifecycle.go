@@ -74,6 +74,10 @@ type StepDecl struct {
 	To string
 	// Perm is the permission the step needs in the object's project.
 	Perm Permission
+	// Portal lets a resident signed in to the portal take the step too
+	// (PermPortal, for themselves: the service checks the object is
+	// theirs) — an event's sign-up, a round table's booking.
+	Portal bool
 	// Actor narrows who among those with Perm may take the step.
 	Actor ActorRule
 	// Clocks are what the step does to the object's clocks, in order.

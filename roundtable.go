@@ -46,7 +46,7 @@ var RoundTableLifecycle = declare(&Lifecycle{
 	},
 	Steps: []StepDecl{
 		{Action: RoundTablePublish, To: RoundTableOpen, Perm: PermResidentEdit},
-		{Action: RoundTableBook, From: []string{RoundTableOpen}, To: RoundTableBooked, Perm: PermResidentEdit,
+		{Action: RoundTableBook, From: []string{RoundTableOpen}, To: RoundTableBooked, Perm: PermResidentEdit, Portal: true,
 			Notify: []NoticeDecl{{Kind: "round_table_booked", To: []Party{PartyAssignee}}}},
 		{Action: RoundTableCancel, From: []string{RoundTableBooked}, To: RoundTableOpen, Perm: PermResidentEdit,
 			Notify: []NoticeDecl{{Kind: "round_table_cancelled", To: []Party{PartyAssignee}}}},
@@ -191,4 +191,11 @@ type RoundTableService interface {
 	PlanTalkFollowUp(ctx context.Context, f *TalkFollowUp) error
 	// CloseTalkFollowUp closes a follow-up with its outcome.
 	CloseTalkFollowUp(ctx context.Context, id int64, outcome string) (*TalkFollowUp, error)
+	// MyRoundTables returns, for the resident signed in to the portal
+	// (PermPortal), the free slots still to come and their own bookings;
+	// other residents' bookings are not shown.
+	MyRoundTables(ctx context.Context) ([]*RoundTableSlot, error)
+	// BookMyRoundTable books the resident signed in to the portal into a
+	// free slot of their project. ENOTFOUND for another project's slot.
+	BookMyRoundTable(ctx context.Context, slotID int64) (*RoundTableSlot, error)
 }

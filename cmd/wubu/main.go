@@ -344,12 +344,16 @@ func (m *Main) Services() server.Services {
 		Events: sqlstore.NewEventService(m.DB),
 		// Notices on the board and pest-control plans (C3).
 		Bulletins: sqlstore.NewBulletinService(m.DB).WithNotifier(m.Outbox),
-		// Round tables and lobby hours (A1, A2).
-		RoundTables: sqlstore.NewRoundTableService(m.DB, m.Clocks),
-		Lobby:       sqlstore.NewLobbyService(m.DB),
+		// The forum and interest groups, visitor passes, pre-move-in pages (K4, U5).
+		Forum:         sqlstore.NewForumService(m.DB),
+		VisitorPasses: sqlstore.NewVisitorPassService(m.DB),
+		PreMoveIn:     sqlstore.NewPreMoveInService(m.DB),
 		// The residents' portal: sign-in by SMS code, and what residents see and do (issue 15).
 		Portal:        sqlstore.NewPortalAuth(m.DB),
 		PortalService: sqlstore.NewPortalService(m.DB, m.Clocks),
+		// Round tables and lobby hours (A1, A2).
+		RoundTables: sqlstore.NewRoundTableService(m.DB, m.Clocks),
+		Lobby:       sqlstore.NewLobbyService(m.DB),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 		Channels: sqlstore.NewChannelService(m.DB),

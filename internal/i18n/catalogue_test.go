@@ -304,6 +304,21 @@ func messagesInSource(t *testing.T) []string {
 		add("local_resource:" + k)
 	}
 	add("field:address") // the prospects' read, as the audit names it (K6)
+	// The forum's and the visitor passes' timeline entries (K4, U5, 访客).
+	add("timeline:forum.join")
+	add("timeline:visitor.invited")
+	for _, k := range []string{wubu.AuthorResident, wubu.AuthorProspect, wubu.AuthorStaff} {
+		add("forum_author:" + k)
+	}
+	for _, st := range wubu.ForumPostLifecycle.States {
+		add("forum_state:" + st.Name)
+	}
+	for _, k := range []string{wubu.BoardForum, wubu.BoardGroup} {
+		add("forum_board:" + k)
+	}
+	for _, k := range wubu.PreMoveInKinds {
+		add("premovein:" + k)
+	}
 	// Round tables and lobby hours (A1, A2): states, who booked, weekdays,
 	// the timeline and the follow-ups' clock.
 	for _, st := range wubu.RoundTableStates {

@@ -224,11 +224,14 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedCommunity3(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed notices and survey links: %w", err)
 	}
-	if err := seedRoundTables(ctx, db, codes["LJY"].project); err != nil {
-		return nil, fmt.Errorf("seed round tables: %w", err)
+	if err := seedPortal2(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed forum and visitors: %w", err)
 	}
 	if err := seedPortal(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed portal: %w", err)
+	}
+	if err := seedRoundTables(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed round tables: %w", err)
 	}
 	return res, nil
 }

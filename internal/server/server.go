@@ -96,14 +96,20 @@ type Services struct {
 	Events wubu.EventService
 	// Bulletins are the notices on the board and the pest-control plans (C3).
 	Bulletins wubu.BulletinService
-	// RoundTables are the one-to-one talks' slots, bookings and follow-ups
-	// (A1); Lobby the assistants' reception hours in the lobbies (A2).
-	RoundTables wubu.RoundTableService
-	Lobby       wubu.LobbyService
+	// Forum is the community forum and the interest groups' boards (K4,
+	// U5); VisitorPasses the visitors residents invite (访客); PreMoveIn the
+	// buyers' pages before move-in (K4).
+	Forum         wubu.ForumService
+	VisitorPasses wubu.VisitorPassService
+	PreMoveIn     wubu.PreMoveInService
 	// Portal signs residents in to their portal (issue 15).
 	Portal wubu.PortalAuth
 	// PortalService is what a signed-in resident sees and does.
 	PortalService wubu.PortalService
+	// RoundTables are the one-to-one talks' slots, bookings and follow-ups
+	// (A1); Lobby the assistants' reception hours in the lobbies (A2).
+	RoundTables wubu.RoundTableService
+	Lobby       wubu.LobbyService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

@@ -73,7 +73,7 @@ var events = &machine[*wubu.Event]{
 	},
 }
 
-const signupColumns = `s.id, s.project_id, s.event_id, e.title, s.person_id, p.name, s.state, s.created_by, s.created_at, s.attended_at, s.updated_at`
+const signupColumns = `s.id, s.project_id, s.event_id, e.title, s.person_id, p.name, s.state, COALESCE(s.created_by, 0), s.created_at, s.attended_at, s.updated_at`
 
 const signupFrom = ` FROM event_signups s
 	JOIN events e ON e.project_id = s.project_id AND e.id = s.event_id
@@ -105,7 +105,7 @@ var signups = &machine[*wubu.Signup]{
 	setState: func(g *wubu.Signup, s string) { g.State = wubu.SignupState(s) },
 	insert: func(ctx context.Context, tx *Tx, g *wubu.Signup) (err error) {
 		g.ID, err = tx.insert(ctx, `INSERT INTO event_signups (project_id, event_id, person_id, state, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, g.ProjectID, g.EventID, g.PersonID, g.State, g.CreatedBy, g.CreatedAt, g.UpdatedAt)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, g.ProjectID, g.EventID, g.PersonID, g.State, nullID(g.CreatedBy), g.CreatedAt, g.UpdatedAt)
 		return err
 	},
 	save: func(ctx context.Context, tx *Tx, g *wubu.Signup) error {
@@ -188,7 +188,7 @@ func (s *EventService) CancelEvent(ctx context.Context, id int64) (*wubu.Event, 
 // immediate (SQLite), so two sign-ups for the last place are decided one
 // after the other.
 func (s *EventService) SignUp(ctx context.Context, eventID, personID int64) (*wubu.Signup, error) {
-	if _, err := wubu.Authorize(ctx, wubu.PermResidentEdit, 0); err != nil {
+	if _, err := authorizeStep(ctx, signupTake, 0); err != nil {
 		return nil, err
 	}
 	tx, err := s.db.BeginTx(ctx)
@@ -205,7 +205,7 @@ func (s *EventService) SignUp(ctx context.Context, eventID, personID int64) (*wu
 	if err != nil {
 		return nil, err
 	}
-	u, err := wubu.Authorize(ctx, wubu.PermResidentEdit, e.ProjectID)
+	u, err := signupCaller(ctx, e.ProjectID, e.BuildingID, personID)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +243,7 @@ func (s *EventService) SignUp(ctx context.Context, eventID, personID int64) (*wu
 // CancelSignup cancels a sign-up; a place it held goes to the first one
 // waiting, in the same transaction.
 func (s *EventService) CancelSignup(ctx context.Context, signupID int64) (*wubu.Signup, error) {
-	if _, err := wubu.Authorize(ctx, wubu.PermResidentEdit, 0); err != nil {
+	if _, err := authorizeStep(ctx, signupTake, 0); err != nil {
 		return nil, err
 	}
 	tx, err := s.db.BeginTx(ctx)
@@ -253,13 +253,13 @@ func (s *EventService) CancelSignup(ctx context.Context, signupID int64) (*wubu.
 	defer tx.Rollback()
 	// The event first, as SignUp locks it, so the place is handed on
 	// while no one else can take it.
-	var projectID, eventID int64
-	if err := tx.queryRow(ctx, `SELECT project_id, event_id FROM event_signups WHERE id = ?`, signupID).Scan(&projectID, &eventID); errors.Is(err, sql.ErrNoRows) {
+	var projectID, eventID, personID int64
+	if err := tx.queryRow(ctx, `SELECT project_id, event_id, person_id FROM event_signups WHERE id = ?`, signupID).Scan(&projectID, &eventID, &personID); errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	} else if err != nil {
 		return nil, err
 	}
-	if _, err := wubu.Authorize(ctx, wubu.PermResidentEdit, projectID); err != nil {
+	if _, err := signupCaller(ctx, projectID, nil, personID); err != nil {
 		return nil, err
 	}
 	if _, err := events.load(ctx, tx, eventID, true); err != nil {

@@ -36,7 +36,7 @@ func (s *HandbookService) info(ctx context.Context, q rowQuerier, projectID int6
 
 // FindCommunityInfo returns what the centre keeps for its handbook.
 func (s *HandbookService) FindCommunityInfo(ctx context.Context, projectID int64) (*wubu.CommunityInfo, error) {
-	if _, err := wubu.Authorize(ctx, wubu.PermOrgView, projectID); err != nil {
+	if _, err := authorizePublished(ctx, wubu.PermOrgView, projectID); err != nil {
 		return nil, err
 	}
 	return s.info(ctx, s.db.reader(), projectID)
@@ -87,7 +87,7 @@ func (s *HandbookService) SaveCommunityInfo(ctx context.Context, in *wubu.Commun
 // ContactCards returns each building's card: the hotline and the zone
 // assistants with their numbers.
 func (s *HandbookService) ContactCards(ctx context.Context, projectID int64) ([]*wubu.ContactCard, error) {
-	if _, err := wubu.Authorize(ctx, wubu.PermOrgView, projectID); err != nil {
+	if _, err := authorizePublished(ctx, wubu.PermOrgView, projectID); err != nil {
 		return nil, err
 	}
 	return s.cards(ctx, projectID)

@@ -124,6 +124,19 @@ func (db *DB) forUpdate(alias string) string {
 	return ""
 }
 
+// authorizeStep authorizes the caller for a step in a project (0: the
+// role only): with the step's permission, or — for a step residents take
+// on the portal (StepDecl.Portal) — as the signed-in resident, whose
+// service has checked that the object is theirs.
+func authorizeStep(ctx context.Context, decl wubu.StepDecl, projectID int64) (*wubu.User, error) {
+	if decl.Portal {
+		if u := wubu.UserFromContext(ctx); u != nil && u.Role == wubu.RoleResident {
+			return wubu.Authorize(ctx, wubu.PermPortal, projectID)
+		}
+	}
+	return wubu.Authorize(ctx, decl.Perm, projectID)
+}
+
 // runStep takes the step of an action on the object id, applying fn; it
 // returns the object after the step as the transaction left it.
 func runStep[T any](ctx context.Context, r *runner, m *machine[T], id int64, action string, fn stepFunc[T]) (T, error) {
@@ -132,7 +145,7 @@ func runStep[T any](ctx context.Context, r *runner, m *machine[T], id int64, act
 	if !ok || len(decl.From) == 0 {
 		return zero, fmt.Errorf("%s: no step %q", m.lc.Object, action)
 	}
-	if _, err := wubu.Authorize(ctx, decl.Perm, 0); err != nil {
+	if _, err := authorizeStep(ctx, decl, 0); err != nil {
 		return zero, err
 	}
 	tx, err := r.db.BeginTx(ctx)
@@ -160,7 +173,7 @@ func stepIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], id int
 	if !ok || len(decl.From) == 0 {
 		return zero, fmt.Errorf("%s: no step %q", m.lc.Object, action)
 	}
-	u, err := wubu.Authorize(ctx, decl.Perm, 0)
+	u, err := authorizeStep(ctx, decl, 0)
 	if err != nil {
 		return zero, err
 	}
@@ -169,7 +182,7 @@ func stepIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], id int
 		return zero, err
 	}
 	f := m.facts(o)
-	if _, err := wubu.Authorize(ctx, decl.Perm, f.ProjectID); err != nil {
+	if _, err := authorizeStep(ctx, decl, f.ProjectID); err != nil {
 		if wubu.ErrorCode(err) == wubu.ENOTFOUND {
 			// Another project's object answers exactly as a missing one.
 			_, err = m.load(ctx, tx, 0, false)
@@ -216,7 +229,7 @@ func runCreate[T any](ctx context.Context, r *runner, m *machine[T], projectID i
 	if !ok || len(decl.From) != 0 {
 		return zero, fmt.Errorf("%s: no creating step %q", m.lc.Object, action)
 	}
-	u, err := wubu.Authorize(ctx, decl.Perm, projectID)
+	u, err := authorizeStep(ctx, decl, projectID)
 	if err != nil {
 		return zero, err
 	}
@@ -256,7 +269,7 @@ func createIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], acti
 	if !ok || len(decl.From) != 0 {
 		return fmt.Errorf("%s: no creating step %q", m.lc.Object, action)
 	}
-	u, err := wubu.Authorize(ctx, decl.Perm, m.facts(o).ProjectID)
+	u, err := authorizeStep(ctx, decl, m.facts(o).ProjectID)
 	if err != nil {
 		return err
 	}

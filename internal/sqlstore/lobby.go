@@ -177,7 +177,7 @@ func scanLobbyHours(s interface{ Scan(...any) error }) (*wubu.LobbyHours, error)
 // LobbyHours returns a month's schedule: by building, then by the first
 // date each entry falls on and its start.
 func (s *LobbyService) LobbyHours(ctx context.Context, projectID, buildingID int64, month string) ([]*wubu.LobbyHours, error) {
-	if _, err := wubu.Authorize(ctx, wubu.PermResidentView, projectID); err != nil {
+	if _, err := authorizePublished(ctx, wubu.PermResidentView, projectID); err != nil {
 		return nil, err
 	}
 	first, err := lobbyMonth(month)

@@ -72,7 +72,13 @@ func (s *LocalResourceService) FindLocalResources(ctx context.Context, projectID
 	if _, err := wubu.Authorize(ctx, wubu.PermOrgView, projectID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT id, project_id, kind, name, address, phone, note, file_name, COALESCE(LENGTH(file_data), 0), created_at
+	return localResources(ctx, s.db, projectID)
+}
+
+// localResources reads a project's directory, for staff and for the
+// buyers' pre-move-in pages.
+func localResources(ctx context.Context, db *DB, projectID int64) ([]*wubu.LocalResource, error) {
+	rows, err := db.query(ctx, `SELECT id, project_id, kind, name, address, phone, note, file_name, COALESCE(LENGTH(file_data), 0), created_at
 		FROM local_resources WHERE project_id = ? ORDER BY kind, name, id`, projectID)
 	if err != nil {
 		return nil, err

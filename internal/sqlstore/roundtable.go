@@ -340,9 +340,13 @@ func (s *RoundTableService) BookRoundTable(ctx context.Context, slotID, resident
 	if by != wubu.BookedByStaff && by != wubu.BookedByResident {
 		return nil, wubu.FieldErrorf("booked_by", wubu.EINVALID, "Say who books the talk.")
 	}
-	return runStep(ctx, s.run, roundTables, slotID, wubu.RoundTableBook, func(ctx context.Context, tx *Tx, t *wubu.RoundTableSlot, _ *wubu.User) (string, error) {
+	return runStep(ctx, s.run, roundTables, slotID, wubu.RoundTableBook, func(ctx context.Context, tx *Tx, t *wubu.RoundTableSlot, u *wubu.User) (string, error) {
 		if !t.StartsAt.After(tx.now) {
 			return "", wubu.Errorf(wubu.ECONFLICT, "Slot %d has begun: it can no longer be booked.", t.ID)
+		}
+		// A resident on the portal books only themselves.
+		if id := wubu.PortalIdentityFromContext(ctx); u.Role == wubu.RoleResident && (id == nil || id.PersonID != residentID) {
+			return "", wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 		}
 		var name string
 		err := tx.queryRow(ctx, `SELECT name FROM persons WHERE project_id = ? AND id = ?`, t.ProjectID, residentID).Scan(&name)

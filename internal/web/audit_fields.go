@@ -163,6 +163,7 @@ var auditValuePrefixes = map[string]string{
 	"event.state": "event_state:", "event.kind": "event_kind:", "event.topic": "lecture_topic:", "signup.state": "signup_state:", "bulletin.kind": "bulletin_kind:",
 	"assessment.state": "sitting:", "onboarding.state": "onboarding:", "training_lead.kind": "lead:", "special_day.kind": "day:",
 	"focus_issue.state": "focus_state:", "focus_followup.state": "focus_followup:", "local_resource.kind": "local_resource:",
+	"forum_post.author_kind": "forum_author:", "forum_post.state": "forum_state:", "forum_board.kind": "forum_board:", "premovein_item.kind": "premovein:",
 	"round_table.state": "round_table_state:", "round_table.booked_by": "booked_by:", "talk_followup.state": "talk_followup_state:",
 }
 

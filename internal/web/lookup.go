@@ -19,6 +19,9 @@ type lookupView struct {
 	// VacantRoom is the room searched for when it exists but nobody
 	// lives there: the page says so instead of "nobody found".
 	VacantRoom string
+	// Visitor is the answer of a visitor's code checked at the gate
+	// (visitor.go).
+	Visitor *wubu.VisitorCheck
 }
 
 // lookup is the one-box search (F5): plate, room, name, pinyin or the last

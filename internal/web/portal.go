@@ -26,6 +26,9 @@ func (h *Handler) portalRoutes() []server.Route {
 	}
 	routes = append(routes, h.portalLoginRoutes()...)
 	routes = append(routes, h.portalStaffRoutes()...)
+	routes = append(routes, h.portalCommunityRoutes()...)
+	routes = append(routes, h.portalTakePartRoutes()...)
+	routes = append(routes, h.portalNoticeRoutes()...)
 	return routes
 }
 

@@ -42,6 +42,7 @@ type Handler struct {
 func New(s *server.Server) (*Handler, error) {
 	h := &Handler{Server: s, pages: map[string]*template.Template{}}
 	funcs := template.FuncMap{
+		"forumAuthor": forumAuthor,
 		"deref": func(p *int64) int64 {
 			if p == nil {
 				return 0
@@ -185,9 +186,12 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.bulletinRoutes()...)
 	routes = append(routes, h.surveyAnswerRoutes()...)
 	routes = append(routes, h.surveyLinkRoutes()...)
+	routes = append(routes, h.forumRoutes()...)
+	routes = append(routes, h.visitorRoutes()...)
+	routes = append(routes, h.preMoveInRoutes()...)
+	routes = append(routes, h.portalRoutes()...)
 	routes = append(routes, h.roundTableRoutes()...)
 	routes = append(routes, h.lobbyRoutes()...)
-	routes = append(routes, h.portalRoutes()...)
 	return routes
 }
 
@@ -284,6 +288,7 @@ func navFor(u *wubu.User, current string) []NavItem {
 	}
 	if u.Post == wubu.PostService || u.Role == wubu.RoleManager || u.Role == wubu.RoleDutyManager {
 		items = append(items, NavItem{Label: "Front desk", Href: "/desk"})
+		items = append(items, NavItem{Label: "Community forum", Href: "/forum"})
 	}
 	if u.Can(wubu.PermSecurityView) && (u.Post == wubu.PostSecurity || u.Can(wubu.PermSecurityManage)) {
 		items = append(items, NavItem{Label: "Patrols and safety", Href: "/security/buildings"})
