@@ -100,12 +100,7 @@ func (h *Handler) renovationReview(r *http.Request, id int64) (string, error) {
 }
 
 func (h *Handler) renovationBrief(r *http.Request, id int64) (string, error) {
-	b := wubu.BriefingRecord{ResidentName: r.FormValue("resident_name"), LeadName: r.FormValue("lead_name")}
-	for _, s := range r.Form["ticked"] {
-		if i, err := strconv.Atoi(s); err == nil {
-			b.Ticked = append(b.Ticked, i)
-		}
-	}
+	b := wubu.BriefingRecord{Ticked: formIndexes(r, "ticked"), ResidentName: r.FormValue("resident_name"), LeadName: r.FormValue("lead_name")}
 	var err error
 	if b.ResidentDrawn, err = drawnSignature(r.FormValue("resident_sig")); err != nil {
 		return "", err
@@ -115,6 +110,17 @@ func (h *Handler) renovationBrief(r *http.Request, id int64) (string, error) {
 	}
 	_, err = h.Renovations.BriefRenovation(r.Context(), id, b)
 	return h.T(r, "Briefing recorded: the works may start."), err
+}
+
+// formIndexes reads the indexes of the items ticked in a checklist's field.
+func formIndexes(r *http.Request, field string) []int {
+	var out []int
+	for _, s := range r.Form[field] {
+		if i, err := strconv.Atoi(s); err == nil {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // drawnSignature reads a signature drawn on the page's canvas (a PNG data
@@ -201,6 +207,6 @@ func (h *Handler) renovationVerify(r *http.Request, id int64) (string, error) {
 }
 
 func (h *Handler) renovationAccept(r *http.Request, id int64) (string, error) {
-	_, err := h.Renovations.AcceptRenovation(r.Context(), id, r.FormValue("withhold") == "1", r.FormValue("note"))
+	_, err := h.Renovations.AcceptRenovation(r.Context(), id, wubu.FinalInspection{Ticked: formIndexes(r, "final"), Withhold: r.FormValue("withhold") == "1", Note: r.FormValue("note")})
 	return h.T(r, "Renovation accepted and closed."), err
 }
