@@ -256,6 +256,12 @@ func messagesInSource(t *testing.T) []string {
 	for _, it := range wubu.DefaultBriefingChecklist {
 		add(it)
 	}
+	for _, it := range wubu.DefaultFinalChecklist {
+		add(it)
+	}
+	for _, k := range []string{wubu.PassNotInWorks, wubu.PassOutsidePeriod, wubu.PassHoliday, wubu.PassOutsideHours} {
+		add("pass_reason:" + k)
+	}
 	// Work orders' states, steps, categories, urgencies, sources, price
 	// kinds, confirmation methods and checklist items (M5–M8).
 	for _, st := range wubu.OrderStates {

@@ -57,7 +57,14 @@ type renovationView struct {
 	Kinds      []string
 	// CanStep: the user may take the renovation's steps.
 	CanStep bool
+	// Drawings and Signatures are the renovation's files by stage;
+	// FinalItems the final inspection's checklist.
+	Drawings, Signatures []*wubu.Photo
+	FinalItems           []string
 }
+
+// Nth numbers an item of a list from 1.
+func (v *renovationView) Nth(i int) int { return i + 1 }
 
 func (h *Handler) renovationView(r *http.Request) (*renovationView, error) {
 	id, err := pathID(r, "id")
@@ -74,6 +81,21 @@ func (h *Handler) renovationView(r *http.Request) (*renovationView, error) {
 	}
 	v.Title = v.T("Renovation") + " · " + v.Renovation.RoomLabel
 	v.Kinds = wubu.ViolationKinds
+	for _, p := range v.Renovation.Photos {
+		switch p.Stage {
+		case wubu.PhotoDrawing:
+			v.Drawings = append(v.Drawings, p)
+		case wubu.PhotoSignature:
+			v.Signatures = append(v.Signatures, p)
+		}
+	}
+	if v.FinalItems = v.Renovation.Final.Items; len(v.FinalItems) == 0 && v.Renovation.State == wubu.RenovationInWorks {
+		st, err := h.Renovations.RenovationSettings(r.Context(), v.Renovation.ProjectID)
+		if err != nil {
+			return nil, err
+		}
+		v.FinalItems = st.FinalChecklist
+	}
 	if v.Violations, err = h.Renovations.FindViolations(r.Context(), id); err != nil {
 		return nil, err
 	}

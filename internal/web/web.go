@@ -180,6 +180,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.trainingRoutes()...)
 	routes = append(routes, h.roomAreaRoutes()...)
 	routes = append(routes, h.renovationRoutes()...)
+	routes = append(routes, h.renovationNewRoutes()...)
 	routes = append(routes, h.eventRoutes()...)
 	routes = append(routes, h.bulletinRoutes()...)
 	routes = append(routes, h.surveyAnswerRoutes()...)

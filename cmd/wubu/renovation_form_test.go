@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/sqlstore"
+)
+
+// postDrawings posts a multipart form with files in the field "drawings".
+func (b *browser) postDrawings(path string, form url.Values, files ...[]byte) (*http.Response, string) {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	for i, f := range files {
+		fw, _ := mw.CreateFormFile("drawings", "drawing"+itoa(int64(i)))
+		fw.Write(f)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.base+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp, string(data)
+}
+
+// TestRenovationApplicationForm: the renovation manager fills in the
+// application on the web: with the peak season's article and lecture shown
+// beside it; a room without the resident chosen comes back with the room's
+// residents to choose from and every worker row kept; a worker's bad ID
+// number is refused by name; the application with a PNG and a PDF drawing
+// is recorded, and its page shows the drawings, served only to those who
+// may see the renovation. The room's record lists the renovation.
+func TestRenovationApplicationForm(t *testing.T) {
+	app := newTestApp(t, sqlstore.SQLite)
+	admin := app.adminCtx()
+	mgr := app.User(t, "zhuangxiu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
+	app.User(t, "waixiangmu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectB)
+	reno := sqlstore.NewRenovationService(app.DB, app.Main.Clocks)
+	st, err := reno.RenovationSettings(admin, app.ProjectA.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Managers = []int64{mgr.ID}
+	if err := reno.SetRenovationSettings(admin, st); err != nil {
+		t.Fatal(err)
+	}
+	o := makeOrg(t, app, app.ProjectA, "f")
+	rooms, _, err := sqlstore.NewOrgService(app.DB).FindRooms(admin, wubu.RoomFilter{ProjectID: app.ProjectA.ID, Limit: 1})
+	if err != nil || rooms[0].ID != o.room {
+		t.Fatalf("room %v %v", rooms, err)
+	}
+	label := rooms[0].Label
+	if err := sqlstore.NewKnowledgeService(app.DB).SaveKBEntry(admin, &wubu.KBEntry{ProjectID: app.ProjectA.ID, Category: wubu.KBRenovation,
+		Title: "甲醛检测机构名单", Body: "市环境检测中心 0571-88886666"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sqlstore.NewEventService(app.DB).PlanEvent(admin, &wubu.Event{ProjectID: app.ProjectA.ID, Kind: wubu.EventLecture, Topic: "renovation",
+		Title: "新房装修注意事项讲座", Place: "会所二楼", StartsAt: app.Clock.Now().Add(72 * time.Hour), Capacity: 40}); err != nil {
+		t.Fatal(err)
+	}
+
+	before, err := reno.FindRenovations(admin, app.ProjectA.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := app.webLogin(t, "zhuangxiu")
+	_, body := b.get("/renovations/new")
+	if !strings.Contains(body, "甲醛检测机构名单") || !strings.Contains(body, "新房装修注意事项讲座") || !strings.Contains(body, `id="renovation-form"`) {
+		t.Fatalf("the form with the peak season's information: %.600s", body)
+	}
+	now := app.Clock.Now().In(time.FixedZone("CST", 8*3600))
+	form := url.Values{"project": {itoa(app.ProjectA.ID)}, "room": {label}, "company": {"安居装饰"}, "lead_name": {"赵工长"}, "lead_phone": {"13912345678"},
+		"scope": {"walls", "water_electricity"}, "planned_from": {now.Format(time.DateOnly)}, "planned_to": {now.AddDate(0, 1, 0).Format(time.DateOnly)},
+		"worker_name": {"钱师傅", "孙师傅", ""}, "worker_id": {"11010519491231002X", "110105194912310021", ""}, "worker_pass": {"ZX-1", "ZX-2", ""}}
+
+	// No resident chosen: the room's residents to choose from.
+	resp, body := b.postDrawings("/renovations", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "请选择本房屋中申报的住户") || !strings.Contains(body, `<option value="`+itoa(o.resident)+`"`) ||
+		!strings.Contains(body, `value="孙师傅"`) || !strings.Contains(body, `value="ZX-2"`) || !strings.Contains(body, `value="walls" id="scope-walls" checked`) {
+		t.Fatalf("without the resident: %d %.2000s", resp.StatusCode, body)
+	}
+	// A worker's ID number that is not valid.
+	form.Set("person_id", itoa(o.resident))
+	resp, body = b.postDrawings("/renovations", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "孙师傅") || !strings.Contains(body, `value="赵工长"`) {
+		t.Fatalf("a bad ID number: %d %.600s", resp.StatusCode, body)
+	}
+	if rs, _ := reno.FindRenovations(admin, app.ProjectA.ID, false); len(rs) != len(before) {
+		t.Fatalf("a refused application was recorded: %d", len(rs))
+	}
+	// A drawing that is neither an image nor a PDF.
+	form["worker_id"] = []string{"11010519491231002X", "110101199003070011", ""}
+	resp, body = b.postDrawings("/renovations", form, []byte("GIF89a not a drawing"))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "PDF") {
+		t.Fatalf("a GIF drawing: %d %.600s", resp.StatusCode, body)
+	}
+	pdf := []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+	resp, _ = b.postDrawings("/renovations", form, pngPhoto, pdf)
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/renovations/") {
+		t.Fatalf("the application: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	page := resp.Header.Get("Location")
+	rs, err := reno.FindRenovations(admin, app.ProjectA.ID, false)
+	if err != nil || len(rs) != len(before)+1 {
+		t.Fatalf("renovations %v %v", rs, err)
+	}
+	r, err := reno.FindRenovation(admin, rs[0].ID)
+	if err != nil || len(r.Workers) != 2 || len(r.Photos) != 2 || r.ManagerID == nil || *r.ManagerID != mgr.ID || r.PersonID != o.resident {
+		t.Fatalf("recorded %+v %v", r, err)
+	}
+	_, body = b.get(page)
+	pdfURL := page + "/files/" + itoa(r.Photos[1].ID)
+	if !strings.Contains(body, `id="drawings"`) || !strings.Contains(body, pdfURL) || !strings.Contains(body, "图纸 2（PDF）") {
+		t.Fatalf("the renovation's drawings: %.1500s", body)
+	}
+	resp, body = b.get(pdfURL)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || body != string(pdf) {
+		t.Fatalf("the PDF drawing: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if resp, _ := app.webLogin(t, "waixiangmu").get(pdfURL); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("another project's technician: %d, want 404", resp.StatusCode)
+	}
+	if resp, _ := b.get(page + "/files/999999"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("a file that does not exist: %d", resp.StatusCode)
+	}
+	// The room's record lists the renovation.
+	_, body = b.get("/rooms/" + itoa(o.room) + "/findings")
+	if !strings.Contains(body, `id="room-renovations"`) || !strings.Contains(body, `href="`+page+`"`) {
+		t.Fatalf("the room's record: %.1500s", body)
+	}
+}
