@@ -26,6 +26,9 @@ func init() {
 		"POST /renovations/{id}/violations/verify":  {allow: residentEditors, body: "violation_id=0&accepted=1"},
 		"POST /renovations/{id}/accept":             {allow: residentEditors, body: "note=验收"},
 		"GET /renovation-workers":                   {allow: renovationViewers},
+		"GET /renovations/new":                      {allow: residentEditors},
+		"POST /renovations":                         {allow: residentEditors, body: "room=9-9-999&company=安居装饰"},
+		"GET /renovations/{id}/files/{photo}":       {allow: renovationViewers, missingOK: true},
 
 		"GET /api/v1/projects/{id}/renovations":        {allow: renovationViewers},
 		"POST /api/v1/projects/{id}/renovations":       {allow: residentEditors, body: `{"room_id":{room},"person_id":{resident},"company":"安居装饰","lead_name":"赵工长","lead_phone":"13912345678","scope":["walls"],"planned_from":"2026-12-01","planned_to":"2026-12-31"}`},
