@@ -146,3 +146,45 @@ func TestRenovationApplicationForm(t *testing.T) {
 		t.Fatalf("the room's record: %.1500s", body)
 	}
 }
+
+// TestRenovationSettingsPage: the manager sets the renovation rules on the
+// project's page: rest-day hours ending before they start are refused
+// beside the field with what was typed kept; the escalation needs its
+// recipients; saved, the hours, the escalation and the managers are the
+// project's.
+func TestRenovationSettingsPage(t *testing.T) {
+	app := newTestApp(t, sqlstore.SQLite)
+	tech := app.User(t, "zhuangxiu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
+	app.User(t, "jingli", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+	b := app.webLogin(t, "jingli")
+	page := "/projects/" + itoa(app.ProjectA.ID) + "/renovation-settings"
+	_, body := b.get(page)
+	if !strings.Contains(body, `value="08:00"`) || !strings.Contains(body, `value="`+itoa(tech.ID)+`"`) {
+		t.Fatalf("the settings page: %.1500s", body)
+	}
+	form := url.Values{"review_hours": {"24"}, "inspect_hours": {"48"}, "deposit": {"3000"}, "purge_days": {"15"}, "escalate_after": {"2"},
+		"escalate_to": {"leaders", "quality"}, "managers": {itoa(tech.ID)}, "work_from": {"08:30"}, "work_to": {"12:00"},
+		"rest_from": {"14:00"}, "rest_to": {"10:00"}, "checklist": {"图纸讲解\n承重墙"}, "final_checklist": {"闭水试验"}}
+	resp, body := b.post(page, form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "开始早于结束") || !strings.Contains(body, `value="14:00"`) || !strings.Contains(body, "闭水试验") {
+		t.Fatalf("rest-day hours backwards: %d %.600s", resp.StatusCode, body)
+	}
+	form.Set("rest_to", "17:00")
+	form.Del("escalate_to")
+	if resp, body := b.post(page, form); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "请选择多次违规时通知的人员") {
+		t.Fatalf("escalation without recipients: %d %.600s", resp.StatusCode, body)
+	}
+	form["escalate_to"] = []string{"leaders", "quality"}
+	form.Set("holiday_work", "1")
+	if resp, _ := b.post(page, form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saved: %d", resp.StatusCode)
+	}
+	st, err := sqlstore.NewRenovationService(app.DB, app.Main.Clocks).RenovationSettings(app.adminCtx(), app.ProjectA.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.WorkFrom != "08:30" || st.RestTo != "17:00" || !st.HolidayWork || st.EscalateAfter != 2 || len(st.EscalateTo) != 2 || st.PurgeDays != 15 ||
+		len(st.Managers) != 1 || st.Managers[0] != tech.ID || len(st.Checklist) != 2 || len(st.FinalChecklist) != 1 {
+		t.Fatalf("saved settings %+v", st)
+	}
+}
