@@ -86,9 +86,20 @@ func (h *Handler) renovationSettingsView(r *http.Request) (*renovationSettingsVi
 	for _, m := range st.Managers {
 		v.Form.Add("managers", strconv.FormatInt(m, 10))
 	}
-	v.Form.Set("checklist", strings.Join(st.Checklist, "\n"))
-	v.Form.Set("final_checklist", strings.Join(st.FinalChecklist, "\n"))
+	// The checklists in the page's language: the default items are
+	// catalogue keys, a project's own items are shown as written.
+	v.Form.Set("checklist", strings.Join(v.translated(st.Checklist), "\n"))
+	v.Form.Set("final_checklist", strings.Join(v.translated(st.FinalChecklist), "\n"))
 	return v, nil
+}
+
+// translated returns items in the page's language.
+func (v *renovationSettingsView) translated(items []string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = v.T(it)
+	}
+	return out
 }
 
 func (h *Handler) renovationSettingsShow(w http.ResponseWriter, r *http.Request) {
