@@ -278,6 +278,9 @@ type NewRenovation struct {
 	PlannedTo   string             `json:"planned_to"`
 	Workers     []RenovationWorker `json:"workers"`
 	Drawings    []*Photo           `json:"-"`
+	// DrawingFiles are the drawings as the API takes them (base64 in
+	// JSON): JPEG, PNG or PDF files, at most MaxDrawings.
+	DrawingFiles [][]byte `json:"drawings,omitempty"`
 }
 
 // BriefingRecord is the briefing as done in the unit: the items ticked (by

@@ -36,6 +36,7 @@ func init() {
 		"GET /api/v1/projects/{id}/renovations":        {allow: renovationViewers},
 		"POST /api/v1/projects/{id}/renovations":       {allow: residentEditors, body: `{"room_id":{room},"person_id":{resident},"company":"安居装饰","lead_name":"赵工长","lead_phone":"13912345678","scope":["walls"],"planned_from":"2026-12-01","planned_to":"2026-12-31"}`},
 		"GET /api/v1/renovations/{id}":                 {allow: renovationViewers},
+		"GET /api/v1/renovations/{id}/files/{photo}":   {allow: renovationViewers, missingOK: true},
 		"POST /api/v1/renovations/{id}/brief":          {allow: residentEditors, body: `{"ticked":[0],"resident_name":"业主","lead_name":"工长"}`},
 		"GET /api/v1/projects/{id}/renovation-workers": {allow: renovationViewers},
 	}, map[string]objectMaker{

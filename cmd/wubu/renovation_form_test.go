@@ -188,3 +188,47 @@ func TestRenovationSettingsPage(t *testing.T) {
 		t.Fatalf("saved settings %+v", st)
 	}
 }
+
+// TestRenovationApplicationAPI: an application through the API carries its
+// drawings as base64 files; a drawing that is neither an image nor a PDF is
+// refused and nothing is recorded; the drawing is served to the project's
+// staff and answers 404 to another project's.
+func TestRenovationApplicationAPI(t *testing.T) {
+	app := newTestApp(t, sqlstore.SQLite)
+	admin := app.adminCtx()
+	app.User(t, "zhuangxiu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
+	app.User(t, "waixiangmu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectB)
+	o := makeOrg(t, app, app.ProjectA, "i")
+	reno := sqlstore.NewRenovationService(app.DB, app.Main.Clocks)
+	before, err := reno.FindRenovations(admin, app.ProjectA.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := app.apiLogin(t, "zhuangxiu")
+	path := "/api/v1/projects/" + itoa(app.ProjectA.ID) + "/renovations"
+	body := map[string]any{"room_id": o.room, "person_id": o.resident, "company": "安居装饰", "lead_name": "赵工长", "lead_phone": "13912345678",
+		"scope": []string{"walls"}, "planned_from": "2026-12-01", "planned_to": "2026-12-31", "drawings": [][]byte{[]byte("GIF89a")}}
+	var e struct {
+		Error struct {
+			Field string `json:"field"`
+		} `json:"error"`
+	}
+	if st := c.do("POST", path, body, &e); st != http.StatusUnprocessableEntity || e.Error.Field != "drawings" {
+		t.Fatalf("a GIF drawing: %d %+v", st, e)
+	}
+	body["drawings"] = [][]byte{pngPhoto, []byte("%PDF-1.7\n%%EOF\n")}
+	var r wubu.Renovation
+	if st := c.do("POST", path, body, &r); st != http.StatusCreated || len(r.Photos) != 2 || r.Photos[1].ContentType != "application/pdf" {
+		t.Fatalf("the application: %d %+v", st, r.Photos)
+	}
+	file := "/api/v1/renovations/" + itoa(r.ID) + "/files/" + itoa(r.Photos[1].ID)
+	if st := c.do("GET", file, nil, nil); st != http.StatusOK {
+		t.Fatalf("the drawing: %d", st)
+	}
+	if st := app.apiLogin(t, "waixiangmu").do("GET", file, nil, nil); st != http.StatusNotFound {
+		t.Fatalf("another project's technician: %d, want 404", st)
+	}
+	if after, err := reno.FindRenovations(admin, app.ProjectA.ID, false); err != nil || len(after) != len(before)+1 {
+		t.Fatalf("%d applications recorded for two sent, one refused (%v)", len(after)-len(before), err)
+	}
+}

@@ -312,6 +312,10 @@ func (s *RenovationService) ApplyRenovation(ctx context.Context, n *wubu.NewReno
 		}
 		workers = append(workers, sealedWorker{name, sealed, hash, pass})
 	}
+	for _, d := range n.DrawingFiles {
+		n.Drawings = append(n.Drawings, &wubu.Photo{Data: d})
+	}
+	n.DrawingFiles = nil
 	if len(n.Drawings) > wubu.MaxDrawings {
 		return nil, wubu.FieldErrorf("drawings", wubu.EINVALID, "At most %d drawings.", wubu.MaxDrawings)
 	}
