@@ -21,16 +21,7 @@ func TestBrowserRenovationBriefing(t *testing.T) {
 	ctx := wubutest.NewBrowserSize(t, 360, 800)
 	app := newTestApp(t, sqlstore.SQLite)
 	admin := app.adminCtx()
-	mgr := app.User(t, "zhuangxiu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
-	reno := sqlstore.NewRenovationService(app.DB, app.Main.Clocks)
-	st, err := reno.RenovationSettings(admin, app.ProjectA.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Managers = []int64{mgr.ID}
-	if err := reno.SetRenovationSettings(admin, st); err != nil {
-		t.Fatal(err)
-	}
+	mgr, reno := renovationManager(t, app, "zhuangxiu", 0)
 	o := makeOrg(t, app, app.ProjectA, "r")
 	now := app.Clock.Now().In(time.FixedZone("CST", 8*3600))
 	r, err := reno.ApplyRenovation(admin, &wubu.NewRenovation{ProjectID: app.ProjectA.ID, RoomID: o.room, PersonID: o.resident, Company: "安居装饰",
@@ -97,16 +88,7 @@ func TestBrowserRenovationApplication(t *testing.T) {
 	ctx := wubutest.NewBrowserSize(t, 360, 800)
 	app := newTestApp(t, sqlstore.SQLite)
 	admin := app.adminCtx()
-	mgr := app.User(t, "zhuangxiu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
-	reno := sqlstore.NewRenovationService(app.DB, app.Main.Clocks)
-	st, err := reno.RenovationSettings(admin, app.ProjectA.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Managers = []int64{mgr.ID}
-	if err := reno.SetRenovationSettings(admin, st); err != nil {
-		t.Fatal(err)
-	}
+	_, reno := renovationManager(t, app, "zhuangxiu", 0)
 	o := makeOrg(t, app, app.ProjectA, "a")
 	rooms, _, err := sqlstore.NewOrgService(app.DB).FindRooms(admin, wubu.RoomFilter{ProjectID: app.ProjectA.ID, Limit: 1})
 	if err != nil {

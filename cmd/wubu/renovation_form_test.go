@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,30 +11,22 @@ import (
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 )
 
-// postDrawings posts a multipart form with files in the field "drawings".
-func (b *browser) postDrawings(path string, form url.Values, files ...[]byte) (*http.Response, string) {
-	b.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, vs := range form {
-		for _, v := range vs {
-			mw.WriteField(k, v)
-		}
-	}
-	for i, f := range files {
-		fw, _ := mw.CreateFormFile("drawings", "drawing"+itoa(int64(i)))
-		fw.Write(f)
-	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", b.base+path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := b.client.Do(req)
+// renovationManager makes a maintenance technician of project A its
+// renovation manager, with a deposit (yuan, 0: none).
+func renovationManager(t *testing.T, app *testApp, login string, deposit int) (*wubu.User, *sqlstore.RenovationService) {
+	t.Helper()
+	admin := app.adminCtx()
+	mgr := app.User(t, login, wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
+	reno := sqlstore.NewRenovationService(app.DB, app.Main.Clocks)
+	st, err := reno.RenovationSettings(admin, app.ProjectA.ID)
 	if err != nil {
-		b.t.Fatal(err)
+		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return resp, string(data)
+	st.Managers, st.Deposit = []int64{mgr.ID}, deposit
+	if err := reno.SetRenovationSettings(admin, st); err != nil {
+		t.Fatal(err)
+	}
+	return mgr, reno
 }
 
 // TestRenovationApplicationForm: the renovation manager fills in the
@@ -50,17 +39,8 @@ func (b *browser) postDrawings(path string, form url.Values, files ...[]byte) (*
 func TestRenovationApplicationForm(t *testing.T) {
 	app := newTestApp(t, sqlstore.SQLite)
 	admin := app.adminCtx()
-	mgr := app.User(t, "zhuangxiu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
 	app.User(t, "waixiangmu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectB)
-	reno := sqlstore.NewRenovationService(app.DB, app.Main.Clocks)
-	st, err := reno.RenovationSettings(admin, app.ProjectA.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Managers = []int64{mgr.ID}
-	if err := reno.SetRenovationSettings(admin, st); err != nil {
-		t.Fatal(err)
-	}
+	mgr, reno := renovationManager(t, app, "zhuangxiu", 0)
 	o := makeOrg(t, app, app.ProjectA, "f")
 	rooms, _, err := sqlstore.NewOrgService(app.DB).FindRooms(admin, wubu.RoomFilter{ProjectID: app.ProjectA.ID, Limit: 1})
 	if err != nil || rooms[0].ID != o.room {
@@ -91,14 +71,14 @@ func TestRenovationApplicationForm(t *testing.T) {
 		"worker_name": {"钱师傅", "孙师傅", ""}, "worker_id": {"11010519491231002X", "110105194912310021", ""}, "worker_pass": {"ZX-1", "ZX-2", ""}}
 
 	// No resident chosen: the room's residents to choose from.
-	resp, body := b.postDrawings("/renovations", form)
+	resp, body := b.postFiles("/renovations", form, "drawings")
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "请选择本房屋中申报的住户") || !strings.Contains(body, `<option value="`+itoa(o.resident)+`"`) ||
 		!strings.Contains(body, `value="孙师傅"`) || !strings.Contains(body, `value="ZX-2"`) || !strings.Contains(body, `value="walls" id="scope-walls" checked`) {
 		t.Fatalf("without the resident: %d %.2000s", resp.StatusCode, body)
 	}
 	// A worker's ID number that is not valid.
 	form.Set("person_id", itoa(o.resident))
-	resp, body = b.postDrawings("/renovations", form)
+	resp, body = b.postFiles("/renovations", form, "drawings")
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "孙师傅") || !strings.Contains(body, `value="赵工长"`) {
 		t.Fatalf("a bad ID number: %d %.600s", resp.StatusCode, body)
 	}
@@ -107,12 +87,12 @@ func TestRenovationApplicationForm(t *testing.T) {
 	}
 	// A drawing that is neither an image nor a PDF.
 	form["worker_id"] = []string{"11010519491231002X", "110101199003070011", ""}
-	resp, body = b.postDrawings("/renovations", form, []byte("GIF89a not a drawing"))
+	resp, body = b.postFiles("/renovations", form, "drawings", []byte("GIF89a not a drawing"))
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "PDF") {
 		t.Fatalf("a GIF drawing: %d %.600s", resp.StatusCode, body)
 	}
 	pdf := []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
-	resp, _ = b.postDrawings("/renovations", form, pngPhoto, pdf)
+	resp, _ = b.postFiles("/renovations", form, "drawings", pngPhoto, pdf)
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/renovations/") {
 		t.Fatalf("the application: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}

@@ -22,18 +22,9 @@ import (
 func TestRenovationPages(t *testing.T) {
 	app := newTestApp(t, sqlstore.SQLite)
 	admin := app.adminCtx()
-	mgr := app.User(t, "zhuangxiu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
 	app.User(t, "xuncha", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
 	app.User(t, "menwei", wubu.RoleStaff, wubu.PostSecurity, app.ProjectA)
-	reno := sqlstore.NewRenovationService(app.DB, app.Main.Clocks)
-	st, err := reno.RenovationSettings(admin, app.ProjectA.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Managers, st.Deposit = []int64{mgr.ID}, 2000
-	if err := reno.SetRenovationSettings(admin, st); err != nil {
-		t.Fatal(err)
-	}
+	mgr, reno := renovationManager(t, app, "zhuangxiu", 2000)
 	o := makeOrg(t, app, app.ProjectA, "p")
 	now := app.Clock.Now().In(time.FixedZone("CST", 8*3600))
 	r, err := reno.ApplyRenovation(admin, &wubu.NewRenovation{ProjectID: app.ProjectA.ID, RoomID: o.room, PersonID: o.resident, Company: "安居装饰",

@@ -576,7 +576,13 @@ func (s *RenovationService) FindRenovations(ctx context.Context, projectID int64
 	if open {
 		q, args = q+` AND r.state NOT IN (?, ?)`, append(args, wubu.RenovationClosed, wubu.RenovationRefused)
 	}
-	rows, err := s.db.query(ctx, q+` ORDER BY r.applied_at DESC, r.id DESC LIMIT 500`, args...)
+	return s.queryRenovations(ctx, q+` ORDER BY r.applied_at DESC, r.id DESC LIMIT 500`, args...)
+}
+
+// queryRenovations reads the renovations a query of renovationColumns
+// selects.
+func (s *RenovationService) queryRenovations(ctx context.Context, q string, args ...any) ([]*wubu.Renovation, error) {
+	rows, err := s.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -24,21 +24,8 @@ func (s *RenovationService) RoomRenovations(ctx context.Context, roomID int64) (
 	if _, err := wubu.Authorize(ctx, wubu.PermOrderView, projectID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT `+renovationColumns+renovationFrom+` WHERE r.project_id = ? AND r.room_id = ? ORDER BY r.applied_at DESC, r.id DESC LIMIT 100`,
+	return s.queryRenovations(ctx, `SELECT `+renovationColumns+renovationFrom+` WHERE r.project_id = ? AND r.room_id = ? ORDER BY r.applied_at DESC, r.id DESC LIMIT 100`,
 		projectID, roomID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*wubu.Renovation
-	for rows.Next() {
-		r, err := scanRenovation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // FindRenovationFile returns a drawing or a drawn signature of a
