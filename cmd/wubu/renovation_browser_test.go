@@ -33,15 +33,9 @@ func TestBrowserRenovationBriefing(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := app.URL + "/renovations/" + itoa(r.ID)
-	wubutest.Step(t, ctx, "sign in and open the renovation",
-		chromedp.Navigate(app.URL+"/login"),
-		chromedp.WaitVisible(chromedp.ID("login")),
-		chromedp.SendKeys(chromedp.ID("login"), "zhuangxiu"),
-		chromedp.SendKeys(chromedp.ID("password"), wubutest.Password),
-		chromedp.Click(chromedp.ID("submit")),
-		chromedp.WaitVisible(chromedp.ID("who")),
+	wubutest.Step(t, ctx, "sign in and open the renovation", append(chromiumSignIn(app, "zhuangxiu"),
 		chromedp.Navigate(page),
-		chromedp.WaitVisible(chromedp.ID("brief-form")),
+		chromedp.WaitVisible(chromedp.ID("brief-form")))...,
 	)
 	n := len(r.Briefing.Items)
 	var ticks []chromedp.Action[chromedp.Void]
@@ -99,15 +93,9 @@ func TestBrowserRenovationApplication(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := app.Clock.Now().In(time.FixedZone("CST", 8*3600))
-	wubutest.Step(t, ctx, "sign in and open the application form",
-		chromedp.Navigate(app.URL+"/login"),
-		chromedp.WaitVisible(chromedp.ID("login")),
-		chromedp.SendKeys(chromedp.ID("login"), "zhuangxiu"),
-		chromedp.SendKeys(chromedp.ID("password"), wubutest.Password),
-		chromedp.Click(chromedp.ID("submit")),
-		chromedp.WaitVisible(chromedp.ID("who")),
+	wubutest.Step(t, ctx, "sign in and open the application form", append(chromiumSignIn(app, "zhuangxiu"),
 		chromedp.Navigate(app.URL+"/renovations/new"),
-		chromedp.WaitVisible(chromedp.ID("renovation-form")),
+		chromedp.WaitVisible(chromedp.ID("renovation-form")))...,
 	)
 	wubutest.Step(t, ctx, "type the room and ask for its residents",
 		chromedp.SendKeys(chromedp.ID("room"), rooms[0].Label),
@@ -144,5 +132,17 @@ func TestBrowserRenovationApplication(t *testing.T) {
 	after, err := reno.FindRenovations(admin, app.ProjectA.ID, false)
 	if err != nil || len(after) != len(before)+1 || after[0].PersonID != o.resident || after[0].LeadName != "赵工长" {
 		t.Fatalf("after the application: %d renovations (%d before) %v", len(after), len(before), err)
+	}
+}
+
+// chromiumSignIn are the steps of signing in as login on the login page.
+func chromiumSignIn(app *testApp, login string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(app.URL + "/login"),
+		chromedp.WaitVisible(chromedp.ID("login")),
+		chromedp.SendKeys(chromedp.ID("login"), login),
+		chromedp.SendKeys(chromedp.ID("password"), wubutest.Password),
+		chromedp.Click(chromedp.ID("submit")),
+		chromedp.WaitVisible(chromedp.ID("who")),
 	}
 }
