@@ -407,6 +407,9 @@ type RenovationService interface {
 	// RoomRenovations lists a room's renovations, newest first: the room's
 	// record. ENOTFOUND for a room the caller may not see.
 	RoomRenovations(ctx context.Context, roomID int64) ([]*Renovation, error)
+	// BuildingRenovations lists the renovations of a building's rooms,
+	// newest first. ENOTFOUND for a building the caller may not see.
+	BuildingRenovations(ctx context.Context, buildingID int64) ([]*Renovation, error)
 	// FindRenovationFile returns a drawing or a drawn signature of a
 	// renovation with its data; ENOTFOUND unless the caller sees the
 	// renovation.

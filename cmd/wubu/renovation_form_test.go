@@ -35,7 +35,8 @@ func renovationManager(t *testing.T, app *testApp, login string, deposit int) (*
 // residents to choose from and every worker row kept; a worker's bad ID
 // number is refused by name; the application with a PNG and a PDF drawing
 // is recorded, and its page shows the drawings, served only to those who
-// may see the renovation. The room's record lists the renovation.
+// may see the renovation. The room's record and the building's page list
+// the renovation.
 func TestRenovationApplicationForm(t *testing.T) {
 	app := newTestApp(t, sqlstore.SQLite)
 	admin := app.adminCtx()
@@ -124,6 +125,10 @@ func TestRenovationApplicationForm(t *testing.T) {
 	_, body = b.get("/rooms/" + itoa(o.room) + "/findings")
 	if !strings.Contains(body, `id="room-renovations"`) || !strings.Contains(body, `href="`+page+`"`) {
 		t.Fatalf("the room's record: %.1500s", body)
+	}
+	_, body = b.get("/buildings/" + itoa(o.building))
+	if !strings.Contains(body, `id="building-renovation-list"`) || !strings.Contains(body, `href="`+page+`"`) {
+		t.Fatalf("the building's page: %.1500s", body)
 	}
 }
 

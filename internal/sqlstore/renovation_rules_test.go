@@ -152,3 +152,25 @@ func TestRenovationPurgeByRules(t *testing.T) {
 		}
 	})
 }
+
+// TestRenovationRoomRecord: a room's renovations and its building's are
+// listed for the project's staff (the room's record) and answer ENOTFOUND
+// to another project's; a drawing is found only through its renovation.
+func TestRenovationRoomRecord(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		w := newRenovationWorld(t, db, clock, clock.Now(), clock.Now().Add(30*24*time.Hour))
+		mgr := w.f.Ctx(w.renoMgr)
+		if rs := ok[[]*wubu.Renovation](t)(w.reno.RoomRenovations(mgr, w.room.ID)); len(rs) != 1 || rs[0].ID != w.r.ID {
+			t.Fatalf("the room's renovations: %+v", rs)
+		}
+		if rs := ok[[]*wubu.Renovation](t)(w.reno.BuildingRenovations(mgr, w.building.ID)); len(rs) != 1 || rs[0].RoomLabel != "3-1-101" {
+			t.Fatalf("the building's renovations: %+v", rs)
+		}
+		_, err := w.reno.RoomRenovations(w.f.Ctx(w.outsider), w.room.ID)
+		wantSecCode(t, err, wubu.ENOTFOUND)
+		_, err = w.reno.BuildingRenovations(w.f.Ctx(w.outsider), w.building.ID)
+		wantSecCode(t, err, wubu.ENOTFOUND)
+		_, err = w.reno.FindRenovationFile(mgr, w.r.ID, 1)
+		wantSecCode(t, err, wubu.ENOTFOUND)
+	})
+}
