@@ -72,7 +72,12 @@ func (c *SafetyCampaign) PlaceOn(day Date) string {
 }
 
 // KBCategories are the knowledge base's categories.
-var KBCategories = []string{"numbers", "emergency", "legal", "convenience", "other"}
+var KBCategories = []string{"numbers", "emergency", "legal", "convenience", KBRenovation, "other"}
+
+// KBRenovation is the category of the articles shown with a renovation
+// application in the peak season: formaldehyde-testing agencies, odour
+// removal (M4).
+const KBRenovation = "renovation"
 
 // KBEntry is an entry of the staff knowledge base.
 type KBEntry struct {

@@ -50,3 +50,19 @@ func CheckPhoto(data []byte) (string, error) {
 	}
 	return ct, nil
 }
+
+// MaxDrawings is the most drawings a renovation application carries.
+const MaxDrawings = 6
+
+// CheckDrawing checks an uploaded drawing of a renovation: a JPEG or PNG
+// image, or a PDF document (by its signature), of at most MaxPhotoSize
+// bytes. It returns the content type, or EINVALID on the field "drawings".
+func CheckDrawing(data []byte) (string, error) {
+	if bytes.HasPrefix(data, []byte("%PDF-")) && len(data) <= MaxPhotoSize {
+		return "application/pdf", nil
+	}
+	if ct, err := CheckPhoto(data); err == nil {
+		return ct, nil
+	}
+	return "", FieldErrorf("drawings", EINVALID, "Choose drawings as JPEG, PNG or PDF files of at most %d MB each.", MaxPhotoSize>>20)
+}

@@ -133,9 +133,11 @@ type Renovation struct {
 	AppliedAt    time.Time  `json:"applied_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 
-	Briefing Briefing            `json:"briefing"`
-	Workers  []*RenovationWorker `json:"workers,omitempty"`
-	Photos   []*Photo            `json:"photos,omitempty"`
+	Briefing Briefing `json:"briefing"`
+	// Final is the final inspection's checklist and what was ticked.
+	Final   FinalChecklist      `json:"final"`
+	Workers []*RenovationWorker `json:"workers,omitempty"`
+	Photos  []*Photo            `json:"photos,omitempty"`
 }
 
 // Briefing is the on-site briefing in the unit: the project's checklist,
@@ -156,6 +158,20 @@ func (b Briefing) Complete() bool {
 	return len(b.Items) > 0 && len(b.Ticked) == len(b.Items) && !slices.Contains(b.Ticked, false) && b.ResidentAt != nil && b.LeadAt != nil
 }
 
+// FinalChecklist is the final inspection's items, each ticked or not.
+type FinalChecklist struct {
+	Items  []string `json:"items"`
+	Ticked []bool   `json:"ticked"`
+}
+
+// FinalInspection is the final inspection as done: the checklist's items
+// ticked (by index), and the deposit withheld with the reason, or returned.
+type FinalInspection struct {
+	Ticked   []int  `json:"ticked"`
+	Withhold bool   `json:"withhold"`
+	Note     string `json:"note"`
+}
+
 // RenovationWorker is a worker of the contractor, with a pass for the gate.
 // IDNumber is masked unless revealed.
 type RenovationWorker struct {
@@ -173,8 +189,14 @@ type WorkerPassCheck struct {
 	PlannedFrom  string           `json:"planned_from"`
 	PlannedTo    string           `json:"planned_to"`
 	State        RenovationState  `json:"state"`
-	// Allowed: the renovation is in works and today is in its period.
-	Allowed bool `json:"allowed"`
+	// Allowed: the renovation is in works, today is in its period and now
+	// in the permitted working hours; else Reason says why not (one of the
+	// Pass* values).
+	Allowed bool   `json:"allowed"`
+	Reason  string `json:"reason,omitempty"`
+	// Hours are today's permitted working hours ("08:00–18:00"; empty: no
+	// work today).
+	Hours string `json:"hours,omitempty"`
 }
 
 // RenovationSettings are a project's renovation rules.
@@ -184,9 +206,22 @@ type RenovationSettings struct {
 	// time between two inspections during the works.
 	ReviewHours  int `json:"review_hours"`
 	InspectHours int `json:"inspect_hours"`
-	// WorkFrom and WorkTo are the permitted working hours ("08:00").
+	// WorkFrom and WorkTo are the permitted working hours on working days
+	// ("08:00"), by the business calendar (adjusted working days count).
 	WorkFrom string `json:"work_from"`
 	WorkTo   string `json:"work_to"`
+	// RestFrom and RestTo are the permitted hours on weekends, and on
+	// statutory holidays when HolidayWork allows work on them at all.
+	RestFrom    string `json:"rest_from"`
+	RestTo      string `json:"rest_to"`
+	HolidayWork bool   `json:"holiday_work"`
+	// EscalateAfter is the number of violations within one renovation that
+	// escalates it (0: never); EscalateTo whom it reaches (parties among
+	// EscalationParties).
+	EscalateAfter int     `json:"escalate_after"`
+	EscalateTo    []Party `json:"escalate_to"`
+	// FinalChecklist is the final inspection's items.
+	FinalChecklist []string `json:"final_checklist"`
 	// Deposit is the deposit taken (yuan; 0: none).
 	Deposit int `json:"deposit"`
 	// PurgeDays after the close the workers' ID numbers are purged.
@@ -207,6 +242,28 @@ var DefaultBriefingChecklist = []string{
 	"Moving materials: lift protection and the permitted hours",
 }
 
+// DefaultFinalChecklist is the final inspection of the works.
+var DefaultFinalChecklist = []string{
+	"Load-bearing walls, columns and beams intact",
+	"Water-proofing of kitchen and bathrooms tested (48-hour water test)",
+	"Shared pipes, gas, fire installations and fire doors untouched",
+	"Facade, windows and balcony as approved",
+	"Renovation waste removed, corridor and lift clean and undamaged",
+}
+
+// EscalationParties are whom repeated violations may reach: the
+// maintenance team leaders, the project's managers, the duty managers and
+// the quality department.
+var EscalationParties = []Party{PartyLeaders, PartyManager, PartyDutyManager, PartyQuality}
+
+// Work permission at the gate: why a worker may not come in now.
+const (
+	PassNotInWorks    = "not_in_works"   // the renovation is not in works
+	PassOutsidePeriod = "outside_period" // today is outside its planned period
+	PassHoliday       = "holiday"        // no work on statutory holidays
+	PassOutsideHours  = "outside_hours"  // outside the permitted hours
+)
+
 // NewRenovation is an application.
 type NewRenovation struct {
 	ProjectID   int64              `json:"project_id"`
@@ -221,6 +278,9 @@ type NewRenovation struct {
 	PlannedTo   string             `json:"planned_to"`
 	Workers     []RenovationWorker `json:"workers"`
 	Drawings    []*Photo           `json:"-"`
+	// DrawingFiles are the drawings as the API takes them (base64 in
+	// JSON): JPEG, PNG or PDF files, at most MaxDrawings.
+	DrawingFiles [][]byte `json:"drawings,omitempty"`
 }
 
 // BriefingRecord is the briefing as done in the unit: the items ticked (by
@@ -247,6 +307,10 @@ const (
 	ViolationRectify = "rectify"
 	ViolationVerify  = "verify"
 	ViolationReject  = "reject"
+
+	// ViolationEscalates is the condition of the escalation notices: this
+	// violation reaches the project's threshold within its renovation.
+	ViolationEscalates = "escalates"
 )
 
 // ViolationKinds are the kinds of violation.
@@ -268,7 +332,7 @@ var ViolationLifecycle = declare(&Lifecycle{
 		{Name: string(ViolationClosed), Refusal: "Violation %d is closed: it cannot change any more.", Final: true},
 	},
 	Steps: []StepDecl{
-		{Action: ViolationRecord, To: string(ViolationRecorded), Perm: PermOrderEdit},
+		{Action: ViolationRecord, To: string(ViolationRecorded), Perm: PermOrderEdit, Notify: escalationNotices()},
 		{Action: ViolationRectify, From: []string{string(ViolationRecorded)}, To: string(ViolationRectified), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}},
 		{Action: ViolationVerify, From: []string{string(ViolationRectified)}, To: string(ViolationClosed), Perm: PermOrderEdit,
 			Actor: ActorRule{NotBy: []string{ViolationRectify}, Refusal: "You recorded this rectification, so someone else must verify it."}},
@@ -277,11 +341,23 @@ var ViolationLifecycle = declare(&Lifecycle{
 	},
 })
 
+// escalationNotices are the notices of repeated violations: one to each
+// party of EscalationParties, sent when the project's settings name it
+// (condition "escalates:<party>").
+func escalationNotices() []NoticeDecl {
+	var out []NoticeDecl
+	for _, p := range EscalationParties {
+		out = append(out, NoticeDecl{Kind: "renovation_escalation", To: []Party{p}, Urgent: true, When: ViolationEscalates + ":" + string(p)})
+	}
+	return out
+}
+
 // Violation is a violation found on a renovation.
 type Violation struct {
 	ID           int64  `json:"id"`
 	ProjectID    int64  `json:"project_id"`
 	RenovationID int64  `json:"renovation_id"`
+	RoomLabel    string `json:"room_label"`
 	Kind         string `json:"kind"`
 	Description  string `json:"description"`
 	// Endangers: the structure or the common areas; a hazard is opened.
@@ -295,6 +371,11 @@ type Violation struct {
 	RectifyNote string         `json:"rectify_note,omitempty"`
 	VerifyNote  string         `json:"verify_note,omitempty"`
 	UpdatedAt   time.Time      `json:"updated_at"`
+	// Count is this violation's number within its renovation, and
+	// EscalateTo whom it escalates to (when it reaches the threshold), as
+	// the step recording it works them out.
+	Count      int     `json:"-"`
+	EscalateTo []Party `json:"-"`
 }
 
 // RenovationService takes renovations from the application to the close.
@@ -317,13 +398,26 @@ type RenovationService interface {
 	// InspectRenovation records an inspection during the works and re-arms
 	// the next one's clock.
 	InspectRenovation(ctx context.Context, id int64, note string) (*Renovation, error)
-	// AcceptRenovation is the final inspection: the deposit returned, or
-	// withheld with the reason.
-	AcceptRenovation(ctx context.Context, id int64, withhold bool, note string) (*Renovation, error)
+	// AcceptRenovation is the final inspection: every item of the final
+	// checklist ticked (else EINVALID), the deposit returned, or withheld
+	// with the reason.
+	AcceptRenovation(ctx context.Context, id int64, f FinalInspection) (*Renovation, error)
 	FindRenovation(ctx context.Context, id int64) (*Renovation, error)
 	FindRenovations(ctx context.Context, projectID int64, open bool) ([]*Renovation, error)
+	// RoomRenovations lists a room's renovations, newest first: the room's
+	// record. ENOTFOUND for a room the caller may not see.
+	RoomRenovations(ctx context.Context, roomID int64) ([]*Renovation, error)
+	// BuildingRenovations lists the renovations of a building's rooms,
+	// newest first. ENOTFOUND for a building the caller may not see.
+	BuildingRenovations(ctx context.Context, buildingID int64) ([]*Renovation, error)
+	// FindRenovationFile returns a drawing or a drawn signature of a
+	// renovation with its data; ENOTFOUND unless the caller sees the
+	// renovation.
+	FindRenovationFile(ctx context.Context, id, fileID int64) (*Photo, error)
 	// RecordViolation records a violation; one that endangers the
-	// structure or common areas also opens a security hazard.
+	// structure or common areas also opens a security hazard. The
+	// violation that reaches the project's threshold within its renovation
+	// notifies the escalation's recipients, once, in the same transaction.
 	RecordViolation(ctx context.Context, v *Violation, photo *Photo) (*Violation, error)
 	RectifyViolation(ctx context.Context, id int64, note string, photo *Photo) (*Violation, error)
 	VerifyViolation(ctx context.Context, id int64, accepted bool, note string) (*Violation, error)
@@ -331,7 +425,8 @@ type RenovationService interface {
 	// CheckWorkerPass is the guard's look-up by name or pass number.
 	CheckWorkerPass(ctx context.Context, projectID int64, q string) ([]*WorkerPassCheck, error)
 	// PurgeWorkerIDs blanks the workers' ID numbers of renovations closed
-	// more than the project's purge days ago; it returns how many.
+	// more than the project's purge days ago; it returns how many. The
+	// rules engine calls it daily for every project.
 	PurgeWorkerIDs(ctx context.Context, projectID int64) (int, error)
 }
 

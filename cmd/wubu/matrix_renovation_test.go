@@ -26,10 +26,17 @@ func init() {
 		"POST /renovations/{id}/violations/verify":  {allow: residentEditors, body: "violation_id=0&accepted=1"},
 		"POST /renovations/{id}/accept":             {allow: residentEditors, body: "note=验收"},
 		"GET /renovation-workers":                   {allow: renovationViewers},
+		"GET /renovations/new":                      {allow: residentEditors},
+		"POST /renovations":                         {allow: residentEditors, body: "room=9-9-999&company=安居装饰"},
+		"GET /renovations/{id}/files/{photo}":       {allow: renovationViewers, missingOK: true},
+		"GET /projects/{id}/renovation-settings":    {allow: renovationViewers},
+		"POST /projects/{id}/renovation-settings": {allow: managers, body: "review_hours=48&inspect_hours=72&deposit=0&purge_days=30&escalate_after=3&escalate_to=manager" +
+			"&work_from=08:00&work_to=18:00&rest_from=09:00&rest_to=17:00&checklist=交底&final_checklist=验收"},
 
 		"GET /api/v1/projects/{id}/renovations":        {allow: renovationViewers},
 		"POST /api/v1/projects/{id}/renovations":       {allow: residentEditors, body: `{"room_id":{room},"person_id":{resident},"company":"安居装饰","lead_name":"赵工长","lead_phone":"13912345678","scope":["walls"],"planned_from":"2026-12-01","planned_to":"2026-12-31"}`},
 		"GET /api/v1/renovations/{id}":                 {allow: renovationViewers},
+		"GET /api/v1/renovations/{id}/files/{photo}":   {allow: renovationViewers, missingOK: true},
 		"POST /api/v1/renovations/{id}/brief":          {allow: residentEditors, body: `{"ticked":[0],"resident_name":"业主","lead_name":"工长"}`},
 		"GET /api/v1/projects/{id}/renovation-workers": {allow: renovationViewers},
 	}, map[string]objectMaker{

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,15 @@ var pngPhoto = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x
 // postMultipart posts a form with an optional photo, as a phone does.
 func (b *browser) postMultipart(path string, form url.Values, photo []byte) (*http.Response, string) {
 	b.t.Helper()
+	if photo == nil {
+		return b.postFiles(path, form, "photo")
+	}
+	return b.postFiles(path, form, "photo", photo)
+}
+
+// postFiles posts a multipart form with files in one field.
+func (b *browser) postFiles(path string, form url.Values, field string, files ...[]byte) (*http.Response, string) {
+	b.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, vs := range form {
@@ -30,9 +40,9 @@ func (b *browser) postMultipart(path string, form url.Values, photo []byte) (*ht
 			mw.WriteField(k, v)
 		}
 	}
-	if photo != nil {
-		fw, _ := mw.CreateFormFile("photo", "photo.png")
-		fw.Write(photo)
+	for i, f := range files {
+		fw, _ := mw.CreateFormFile(field, field+strconv.Itoa(i)+".png")
+		fw.Write(f)
 	}
 	mw.Close()
 	req, _ := http.NewRequest("POST", b.base+path, &buf)

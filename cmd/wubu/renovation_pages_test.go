@@ -17,22 +17,14 @@ import (
 // verify it himself; another technician verifies it; the final inspection
 // refuses a withheld deposit without a reason, keeping what was typed, then
 // closes the renovation. The guard's look-up shows the worker allowed in
-// while the works run.
+// while the works run within the permitted hours, and not allowed now at
+// night. The final inspection needs every item checked.
 func TestRenovationPages(t *testing.T) {
 	app := newTestApp(t, sqlstore.SQLite)
 	admin := app.adminCtx()
-	mgr := app.User(t, "zhuangxiu", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
 	app.User(t, "xuncha", wubu.RoleStaff, wubu.PostMaintenance, app.ProjectA)
 	app.User(t, "menwei", wubu.RoleStaff, wubu.PostSecurity, app.ProjectA)
-	reno := sqlstore.NewRenovationService(app.DB, app.Main.Clocks)
-	st, err := reno.RenovationSettings(admin, app.ProjectA.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Managers, st.Deposit = []int64{mgr.ID}, 2000
-	if err := reno.SetRenovationSettings(admin, st); err != nil {
-		t.Fatal(err)
-	}
+	mgr, reno := renovationManager(t, app, "zhuangxiu", 2000)
 	o := makeOrg(t, app, app.ProjectA, "p")
 	now := app.Clock.Now().In(time.FixedZone("CST", 8*3600))
 	r, err := reno.ApplyRenovation(admin, &wubu.NewRenovation{ProjectID: app.ProjectA.ID, RoomID: o.room, PersonID: o.resident, Company: "安居装饰",
@@ -80,17 +72,34 @@ func TestRenovationPages(t *testing.T) {
 	}
 
 	guard := app.webLogin(t, "menwei")
-	if _, body := guard.get("/renovation-workers?q=" + url.QueryEscape("钱师傅")); !strings.Contains(body, `data-allowed="true"`) || strings.Contains(body, "1949") {
+	if _, body := guard.get("/renovation-workers?q=" + url.QueryEscape("钱师傅")); !strings.Contains(body, `data-allowed="true"`) || strings.Contains(body, "1949") ||
+		!strings.Contains(body, "08:00–18:00") {
 		t.Fatalf("the guard's look-up: %.500s", body)
 	}
+	// At night (the clock moved 12 hours to 21:00), not allowed now.
+	app.Clock.Add(12 * time.Hour)
+	if _, body := app.webLogin(t, "menwei").get("/renovation-workers?q=ZX-9"); !strings.Contains(body, `data-allowed="false"`) || !strings.Contains(body, "不在允许的施工时间内") {
+		t.Fatalf("the guard's look-up at night: %.800s", body)
+	}
+	app.Clock.Add(-12 * time.Hour)
 
-	resp, body = manager.post(page+"/accept", url.Values{"withhold": {"1"}, "note": {""}})
+	// The final inspection: every item checked, a withheld deposit with
+	// its reason.
+	var final []string
+	for i := range wubu.DefaultFinalChecklist {
+		final = append(final, itoa(int64(i)))
+	}
+	resp, body = manager.post(page+"/accept", url.Values{"final": final[1:], "note": {""}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "第 1 项未勾选") || !strings.Contains(body, `id="final-1" checked`) {
+		t.Fatalf("an item not checked: %d %.300s", resp.StatusCode, body)
+	}
+	resp, body = manager.post(page+"/accept", url.Values{"final": final, "withhold": {"1"}, "note": {""}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "扣留押金的理由") || !strings.Contains(body, `name="withhold" value="1" checked`) {
 		t.Fatalf("withheld without a reason: %d %.300s", resp.StatusCode, body)
 	}
-	resp, _ = manager.post(page+"/accept", url.Values{"withhold": {"1"}, "note": {"损坏公共走廊地砖"}})
+	resp, _ = manager.post(page+"/accept", url.Values{"final": final, "withhold": {"1"}, "note": {"损坏公共走廊地砖"}})
 	_, body = manager.get(page)
-	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(body, "已扣留") {
+	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(body, "已扣留") || !strings.Contains(body, `id="final-done"`) || !strings.Contains(body, "承重墙、柱、梁完好") {
 		t.Fatalf("accepted: %d %.300s", resp.StatusCode, body)
 	}
 }

@@ -256,6 +256,19 @@ func messagesInSource(t *testing.T) []string {
 	for _, it := range wubu.DefaultBriefingChecklist {
 		add(it)
 	}
+	for _, it := range wubu.DefaultFinalChecklist {
+		add(it)
+	}
+	for _, k := range []string{wubu.PassNotInWorks, wubu.PassOutsidePeriod, wubu.PassHoliday, wubu.PassOutsideHours} {
+		add("pass_reason:" + k)
+	}
+	for _, p := range wubu.EscalationParties {
+		add("party:" + string(p))
+	}
+	// The renovation settings' whole-number fields (web's renovationSettingsNumbers).
+	for _, f := range []string{"review_hours", "inspect_hours", "deposit", "purge_days", "escalate_after"} {
+		add("renovation_setting:" + f)
+	}
 	// Work orders' states, steps, categories, urgencies, sources, price
 	// kinds, confirmation methods and checklist items (M5–M8).
 	for _, st := range wubu.OrderStates {

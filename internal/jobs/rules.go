@@ -55,7 +55,7 @@ func (w *rulesWorker) Work(ctx context.Context, job *river.Job[RulesArgs]) error
 	}
 	if res != (sqlstore.RulesResult{}) {
 		w.s.cfg.Logger.Info("rules", "cards", res.CardReminders, "special_days", res.SpecialDayReminders,
-			"care_overdue", res.CareOverdue, "care_escalated", res.CareEscalated, "campaigns", res.Campaigns)
+			"care_overdue", res.CareOverdue, "care_escalated", res.CareEscalated, "campaigns", res.Campaigns, "worker_ids_purged", res.WorkerIDsPurged)
 	}
 	return nil
 }

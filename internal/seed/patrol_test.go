@@ -25,7 +25,9 @@ func TestSeedPatrols(t *testing.T) {
 			`SELECT COUNT(*) FROM parking_problems`:                                "1",
 			`SELECT COUNT(*) FROM security_contacts WHERE kind = 'alarm_reminder'`: "2",
 			`SELECT COUNT(*) FROM safety_campaigns`:                                "2",
-			`SELECT COUNT(*) FROM kb_entries`:                                      "4",
+			`SELECT COUNT(*) FROM kb_entries WHERE category <> 'renovation'`:       "4",
+			`SELECT COUNT(*) FROM kb_entries WHERE category = 'renovation'`:        "1",
+			`SELECT COUNT(*) FROM events WHERE topic = 'renovation'`:               "1",
 		} {
 			if got := rows(t, db, query)[0][0]; got != want {
 				t.Errorf("%s: got %s, want %s", query, got, want)

@@ -13,16 +13,21 @@ import (
 // seedRenovations gives 丽景苑 its renovations (issue 18): the technician
 // as renovation manager, one application awaiting its review, one approved
 // and awaiting the on-site briefing (on the technician's Today), and one in
-// works whose worker the guard can look up (pass ZX-0001).
+// works whose worker the guard can look up (pass ZX-0001); for the peak
+// season, an article on formaldehyde testing and odour removal and a
+// renovation lecture, shown with the application form.
 func seedRenovations(ctx context.Context, db *sqlstore.DB, project *wubu.Project) error {
 	users, _, err := sqlstore.NewUserService(db).FindUsers(ctx, wubu.UserFilter{ProjectID: &project.ID, Limit: 100})
 	if err != nil {
 		return err
 	}
-	var tech *wubu.User
+	var tech, lead *wubu.User
 	for _, u := range users {
 		if u.Login == "tech" {
 			tech = u
+		}
+		if lead == nil && u.Can(wubu.PermSecurityManage) && u.Serves(project.ID) {
+			lead = u
 		}
 	}
 	if tech == nil {
@@ -40,6 +45,11 @@ func seedRenovations(ctx context.Context, db *sqlstore.DB, project *wubu.Project
 	st.Managers, st.Deposit = []int64{tech.ID}, 2000
 	if err := rs.SetRenovationSettings(ctx, st); err != nil {
 		return fmt.Errorf("renovation settings: %w", err)
+	}
+	if lead != nil {
+		if err := seedRenovationSeason(wubu.NewContextWithUser(ctx, lead), db, project); err != nil {
+			return err
+		}
 	}
 	rel := wubu.RelationOwner
 	rows, _, err := sqlstore.NewResidentService(db).FindResidents(ctx, wubu.ResidentFilter{ProjectID: project.ID, Relation: &rel, Limit: 50})
@@ -88,6 +98,23 @@ func seedRenovations(ctx context.Context, db *sqlstore.DB, project *wubu.Project
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// seedRenovationSeason adds the peak season's information: a knowledge
+// article and a renovation lecture in ten days.
+func seedRenovationSeason(ctx context.Context, db *sqlstore.DB, project *wubu.Project) error {
+	if err := sqlstore.NewKnowledgeService(db).SaveKBEntry(ctx, &wubu.KBEntry{ProjectID: project.ID, Category: wubu.KBRenovation, Title: "新房甲醛检测与除味",
+		Body: "甲醛检测：请选择具有 CMA 资质的检测机构，如市环境监测中心（0571-85001234）、绿源检测（0571-86002345）；检测前关闭门窗 12 小时。\n" +
+			"除味：装修后通风至少 3 个月，室温高时甲醛释放更快；活性炭只能辅助，不能代替通风；入住前再检测一次。"}); err != nil {
+		return fmt.Errorf("renovation article: %w", err)
+	}
+	now := db.Clock.Now().In(time.FixedZone("CST", 8*3600))
+	day := time.Date(now.Year(), now.Month(), now.Day()+10, 19, 0, 0, 0, now.Location())
+	if err := sqlstore.NewEventService(db).PlanEvent(ctx, &wubu.Event{ProjectID: project.ID, Kind: wubu.EventLecture, Topic: "renovation",
+		Title: "新房装修注意事项讲座", Place: "会所二楼多功能厅", StartsAt: day, Capacity: 40, Note: "装修负责人讲解装修管理规定、禁止行为与垃圾清运。"}); err != nil {
+		return fmt.Errorf("renovation lecture: %w", err)
 	}
 	return nil
 }

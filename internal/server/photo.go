@@ -19,6 +19,14 @@ const MaxPhotosBody = int64(wubu.MaxOrderPhotos)*wubu.MaxPhotoSize + 1<<20
 // content. The one upload reader of every form and API route that takes
 // photos; its errors name the field.
 func ReadPhotos(r *http.Request, field string, max int) ([]*wubu.Photo, error) {
+	return ReadFiles(r, field, max, wubu.CheckPhoto, photoError(field), wubu.FieldErrorf(field, wubu.EINVALID, "At most %d photos.", max))
+}
+
+// ReadFiles reads the files uploaded in a parsed multipart form's field
+// (none when the form is not multipart or the field is empty): at most max
+// files (else tooMany), each of at most wubu.MaxPhotoSize bytes and passing
+// check, which gives its content type (else bad).
+func ReadFiles(r *http.Request, field string, max int, check func([]byte) (string, error), bad, tooMany error) ([]*wubu.Photo, error) {
 	if r.MultipartForm == nil {
 		return nil, nil
 	}
@@ -28,23 +36,23 @@ func ReadPhotos(r *http.Request, field string, max int) ([]*wubu.Photo, error) {
 			continue
 		}
 		if len(out) == max {
-			return nil, wubu.FieldErrorf(field, wubu.EINVALID, "At most %d photos.", max)
+			return nil, tooMany
 		}
 		if fh.Size > wubu.MaxPhotoSize {
-			return nil, photoError(field)
+			return nil, bad
 		}
 		f, err := fh.Open()
 		if err != nil {
-			return nil, photoError(field)
+			return nil, bad
 		}
 		data, err := io.ReadAll(io.LimitReader(f, wubu.MaxPhotoSize+1))
 		f.Close()
 		if err != nil {
-			return nil, photoError(field)
+			return nil, bad
 		}
-		ct, err := wubu.CheckPhoto(data)
+		ct, err := check(data)
 		if err != nil {
-			return nil, photoError(field)
+			return nil, bad
 		}
 		out = append(out, &wubu.Photo{ContentType: ct, Data: data})
 	}

@@ -26,12 +26,32 @@ func checkPhoto(p *wubu.Photo, field string) error {
 	return nil
 }
 
-// addPhoto stores a photo of an object at a stage (nil or empty: none).
-func addPhoto(ctx context.Context, tx *Tx, projectID int64, objectType string, objectID int64, stage string, p *wubu.Photo) error {
+// checkDrawing checks an uploaded drawing (an image or a PDF; nil or
+// empty: none) and sets its content type; the error names the field.
+func checkDrawing(p *wubu.Photo, field string) error {
 	if p == nil || len(p.Data) == 0 {
 		return nil
 	}
-	if err := checkPhoto(p, "photo"); err != nil {
+	ct, err := wubu.CheckDrawing(p.Data)
+	if err != nil {
+		return wubu.FieldErrorf(field, wubu.EINVALID, "Choose drawings as JPEG, PNG or PDF files of at most %d MB each.", wubu.MaxPhotoSize>>20)
+	}
+	p.ContentType = ct
+	return nil
+}
+
+// addPhoto stores a photo of an object at a stage (nil or empty: none).
+func addPhoto(ctx context.Context, tx *Tx, projectID int64, objectType string, objectID int64, stage string, p *wubu.Photo) error {
+	return addFile(ctx, tx, projectID, objectType, objectID, stage, p, checkPhoto)
+}
+
+// addFile stores a file of an object at a stage (nil or empty: none),
+// after check.
+func addFile(ctx context.Context, tx *Tx, projectID int64, objectType string, objectID int64, stage string, p *wubu.Photo, check func(*wubu.Photo, string) error) error {
+	if p == nil || len(p.Data) == 0 {
+		return nil
+	}
+	if err := check(p, "photo"); err != nil {
 		return err
 	}
 	p.Stage, p.CreatedAt = stage, tx.now

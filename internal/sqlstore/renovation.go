@@ -31,7 +31,7 @@ func NewRenovationService(db *DB, clocks wubu.ClockService) *RenovationService {
 const renovationColumns = `r.id, r.project_id, r.room_id, rm.label, r.person_id, p.name, r.company, r.lead_name, r.lead_phone, r.scope, r.description,
 	r.planned_from, r.planned_to, r.state, r.manager_id, COALESCE(mu.name, ''), r.review_note, r.review_due, r.inspect_due, r.inspections, r.started_at,
 	r.deposit, r.deposit_state, r.deposit_note, r.closed_at, r.briefing, r.ticked, r.resident_ack, r.resident_at, r.lead_ack, r.lead_at,
-	r.applied_by, r.applied_at, r.updated_at`
+	r.final_items, r.final_ticked, r.applied_by, r.applied_at, r.updated_at`
 
 const renovationFrom = ` FROM renovations r
 	JOIN rooms rm ON rm.project_id = r.project_id AND rm.id = r.room_id
@@ -40,11 +40,11 @@ const renovationFrom = ` FROM renovations r
 
 func scanRenovation(s interface{ Scan(...any) error }) (*wubu.Renovation, error) {
 	r := &wubu.Renovation{}
-	var scope, items, ticked string
+	var scope, items, ticked, finalItems, finalTicked string
 	err := s.Scan(&r.ID, &r.ProjectID, &r.RoomID, &r.RoomLabel, &r.PersonID, &r.PersonName, &r.Company, &r.LeadName, &r.LeadPhone, &scope, &r.Description,
 		&r.PlannedFrom, &r.PlannedTo, &r.State, &r.ManagerID, &r.ManagerName, &r.ReviewNote, &r.ReviewDue, &r.InspectDue, &r.Inspections, &r.StartedAt,
 		&r.Deposit, &r.DepositState, &r.DepositNote, &r.ClosedAt, &items, &ticked, &r.Briefing.ResidentName, &r.Briefing.ResidentAt, &r.Briefing.LeadName, &r.Briefing.LeadAt,
-		&r.AppliedBy, &r.AppliedAt, &r.UpdatedAt)
+		&finalItems, &finalTicked, &r.AppliedBy, &r.AppliedAt, &r.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	} else if err != nil {
@@ -52,11 +52,19 @@ func scanRenovation(s interface{ Scan(...any) error }) (*wubu.Renovation, error)
 	}
 	r.Scope = splitNonEmpty(scope, ",")
 	r.Briefing.Items = splitNonEmpty(items, "\n")
-	r.Briefing.Ticked = make([]bool, len(r.Briefing.Items))
-	for i := range r.Briefing.Ticked {
-		r.Briefing.Ticked[i] = i < len(ticked) && ticked[i] == '1'
-	}
+	r.Briefing.Ticked = tickedBools(ticked, len(r.Briefing.Items))
+	r.Final.Items = splitNonEmpty(finalItems, "\n")
+	r.Final.Ticked = tickedBools(finalTicked, len(r.Final.Items))
 	return r, nil
+}
+
+// tickedBools reads n items' ticks written by tickedString.
+func tickedBools(ticked string, n int) []bool {
+	out := make([]bool, n)
+	for i := range out {
+		out[i] = i < len(ticked) && ticked[i] == '1'
+	}
+	return out
 }
 
 func splitNonEmpty(s, sep string) []string {
@@ -102,17 +110,20 @@ var renovations = &machine[*wubu.Renovation]{
 	setState: func(r *wubu.Renovation, s string) { r.State = wubu.RenovationState(s) },
 	insert: func(ctx context.Context, tx *Tx, r *wubu.Renovation) (err error) {
 		r.ID, err = tx.insert(ctx, `INSERT INTO renovations (project_id, room_id, person_id, company, lead_name, lead_phone, scope, description, planned_from, planned_to,
-			state, manager_id, review_due, deposit, briefing, ticked, applied_by, applied_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			state, manager_id, review_due, deposit, briefing, ticked, final_items, final_ticked, applied_by, applied_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ProjectID, r.RoomID, r.PersonID, r.Company, r.LeadName, r.LeadPhone, strings.Join(r.Scope, ","), r.Description, r.PlannedFrom, r.PlannedTo,
-			r.State, r.ManagerID, r.ReviewDue, r.Deposit, strings.Join(r.Briefing.Items, "\n"), tickedString(r.Briefing.Ticked), r.AppliedBy, r.AppliedAt, r.UpdatedAt)
+			r.State, r.ManagerID, r.ReviewDue, r.Deposit, strings.Join(r.Briefing.Items, "\n"), tickedString(r.Briefing.Ticked),
+			strings.Join(r.Final.Items, "\n"), tickedString(r.Final.Ticked), r.AppliedBy, r.AppliedAt, r.UpdatedAt)
 		return err
 	},
 	save: func(ctx context.Context, tx *Tx, r *wubu.Renovation) error {
 		_, err := tx.exec(ctx, `UPDATE renovations SET state = ?, review_note = ?, review_due = ?, inspect_due = ?, inspections = ?, started_at = ?,
-			deposit_state = ?, deposit_note = ?, closed_at = ?, ticked = ?, resident_ack = ?, resident_at = ?, lead_ack = ?, lead_at = ?, updated_at = ?
-			WHERE project_id = ? AND id = ?`,
+			deposit_state = ?, deposit_note = ?, closed_at = ?, ticked = ?, resident_ack = ?, resident_at = ?, lead_ack = ?, lead_at = ?,
+			final_items = ?, final_ticked = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
 			r.State, r.ReviewNote, r.ReviewDue, r.InspectDue, r.Inspections, r.StartedAt, r.DepositState, r.DepositNote, r.ClosedAt, tickedString(r.Briefing.Ticked),
-			r.Briefing.ResidentName, r.Briefing.ResidentAt, r.Briefing.LeadName, r.Briefing.LeadAt, tx.now, r.ProjectID, r.ID)
+			r.Briefing.ResidentName, r.Briefing.ResidentAt, r.Briefing.LeadName, r.Briefing.LeadAt, strings.Join(r.Final.Items, "\n"), tickedString(r.Final.Ticked),
+			tx.now, r.ProjectID, r.ID)
 		return err
 	},
 	clone: func(r *wubu.Renovation) *wubu.Renovation { c := *r; return &c },
@@ -136,16 +147,26 @@ type rowFunc func(ctx context.Context, q string, args ...any) *sql.Row
 type rowsFunc func(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 
 func renovationSettings(ctx context.Context, row rowFunc, rows rowsFunc, projectID int64) (*wubu.RenovationSettings, error) {
-	st := &wubu.RenovationSettings{ProjectID: projectID, ReviewHours: 48, InspectHours: 72, WorkFrom: "08:00", WorkTo: "18:00", PurgeDays: 30}
-	var checklist string
-	err := row(ctx, `SELECT review_hours, inspect_hours, work_from, work_to, deposit, purge_days, checklist FROM renovation_settings WHERE project_id = ?`, projectID).
-		Scan(&st.ReviewHours, &st.InspectHours, &st.WorkFrom, &st.WorkTo, &st.Deposit, &st.PurgeDays, &checklist)
+	st := &wubu.RenovationSettings{ProjectID: projectID, ReviewHours: 48, InspectHours: 72, WorkFrom: "08:00", WorkTo: "18:00", RestFrom: "09:00", RestTo: "17:00",
+		PurgeDays: 30, EscalateAfter: 3}
+	var checklist, final, escalateTo string = "", "", string(wubu.PartyManager)
+	err := row(ctx, `SELECT review_hours, inspect_hours, work_from, work_to, rest_from, rest_to, holiday_work, deposit, purge_days, checklist,
+		escalate_after, escalate_to, final_checklist FROM renovation_settings WHERE project_id = ?`, projectID).
+		Scan(&st.ReviewHours, &st.InspectHours, &st.WorkFrom, &st.WorkTo, &st.RestFrom, &st.RestTo, &st.HolidayWork, &st.Deposit, &st.PurgeDays, &checklist,
+			&st.EscalateAfter, &escalateTo, &final)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	st.Checklist = splitNonEmpty(checklist, "\n")
 	if len(st.Checklist) == 0 {
 		st.Checklist = slices.Clone(wubu.DefaultBriefingChecklist)
+	}
+	st.FinalChecklist = splitNonEmpty(final, "\n")
+	if len(st.FinalChecklist) == 0 {
+		st.FinalChecklist = slices.Clone(wubu.DefaultFinalChecklist)
+	}
+	for _, p := range splitNonEmpty(escalateTo, ",") {
+		st.EscalateTo = append(st.EscalateTo, wubu.Party(p))
 	}
 	rs, err := rows(ctx, `SELECT user_id FROM renovation_managers WHERE project_id = ? ORDER BY user_id`, projectID)
 	if err != nil {
@@ -174,15 +195,26 @@ func (s *RenovationService) SetRenovationSettings(ctx context.Context, st *wubu.
 		return wubu.FieldErrorf("inspect_hours", wubu.EINVALID, "The time between inspections must be between 1 and %d hours.", 24*30)
 	case !validClock(st.WorkFrom) || !validClock(st.WorkTo) || st.WorkFrom >= st.WorkTo:
 		return wubu.FieldErrorf("work_from", wubu.EINVALID, "Give the permitted working hours as HH:MM, the start before the end.")
+	case !validClock(st.RestFrom) || !validClock(st.RestTo) || st.RestFrom >= st.RestTo:
+		return wubu.FieldErrorf("rest_from", wubu.EINVALID, "Give the permitted working hours as HH:MM, the start before the end.")
 	case st.Deposit < 0 || st.PurgeDays < 1 || st.PurgeDays > 3650:
 		return wubu.FieldErrorf("purge_days", wubu.EINVALID, "The deposit may not be negative and the purge must be between 1 and %d days.", 3650)
+	case st.EscalateAfter < 0 || st.EscalateAfter > 50:
+		return wubu.FieldErrorf("escalate_after", wubu.EINVALID, "The number of violations that escalates a renovation must be between 0 (never) and %d.", 50)
 	}
-	var items []string
-	for _, it := range st.Checklist {
-		if it = strings.TrimSpace(it); it != "" {
-			items = append(items, it)
+	var escalateTo []string
+	for _, p := range st.EscalateTo {
+		if !slices.Contains(wubu.EscalationParties, p) {
+			return wubu.FieldErrorf("escalate_to", wubu.EINVALID, "Choose whom repeated violations reach.")
+		}
+		if !slices.Contains(escalateTo, string(p)) {
+			escalateTo = append(escalateTo, string(p))
 		}
 	}
+	if st.EscalateAfter > 0 && len(escalateTo) == 0 {
+		return wubu.FieldErrorf("escalate_to", wubu.EINVALID, "Choose whom repeated violations reach.")
+	}
+	items, final := trimmedLines(st.Checklist), trimmedLines(st.FinalChecklist)
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {
 		return err
@@ -196,8 +228,10 @@ func (s *RenovationService) SetRenovationSettings(ctx context.Context, st *wubu.
 	if _, err := tx.exec(ctx, `DELETE FROM renovation_settings WHERE project_id = ?`, st.ProjectID); err != nil {
 		return err
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO renovation_settings (project_id, review_hours, inspect_hours, work_from, work_to, deposit, purge_days, checklist, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, st.ProjectID, st.ReviewHours, st.InspectHours, st.WorkFrom, st.WorkTo, st.Deposit, st.PurgeDays, strings.Join(items, "\n"), tx.now); err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO renovation_settings (project_id, review_hours, inspect_hours, work_from, work_to, rest_from, rest_to, holiday_work,
+		deposit, purge_days, checklist, escalate_after, escalate_to, final_checklist, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		st.ProjectID, st.ReviewHours, st.InspectHours, st.WorkFrom, st.WorkTo, st.RestFrom, st.RestTo, st.HolidayWork, st.Deposit, st.PurgeDays,
+		strings.Join(items, "\n"), st.EscalateAfter, strings.Join(escalateTo, ","), strings.Join(final, "\n"), tx.now); err != nil {
 		return err
 	}
 	if _, err := tx.exec(ctx, `DELETE FROM renovation_managers WHERE project_id = ?`, st.ProjectID); err != nil {
@@ -209,6 +243,17 @@ func (s *RenovationService) SetRenovationSettings(ctx context.Context, st *wubu.
 		}
 	}
 	return tx.Commit()
+}
+
+// trimmedLines returns the non-blank lines of a checklist, trimmed.
+func trimmedLines(lines []string) []string {
+	var out []string
+	for _, it := range lines {
+		if it = strings.TrimSpace(it); it != "" {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 func validClock(s string) bool {
@@ -267,8 +312,15 @@ func (s *RenovationService) ApplyRenovation(ctx context.Context, n *wubu.NewReno
 		}
 		workers = append(workers, sealedWorker{name, sealed, hash, pass})
 	}
+	for _, d := range n.DrawingFiles {
+		n.Drawings = append(n.Drawings, &wubu.Photo{Data: d})
+	}
+	n.DrawingFiles = nil
+	if len(n.Drawings) > wubu.MaxDrawings {
+		return nil, wubu.FieldErrorf("drawings", wubu.EINVALID, "At most %d drawings.", wubu.MaxDrawings)
+	}
 	for _, d := range n.Drawings {
-		if err := checkPhoto(d, "drawings"); err != nil {
+		if err := checkDrawing(d, "drawings"); err != nil {
 			return nil, err
 		}
 	}
@@ -297,6 +349,7 @@ func (s *RenovationService) ApplyRenovation(ctx context.Context, n *wubu.NewReno
 		due := tx.now.Add(time.Duration(st.ReviewHours) * time.Hour)
 		r.ReviewDue, r.Deposit = &due, st.Deposit
 		r.Briefing.Items, r.Briefing.Ticked = st.Checklist, make([]bool, len(st.Checklist))
+		r.Final.Items, r.Final.Ticked = st.FinalChecklist, make([]bool, len(st.FinalChecklist))
 		r.AppliedBy, r.AppliedAt, r.UpdatedAt = u.ID, tx.now, tx.now
 		return "", nil
 	}, func(ctx context.Context, tx *Tx, r *wubu.Renovation, u *wubu.User) (string, error) {
@@ -313,7 +366,7 @@ func (s *RenovationService) ApplyRenovation(ctx context.Context, n *wubu.NewReno
 			}
 		}
 		for _, d := range n.Drawings {
-			if err := addPhoto(ctx, tx, r.ProjectID, "renovation", r.ID, wubu.PhotoDrawing, d); err != nil {
+			if err := addFile(ctx, tx, r.ProjectID, "renovation", r.ID, wubu.PhotoDrawing, d, checkDrawing); err != nil {
 				return "", err
 			}
 		}
@@ -430,9 +483,11 @@ func (s *RenovationService) InspectRenovation(ctx context.Context, id int64, not
 	})
 }
 
-// AcceptRenovation closes the works after the final inspection.
-func (s *RenovationService) AcceptRenovation(ctx context.Context, id int64, withhold bool, note string) (*wubu.Renovation, error) {
-	note = strings.TrimSpace(note)
+// AcceptRenovation closes the works after the final inspection: every item
+// of the final checklist ticked, no violation open, the deposit returned or
+// withheld with the reason.
+func (s *RenovationService) AcceptRenovation(ctx context.Context, id int64, fi wubu.FinalInspection) (*wubu.Renovation, error) {
+	note := strings.TrimSpace(fi.Note)
 	return s.step(ctx, id, wubu.RenovationAccept, func(ctx context.Context, tx *Tx, r *wubu.Renovation, u *wubu.User) (string, error) {
 		var open int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM renovation_violations WHERE project_id = ? AND renovation_id = ? AND state <> ?`,
@@ -441,10 +496,29 @@ func (s *RenovationService) AcceptRenovation(ctx context.Context, id int64, with
 		} else if open > 0 {
 			return "", wubu.Errorf(wubu.ECONFLICT, "Renovation %d has violations not yet verified: it cannot be accepted.", r.ID)
 		}
-		switch {
-		case withhold && note == "":
+		if len(r.Final.Items) == 0 {
+			// An application older than the final checklist takes the
+			// project's.
+			st, err := renovationSettings(ctx, tx.queryRow, tx.query, r.ProjectID)
+			if err != nil {
+				return "", err
+			}
+			r.Final.Items = st.FinalChecklist
+		}
+		r.Final.Ticked = make([]bool, len(r.Final.Items))
+		for _, i := range fi.Ticked {
+			if i >= 0 && i < len(r.Final.Ticked) {
+				r.Final.Ticked[i] = true
+			}
+		}
+		switch i := slices.Index(r.Final.Ticked, false); {
+		case i >= 0:
+			return "", wubu.FieldErrorf("ticked", wubu.EINVALID, "Check every item of the final inspection: item %d is not ticked.", i+1)
+		case fi.Withhold && note == "":
 			return "", wubu.FieldErrorf("note", wubu.EINVALID, "Give the reason the deposit is withheld.")
-		case withhold:
+		case len([]rune(note)) > 1000:
+			return "", wubu.FieldErrorf("note", wubu.EINVALID, "The note may be at most %d characters.", 1000)
+		case fi.Withhold:
 			r.DepositState = "withheld"
 		case r.Deposit > 0:
 			r.DepositState = "returned"
@@ -502,7 +576,13 @@ func (s *RenovationService) FindRenovations(ctx context.Context, projectID int64
 	if open {
 		q, args = q+` AND r.state NOT IN (?, ?)`, append(args, wubu.RenovationClosed, wubu.RenovationRefused)
 	}
-	rows, err := s.db.query(ctx, q+` ORDER BY r.applied_at DESC, r.id DESC LIMIT 500`, args...)
+	return s.queryRenovations(ctx, q+` ORDER BY r.applied_at DESC, r.id DESC LIMIT 500`, args...)
+}
+
+// queryRenovations reads the renovations a query of renovationColumns
+// selects.
+func (s *RenovationService) queryRenovations(ctx context.Context, q string, args ...any) ([]*wubu.Renovation, error) {
+	rows, err := s.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -536,7 +616,13 @@ func (s *RenovationService) CheckWorkerPass(ctx context.Context, projectID int64
 		return nil, err
 	}
 	defer rows.Close()
-	today := s.db.now().In(china).Format(time.DateOnly)
+	st, err := renovationSettings(ctx, s.db.queryRow, s.db.query, projectID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.now().In(china)
+	today := now.Format(time.DateOnly)
+	hours, inHours, holiday := permittedHours(st, businessCalendar(), now)
 	var out []*wubu.WorkerPassCheck
 	for rows.Next() {
 		c := &wubu.WorkerPassCheck{}
@@ -544,7 +630,18 @@ func (s *RenovationService) CheckWorkerPass(ctx context.Context, projectID int64
 			return nil, err
 		}
 		c.Worker.IDNumber = cnformat.MaskID(c.Worker.IDNumber)
-		c.Allowed = c.State == wubu.RenovationInWorks && c.PlannedFrom <= today && today <= c.PlannedTo
+		c.Hours = hours
+		switch {
+		case c.State != wubu.RenovationInWorks:
+			c.Reason = wubu.PassNotInWorks
+		case today < c.PlannedFrom || c.PlannedTo < today:
+			c.Reason = wubu.PassOutsidePeriod
+		case holiday:
+			c.Reason = wubu.PassHoliday
+		case !inHours:
+			c.Reason = wubu.PassOutsideHours
+		}
+		c.Allowed = c.Reason == ""
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -556,12 +653,19 @@ func (s *RenovationService) PurgeWorkerIDs(ctx context.Context, projectID int64)
 	if _, err := wubu.Authorize(ctx, wubu.PermSettingsEdit, projectID); err != nil {
 		return 0, err
 	}
-	st, err := renovationSettings(ctx, s.db.queryRow, s.db.query, projectID)
+	return purgeWorkerIDs(ctx, s.db, projectID, s.db.now())
+}
+
+// purgeWorkerIDs blanks, as of now, the ID numbers of the workers of a
+// project's renovations closed (or refused) more than its purge days ago,
+// and audits how many.
+func purgeWorkerIDs(ctx context.Context, db *DB, projectID int64, now time.Time) (int, error) {
+	st, err := renovationSettings(ctx, db.queryRow, db.query, projectID)
 	if err != nil {
 		return 0, err
 	}
-	before := s.db.now().Add(-time.Duration(st.PurgeDays) * 24 * time.Hour)
-	tx, err := s.db.BeginTx(ctx)
+	before := now.Add(-time.Duration(st.PurgeDays) * 24 * time.Hour)
+	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -575,6 +679,11 @@ func (s *RenovationService) PurgeWorkerIDs(ctx context.Context, projectID int64)
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, err
+	}
+	if n > 0 {
+		if err := tx.audit(ctx, projectID, wubu.ActionUpdate, "renovation_workers", 0, nil, map[string]any{"id_numbers_purged": n, "purge_days": st.PurgeDays}); err != nil {
+			return 0, err
+		}
 	}
 	return int(n), tx.Commit()
 }

@@ -49,6 +49,15 @@ func (w *renovationWorld) approveAndBrief(t *testing.T) {
 	w.briefApproved(t)
 }
 
+// allItems ticks every one of n items.
+func allItems(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
 // briefApproved completes the briefing of the approved renovation.
 func (w *renovationWorld) briefApproved(t *testing.T) {
 	t.Helper()
@@ -125,11 +134,18 @@ func TestRenovationBriefingBeforeWorks(t *testing.T) {
 		_, err = w.reno.FindRenovation(w.f.Ctx(w.outsider), w.r.ID)
 		wantSecCode(t, err, wubu.ENOTFOUND)
 
-		// Acceptance: the deposit withheld needs a reason.
-		_, err = w.reno.AcceptRenovation(mgr, w.r.ID, true, "")
+		// Acceptance: every item of the final inspection checked, the
+		// deposit withheld needs a reason.
+		final := allItems(len(r.Final.Items))
+		if len(final) != len(wubu.DefaultFinalChecklist) {
+			t.Fatalf("final checklist %v", r.Final.Items)
+		}
+		_, err = w.reno.AcceptRenovation(mgr, w.r.ID, wubu.FinalInspection{Ticked: final[1:]})
 		wantSecCode(t, err, wubu.EINVALID)
-		r = ok[*wubu.Renovation](t)(w.reno.AcceptRenovation(mgr, w.r.ID, false, ""))
-		if r.State != wubu.RenovationClosed || r.DepositState != "returned" || r.ClosedAt == nil {
+		_, err = w.reno.AcceptRenovation(mgr, w.r.ID, wubu.FinalInspection{Ticked: final, Withhold: true})
+		wantSecCode(t, err, wubu.EINVALID)
+		r = ok[*wubu.Renovation](t)(w.reno.AcceptRenovation(mgr, w.r.ID, wubu.FinalInspection{Ticked: final}))
+		if r.State != wubu.RenovationClosed || r.DepositState != "returned" || r.ClosedAt == nil || slices.Contains(r.Final.Ticked, false) {
 			t.Fatalf("accepted: %+v", r)
 		}
 		// The workers' ID numbers are purged after the project's days.
@@ -204,7 +220,7 @@ func TestRenovationViolationHazard(t *testing.T) {
 		_, err = w.reno.VerifyViolation(mgr, v.ID, true, "")
 		wantSecCode(t, err, wubu.EFORBIDDEN)
 		// Not accepted while a violation is open.
-		_, err = w.reno.AcceptRenovation(mgr, w.r.ID, false, "")
+		_, err = w.reno.AcceptRenovation(mgr, w.r.ID, wubu.FinalInspection{Ticked: allItems(len(wubu.DefaultFinalChecklist))})
 		wantSecCode(t, err, wubu.ECONFLICT)
 		if v = ok[*wubu.Violation](t)(w.reno.VerifyViolation(other, v.ID, true, "已复查")); v.State != wubu.ViolationClosed {
 			t.Fatalf("verified: %s", v.State)

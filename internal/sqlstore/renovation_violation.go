@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/wubu-oss/wubu"
@@ -14,16 +15,17 @@ import (
 // one endangering the structure or the common areas opens a hazard too.
 
 const violationColumns = `v.id, v.project_id, v.renovation_id, v.kind, v.description, v.endangers, v.hazard_id, v.state, r.manager_id, COALESCE(mu.name, ''),
-	v.recorded_by, v.recorded_at, v.rectify_note, v.verify_note, v.updated_at`
+	v.recorded_by, v.recorded_at, v.rectify_note, v.verify_note, v.updated_at, rm.label`
 
 const violationFrom = ` FROM renovation_violations v
 	JOIN renovations r ON r.project_id = v.project_id AND r.id = v.renovation_id
+	JOIN rooms rm ON rm.project_id = r.project_id AND rm.id = r.room_id
 	LEFT JOIN users mu ON mu.id = r.manager_id`
 
 func scanViolation(s interface{ Scan(...any) error }) (*wubu.Violation, error) {
 	v := &wubu.Violation{}
 	err := s.Scan(&v.ID, &v.ProjectID, &v.RenovationID, &v.Kind, &v.Description, &v.Endangers, &v.HazardID, &v.State, &v.ManagerID, &v.ManagerName,
-		&v.RecordedBy, &v.RecordedAt, &v.RectifyNote, &v.VerifyNote, &v.UpdatedAt)
+		&v.RecordedBy, &v.RecordedAt, &v.RectifyNote, &v.VerifyNote, &v.UpdatedAt, &v.RoomLabel)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	}
@@ -60,6 +62,19 @@ var violations = &machine[*wubu.Violation]{
 	audit: func(v *wubu.Violation) any {
 		return map[string]any{"state": v.State, "kind": v.Kind, "endangers": v.Endangers, "hazard_id": v.HazardID, "rectify_note": v.RectifyNote, "verify_note": v.VerifyNote}
 	},
+	// The escalation's notices go to the parties the project's settings
+	// name, when this violation reaches its threshold.
+	when: func(v *wubu.Violation, cond string) (bool, bool) {
+		p, ok := strings.CutPrefix(cond, wubu.ViolationEscalates+":")
+		if !ok {
+			return false, false
+		}
+		return slices.Contains(v.EscalateTo, wubu.Party(p)), true
+	},
+	vars: func(v *wubu.Violation) map[string]string {
+		return map[string]string{"renovation": strconv.FormatInt(v.RenovationID, 10), "room": v.RoomLabel, "count": strconv.Itoa(v.Count),
+			"kind": v.Kind, "description": v.Description, "manager": v.ManagerName}
+	},
 }
 
 // RecordViolation records a violation on a renovation in works; one that
@@ -88,7 +103,20 @@ func (s *RenovationService) RecordViolation(ctx context.Context, v *wubu.Violati
 	}
 	_, err = runCreate(ctx, s.run, violations, v.ProjectID, wubu.ViolationRecord, v, func(ctx context.Context, tx *Tx, v *wubu.Violation, u *wubu.User) (string, error) {
 		v.RecordedBy, v.RecordedAt, v.UpdatedAt = u.ID, tx.now, tx.now
-		v.ManagerID, v.ManagerName = r.ManagerID, r.ManagerName
+		v.ManagerID, v.ManagerName, v.RoomLabel = r.ManagerID, r.ManagerName, r.RoomLabel
+		// Repeated violations: the one reaching the project's threshold
+		// escalates, once.
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) + 1 FROM renovation_violations WHERE project_id = ? AND renovation_id = ?`, v.ProjectID, v.RenovationID).
+			Scan(&v.Count); err != nil {
+			return "", err
+		}
+		st, err := renovationSettings(ctx, tx.queryRow, tx.query, v.ProjectID)
+		if err != nil {
+			return "", err
+		}
+		if st.EscalateAfter > 0 && v.Count == st.EscalateAfter {
+			v.EscalateTo = st.EscalateTo
+		}
 		if !v.Endangers {
 			return "", nil
 		}

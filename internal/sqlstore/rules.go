@@ -43,6 +43,9 @@ type RulesEngine struct {
 
 	mu           sync.Mutex
 	lastResident time.Time
+	// purgedDay is the day (China time) the daily purges last ran in this
+	// process.
+	purgedDay string
 }
 
 // NewRulesEngine returns the rules engine over db, sending through n.
@@ -69,6 +72,9 @@ type RulesResult struct {
 	PestNotices int `json:"pest_notices"`
 	// FourPestsInfo counts the "four pests" information notices posted (C4).
 	FourPestsInfo int `json:"four_pests_info"`
+	// WorkerIDsPurged counts the renovation workers' ID numbers purged
+	// (issue 18), once a day.
+	WorkerIDsPurged int `json:"worker_ids_purged"`
 }
 
 func (e *RulesEngine) logger() *slog.Logger {
@@ -113,7 +119,20 @@ func (e *RulesEngine) run(ctx context.Context, now time.Time, resident bool) (Ru
 		if err != nil {
 			return res, err
 		}
+		// The daily purges run on the day's first run of the rules.
+		day := rulesDate(now).Format(time.DateOnly)
+		e.mu.Lock()
+		daily := e.purgedDay != day
+		e.purgedDay = day
+		e.mu.Unlock()
 		for _, pid := range ids {
+			if daily {
+				n, err := purgeWorkerIDs(ctx, e.db, pid, now)
+				res.WorkerIDsPurged += n
+				if err != nil {
+					errs = append(errs, fmt.Errorf("project %d: renovation workers' ID numbers: %w", pid, err))
+				}
+			}
 			if err := e.runProject(ctx, pid, now, &res); err != nil {
 				e.logger().Error("rules", "project", pid, "err", err)
 				errs = append(errs, fmt.Errorf("project %d: %w", pid, err))

@@ -21,6 +21,9 @@ type buildingView struct {
 	CanEdit  bool
 	// Notices are the stairwell notices posted in each unit, newest first.
 	Notices map[int64][]*wubu.StairwellNotice
+	// Renovations are the renovations of the building's rooms, for those
+	// who see renovations.
+	Renovations []*wubu.Renovation
 }
 
 // buildingView loads a building with its units and rooms.
@@ -59,6 +62,11 @@ func (h *Handler) buildingView(r *http.Request) (*buildingView, error) {
 		v.Units = append(v.Units, unitRooms{Unit: u, Rooms: byUnit[u.ID]})
 	}
 	v.Notices = h.unitNotices(r, b)
+	if wubu.UserFromContext(ctx).Can(wubu.PermOrderView) {
+		if v.Renovations, err = h.Renovations.BuildingRenovations(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
 }
 

@@ -323,6 +323,8 @@ type roomFindingsView struct {
 	hkView
 	Room     string
 	Findings []*wubu.Finding
+	// Renovations are the room's renovations, archived on its record.
+	Renovations []*wubu.Renovation
 }
 
 // roomFindings is a room's inspection archive: every finding, newest first.
@@ -338,8 +340,14 @@ func (h *Handler) roomFindings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &roomFindingsView{hkView: hkView{h.newPage(r, "Inspection archive")}, Findings: fs}
+	if v.Renovations, err = h.Renovations.RoomRenovations(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if len(fs) > 0 {
 		v.Room = fs[0].RoomLabel
+	} else if len(v.Renovations) > 0 {
+		v.Room = v.Renovations[0].RoomLabel
 	}
 	h.render(w, r, http.StatusOK, "inspection_room", v)
 }

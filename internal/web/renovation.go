@@ -57,7 +57,14 @@ type renovationView struct {
 	Kinds      []string
 	// CanStep: the user may take the renovation's steps.
 	CanStep bool
+	// Drawings and Signatures are the renovation's files by stage;
+	// FinalItems the final inspection's checklist.
+	Drawings, Signatures []*wubu.Photo
+	FinalItems           []string
 }
+
+// Nth numbers an item of a list from 1.
+func (v *renovationView) Nth(i int) int { return i + 1 }
 
 func (h *Handler) renovationView(r *http.Request) (*renovationView, error) {
 	id, err := pathID(r, "id")
@@ -74,6 +81,21 @@ func (h *Handler) renovationView(r *http.Request) (*renovationView, error) {
 	}
 	v.Title = v.T("Renovation") + " · " + v.Renovation.RoomLabel
 	v.Kinds = wubu.ViolationKinds
+	for _, p := range v.Renovation.Photos {
+		switch p.Stage {
+		case wubu.PhotoDrawing:
+			v.Drawings = append(v.Drawings, p)
+		case wubu.PhotoSignature:
+			v.Signatures = append(v.Signatures, p)
+		}
+	}
+	if v.FinalItems = v.Renovation.Final.Items; len(v.FinalItems) == 0 && v.Renovation.State == wubu.RenovationInWorks {
+		st, err := h.Renovations.RenovationSettings(r.Context(), v.Renovation.ProjectID)
+		if err != nil {
+			return nil, err
+		}
+		v.FinalItems = st.FinalChecklist
+	}
 	if v.Violations, err = h.Renovations.FindViolations(r.Context(), id); err != nil {
 		return nil, err
 	}
@@ -100,12 +122,7 @@ func (h *Handler) renovationReview(r *http.Request, id int64) (string, error) {
 }
 
 func (h *Handler) renovationBrief(r *http.Request, id int64) (string, error) {
-	b := wubu.BriefingRecord{ResidentName: r.FormValue("resident_name"), LeadName: r.FormValue("lead_name")}
-	for _, s := range r.Form["ticked"] {
-		if i, err := strconv.Atoi(s); err == nil {
-			b.Ticked = append(b.Ticked, i)
-		}
-	}
+	b := wubu.BriefingRecord{Ticked: formIndexes(r, "ticked"), ResidentName: r.FormValue("resident_name"), LeadName: r.FormValue("lead_name")}
 	var err error
 	if b.ResidentDrawn, err = drawnSignature(r.FormValue("resident_sig")); err != nil {
 		return "", err
@@ -115,6 +132,17 @@ func (h *Handler) renovationBrief(r *http.Request, id int64) (string, error) {
 	}
 	_, err = h.Renovations.BriefRenovation(r.Context(), id, b)
 	return h.T(r, "Briefing recorded: the works may start."), err
+}
+
+// formIndexes reads the indexes of the items ticked in a checklist's field.
+func formIndexes(r *http.Request, field string) []int {
+	var out []int
+	for _, s := range r.Form[field] {
+		if i, err := strconv.Atoi(s); err == nil {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // drawnSignature reads a signature drawn on the page's canvas (a PNG data
@@ -201,6 +229,6 @@ func (h *Handler) renovationVerify(r *http.Request, id int64) (string, error) {
 }
 
 func (h *Handler) renovationAccept(r *http.Request, id int64) (string, error) {
-	_, err := h.Renovations.AcceptRenovation(r.Context(), id, r.FormValue("withhold") == "1", r.FormValue("note"))
+	_, err := h.Renovations.AcceptRenovation(r.Context(), id, wubu.FinalInspection{Ticked: formIndexes(r, "final"), Withhold: r.FormValue("withhold") == "1", Note: r.FormValue("note")})
 	return h.T(r, "Renovation accepted and closed."), err
 }

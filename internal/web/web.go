@@ -182,6 +182,8 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.trainingRoutes()...)
 	routes = append(routes, h.roomAreaRoutes()...)
 	routes = append(routes, h.renovationRoutes()...)
+	routes = append(routes, h.renovationNewRoutes()...)
+	routes = append(routes, h.renovationSettingsRoutes()...)
 	routes = append(routes, h.eventRoutes()...)
 	routes = append(routes, h.bulletinRoutes()...)
 	routes = append(routes, h.surveyAnswerRoutes()...)
