@@ -106,7 +106,7 @@ var baseMetrics = []rollupMetric{
 		// a period are the sum over every day before its end. Rooms are
 		// added without steps: their services mark the day (org.go).
 		Metric: wubu.Metric{Name: "room.added", Kind: wubu.MetricCount, Unit: "item", Object: "room"},
-		items: `SELECT created_at, building_id, 0, 1, 0 FROM rooms WHERE project_id = ? AND created_at >= ? AND created_at < ?`,
+		items:  `SELECT created_at, building_id, 0, 1, 0 FROM rooms WHERE project_id = ? AND created_at >= ? AND created_at < ?`,
 	},
 }
 
