@@ -86,7 +86,40 @@ const (
 	ByDay      FigureGroup = "day"
 	ByBuilding FigureGroup = "building"
 	ByPerson   FigureGroup = "person"
+	// ByWeek and ByMonth sum the days of each week (from Monday) and
+	// month; Figure.Day names its first day.
+	ByWeek  FigureGroup = "week"
+	ByMonth FigureGroup = "month"
 )
+
+// Valid reports whether g is a known group ("" is the project's).
+func (g FigureGroup) Valid() bool {
+	switch g {
+	case "", ByProject, ByDay, ByBuilding, ByPerson, ByWeek, ByMonth:
+		return true
+	}
+	return false
+}
+
+// Promise outcomes, for PromiseFilter.
+const (
+	OutcomeKept   = "kept"   // met on time
+	OutcomeMissed = "missed" // kept late
+	OutcomeOpen   = "open"   // breached and still running
+)
+
+// PromiseFilter selects the promises due on days [From, To) of a project
+// (up to now): the list behind a promise figure.
+type PromiseFilter struct {
+	ProjectID  int64
+	ObjectType string
+	Kind       string
+	From, To   string
+	// Outcome narrows to kept, missed or open promises ("" for all).
+	Outcome string
+	Offset  int
+	Limit   int
+}
 
 // FigureFilter selects figures of a project over days [From, To) (dates
 // 2006-01-02 in China time).
@@ -101,6 +134,8 @@ type FigureFilter struct {
 
 // RollupService reads and maintains the daily roll-ups.
 type RollupService interface {
+	// Metrics describes every metric of the roll-ups.
+	Metrics() []Metric
 	// Figures returns the sums of the roll-ups. Requires PermReportView in
 	// the project; returns ENOTFOUND if the caller may not see it, EINVALID
 	// for bad days.
@@ -111,4 +146,7 @@ type RollupService interface {
 	RollUp(ctx context.Context, now time.Time) error
 	// Rebuild recomputes every roll-up of every project from the raw rows.
 	Rebuild(ctx context.Context) error
+	// Promises lists the promises behind a promise figure, soonest due
+	// first, and how many match. Requires PermReportView in the project.
+	Promises(ctx context.Context, f PromiseFilter) ([]*Deadline, int, error)
 }

@@ -342,6 +342,8 @@ func (m *Main) Services() server.Services {
 		Events: sqlstore.NewEventService(m.DB),
 		// Notices on the board and pest-control plans (C3).
 		Bulletins: sqlstore.NewBulletinService(m.DB).WithNotifier(m.Outbox),
+		// The daily figures of the dashboards (U2).
+		Rollups: sqlstore.NewRollupService(m.DB),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 	}

@@ -96,6 +96,8 @@ type Services struct {
 	Events wubu.EventService
 	// Bulletins are the notices on the board and the pest-control plans (C3).
 	Bulletins wubu.BulletinService
+	// Rollups are the daily figures of the dashboards (U2, issue 17).
+	Rollups wubu.RollupService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

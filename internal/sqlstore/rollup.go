@@ -375,6 +375,18 @@ func (s *RollupService) Figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 	if _, err := dayStart(f.To); err != nil || f.To <= f.From {
 		return nil, wubu.FieldErrorf("to", wubu.EINVALID, "The period must end after it starts.")
 	}
+	if !f.Group.Valid() {
+		return nil, wubu.FieldErrorf("group", wubu.EINVALID, "Group by day, week, month, building or person.")
+	}
+	if f.Group == wubu.ByWeek || f.Group == wubu.ByMonth {
+		g := f.Group
+		f.Group = wubu.ByDay
+		fs, err := s.figures(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		return foldFigures(fs, g), nil
+	}
 	return s.figures(ctx, f)
 }
 
@@ -452,4 +464,107 @@ func metricNamed(name string) (rollupMetric, bool) {
 		}
 	}
 	return rollupMetric{}, false
+}
+
+// foldFigures sums figures by day into weeks (from Monday) or months,
+// each named by its first day.
+func foldFigures(fs []*wubu.Figure, g wubu.FigureGroup) []*wubu.Figure {
+	var out []*wubu.Figure
+	at := map[[2]string]*wubu.Figure{}
+	for _, f := range fs {
+		t, err := dayStart(f.Day)
+		if err != nil {
+			continue
+		}
+		if g == wubu.ByMonth {
+			t = t.AddDate(0, 0, 1-t.Day())
+		} else {
+			t = t.AddDate(0, 0, -(int(t.Weekday())+6)%7)
+		}
+		k := [2]string{f.Metric, t.Format(dayLayout)}
+		sum := at[k]
+		if sum == nil {
+			sum = &wubu.Figure{Metric: f.Metric, Day: k[1]}
+			if f.Buckets != nil {
+				sum.Buckets = make([]int64, len(f.Buckets))
+			}
+			at[k] = sum
+			out = append(out, sum)
+		}
+		sum.N += f.N
+		sum.Total += f.Total
+		sum.Open += f.Open
+		for i, b := range f.Buckets {
+			sum.Buckets[i] += b
+		}
+	}
+	return out
+}
+
+// Promises lists the promises due on the filter's days, up to now: those
+// a promise figure counts.
+func (s *RollupService) Promises(ctx context.Context, f wubu.PromiseFilter) ([]*wubu.Deadline, int, error) {
+	if f.ProjectID <= 0 {
+		return nil, 0, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
+	}
+	if _, err := wubu.Authorize(ctx, wubu.PermReportView, f.ProjectID); err != nil {
+		return nil, 0, err
+	}
+	from, err := dayStart(f.From)
+	if err != nil {
+		return nil, 0, wubu.FieldErrorf("from", wubu.EINVALID, "Write the date as 2026-11-27.")
+	}
+	to, err := dayStart(f.To)
+	if err != nil {
+		return nil, 0, wubu.FieldErrorf("to", wubu.EINVALID, "Write the date as 2026-11-27.")
+	}
+	now := s.db.now()
+	if now.Before(to) {
+		to = now
+	}
+	where := []string{"project_id = ?", "due_at >= ?", "due_at < ?", "state <> 'cancelled'"}
+	args := []any{f.ProjectID, from.UTC(), to.UTC()}
+	if f.ObjectType != "" {
+		where, args = append(where, "object_type = ?"), append(args, f.ObjectType)
+	}
+	if f.Kind != "" {
+		where, args = append(where, "kind = ?"), append(args, f.Kind)
+	}
+	switch f.Outcome {
+	case "":
+	case wubu.OutcomeKept:
+		where = append(where, "state = 'met'")
+	case wubu.OutcomeMissed:
+		where = append(where, "state = 'missed'")
+	case wubu.OutcomeOpen:
+		where = append(where, "state IN "+runningDeadlines)
+	default:
+		return nil, 0, wubu.FieldErrorf("outcome", wubu.EINVALID, "Choose kept, missed or open.")
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	args = append(args, f.Limit, max(f.Offset, 0))
+	rows, err := s.db.query(ctx, `SELECT id, object_type, object_id, kind, due_at, state, disarmed_at, COUNT(*) OVER()
+		FROM deadlines WHERE `+strings.Join(where, " AND ")+` ORDER BY due_at, id LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*wubu.Deadline
+	total := 0
+	for rows.Next() {
+		d := &wubu.Deadline{}
+		d.ProjectID = f.ProjectID
+		if err := rows.Scan(&d.ID, &d.ObjectType, &d.ObjectID, &d.Kind, &d.DueAt, &d.State, &d.DisarmedAt, &total); err != nil {
+			return nil, 0, err
+		}
+		end := now
+		if d.DisarmedAt != nil {
+			end = *d.DisarmedAt
+		}
+		d.Remaining = d.DueAt.Sub(end)
+		out = append(out, d)
+	}
+	return out, total, rows.Err()
 }

@@ -144,7 +144,7 @@ func rollupMetrics() []rollupMetric {
 }
 
 // Metrics lists the metrics of the daily roll-ups.
-func Metrics() []wubu.Metric {
+func (s *RollupService) Metrics() []wubu.Metric {
 	var out []wubu.Metric
 	for _, m := range rollupMetrics() {
 		out = append(out, m.Metric)
