@@ -417,7 +417,7 @@ func (h *Handler) dashboardExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows := [][]any{{v.T("Project"), v.Project.Name}, {v.T("From"), v.From}, {v.T("To"), v.To}, {},
-		{v.T("Promises kept"), v.T("Due"), v.T("Kept"), v.T("Kept (%)"), v.T("Breached and still open")}}
+		{v.T("Promises kept per kind"), v.T("Promises due"), v.T("Kept"), v.T("Kept (%)"), v.T("Breached and still open")}}
 	for _, p := range v.Promises {
 		rows = append(rows, []any{v.T("object:" + p.Object), p.Due, p.Kept, fmt.Sprintf("%.1f", p.Percent), p.Open})
 	}
@@ -426,7 +426,7 @@ func (h *Handler) dashboardExport(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, append([]any{d.Label, d.N, d.Mean, d.Median}, anySlice(d.Buckets)...))
 	}
 	rows = append(rows, []any{},
-		[]any{v.T("Follow-up satisfaction"), v.OrderSat, v.OrderAnswers},
+		[]any{v.T("Satisfaction after repairs"), v.OrderSat, v.OrderAnswers},
 		[]any{v.T("Revisit satisfaction"), v.RevisitSat, v.RevisitAnswers},
 		[]any{v.T("Complaints"), v.Complaints, v.ComplaintsOpen},
 		[]any{v.T("Complaints per 100 homes"), v.ComplaintRate},
@@ -436,7 +436,7 @@ func (h *Handler) dashboardExport(w http.ResponseWriter, r *http.Request) {
 	for _, b := range v.Buildings {
 		rows = append(rows, []any{b.Name, b.Orders, b.Complaints, b.Hazards, b.Homes, b.PerHundred})
 	}
-	rows = append(rows, []any{}, []any{v.T("Staff member"), v.T("Orders"), v.T("Mean time to site"), v.T("Follow-up satisfaction"), v.T("Patrol runs"), v.T("Patrol runs complete")})
+	rows = append(rows, []any{}, []any{v.T("Staff member"), v.T("Orders"), v.T("Mean time to site"), v.T("Satisfaction after repairs"), v.T("Patrol runs"), v.T("Patrol runs complete")})
 	for _, p := range v.People {
 		rows = append(rows, []any{p.Name, p.Orders, p.Response, p.Satisfaction, p.Patrols, p.PatrolPercent})
 	}
