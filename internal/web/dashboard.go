@@ -69,14 +69,14 @@ type dashboardView struct {
 	// ChartLabels, TimeLabels and BucketJSON name the charts' series and
 	// buckets in the user's language (JSON).
 	ChartLabels, TimeLabels, BucketJSON string
-	Promises       []promiseRow
-	Durations      []durationRow
-	BucketLabels   []string
-	Objects        []string
-	TrendRows      []trendRow
-	Buildings      []groupRow
-	People         []groupRow
-	Homes          int64
+	Promises                            []promiseRow
+	Durations                           []durationRow
+	BucketLabels                        []string
+	Objects                             []string
+	TrendRows                           []trendRow
+	Buildings                           []groupRow
+	People                              []groupRow
+	Homes                               int64
 	// The period's other figures.
 	OrderSat, RevisitSat             string
 	OrderAnswers, RevisitAnswers     int64
@@ -467,15 +467,15 @@ var outcomes = []outcomeOption{{Value: wubu.OutcomeKept, Label: "outcome:kept"},
 
 type promiseListView struct {
 	orderPage
-	Project                 *wubu.Project
-	Object, Outcome         string
-	From, To                string
-	Promises                []*wubu.Deadline
-	Pager                   PagerView
-	Objects                 []string
-	Outcomes                []outcomeOption
-	DashboardHref           string
-	Total                   int
+	Project         *wubu.Project
+	Object, Outcome string
+	From, To        string
+	Promises        []*wubu.Deadline
+	Pager           PagerView
+	Objects         []string
+	Outcomes        []outcomeOption
+	DashboardHref   string
+	Total           int
 }
 
 // Href links a promise to its object's page.

@@ -31,7 +31,9 @@ type orderDrill struct {
 }
 
 // Any reports whether a filter is set.
-func (d orderDrill) Any() bool { return d.From != "" || d.To != "" || d.Assignee != "" || d.Building != "" }
+func (d orderDrill) Any() bool {
+	return d.From != "" || d.To != "" || d.Assignee != "" || d.Building != ""
+}
 
 // drill reads the dashboard's filters of the order list into f: ?from=
 // and ?to= (dates, China time, to inclusive), ?assignee= and ?building=.
