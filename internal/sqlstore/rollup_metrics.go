@@ -102,6 +102,20 @@ var baseMetrics = []rollupMetric{
 		touch: "hazard", dayOf: `SELECT reported_at FROM hazards WHERE project_id = ? AND id = ?`,
 	},
 	{
+		// Waiting at the front desk: from the number taken to the service.
+		Metric: wubu.Metric{Name: "desk.wait", Kind: wubu.MetricDuration, Unit: "second", Object: "desk_ticket"},
+		items: `SELECT taken_at, 0, COALESCE(served_by, 0), taken_at, serve_start
+			FROM desk_tickets WHERE project_id = ? AND taken_at >= ? AND taken_at < ? AND serve_start IS NOT NULL`,
+		touch: "desk_ticket", dayOf: `SELECT taken_at FROM desk_tickets WHERE project_id = ? AND id = ?`,
+	},
+	{
+		// Training quiz scores (0–100) by the day they were submitted;
+		// the submission marks its day (training_attempt.go).
+		Metric: wubu.Metric{Name: "training.score", Kind: wubu.MetricScore, Unit: "point", Object: "training_quiz"},
+		items: `SELECT submitted_at, COALESCE(building_id, 0), user_id, score, 0
+			FROM training_quizzes WHERE project_id = ? AND submitted_at >= ? AND submitted_at < ?`,
+	},
+	{
 		// Homes (rooms) added on the day: the project's homes at the end of
 		// a period are the sum over every day before its end. Rooms are
 		// added without steps: their services mark the day (org.go).

@@ -85,6 +85,10 @@ type dashboardView struct {
 	Patrols, PatrolsOpen             int64
 	PatrolRate                       string
 	Hazards, HazardsOpen, Reported   int64
+	DeskWait, DeskWaitMedian         string
+	DeskServed                       int64
+	TrainingScore                    string
+	TrainingQuizzes                  int64
 	OrdersHref, OpenOrdersHref       string
 	ComplaintsHref, RevisitsHref     string
 	HazardsOpenHref, CompletenessRef string
@@ -192,6 +196,14 @@ func (h *Handler) dashboardData(r *http.Request) (*dashboardView, error) {
 	v.Patrols, v.PatrolsOpen, v.PatrolRate = pr.N, pr.Open, percent(pr.Total, pr.N)
 	hz := fig(all, "hazard.reported")
 	v.Hazards, v.HazardsOpen = hz.N, hz.Open
+	dw := fig(all, "desk.wait")
+	v.DeskServed, v.DeskWait, v.DeskWaitMedian = dw.N, "—", "—"
+	if dw.N > 0 {
+		v.DeskWait = v.Duration(time.Duration(dw.Total/dw.N) * time.Second)
+		v.DeskWaitMedian = v.BucketLabels[medianBucket(dw.Buckets)]
+	}
+	tr := fig(all, "training.score")
+	v.TrainingScore, v.TrainingQuizzes = mean(tr), tr.N
 	o := fig(all, "order.reported")
 	v.Reported = o.N
 	v.OrdersHref = "/projects/" + pid + "/orders?" + period
@@ -432,6 +444,8 @@ func (h *Handler) dashboardExport(w http.ResponseWriter, r *http.Request) {
 		[]any{v.T("Complaints per 100 homes"), v.ComplaintRate},
 		[]any{v.T("Patrol runs complete"), v.PatrolRate, v.Patrols},
 		[]any{v.T("Hazards reported"), v.Hazards, v.HazardsOpen},
+		[]any{v.T("Waiting at the front desk"), v.DeskWait, v.DeskWaitMedian, v.DeskServed},
+		[]any{v.T("Quiz scores"), v.TrainingScore, v.TrainingQuizzes},
 		[]any{}, []any{v.T("Building"), v.T("Orders"), v.T("Complaints"), v.T("Hazards reported"), v.T("Homes"), v.T("Complaints per 100 homes")})
 	for _, b := range v.Buildings {
 		rows = append(rows, []any{b.Name, b.Orders, b.Complaints, b.Hazards, b.Homes, b.PerHundred})

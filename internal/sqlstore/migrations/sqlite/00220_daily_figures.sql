@@ -48,8 +48,12 @@ CREATE INDEX hazards_reported ON hazards (project_id, reported_at);
 CREATE INDEX revisits_done ON revisits (project_id, done_at);
 CREATE INDEX orders_followed_up ON orders (project_id, followed_up_at);
 CREATE INDEX rooms_created ON rooms (project_id, created_at);
+CREATE INDEX desk_tickets_taken ON desk_tickets (project_id, taken_at);
+CREATE INDEX training_quizzes_submitted ON training_quizzes (project_id, submitted_at);
 
 -- +goose Down
+DROP INDEX training_quizzes_submitted;
+DROP INDEX desk_tickets_taken;
 DROP INDEX rooms_created;
 DROP INDEX orders_followed_up;
 DROP INDEX revisits_done;
