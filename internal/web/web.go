@@ -183,6 +183,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.eventRoutes()...)
 	routes = append(routes, h.bulletinRoutes()...)
 	routes = append(routes, h.surveyAnswerRoutes()...)
+	routes = append(routes, h.segmentRoutes()...)
 	return routes
 }
 
