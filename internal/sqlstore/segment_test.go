@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/calendar"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 	"github.com/wubu-oss/wubu/internal/wubutest"
 )
@@ -254,4 +255,84 @@ func fieldOf(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// TestSegmentAudiences: a saved segment is the audience of a notice sent
+// by SMS, of a festival greeting and of a community survey (U2); another
+// project's segment is refused naming the field.
+func TestSegmentAudiences(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		f := newSegmentFixture(t, db)
+		pa := f.ProjectA.ID
+		care := &wubu.Segment{ProjectID: pa, Name: "关爱对象", Query: wubu.SegmentQuery{CareFlags: []wubu.CareFlag{wubu.CareElderlyAlone, wubu.CareMobility}}}
+		if err := f.ss.SaveSegment(f.manager, care); err != nil {
+			t.Fatal(err)
+		}
+		other := &wubu.Segment{ProjectID: f.ProjectB.ID, Name: "B 的分群"}
+		if err := f.ss.SaveSegment(f.managerB, other); err != nil {
+			t.Fatal(err)
+		}
+		outbox := sqlstore.NewOutboxService(db)
+		t.Run("Bulletin", func(t *testing.T) {
+			bs := sqlstore.NewBulletinService(db).WithNotifier(outbox)
+			until := clock.Now().AddDate(0, 0, 3).In(calendar.ChinaStandardTime).Format("2006-01-02")
+			n := &wubu.Bulletin{ProjectID: pa, Title: "冬季防滑提示", Body: "雨雪天气请注意防滑，需要帮助请致电服务中心。", BoardUntil: until, SendSMS: true, SegmentID: &care.ID}
+			if err := bs.PostBulletin(f.manager, n); err != nil {
+				t.Fatal(err)
+			}
+			if n.Sent != 2 {
+				t.Fatalf("sent %d, want 2 (张一, 王四)", n.Sent)
+			}
+			got, err := bs.FindBulletin(f.manager, n.ID)
+			if err != nil || got.SegmentID == nil || *got.SegmentID != care.ID || got.SegmentName != care.Name {
+				t.Fatalf("notice %+v %v", got, err)
+			}
+			bad := &wubu.Bulletin{ProjectID: pa, Title: "x", Body: "x", BoardUntil: until, SegmentID: &other.ID}
+			if err := bs.PostBulletin(f.manager, bad); fieldOf(err) != "segment_id" {
+				t.Fatalf("another project's segment: %v", err)
+			}
+			if err := f.ss.DeleteSegment(f.manager, care.ID); wubu.ErrorCode(err) != wubu.ECONFLICT {
+				t.Fatalf("deleting a notice's segment: %v", err)
+			}
+		})
+		t.Run("Greeting", func(t *testing.T) {
+			gs := sqlstore.NewGreetingService(db, outbox)
+			c := &wubu.GreetingCampaign{ProjectID: pa, Festival: "christmas", Message: "平安喜乐。", Audience: wubu.GreetingAudience{SegmentID: &care.ID}}
+			pv, err := gs.PreviewGreeting(f.manager, c)
+			if err != nil || pv.Count != 2 {
+				t.Fatalf("preview %+v %v, want 2", pv, err)
+			}
+			all, err := gs.PreviewGreeting(f.manager, &wubu.GreetingCampaign{ProjectID: pa, Festival: "christmas", Message: "平安喜乐。"})
+			if err != nil || all.Count != 4 {
+				t.Fatalf("everyone with a phone: %+v %v, want 4", all, err)
+			}
+			c.Audience.SegmentID = &other.ID
+			if _, err := gs.PreviewGreeting(f.manager, c); fieldOf(err) != "segment_id" {
+				t.Fatalf("another project's segment: %v", err)
+			}
+		})
+		t.Run("Survey", func(t *testing.T) {
+			ss := sqlstore.NewSurveyService(db)
+			form := &wubu.SurveyForm{ProjectID: pa, Purpose: wubu.SurveyCommunity, Title: "关爱服务满意度", SegmentID: &care.ID,
+				Questions: []*wubu.SurveyQuestion{{Kind: wubu.QuestionScale, Text: "您对上门关爱服务满意吗？", Required: true}}}
+			if err := ss.SaveSurveyForm(f.manager, form); err != nil {
+				t.Fatal(err)
+			}
+			answer := func(p int64) error {
+				score := 5
+				return ss.AnswerSurvey(f.assistant, &wubu.SurveyResponse{FormID: form.ID, PersonID: &p,
+					Answers: []wubu.SurveyAnswer{{QuestionID: form.Questions[0].ID, Score: &score}}})
+			}
+			if err := answer(f.zhang1.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := answer(f.zhang2.ID); fieldOf(err) != "person_id" || wubu.ErrorCode(err) != wubu.EINVALID {
+				t.Fatalf("a resident outside the segment: %v", err)
+			}
+			got, err := ss.FindSurveyForm(f.manager, form.ID)
+			if err != nil || got.SegmentID == nil || *got.SegmentID != care.ID {
+				t.Fatalf("form %+v %v", got, err)
+			}
+		})
+	})
 }

@@ -188,6 +188,28 @@ func (h *Handler) renderSegments(w http.ResponseWriter, r *http.Request, status 
 	h.render(w, r, status, "segments", v)
 }
 
+// segmentPick is the choice of a saved segment as an audience, drawn by
+// the template "segment-select".
+type segmentPick struct {
+	*Page
+	Segments []*wubu.Segment
+	Selected string
+}
+
+// SegmentPick offers the segments, the one selected marked.
+func (p *Page) SegmentPick(segments []*wubu.Segment, selected string) segmentPick {
+	return segmentPick{Page: p, Segments: segments, Selected: selected}
+}
+
+// audienceSegments returns a project's saved segments to offer as an
+// audience: none to a user who may not query segments.
+func (h *Handler) audienceSegments(r *http.Request, projectID int64) ([]*wubu.Segment, error) {
+	if projectID == 0 || !wubu.UserFromContext(r.Context()).Can(wubu.PermSegmentQuery) {
+		return nil, nil
+	}
+	return h.Segments.FindSegments(r.Context(), projectID)
+}
+
 // cmpErr returns the first error that is not nil.
 func cmpErr(errs ...error) error {
 	for _, err := range errs {
