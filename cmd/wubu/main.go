@@ -97,6 +97,7 @@ Commands:
   audit     verify the audit log's hash chain (audit verify; exit status 2 if broken)
   backup    write a consistent copy of the database while it serves (backup FILE)
   restore   fill an empty data directory or database from a backup (restore FILE)
+  rollups   rebuild the daily roll-ups of the dashboards from scratch (rollups rebuild)
   keys      the keys that seal residents' ID numbers (keys new|rotate|reencrypt)
 
 Every command takes --db DSN (or WUBU_DB) and --data DIR (or WUBU_DATA).
@@ -142,6 +143,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdRestore(ctx, args, stdout, stderr)
 	case "keys":
 		return cmdKeys(ctx, args, stdout, stderr)
+	case "rollups":
+		return cmdRollups(ctx, args, stdout, stderr)
 	case "crashload": // hidden: the crash test's load (outbox_crashload.go)
 		return cmdCrashLoad(ctx, args, stdout, stderr)
 	}
@@ -268,7 +271,7 @@ func (m *Main) StartJobs(ctx context.Context) error {
 	rules := sqlstore.NewRulesEngine(m.DB, m.Outbox)
 	rules.Visits = sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)).WithClocks(m.Clocks)
 	rules.Logger = m.Logger
-	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rules: withTraining{rules: rules, training: sqlstore.NewTrainingService(m.DB, m.Clocks), logger: m.Logger}})
+	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rollups: sqlstore.NewRollupService(m.DB), Rules: withTraining{rules: rules, training: sqlstore.NewTrainingService(m.DB, m.Clocks), logger: m.Logger}})
 	if err != nil {
 		return err
 	}
