@@ -91,7 +91,7 @@ func (s *OrderService) Report(ctx context.Context, projectID int64, from, to tim
 
 // median returns the median of ds (the mean of the middle two for an even
 // count), 0 for none.
-func median(ds []time.Duration) time.Duration {
+func median[T time.Duration | float64](ds []T) T {
 	if len(ds) == 0 {
 		return 0
 	}
