@@ -52,6 +52,37 @@ type ScorecardCell struct {
 	Target float64 `json:"target,omitempty"`
 }
 
+// ScorecardCells is the grid: the guideline's 22 cells (security and
+// customer service have six steps, cleaning and maintenance five), each
+// with the metric that measures it.
+var ScorecardCells = []ScorecardCell{
+	{Post: PostSecurity, Step: StepKnow, Metric: "training.assessment.security", Measure: "scorecard:security.know", Formula: "formula:score100", Link: "/training/report", Max: 100},
+	{Post: PostSecurity, Step: StepUnderstand, Metric: "promise.tenant_registration.check", Measure: "scorecard:security.understand", Formula: "formula:promise", Link: "/tenants?project={project}"},
+	{Post: PostSecurity, Step: StepHelp, Metric: "security.alarm_reminder", Measure: "scorecard:security.help", Formula: "formula:count", Link: "/alarms?project={project}", Target: 20},
+	{Post: PostSecurity, Step: StepEmpathize, Metric: "promise.pass.confirm", Measure: "scorecard:security.empathize", Formula: "formula:promise", Link: "/passes?project={project}"},
+	{Post: PostSecurity, Step: StepDelight, Metric: "security.advice", Measure: "scorecard:security.delight", Formula: "formula:count", Link: "/security/buildings?project={project}", Target: 10},
+	{Post: PostSecurity, Step: StepAchieve, Metric: "promise.hazard.rectify", Measure: "scorecard:security.achieve", Formula: "formula:promise", Link: "/hazards?project={project}"},
+
+	{Post: PostCleaning, Step: StepKnow, Metric: "training.assessment.cleaning", Measure: "scorecard:cleaning.know", Formula: "formula:score100", Link: "/training/report", Max: 100},
+	{Post: PostCleaning, Step: StepUnderstand, Metric: "cleaning.need", Measure: "scorecard:cleaning.understand", Formula: "formula:count", Link: "/projects/{project}/housekeeping", Target: 10},
+	{Post: PostCleaning, Step: StepHelp, Metric: "cleaning.pest_notice", Measure: "scorecard:cleaning.help", Formula: "formula:count", Link: "/bulletins?project={project}", Target: 2},
+	{Post: PostCleaning, Step: StepEmpathize, Metric: "housekeeping.done", Measure: "scorecard:cleaning.empathize", Formula: "formula:ratio", Link: "/projects/{project}/housekeeping"},
+	{Post: PostCleaning, Step: StepDelight, Metric: "housekeeping.promoted", Measure: "scorecard:cleaning.delight", Formula: "formula:count", Link: "/projects/{project}/housekeeping", Target: 10},
+
+	{Post: PostMaintenance, Step: StepKnow, Metric: "training.assessment.maintenance", Measure: "scorecard:maintenance.know", Formula: "formula:score100", Link: "/training/report", Max: 100},
+	{Post: PostMaintenance, Step: StepUnderstand, Metric: "inspection.visit", Measure: "scorecard:maintenance.understand", Formula: "formula:ratio", Link: "/projects/{project}/campaigns"},
+	{Post: PostMaintenance, Step: StepHelp, Metric: "promise.renovation.review", Measure: "scorecard:maintenance.help", Formula: "formula:promise", Link: "/renovations?project={project}"},
+	{Post: PostMaintenance, Step: StepEmpathize, Metric: "order.priced", Measure: "scorecard:maintenance.empathize", Formula: "formula:ratio", Link: "/projects/{project}/orders/report"},
+	{Post: PostMaintenance, Step: StepDelight, Metric: "promise.order.arrival", Measure: "scorecard:maintenance.delight", Formula: "formula:promise", Link: "/projects/{project}/orders"},
+
+	{Post: PostService, Step: StepKnow, Metric: "training.assessment.service", Measure: "scorecard:service.know", Formula: "formula:score100", Link: "/training/report", Max: 100},
+	{Post: PostService, Step: StepUnderstand, Metric: "promise.complaint.handle", Measure: "scorecard:service.understand", Formula: "formula:promise", Link: "/complaints?project={project}"},
+	{Post: PostService, Step: StepHelp, Metric: "care.visit", Measure: "scorecard:service.help", Formula: "formula:count", Link: "/projects/{project}/care", Target: 20},
+	{Post: PostService, Step: StepEmpathize, Metric: "desk.wait", Measure: "scorecard:service.empathize", Formula: "formula:wait15", Link: "/desk/report?project={project}"},
+	{Post: PostService, Step: StepDelight, Metric: "promise.revisit.visit", Measure: "scorecard:service.delight", Formula: "formula:promise", Link: "/projects/{project}/revisits"},
+	{Post: PostService, Step: StepAchieve, Metric: "event.attended", Measure: "scorecard:service.achieve", Formula: "formula:count", Link: "/events?project={project}", Target: 20},
+}
+
 // Key names the cell: "security.know".
 func (c ScorecardCell) Key() string { return string(c.Post) + "." + string(c.Step) }
 

@@ -26,7 +26,7 @@ func NewScorecardService(db *DB) *ScorecardService {
 // scorecardMetricNames are the metrics the grid reads.
 func scorecardMetricNames() []string {
 	var out []string
-	for _, c := range ScorecardCells {
+	for _, c := range wubu.ScorecardCells {
 		out = append(out, c.Metric)
 	}
 	return out
@@ -76,7 +76,7 @@ func scoreCells(projectID int64, from, to string, figs []*wubu.Figure) *wubu.Sco
 	days := periodDays(from, to)
 	var sum float64
 	var n int
-	for _, cell := range ScorecardCells {
+	for _, cell := range wubu.ScorecardCells {
 		c := &wubu.ScoreCell{ScorecardCell: cell, Colour: "none"}
 		if f := byMetric[cell.Metric]; f != nil && f.N > 0 {
 			c.N, c.Total, c.Open, c.HasData = f.N, f.Total, f.Open, true
@@ -150,7 +150,7 @@ func (s *ScorecardService) Quality(ctx context.Context, from, to string) (*wubu.
 	if err != nil {
 		return nil, err
 	}
-	v := &wubu.QualityView{From: from, To: to, Cells: ScorecardCells, Rows: []*wubu.QualityRow{}, Median: map[string]float64{}}
+	v := &wubu.QualityView{From: from, To: to, Cells: wubu.ScorecardCells, Rows: []*wubu.QualityRow{}, Median: map[string]float64{}}
 	perCell := map[string][]float64{}
 	var overall []float64
 	for _, p := range ps {

@@ -98,34 +98,3 @@ var scorecardMetrics = []rollupMetric{
 			WHERE project_id = ? AND attended_at >= ? AND attended_at < ?`,
 	},
 }
-
-// ScorecardCells is the grid: the guideline's 22 cells (security and
-// customer service have six steps, cleaning and maintenance five), each
-// with the metric that measures it.
-var ScorecardCells = []wubu.ScorecardCell{
-	{Post: wubu.PostSecurity, Step: wubu.StepKnow, Metric: "training.assessment.security", Measure: "scorecard:security.know", Formula: "formula:score100", Link: "/training/report", Max: 100},
-	{Post: wubu.PostSecurity, Step: wubu.StepUnderstand, Metric: "promise.tenant_registration.check", Measure: "scorecard:security.understand", Formula: "formula:promise", Link: "/tenants?project={project}"},
-	{Post: wubu.PostSecurity, Step: wubu.StepHelp, Metric: "security.alarm_reminder", Measure: "scorecard:security.help", Formula: "formula:count", Link: "/alarms?project={project}", Target: 20},
-	{Post: wubu.PostSecurity, Step: wubu.StepEmpathize, Metric: "promise.pass.confirm", Measure: "scorecard:security.empathize", Formula: "formula:promise", Link: "/passes?project={project}"},
-	{Post: wubu.PostSecurity, Step: wubu.StepDelight, Metric: "security.advice", Measure: "scorecard:security.delight", Formula: "formula:count", Link: "/security/buildings?project={project}", Target: 10},
-	{Post: wubu.PostSecurity, Step: wubu.StepAchieve, Metric: "promise.hazard.rectify", Measure: "scorecard:security.achieve", Formula: "formula:promise", Link: "/hazards?project={project}"},
-
-	{Post: wubu.PostCleaning, Step: wubu.StepKnow, Metric: "training.assessment.cleaning", Measure: "scorecard:cleaning.know", Formula: "formula:score100", Link: "/training/report", Max: 100},
-	{Post: wubu.PostCleaning, Step: wubu.StepUnderstand, Metric: "cleaning.need", Measure: "scorecard:cleaning.understand", Formula: "formula:count", Link: "/projects/{project}/housekeeping", Target: 10},
-	{Post: wubu.PostCleaning, Step: wubu.StepHelp, Metric: "cleaning.pest_notice", Measure: "scorecard:cleaning.help", Formula: "formula:count", Link: "/bulletins?project={project}", Target: 2},
-	{Post: wubu.PostCleaning, Step: wubu.StepEmpathize, Metric: "housekeeping.done", Measure: "scorecard:cleaning.empathize", Formula: "formula:ratio", Link: "/projects/{project}/housekeeping"},
-	{Post: wubu.PostCleaning, Step: wubu.StepDelight, Metric: "housekeeping.promoted", Measure: "scorecard:cleaning.delight", Formula: "formula:count", Link: "/projects/{project}/housekeeping", Target: 10},
-
-	{Post: wubu.PostMaintenance, Step: wubu.StepKnow, Metric: "training.assessment.maintenance", Measure: "scorecard:maintenance.know", Formula: "formula:score100", Link: "/training/report", Max: 100},
-	{Post: wubu.PostMaintenance, Step: wubu.StepUnderstand, Metric: "inspection.visit", Measure: "scorecard:maintenance.understand", Formula: "formula:ratio", Link: "/projects/{project}/campaigns"},
-	{Post: wubu.PostMaintenance, Step: wubu.StepHelp, Metric: "promise.renovation.review", Measure: "scorecard:maintenance.help", Formula: "formula:promise", Link: "/renovations?project={project}"},
-	{Post: wubu.PostMaintenance, Step: wubu.StepEmpathize, Metric: "order.priced", Measure: "scorecard:maintenance.empathize", Formula: "formula:ratio", Link: "/projects/{project}/orders/report"},
-	{Post: wubu.PostMaintenance, Step: wubu.StepDelight, Metric: "promise.order.arrival", Measure: "scorecard:maintenance.delight", Formula: "formula:promise", Link: "/projects/{project}/orders"},
-
-	{Post: wubu.PostService, Step: wubu.StepKnow, Metric: "training.assessment.service", Measure: "scorecard:service.know", Formula: "formula:score100", Link: "/training/report", Max: 100},
-	{Post: wubu.PostService, Step: wubu.StepUnderstand, Metric: "promise.complaint.handle", Measure: "scorecard:service.understand", Formula: "formula:promise", Link: "/complaints?project={project}"},
-	{Post: wubu.PostService, Step: wubu.StepHelp, Metric: "care.visit", Measure: "scorecard:service.help", Formula: "formula:count", Link: "/projects/{project}/care", Target: 20},
-	{Post: wubu.PostService, Step: wubu.StepEmpathize, Metric: "desk.wait", Measure: "scorecard:service.empathize", Formula: "formula:wait15", Link: "/desk/report?project={project}"},
-	{Post: wubu.PostService, Step: wubu.StepDelight, Metric: "promise.revisit.visit", Measure: "scorecard:service.delight", Formula: "formula:promise", Link: "/projects/{project}/revisits"},
-	{Post: wubu.PostService, Step: wubu.StepAchieve, Metric: "event.attended", Measure: "scorecard:service.achieve", Formula: "formula:count", Link: "/events?project={project}", Target: 20},
-}
