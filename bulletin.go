@@ -39,6 +39,10 @@ type Bulletin struct {
 	// BuildingID narrows the audience to a building; nil: the project.
 	BuildingID   *int64 `json:"building_id,omitempty"`
 	BuildingName string `json:"building_name,omitempty"`
+	// SegmentID narrows the residents an SMS goes to to a saved customer
+	// segment (U2); the board shows the notice to everyone.
+	SegmentID   *int64 `json:"segment_id,omitempty"`
+	SegmentName string `json:"segment_name,omitempty"`
 	// BoardFrom and BoardUntil are the days (YYYY-MM-DD, China time) it is
 	// on the board.
 	BoardFrom  string `json:"board_from"`

@@ -81,6 +81,9 @@ type SurveyForm struct {
 	// empty for a visit's form).
 	OpensOn  string `json:"opens_on,omitempty"`
 	ClosesOn string `json:"closes_on,omitempty"`
+	// SegmentID is a community survey's audience, a saved customer
+	// segment (U2): only its residents answer; nil: every resident.
+	SegmentID *int64 `json:"segment_id,omitempty"`
 	// Questions are the form's questions in order (archived ones left out).
 	Questions []*SurveyQuestion `json:"questions"`
 	UpdatedAt time.Time         `json:"updated_at"`

@@ -333,6 +333,8 @@ func (m *Main) Services() server.Services {
 		Focus:          sqlstore.NewFocusService(m.DB, m.Clocks),
 		Handbook:       sqlstore.NewHandbookService(m.DB),
 		LocalResources: sqlstore.NewLocalResourceService(m.DB),
+		Segments:       sqlstore.NewSegmentService(m.DB),
+		Scorecards:     sqlstore.NewScorecardService(m.DB),
 		Gifts:          sqlstore.NewGiftService(m.DB),
 		// Knowing the residents: quizzes, assessments, new hires, points (S1, C1, M1, K2, S6, U1).
 		Training: training,

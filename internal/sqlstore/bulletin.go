@@ -31,17 +31,18 @@ func (s *BulletinService) WithNotifier(n wubu.Notifier) *BulletinService {
 }
 
 const bulletinColumns = `n.id, n.project_id, n.kind, n.title, n.body, n.building_id, COALESCE(b.name, ''), n.board_from, n.board_until,
-	n.plan_id, COALESCE(n.plan_date, ''), n.send_sms, n.posted_by, COALESCE(u.name, ''), n.posted_at, p.name`
+	n.plan_id, COALESCE(n.plan_date, ''), n.send_sms, n.posted_by, COALESCE(u.name, ''), n.posted_at, p.name, n.segment_id, COALESCE(sg.name, '')`
 
 const bulletinFrom = ` FROM bulletins n
 	JOIN projects p ON p.id = n.project_id
 	LEFT JOIN buildings b ON b.project_id = n.project_id AND b.id = n.building_id
-	LEFT JOIN users u ON u.id = n.posted_by`
+	LEFT JOIN users u ON u.id = n.posted_by
+	LEFT JOIN segments sg ON sg.project_id = n.project_id AND sg.id = n.segment_id`
 
 func scanBulletin(s interface{ Scan(...any) error }) (*wubu.Bulletin, error) {
 	n := &wubu.Bulletin{}
 	err := s.Scan(&n.ID, &n.ProjectID, &n.Kind, &n.Title, &n.Body, &n.BuildingID, &n.BuildingName, &n.BoardFrom, &n.BoardUntil,
-		&n.PlanID, &n.PlanDate, &n.SendSMS, &n.PostedBy, &n.PostedByName, &n.PostedAt, &n.ProjectName)
+		&n.PlanID, &n.PlanDate, &n.SendSMS, &n.PostedBy, &n.PostedByName, &n.PostedAt, &n.ProjectName, &n.SegmentID, &n.SegmentName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	}
@@ -111,6 +112,13 @@ func (s *BulletinService) sendNotice(ctx context.Context, n *wubu.Bulletin) (int
 	if n.BuildingID != nil {
 		q, args = q+` AND r.building_id = ?`, append(args, *n.BuildingID)
 	}
+	if n.SegmentID != nil {
+		seg, sargs, err := s.db.segmentAudience(ctx, s.db.reader(), n.ProjectID, *n.SegmentID)
+		if err != nil {
+			return 0, err
+		}
+		q, args = q+` AND h.person_id IN (`+seg+`)`, append(args, sargs...)
+	}
 	rows, err := s.db.query(ctx, q+` ORDER BY h.person_id`, args...)
 	if err != nil {
 		return 0, err
@@ -153,19 +161,24 @@ func (s *BulletinService) insert(ctx context.Context, tx *Tx, n *wubu.Bulletin, 
 			return wubu.FieldErrorf("building_id", wubu.ENOTFOUND, "Not found.")
 		}
 	}
+	if n.SegmentID != nil {
+		if _, _, err := s.db.segmentAudience(ctx, tx, n.ProjectID, *n.SegmentID); err != nil {
+			return wubu.FieldErrorf("segment_id", wubu.EINVALID, "Choose a saved segment of this project.")
+		}
+	}
 	var planDate *string
 	if n.PlanDate != "" {
 		planDate = &n.PlanDate
 	}
 	n.PostedBy, n.PostedAt = by, tx.now
 	var err error
-	n.ID, err = tx.insert(ctx, `INSERT INTO bulletins (project_id, kind, title, body, building_id, board_from, board_until, plan_id, plan_date, send_sms, posted_by, posted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ProjectID, n.Kind, n.Title, n.Body, n.BuildingID, n.BoardFrom, n.BoardUntil, n.PlanID, planDate, n.SendSMS, by, tx.now)
+	n.ID, err = tx.insert(ctx, `INSERT INTO bulletins (project_id, kind, title, body, building_id, board_from, board_until, plan_id, plan_date, send_sms, posted_by, posted_at, segment_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ProjectID, n.Kind, n.Title, n.Body, n.BuildingID, n.BoardFrom, n.BoardUntil, n.PlanID, planDate, n.SendSMS, by, tx.now, n.SegmentID)
 	if err != nil {
 		return err
 	}
 	return tx.audit(ctx, n.ProjectID, wubu.ActionCreate, "bulletin", n.ID, nil, map[string]any{"kind": n.Kind, "title": n.Title, "building_id": n.BuildingID,
-		"board_from": n.BoardFrom, "board_until": n.BoardUntil, "plan_id": n.PlanID, "plan_date": n.PlanDate})
+		"board_from": n.BoardFrom, "board_until": n.BoardUntil, "plan_id": n.PlanID, "plan_date": n.PlanDate, "segment_id": n.SegmentID})
 }
 
 // FindBulletin returns a notice, for printing.

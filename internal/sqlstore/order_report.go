@@ -103,7 +103,7 @@ func (s *OrderService) promises(ctx context.Context, rep *wubu.OrderReport) erro
 
 // median returns the median of ds (the mean of the middle two for an even
 // count), 0 for none.
-func median(ds []time.Duration) time.Duration {
+func median[T time.Duration | float64](ds []T) T {
 	if len(ds) == 0 {
 		return 0
 	}

@@ -102,13 +102,6 @@ var baseMetrics = []rollupMetric{
 		touch: "hazard", dayOf: `SELECT reported_at FROM hazards WHERE project_id = ? AND id = ?`,
 	},
 	{
-		// Waiting at the front desk: from the number taken to the service.
-		Metric: wubu.Metric{Name: "desk.wait", Kind: wubu.MetricDuration, Unit: "second", Object: "desk_ticket"},
-		items: `SELECT taken_at, 0, COALESCE(served_by, 0), taken_at, serve_start
-			FROM desk_tickets WHERE project_id = ? AND taken_at >= ? AND taken_at < ? AND serve_start IS NOT NULL`,
-		touch: "desk_ticket", dayOf: `SELECT taken_at FROM desk_tickets WHERE project_id = ? AND id = ?`,
-	},
-	{
 		// Training quiz scores (0–100) by the day they were submitted;
 		// the submission marks its day (training_attempt.go).
 		Metric: wubu.Metric{Name: "training.score", Kind: wubu.MetricScore, Unit: "point", Object: "training_quiz"},
@@ -152,6 +145,15 @@ func rollupMetrics() []rollupMetric {
 			for _, c := range lc.Clocks {
 				metricsAll = append(metricsAll, promiseMetric(lc.Object, c.Kind))
 			}
+		}
+		// A metric is declared once: two of one name would write the same
+		// rows.
+		seen := map[string]bool{}
+		for _, m := range metricsAll {
+			if seen[m.Name] {
+				panic("daily roll-ups: metric " + m.Name + " declared twice")
+			}
+			seen[m.Name] = true
 		}
 	})
 	return metricsAll

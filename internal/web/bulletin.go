@@ -28,6 +28,7 @@ type bulletinListView struct {
 	Bulletins []*wubu.Bulletin
 	Plans     []*wubu.PestPlan
 	Buildings []*wubu.Building
+	Segments  []*wubu.Segment
 	CanPlan   bool
 }
 
@@ -52,6 +53,9 @@ func (h *Handler) bulletinListView(r *http.Request) (*bulletinListView, error) {
 	if v.Buildings, err = h.Org.FindBuildings(ctx, v.ProjectID); err != nil {
 		return nil, err
 	}
+	if v.Segments, err = h.audienceSegments(r, v.ProjectID); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -66,7 +70,7 @@ func (h *Handler) bulletinPost(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	n := &wubu.Bulletin{ProjectID: v.ProjectID, Title: r.FormValue("title"), Body: r.FormValue("body"), BuildingID: optID(r, "building_id"),
+	n := &wubu.Bulletin{ProjectID: v.ProjectID, Title: r.FormValue("title"), Body: r.FormValue("body"), BuildingID: optID(r, "building_id"), SegmentID: optID(r, "segment_id"),
 		BoardFrom: r.FormValue("board_from"), BoardUntil: r.FormValue("board_until"), SendSMS: r.FormValue("send_sms") == "1"}
 	if err := h.Bulletins.PostBulletin(r.Context(), n); err != nil {
 		h.render(w, r, refuse(r, v, r.Form, err, ""), "bulletins", v)

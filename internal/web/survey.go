@@ -143,6 +143,8 @@ type surveyEditView struct {
 	// Rows are the questions with blank rows to add more.
 	Rows  []surveyRow
 	Kinds []wubu.QuestionKind
+	// Segments are offered as a community survey's audience.
+	Segments []*wubu.Segment
 }
 
 // surveyRow is a question in the editor, numbered from 1.
@@ -202,6 +204,15 @@ func (h *Handler) renderSurveyEdit(w http.ResponseWriter, r *http.Request, statu
 	v.Form.Set("title", f.Title)
 	v.Form.Set("opens_on", f.OpensOn)
 	v.Form.Set("closes_on", f.ClosesOn)
+	if f.SegmentID != nil {
+		v.Form.Set("segment_id", strconv.FormatInt(*f.SegmentID, 10))
+	}
+	if f.Purpose == wubu.SurveyCommunity {
+		if v.Segments, err = h.audienceSegments(r, f.ProjectID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	h.render(w, r, status, "survey_edit", v)
 }
 
@@ -209,7 +220,7 @@ func (h *Handler) renderSurveyEdit(w http.ResponseWriter, r *http.Request, statu
 // text left out; choices are separated by "/", "、" or new lines.
 func surveyFromForm(r *http.Request) *wubu.SurveyForm {
 	f := &wubu.SurveyForm{Title: r.PostFormValue("title"), Purpose: wubu.SurveyPurpose(r.PostFormValue("purpose")),
-		OpensOn: strings.TrimSpace(r.PostFormValue("opens_on")), ClosesOn: strings.TrimSpace(r.PostFormValue("closes_on"))}
+		OpensOn: strings.TrimSpace(r.PostFormValue("opens_on")), ClosesOn: strings.TrimSpace(r.PostFormValue("closes_on")), SegmentID: optID(r, "segment_id")}
 	ids, kinds, texts, choices := r.PostForm["q_id"], r.PostForm["q_kind"], r.PostForm["q_text"], r.PostForm["q_choices"]
 	for i := range texts {
 		if strings.TrimSpace(texts[i]) == "" || i >= len(kinds) || i >= len(ids) || i >= len(choices) {
