@@ -97,6 +97,7 @@ Commands:
   audit     verify the audit log's hash chain (audit verify; exit status 2 if broken)
   backup    write a consistent copy of the database while it serves (backup FILE)
   restore   fill an empty data directory or database from a backup (restore FILE)
+  bench-dashboard  measure the project dashboard on a seeded database: 16 clients, p50 and p99
   rollups   rebuild the daily roll-ups of the dashboards from scratch (rollups rebuild)
   keys      the keys that seal residents' ID numbers (keys new|rotate|reencrypt)
 
@@ -145,6 +146,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdKeys(ctx, args, stdout, stderr)
 	case "rollups":
 		return cmdRollups(ctx, args, stdout, stderr)
+	case "bench-dashboard":
+		return cmdBenchDashboard(ctx, args, stdout, stderr)
 	case "crashload": // hidden: the crash test's load (outbox_crashload.go)
 		return cmdCrashLoad(ctx, args, stdout, stderr)
 	}
