@@ -120,6 +120,15 @@ func TestRollups(t *testing.T) {
 			}
 		})
 
+		t.Run("RepairReport", func(t *testing.T) {
+			// The repair report counts the same promises: B, breached and
+			// open, among those due (issue 17 item 7).
+			rep, err := f.orders.Report(mctx, f.ProjectA.ID, wubutest.Start.Add(-time.Hour), clock.Now().Add(time.Hour))
+			if err != nil || rep.Promised != 3 || rep.Kept != 1 || rep.Open != 1 {
+				t.Fatalf("report: got %+v %v, want 1 kept and 1 open of 3 due", rep, err)
+			}
+		})
+
 		t.Run("RebuildEqualsIncremental", func(t *testing.T) {
 			incremental, err := sqlstore.RollupRows(ctx, db)
 			if err != nil {
