@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -25,14 +27,26 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 	duration := fs.Duration("duration", 20*time.Second, "measured time of each row")
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each row")
 	code := fs.String("project", "LJY", "project `code`")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m := &Main{Config: cfg}
+	m := &Main{Config: cfg, Logger: newLogger(stderr)}
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
 	defer m.Close()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	sys := systemContext(ctx)
 	p, err := sqlstore.NewProjectService(m.DB).FindProjectByCode(sys, *code)
 	if err != nil {
@@ -75,7 +89,7 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	fmt.Fprintf(stdout, "Wubu dashboard benchmark — %s, project %s, %s rows of daily figures; %d clients, closed loop, %s per row after %s warm-up; GOMAXPROCS %d, %s\n\n",
 		m.DB.Dialect, p.Code, thousands(rows), *clients, *duration, *warmup, runtime.GOMAXPROCS(0), runtime.Version())
-	fmt.Fprintf(stdout, "%-36s %9s %9s %10s %10s %8s %8s\n", "ROW", "REQUESTS", "REQ/S", "P50", "P99", "CPU", "OTHERS")
+	fmt.Fprintf(stdout, "%-36s %9s %9s %10s %10s %8s %8s %10s\n", "ROW", "REQUESTS", "REQ/S", "P50", "P99", "CPU", "OTHERS", "REQ/CPU-S")
 	opts := loadgen.Options{Clients: *clients, Duration: *duration, Warmup: *warmup}
 	for _, tg := range targets {
 		u := s.URL() + tg.path
@@ -105,8 +119,17 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 		if res.FirstError != nil {
 			return fmt.Errorf("bench %s: %w", tg.name, res.FirstError)
 		}
-		fmt.Fprintf(stdout, "%-36s %9d %9.0f %10s %10s %7.0f%% %7.0f%%\n", tg.name, res.Requests, res.Throughput(),
-			ms(res.Percentile(50)), ms(res.Percentile(99)), self*100, others*100)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		perCPU := 0.0
+		if self > 0 {
+			perCPU = res.Throughput() / (self * float64(runtime.NumCPU()))
+		}
+		fmt.Fprintf(stdout, "%-36s %9d %9.0f %10s %10s %7.0f%% %7.0f%% %10.0f\n", tg.name, res.Requests, res.Throughput(),
+			ms(res.Percentile(50)), ms(res.Percentile(99)), self*100, others*100, perCPU)
 	}
+	fmt.Fprintf(stdout, "\nCPU: this process's share of the machine's processor time; OTHERS: every other process's. REQ/CPU-S:\n"+
+		"requests per second of this process's processor time, what the figures would be on a machine of its own.\n")
 	return nil
 }

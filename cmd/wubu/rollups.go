@@ -31,7 +31,7 @@ func cmdRollups(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return usageError{"wubu rollups: the command is \"wubu rollups rebuild\""}
 	}
-	m := &Main{Config: cfg}
+	m := &Main{Config: cfg, Logger: newLogger(stderr)}
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
