@@ -127,7 +127,7 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 			perCPU = res.Throughput() / (self * float64(runtime.NumCPU()))
 		}
 		fmt.Fprintf(stdout, "%-36s %9d %9.0f %10s %10s %7.0f%% %7.0f%% %10.0f\n", tg.name, res.Requests, res.Throughput(),
-			ms(res.Percentile(50)), ms(res.Percentile(99)), self*100, others*100, perCPU)
+			ms(res.Percentile(0.5)), ms(res.Percentile(0.99)), self*100, others*100, perCPU)
 	}
 	fmt.Fprintf(stdout, "\nCPU: this process's share of the machine's processor time; OTHERS: every other process's. REQ/CPU-S:\n"+
 		"requests per second of this process's processor time, what the figures would be on a machine of its own.\n")
