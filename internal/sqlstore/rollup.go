@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"slices"
 	"strings"
@@ -162,14 +163,31 @@ func writeCells(ctx context.Context, tx *Tx, projectID int64, metric string, cel
 	if len(cells) == 0 {
 		return nil
 	}
-	vals := make([]any, 0, len(cells)*len(figureCols))
-	for _, c := range cells {
-		vals = append(vals, projectID, c.day, metric, c.b, c.u, c.n, c.tot)
-		for _, b := range c.buckets {
-			vals = append(vals, b)
+	// An upsert: a transaction of the periodic job and a step's may write
+	// the same rows at once (PostgreSQL); the last to commit wins, and the
+	// next run of the job recomputes the day.
+	var set []string
+	for _, c := range figureCols[5:] {
+		set = append(set, c+" = excluded."+c)
+	}
+	one := "(" + placeholders(len(figureCols)) + ")"
+	const per = 500
+	for start := 0; start < len(cells); start += per {
+		batch := cells[start:min(start+per, len(cells))]
+		vals := make([]any, 0, len(batch)*len(figureCols))
+		for _, c := range batch {
+			vals = append(vals, projectID, c.day, metric, c.b, c.u, c.n, c.tot)
+			for _, b := range c.buckets {
+				vals = append(vals, b)
+			}
+		}
+		q := `INSERT INTO daily_figures (` + strings.Join(figureCols, ", ") + `) VALUES ` + strings.TrimSuffix(strings.Repeat(one+",", len(batch)), ",") +
+			` ON CONFLICT (project_id, metric, day, building_id, user_id) DO UPDATE SET ` + strings.Join(set, ", ")
+		if _, err := tx.exec(ctx, q, vals...); err != nil {
+			return fmt.Errorf("write daily figures: %w", err)
 		}
 	}
-	return tx.insertRows(ctx, "daily_figures", figureCols, vals)
+	return nil
 }
 
 // rollupMark is a day of a metric of a project a transaction has changed.
@@ -245,6 +263,17 @@ func (tx *Tx) flushRollups(ctx context.Context) error {
 		from, err := dayStart(mk.day)
 		if err != nil {
 			return err
+		}
+		// On PostgreSQL, transactions recomputing the same day of a metric
+		// take turns (in the marks' order, so that they cannot deadlock):
+		// the second reads the raw rows the first committed and replaces
+		// its rows, where both would otherwise insert the same keys.
+		if tx.db.Dialect == Postgres {
+			h := fnv.New64a()
+			fmt.Fprintf(h, "rollup:%d:%s:%s", mk.projectID, mk.metric, mk.day)
+			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(h.Sum64())); err != nil {
+				return fmt.Errorf("roll up %s: %w", mk.metric, err)
+			}
 		}
 		if err := rollDays(ctx, tx, metrics[i], mk.projectID, from, from.AddDate(0, 0, 1)); err != nil {
 			return err
