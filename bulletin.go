@@ -49,6 +49,10 @@ type Bulletin struct {
 	UnitIDs       []int64  `json:"unit_ids,omitempty"`
 	BuildingNames []string `json:"building_names,omitempty"`
 	UnitLabels    []string `json:"unit_labels,omitempty"`
+	// SegmentID narrows the residents an SMS goes to to a saved customer
+	// segment (U2); the board shows the notice to everyone.
+	SegmentID   *int64 `json:"segment_id,omitempty"`
+	SegmentName string `json:"segment_name,omitempty"`
 	// BoardFrom and BoardUntil are the days (YYYY-MM-DD, China time) it is
 	// on the board.
 	BoardFrom  string `json:"board_from"`

@@ -519,8 +519,13 @@ type OrderFilter struct {
 	RoomID      *int64
 	ApplianceID *int64
 	Query       string // description, item or room contains
-	Offset      int
-	Limit       int
+	// BuildingID keeps the orders of a building's rooms; ReportedFrom and
+	// ReportedTo those reported in [from, to): the lists behind the
+	// dashboard's figures.
+	BuildingID               *int64
+	ReportedFrom, ReportedTo *time.Time
+	Offset                   int
+	Limit                    int
 }
 
 // OrderSettings are a project's rules for orders.
@@ -597,9 +602,14 @@ type OrderReport struct {
 	Orders    int                `json:"orders"`
 	ByState   map[OrderState]int `json:"by_state"`
 	Urgent    int                `json:"urgent"`
-	// Promised orders have been judged (on site); Kept of them on time.
+	// Promised counts the arrival promises due in the period (by their due
+	// time, up to now): kept on time (Kept), kept late, and those breached
+	// and still open (Open) — every promise that fell due, not only the
+	// orders whose technician arrived. Cancelled orders' promises are left
+	// out.
 	Promised    int     `json:"promised"`
 	Kept        int     `json:"kept"`
+	Open        int     `json:"open"`
 	KeptPercent float64 `json:"kept_percent"`
 	// MedianArrival is the median time from dispatch (or the night call) to
 	// arrival.

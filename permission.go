@@ -27,6 +27,7 @@ const (
 	PermOutboxView   Permission = "outbox.view"   // see the notification outbox of a project
 	PermOutboxManage Permission = "outbox.manage" // resend messages; festival campaigns
 	PermReportView   Permission = "report.view"   // a project's reports and figures
+	PermSegmentQuery Permission = "segment.query" // query residents by segment, save segments, export them (U2)
 
 	PermOrderView     Permission = "order.view"     // see work orders
 	PermOrderEdit     Permission = "order.edit"     // open orders, work on them (accept, arrive, quote, done), follow up
@@ -50,13 +51,13 @@ var (
 var rolePermissions = map[Role][]Permission{
 	RoleStaff:       frontLine,
 	RoleTeamLeader:  concat(frontLine, leading, []Permission{PermSecurityManage}),
-	RoleDutyManager: concat(frontLine, leading, []Permission{PermRevealPhone, PermRevealID}),
-	RoleManager: concat(frontLine, leading, []Permission{PermOrgEdit, PermStaffEdit, PermAuditView, PermResidentImport, PermResidentRights, PermRevealPhone, PermRevealID,
+	RoleDutyManager: concat(frontLine, leading, []Permission{PermRevealPhone, PermRevealID, PermSegmentQuery}),
+	RoleManager: concat(frontLine, leading, []Permission{PermSegmentQuery, PermOrgEdit, PermStaffEdit, PermAuditView, PermResidentImport, PermResidentRights, PermRevealPhone, PermRevealID,
 		PermSettingsEdit, PermOutboxManage, PermSecurityManage}),
 	// The quality department reads everything across its communities and
 	// keeps the knowledge base; it changes no resident's data.
-	RoleQuality: {PermSelf, PermOrgView, PermStaffView, PermAuditView, PermResidentView, PermOrderView, PermSecurityView, PermReportView, PermOutboxView, PermSecurityManage},
-	RoleAdmin: concat(frontLine, leading, []Permission{PermOrgEdit, PermProjectCreate, PermStaffEdit, PermAuditView, PermResidentImport, PermResidentRights, PermRevealPhone, PermRevealID,
+	RoleQuality: {PermSelf, PermOrgView, PermStaffView, PermAuditView, PermResidentView, PermOrderView, PermSecurityView, PermReportView, PermOutboxView, PermSecurityManage, PermSegmentQuery},
+	RoleAdmin: concat(frontLine, leading, []Permission{PermSegmentQuery, PermOrgEdit, PermProjectCreate, PermStaffEdit, PermAuditView, PermResidentImport, PermResidentRights, PermRevealPhone, PermRevealID,
 		PermSettingsEdit, PermOutboxManage, PermSecurityManage}),
 }
 
@@ -73,7 +74,7 @@ func concat(groups ...[]Permission) []Permission {
 // technician calls the resident whose repair they are on. Guards and
 // cleaners see phones and ID numbers masked.
 var postPermissions = map[Post][]Permission{
-	PostService:     {PermRevealPhone, PermRevealID, PermPassConfirm, PermOrderDispatch},
+	PostService:     {PermRevealPhone, PermRevealID, PermPassConfirm, PermOrderDispatch, PermSegmentQuery},
 	PostMaintenance: {PermRevealPhone},
 }
 

@@ -218,6 +218,8 @@ type GreetingAudience struct {
 	// IncludeChildren greets residents under 18 too (by birthday or ID
 	// number); they are left out by default.
 	IncludeChildren bool `json:"include_children,omitempty"`
+	// SegmentID narrows the audience to a saved customer segment (U2).
+	SegmentID *int64 `json:"segment_id,omitempty"`
 }
 
 // GreetingCampaign is a festival greeting to an audience (D3), sent by SMS with the

@@ -84,6 +84,9 @@ type SurveyForm struct {
 	// BuildingIDs are a community survey's audience: the residents of
 	// these buildings; empty: the whole project.
 	BuildingIDs []int64 `json:"building_ids,omitempty"`
+	// SegmentID is a community survey's audience, a saved customer
+	// segment (U2): only its residents answer; nil: every resident.
+	SegmentID *int64 `json:"segment_id,omitempty"`
 	// Questions are the form's questions in order (archived ones left out).
 	Questions []*SurveyQuestion `json:"questions"`
 	UpdatedAt time.Time         `json:"updated_at"`

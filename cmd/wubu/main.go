@@ -97,6 +97,8 @@ Commands:
   audit     verify the audit log's hash chain (audit verify; exit status 2 if broken)
   backup    write a consistent copy of the database while it serves (backup FILE)
   restore   fill an empty data directory or database from a backup (restore FILE)
+  bench-dashboard  measure the project dashboard on a seeded database: 16 clients, p50 and p99
+  rollups   rebuild the daily roll-ups of the dashboards from scratch (rollups rebuild)
   keys      the keys that seal residents' ID numbers (keys new|rotate|reencrypt)
 
 Every command takes --db DSN (or WUBU_DB) and --data DIR (or WUBU_DATA).
@@ -142,6 +144,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdRestore(ctx, args, stdout, stderr)
 	case "keys":
 		return cmdKeys(ctx, args, stdout, stderr)
+	case "rollups":
+		return cmdRollups(ctx, args, stdout, stderr)
+	case "bench-dashboard":
+		return cmdBenchDashboard(ctx, args, stdout, stderr)
 	case "crashload": // hidden: the crash test's load (outbox_crashload.go)
 		return cmdCrashLoad(ctx, args, stdout, stderr)
 	}
@@ -273,7 +279,7 @@ func (m *Main) StartJobs(ctx context.Context) error {
 	rules := sqlstore.NewRulesEngine(m.DB, m.Outbox)
 	rules.Visits = sqlstore.NewRevisitService(m.DB, sqlstore.NewSecurityService(m.DB)).WithClocks(m.Clocks)
 	rules.Logger = m.Logger
-	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rules: withTraining{rules: rules, training: sqlstore.NewTrainingService(m.DB, m.Clocks), logger: m.Logger}})
+	j, err := jobs.New(ctx, m.DB, m.Clocks, jobs.Config{Logger: m.Logger, Rollups: sqlstore.NewRollupService(m.DB), Rules: withTraining{rules: rules, training: sqlstore.NewTrainingService(m.DB, m.Clocks), logger: m.Logger}})
 	if err != nil {
 		return err
 	}
@@ -335,6 +341,8 @@ func (m *Main) Services() server.Services {
 		Focus:          sqlstore.NewFocusService(m.DB, m.Clocks),
 		Handbook:       sqlstore.NewHandbookService(m.DB),
 		LocalResources: sqlstore.NewLocalResourceService(m.DB),
+		Segments:       sqlstore.NewSegmentService(m.DB),
+		Scorecards:     sqlstore.NewScorecardService(m.DB),
 		Gifts:          sqlstore.NewGiftService(m.DB),
 		// Knowing the residents: quizzes, assessments, new hires, points (S1, C1, M1, K2, S6, U1).
 		Training: training,
@@ -354,6 +362,8 @@ func (m *Main) Services() server.Services {
 		// Round tables and lobby hours (A1, A2).
 		RoundTables: sqlstore.NewRoundTableService(m.DB, m.Clocks),
 		Lobby:       sqlstore.NewLobbyService(m.DB),
+		// The daily figures of the dashboards (U2).
+		Rollups: sqlstore.NewRollupService(m.DB),
 		// DemoSink is the demo's SMS and e-mail channel (nil when serving).
 		DemoSink: m.Config.Notify.DemoSink,
 		Channels: sqlstore.NewChannelService(m.DB),

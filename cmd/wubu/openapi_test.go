@@ -121,6 +121,7 @@ func TestOpenAPI(t *testing.T) {
 			{assistant, "GET", "/api/v1/lookup?q=" + url.QueryEscape("101"), "GET /lookup", nil},
 			{assistant, "GET", "/api/v1/agenda", "GET /agenda", nil},
 			{manager, "GET", "/api/v1/users/" + itoa(me.ID), "GET /users/{id}", nil},
+			{manager, "GET", "/api/v1/projects/" + pid + "/figures?from=2026-11-01&to=2026-12-01&group=week&metric=promise.&metric=order.response", "GET /projects/{id}/figures", nil},
 			{demoAPILogin(t, a, "admin"), "POST", "/api/v1/projects", "POST /projects", map[string]string{"code": "OAPI", "name": "接口项目"}},
 		}
 		sampled := map[string]bool{}

@@ -81,6 +81,9 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.bulletinRoutes(r)...)
 	routes = append(routes, h.communityRoutes(r)...)
 	routes = append(routes, h.roundTableRoutes(r)...)
+	routes = append(routes, h.figuresRoutes(r)...)
+	routes = append(routes, h.segmentRoutes(r)...)
+	routes = append(routes, h.scorecardRoutes(r)...)
 	routes = append(routes, h.openapiRoutes(r)...)
 	return routes
 }

@@ -296,6 +296,14 @@ func messagesInSource(t *testing.T) []string {
 	for _, st := range wubu.EventLifecycle.States {
 		add("event_state:" + st.Name)
 	}
+	// The six-step scorecard's steps, measures and formulas.
+	for _, s := range wubu.Steps {
+		add("step:" + string(s))
+	}
+	for _, c := range wubu.ScorecardCells {
+		add(c.Measure)
+		add(c.Formula)
+	}
 	for _, k := range []string{"object:event", "object:signup", "object:bulletin", "object:pest_plan"} {
 		add(k)
 	}

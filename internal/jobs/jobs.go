@@ -108,6 +108,10 @@ type Config struct {
 	// minute); nil for none.
 	Rules         RulesRunner
 	RulesInterval time.Duration
+	// Rollups keeps the daily roll-ups every RollupInterval (default 10
+	// minutes); nil for none.
+	Rollups        RollupRunner
+	RollupInterval time.Duration
 
 	// middleware is more River middleware, after Wubu's own: tests use it
 	// to hold jobs until a condition holds.

@@ -89,6 +89,7 @@ func (s *Scheduler) riverConfig() *river.Config {
 	river.AddWorker(workers, &stageWorker{s: s})
 	river.AddWorker(workers, &reconcileWorker{s: s})
 	river.AddWorker(workers, &rulesWorker{s: s})
+	river.AddWorker(workers, &rollupWorker{s: s})
 	cfg := &river.Config{
 		Logger:            s.cfg.Logger,
 		Queues:            map[string]river.QueueConfig{QueueClocks: {MaxWorkers: s.cfg.MaxWorkers}},
@@ -101,7 +102,7 @@ func (s *Scheduler) riverConfig() *river.Config {
 			clockSchedule{clock: s.clock, every: s.cfg.ReconcileInterval},
 			func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "wubu.clock_reconcile", RunOnStart: true},
-		), s.rulesPeriodicJob()},
+		), s.rulesPeriodicJob(), s.rollupPeriodicJob()},
 	}
 	// A job left "running" by a process that died (SIGKILL, power loss) is
 	// run again this long after it started, not River's default of an hour

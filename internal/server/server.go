@@ -89,6 +89,10 @@ type Services struct {
 	Handbook wubu.HandbookService
 	// LocalResources is the directory of local services and procedures (H2).
 	LocalResources wubu.LocalResourceService
+	// Segments are the query and analysis of customer data (U2).
+	Segments wubu.SegmentService
+	// Scorecards are the six-step scorecard and the quality view (issue 17).
+	Scorecards wubu.ScorecardService
 	// Training is knowing the residents: quizzes, assessments, new hires'
 	// sign-off and reward points (S1, C1, M1, K2, S6, U1).
 	Training wubu.TrainingService
@@ -110,6 +114,8 @@ type Services struct {
 	// (A1); Lobby the assistants' reception hours in the lobbies (A2).
 	RoundTables wubu.RoundTableService
 	Lobby       wubu.LobbyService
+	// Rollups are the daily figures of the dashboards (U2, issue 17).
+	Rollups wubu.RollupService
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

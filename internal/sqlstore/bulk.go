@@ -67,10 +67,13 @@ const (
 	bulkMaxParams  = 4000
 )
 
-var bulkSchema = []struct {
+// bulkTableSchema names a table of a bulk load and its columns.
+type bulkTableSchema struct {
 	name string
 	cols string
-}{
+}
+
+var bulkSchema = []bulkTableSchema{
 	{"projects", "id, code, name, created_at, updated_at"},
 	{"zones", "id, project_id, name, created_at"},
 	{"buildings", "id, project_id, zone_id, name, created_at"},
@@ -87,6 +90,12 @@ var bulkSchema = []struct {
 
 // BeginBulk starts a bulk load. The caller must Commit or Rollback it.
 func (db *DB) BeginBulk(ctx context.Context) (b *Bulk, err error) {
+	return db.beginBulk(ctx, bulkSchema, true)
+}
+
+// beginBulk starts a bulk load of the tables of schema; cards says whether
+// the lookup cards' triggers are paused for it (the load writes persons).
+func (db *DB) beginBulk(ctx context.Context, schema []bulkTableSchema, cards bool) (b *Bulk, err error) {
 	b = &Bulk{db: db, now: db.now(), byName: map[string]*bulkTable{}, Rows: map[string]int{}, pinyin: map[string][2]string{}}
 	if b.conn, err = db.write.Conn(ctx); err != nil {
 		return nil, fmt.Errorf("bulk: %w", err)
@@ -105,7 +114,7 @@ func (db *DB) BeginBulk(ctx context.Context) (b *Bulk, err error) {
 		}
 	}
 	empty := true
-	for _, s := range bulkSchema {
+	for _, s := range schema {
 		t := &bulkTable{name: s.name, cols: strings.Split(s.cols, ", ")}
 		t.batch = max(1, min(500, bulkMaxParams/len(t.cols)))
 		if t.cols[0] == "id" {
@@ -127,8 +136,10 @@ func (db *DB) BeginBulk(ctx context.Context) (b *Bulk, err error) {
 	// The lookup cards' triggers update a person per row written (and,
 	// without the indexes, scan the table to do it): the cards are filled
 	// once at the end instead.
-	if err := b.pauseCards(ctx); err != nil {
-		return nil, err
+	if cards {
+		if err := b.pauseCards(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := b.begin(ctx); err != nil {
 		return nil, err

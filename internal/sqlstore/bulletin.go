@@ -31,17 +31,18 @@ func (s *BulletinService) WithNotifier(n wubu.Notifier) *BulletinService {
 }
 
 const bulletinColumns = `n.id, n.project_id, n.kind, n.title, n.body, n.building_id, COALESCE(b.name, ''), n.board_from, n.board_until,
-	n.plan_id, COALESCE(n.plan_date, ''), COALESCE(n.occurrence, ''), n.send_sms, n.send_email, n.posted_by, COALESCE(u.name, ''), n.posted_at, p.name`
+	n.plan_id, COALESCE(n.plan_date, ''), COALESCE(n.occurrence, ''), n.send_sms, n.send_email, n.posted_by, COALESCE(u.name, ''), n.posted_at, p.name, n.segment_id, COALESCE(sg.name, '')`
 
 const bulletinFrom = ` FROM bulletins n
 	JOIN projects p ON p.id = n.project_id
 	LEFT JOIN buildings b ON b.project_id = n.project_id AND b.id = n.building_id
-	LEFT JOIN users u ON u.id = n.posted_by`
+	LEFT JOIN users u ON u.id = n.posted_by
+	LEFT JOIN segments sg ON sg.project_id = n.project_id AND sg.id = n.segment_id`
 
 func scanBulletin(s interface{ Scan(...any) error }) (*wubu.Bulletin, error) {
 	n := &wubu.Bulletin{}
 	err := s.Scan(&n.ID, &n.ProjectID, &n.Kind, &n.Title, &n.Body, &n.BuildingID, &n.BuildingName, &n.BoardFrom, &n.BoardUntil,
-		&n.PlanID, &n.PlanDate, &n.Occurrence, &n.SendSMS, &n.SendEmail, &n.PostedBy, &n.PostedByName, &n.PostedAt, &n.ProjectName)
+		&n.PlanID, &n.PlanDate, &n.Occurrence, &n.SendSMS, &n.SendEmail, &n.PostedBy, &n.PostedByName, &n.PostedAt, &n.ProjectName, &n.SegmentID, &n.SegmentName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	}
@@ -120,7 +121,15 @@ func (s *BulletinService) sendNotice(ctx context.Context, n *wubu.Bulletin, ch w
 	if ch == wubu.ChannelEmail {
 		q = strings.Replace(q, ` WHERE `, ` JOIN persons pe ON pe.project_id = h.project_id AND pe.id = h.person_id WHERE pe.email <> '' AND `, 1)
 	}
-	rows, err := s.db.query(ctx, q+` ORDER BY h.person_id`, append([]any{n.ProjectID}, args...)...)
+	args = append([]any{n.ProjectID}, args...)
+	if n.SegmentID != nil {
+		seg, sargs, err := s.db.segmentAudience(ctx, s.db.reader(), n.ProjectID, *n.SegmentID)
+		if err != nil {
+			return 0, err
+		}
+		q, args = q+` AND h.person_id IN (`+seg+`)`, append(args, sargs...)
+	}
+	rows, err := s.db.query(ctx, q+` ORDER BY h.person_id`, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -168,6 +177,11 @@ func (s *BulletinService) insert(ctx context.Context, tx *Tx, n *wubu.Bulletin, 
 	if len(buildings) == 1 && len(units) == 0 {
 		n.BuildingID = &buildings[0]
 	}
+	if n.SegmentID != nil {
+		if _, _, err := s.db.segmentAudience(ctx, tx, n.ProjectID, *n.SegmentID); err != nil {
+			return wubu.FieldErrorf("segment_id", wubu.EINVALID, "Choose a saved segment of this project.")
+		}
+	}
 	var planDate, occurrence *string
 	if n.PlanDate != "" {
 		planDate = &n.PlanDate
@@ -177,8 +191,8 @@ func (s *BulletinService) insert(ctx context.Context, tx *Tx, n *wubu.Bulletin, 
 	}
 	n.PostedBy, n.PostedAt = by, tx.now
 	var err error
-	n.ID, err = tx.insert(ctx, `INSERT INTO bulletins (project_id, kind, title, body, building_id, board_from, board_until, plan_id, plan_date, occurrence, send_sms, send_email, posted_by, posted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ProjectID, n.Kind, n.Title, n.Body, n.BuildingID, n.BoardFrom, n.BoardUntil, n.PlanID, planDate, occurrence, n.SendSMS, n.SendEmail, by, tx.now)
+	n.ID, err = tx.insert(ctx, `INSERT INTO bulletins (project_id, kind, title, body, building_id, board_from, board_until, plan_id, plan_date, occurrence, send_sms, send_email, posted_by, posted_at, segment_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ProjectID, n.Kind, n.Title, n.Body, n.BuildingID, n.BoardFrom, n.BoardUntil, n.PlanID, planDate, occurrence, n.SendSMS, n.SendEmail, by, tx.now, n.SegmentID)
 	if err != nil {
 		return err
 	}
@@ -191,7 +205,7 @@ func (s *BulletinService) insert(ctx context.Context, tx *Tx, n *wubu.Bulletin, 
 	}
 	return tx.audit(ctx, n.ProjectID, wubu.ActionCreate, "bulletin", n.ID, nil, map[string]any{"kind": n.Kind, "title": n.Title, "building_ids": n.BuildingIDs,
 		"unit_ids": n.UnitIDs, "board_from": n.BoardFrom, "board_until": n.BoardUntil, "plan_id": n.PlanID, "plan_date": n.PlanDate, "occurrence": n.Occurrence,
-		"files": files, "send_sms": n.SendSMS, "send_email": n.SendEmail})
+		"files": files, "send_sms": n.SendSMS, "send_email": n.SendEmail, "segment_id": n.SegmentID})
 }
 
 // FindBulletin returns a notice, for printing.

@@ -100,7 +100,7 @@ func (s *ClockService) beginStage(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: s.db, now: s.db.now()}, nil
+	return &Tx{Tx: tx, db: s.db, now: s.db.now(), ctx: ctx}, nil
 }
 
 // clockUser is the user stages fire as, in the audit log.
@@ -492,6 +492,10 @@ func (tx *Tx) putDeadline(ctx context.Context, d, old *wubu.Deadline) error {
 	if err != nil {
 		return err
 	}
+	tx.markDeadline(d.ProjectID, d.ObjectType, d.Kind, d.DueAt)
+	if old != nil {
+		tx.markDeadline(old.ProjectID, old.ObjectType, old.Kind, old.DueAt)
+	}
 	if old == nil {
 		d.Generation = 1
 		d.ID, err = tx.insert(ctx, `INSERT INTO deadlines (project_id, object_type, object_id, kind, basis, due_at, warn_at, escalation, state, level, generation,
@@ -651,6 +655,7 @@ func (s *ClockService) stopTx(ctx context.Context, tx *Tx, key wubu.DeadlineKey,
 		WHERE project_id = ? AND id = ?`, d.State, d.DisarmedAt, d.Met, false, d.UpdatedAt, d.ProjectID, d.ID); err != nil {
 		return nil, err
 	}
+	tx.markDeadline(d.ProjectID, d.ObjectType, d.Kind, d.DueAt)
 	if err := tx.audit(ctx, d.ProjectID, wubu.ActionUpdate, "deadline", d.ID, snapshot(&before), snapshot(d)); err != nil {
 		return nil, err
 	}
@@ -1069,6 +1074,7 @@ func (tx *Tx) updateFired(ctx context.Context, ds []*wubu.Deadline) error {
 	rows := make([]string, len(ds))
 	args := make([]any, 0, 7*len(ds))
 	for i, d := range ds {
+		tx.markDeadline(d.ProjectID, d.ObjectType, d.Kind, d.DueAt)
 		rows[i] = row
 		args = append(args, d.ProjectID, d.ID, string(d.State), d.Level, nullString(d.NextStage), d.NextAt, d.UpdatedAt)
 	}

@@ -222,10 +222,23 @@ type Tx struct {
 	// steps are the life-cycle steps taken in the transaction, whose clock
 	// changes the runner makes as it commits (lifecycle.go).
 	steps []stepWork
+	// ctx is the context the transaction began with, for the work its
+	// commit does first: the days of the daily roll-ups its steps marked
+	// (objectMarks, rollupMarks; rollup.go) are recomputed.
+	ctx         context.Context
+	objectMarks map[objectMark]bool
+	rollupMarks map[rollupMark]bool
 }
 
-// Commit commits the transaction and then drops what it made stale.
+// Commit recomputes the days of the roll-ups the transaction changed,
+// commits the transaction and then drops what it made stale.
 func (tx *Tx) Commit() error {
+	if tx.ctx != nil {
+		if err := tx.flushRollups(tx.ctx); err != nil {
+			tx.Tx.Rollback()
+			return fmt.Errorf("daily roll-ups: %w", err)
+		}
+	}
 	err := tx.Tx.Commit()
 	if tx.flushSessions {
 		tx.db.sessions.flush()
@@ -239,7 +252,7 @@ func (db *DB) BeginTx(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.now()}, nil
+	return &Tx{Tx: tx, db: db, now: db.now(), ctx: ctx}, nil
 }
 
 // exec runs a statement written with ? placeholders.

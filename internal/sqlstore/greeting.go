@@ -131,6 +131,11 @@ func (s *GreetingService) validate(ctx context.Context, c *wubu.GreetingCampaign
 			return wubu.FieldErrorf("building_ids", wubu.EINVALID, "A chosen building is not in this project.")
 		}
 	}
+	if c.Audience.SegmentID != nil {
+		if _, _, err := s.db.segmentAudience(ctx, s.db.reader(), c.ProjectID, *c.Audience.SegmentID); err != nil {
+			return wubu.FieldErrorf("segment_id", wubu.EINVALID, "Choose a saved segment of this project.")
+		}
+	}
 	if c.SendAt.IsZero() {
 		fd, _ := time.ParseInLocation(time.DateOnly, c.FestivalDate, calendar.ChinaStandardTime)
 		c.SendAt = fd.Add(9 * time.Hour)
@@ -183,6 +188,20 @@ func audienceSQL(c *wubu.GreetingCampaign, cols string) (string, []any) {
 		q += ` AND (` + strings.Join(ors, " OR ") + `)`
 	}
 	return q, args
+}
+
+// audience returns the query of a campaign's greetees: audienceSQL,
+// narrowed to its saved segment if it names one.
+func (s *GreetingService) audience(ctx context.Context, c *wubu.GreetingCampaign) (string, []any, error) {
+	q, args := audienceSQL(c, greeteeColumns)
+	if c.Audience.SegmentID == nil {
+		return q, args, nil
+	}
+	seg, sargs, err := s.db.segmentAudience(ctx, s.db.reader(), c.ProjectID, *c.Audience.SegmentID)
+	if err != nil {
+		return "", nil, err
+	}
+	return q + ` AND p.id IN (` + seg + `)`, append(args, sargs...), nil
 }
 
 // rulesProjectName returns a project's name.
@@ -292,7 +311,10 @@ func (s *GreetingService) PreviewGreeting(ctx context.Context, c *wubu.GreetingC
 		return nil, err
 	}
 	pv := &wubu.GreetingPreview{}
-	q, args := audienceSQL(c, greeteeColumns)
+	q, args, err := s.audience(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.db.query(ctx, q+` ORDER BY p.id`, args...)
 	if err != nil {
 		return nil, err
@@ -494,7 +516,10 @@ func (s *GreetingService) queue(ctx context.Context, c *wubu.GreetingCampaign) e
 	// The audience is read in batches, in person ID order, on the read
 	// pool while the previous batch is being queued on the write
 	// connection.
-	q, args := audienceSQL(c, greeteeColumns)
+	q, args, err := s.audience(ctx, c)
+	if err != nil {
+		return err
+	}
 	q += ` AND p.id > ? ORDER BY p.id LIMIT ?`
 	objectID := strconv.FormatInt(c.ID, 10)
 	ctx, cancel := context.WithCancel(ctx)

@@ -322,6 +322,7 @@ func (r *runner) commit(ctx context.Context, tx *Tx) error {
 // step.
 func record[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], decl wubu.StepDecl, from string, before *T, o T, note string) error {
 	f := m.facts(o)
+	tx.markObject(f.ProjectID, m.lc.Object, f.ID)
 	var uid *int64
 	if u := wubu.UserFromContext(ctx); u != nil && u.ID != 0 {
 		uid = &u.ID

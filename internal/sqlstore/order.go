@@ -194,6 +194,15 @@ func (s *OrderService) FindOrders(ctx context.Context, f wubu.OrderFilter) ([]*w
 	if f.ApplianceID != nil {
 		where, args = append(where, "o.appliance_id = ?"), append(args, *f.ApplianceID)
 	}
+	if f.BuildingID != nil {
+		where, args = append(where, "r.building_id = ?"), append(args, *f.BuildingID)
+	}
+	if f.ReportedFrom != nil {
+		where, args = append(where, "o.reported_at >= ?"), append(args, f.ReportedFrom.UTC())
+	}
+	if f.ReportedTo != nil {
+		where, args = append(where, "o.reported_at < ?"), append(args, f.ReportedTo.UTC())
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		op, pat := s.db.likeOp(), likePattern(q)
 		where = append(where, `(o.description `+op+` ? ESCAPE '\' OR o.item_name `+op+` ? ESCAPE '\' OR r.label `+op+` ? ESCAPE '\' OR p.name `+op+` ? ESCAPE '\')`)

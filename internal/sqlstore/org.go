@@ -403,6 +403,7 @@ func (s *OrgService) GenerateRooms(ctx context.Context, g wubu.RoomGeneration) (
 	if err := tx.audit(ctx, b.ProjectID, wubu.ActionCreate, "rooms", b.ID, nil, g); err != nil {
 		return nil, err
 	}
+	tx.markDay(b.ProjectID, "room.added", dayOf(tx.now))
 	return res, tx.Commit()
 }
 
@@ -493,6 +494,7 @@ func (s *OrgService) CreateRoom(ctx context.Context, buildingID int64, unit, num
 	if err := tx.audit(ctx, r.ProjectID, wubu.ActionCreate, "room", r.ID, nil, r); err != nil {
 		return nil, err
 	}
+	tx.markDay(r.ProjectID, "room.added", dayOf(tx.now))
 	return r, tx.Commit()
 }
 

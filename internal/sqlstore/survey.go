@@ -90,8 +90,8 @@ type dbOrTx interface {
 // left out).
 func readForm(ctx context.Context, q dbOrTx, projectID, id int64) (*wubu.SurveyForm, error) {
 	f := &wubu.SurveyForm{Questions: []*wubu.SurveyQuestion{}}
-	err := q.queryRow(ctx, `SELECT id, project_id, purpose, title, opens_on, closes_on, updated_at FROM survey_forms WHERE project_id = ? AND id = ?`, projectID, id).
-		Scan(&f.ID, &f.ProjectID, &f.Purpose, &f.Title, &f.OpensOn, &f.ClosesOn, &f.UpdatedAt)
+	err := q.queryRow(ctx, `SELECT id, project_id, purpose, title, opens_on, closes_on, updated_at, segment_id FROM survey_forms WHERE project_id = ? AND id = ?`, projectID, id).
+		Scan(&f.ID, &f.ProjectID, &f.Purpose, &f.Title, &f.OpensOn, &f.ClosesOn, &f.UpdatedAt, &f.SegmentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Survey form not found.")
 	} else if err != nil {
@@ -235,6 +235,11 @@ func (s *SurveyService) SaveSurveyForm(ctx context.Context, f *wubu.SurveyForm) 
 		return err
 	}
 	defer tx.Rollback()
+	if f.SegmentID != nil {
+		if _, _, err := s.db.segmentAudience(ctx, tx, f.ProjectID, *f.SegmentID); err != nil || f.Purpose != wubu.SurveyCommunity {
+			return wubu.FieldErrorf("segment_id", wubu.EINVALID, "Choose a saved segment of this project.")
+		}
+	}
 	var before *wubu.SurveyForm
 	if f.ID == 0 {
 		// A visit kind has one form.
@@ -245,16 +250,16 @@ func (s *SurveyService) SaveSurveyForm(ctx context.Context, f *wubu.SurveyForm) 
 				return err
 			}
 		}
-		if f.ID, err = tx.insert(ctx, `INSERT INTO survey_forms (project_id, purpose, title, opens_on, closes_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			f.ProjectID, f.Purpose, f.Title, f.OpensOn, f.ClosesOn, tx.now, tx.now); err != nil {
+		if f.ID, err = tx.insert(ctx, `INSERT INTO survey_forms (project_id, purpose, title, opens_on, closes_on, created_at, updated_at, segment_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			f.ProjectID, f.Purpose, f.Title, f.OpensOn, f.ClosesOn, tx.now, tx.now, f.SegmentID); err != nil {
 			return err
 		}
 	} else {
 		if before, err = readForm(ctx, tx, f.ProjectID, f.ID); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE survey_forms SET title = ?, opens_on = ?, closes_on = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
-			f.Title, f.OpensOn, f.ClosesOn, tx.now, f.ProjectID, f.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE survey_forms SET title = ?, opens_on = ?, closes_on = ?, updated_at = ?, segment_id = ? WHERE project_id = ? AND id = ?`,
+			f.Title, f.OpensOn, f.ClosesOn, tx.now, f.SegmentID, f.ProjectID, f.ID); err != nil {
 			return err
 		}
 	}
@@ -469,6 +474,18 @@ func answerCommunity(ctx context.Context, tx *Tx, f *wubu.SurveyForm, r *wubu.Su
 		return err
 	} else if n == 0 {
 		return wubu.FieldErrorf("person_id", wubu.ENOTFOUND, "Resident not found.")
+	}
+	if f.SegmentID != nil {
+		// The survey's audience is a segment: its residents answer.
+		seg, sargs, err := tx.db.segmentAudience(ctx, tx, f.ProjectID, *f.SegmentID)
+		if err != nil {
+			return err
+		}
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM persons WHERE project_id = ? AND id = ? AND id IN (`+seg+`)`, append([]any{f.ProjectID, *r.PersonID}, sargs...)...).Scan(&n); err != nil {
+			return err
+		} else if n == 0 {
+			return wubu.FieldErrorf("person_id", wubu.EINVALID, "This survey asks the residents of a segment, and this resident is not one of them.")
+		}
 	}
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM survey_responses WHERE project_id = ? AND form_id = ? AND person_id = ?`, f.ProjectID, f.ID, *r.PersonID).Scan(&n); err != nil {
 		return err

@@ -108,10 +108,19 @@ func (s *SurveyService) SendSurveyLinks(ctx context.Context, formID int64, base 
 	// One resident with a phone per household of the audience, the owner
 	// first; a household or resident with a link already gets none.
 	cond, args := audienceCond(f.BuildingIDs, nil)
+	args = append([]any{f.ProjectID}, args...)
+	if f.SegmentID != nil {
+		// A survey to a segment: only its residents get a link.
+		seg, sargs, err := s.db.segmentAudience(ctx, s.db.reader(), f.ProjectID, *f.SegmentID)
+		if err != nil {
+			return 0, err
+		}
+		cond, args = cond+` AND h.person_id IN (`+seg+`)`, append(args, sargs...)
+	}
 	rows, err := s.db.query(ctx, `SELECT h.room_id, h.person_id`+audienceFrom+cond+`
 		AND EXISTS (SELECT 1 FROM person_phones pp WHERE pp.project_id = h.project_id AND pp.person_id = h.person_id)
 		AND NOT EXISTS (SELECT 1 FROM survey_links l WHERE l.project_id = h.project_id AND l.form_id = ? AND (l.room_id = h.room_id OR l.person_id = h.person_id))
-		ORDER BY h.room_id, CASE WHEN h.relation = ? THEN 0 ELSE 1 END, h.person_id`, append(append([]any{f.ProjectID}, args...), f.ID, wubu.RelationOwner)...)
+		ORDER BY h.room_id, CASE WHEN h.relation = ? THEN 0 ELSE 1 END, h.person_id`, append(args, f.ID, wubu.RelationOwner)...)
 	if err != nil {
 		return 0, err
 	}

@@ -426,6 +426,7 @@ func (s *TrainingService) SubmitQuiz(ctx context.Context, id int64, answers []in
 	} else if n != 1 {
 		return nil, wubu.Errorf(wubu.ECONFLICT, "This quiz was already submitted.")
 	}
+	tx.markDay(q.ProjectID, "training.score", dayOf(tx.now))
 	return q, s.run.commit(ctx, tx)
 }
 

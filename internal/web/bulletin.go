@@ -30,6 +30,7 @@ type bulletinListView struct {
 	Bulletins []*wubu.Bulletin
 	Plans     []*wubu.PestPlan
 	Buildings []*wubu.Building
+	Segments  []*wubu.Segment
 	CanPlan   bool
 	// FourPests is the project's "four pests" schedule (C4).
 	FourPests *wubu.FourPestsSchedule
@@ -59,6 +60,9 @@ func (h *Handler) bulletinListView(r *http.Request) (*bulletinListView, error) {
 	if v.FourPests, err = h.Bulletins.FourPestsSchedule(ctx, v.ProjectID); err != nil {
 		return nil, err
 	}
+	if v.Segments, err = h.audienceSegments(r, v.ProjectID); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -77,7 +81,8 @@ func (h *Handler) bulletinPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := &wubu.Bulletin{ProjectID: v.ProjectID, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"), BoardFrom: r.PostFormValue("board_from"),
-		BoardUntil: r.PostFormValue("board_until"), SendSMS: r.PostFormValue("send_sms") == "1", SendEmail: r.PostFormValue("send_email") == "1"}
+		BoardUntil: r.PostFormValue("board_until"), SendSMS: r.PostFormValue("send_sms") == "1", SendEmail: r.PostFormValue("send_email") == "1",
+		SegmentID: optID(r, "segment_id")}
 	for _, b := range r.PostForm["building_id"] {
 		if id, err := strconv.ParseInt(b, 10, 64); err == nil {
 			n.BuildingIDs = append(n.BuildingIDs, id)

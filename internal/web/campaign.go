@@ -37,6 +37,7 @@ type greetingsView struct {
 	Report     *wubu.GreetingReport
 	Statuses   []wubu.MessageStatus
 	CanConfirm bool
+	Segments   []*wubu.Segment
 }
 
 // SMSPrice is the price of an SMS the estimate assumes.
@@ -67,7 +68,10 @@ func (h *Handler) greetingsView(r *http.Request, title string) (*greetingsView, 
 			}
 		}
 	}
-	v.Buildings, err = h.Org.FindBuildings(r.Context(), id)
+	if v.Buildings, err = h.Org.FindBuildings(r.Context(), id); err != nil {
+		return nil, err
+	}
+	v.Segments, err = h.audienceSegments(r, id)
 	return v, err
 }
 
@@ -106,6 +110,7 @@ func greetingFromForm(r *http.Request, projectID int64) (*wubu.GreetingCampaign,
 	}
 	c.Audience.PerHousehold = r.PostFormValue("per_household") == "1"
 	c.Audience.IncludeChildren = r.PostFormValue("include_children") == "1"
+	c.Audience.SegmentID = optID(r, "segment_id")
 	if s := strings.TrimSpace(r.PostFormValue("send_at")); s != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", s, cst)
 		if err != nil {

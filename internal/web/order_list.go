@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/server"
@@ -19,6 +20,41 @@ type orderListView struct {
 	Open             bool
 	CanOpen, CanEdit bool
 	CanReport        bool
+	// Drill is the filters a dashboard figure links with (reported from
+	// and to, assignee, building), kept in the search form.
+	Drill orderDrill
+}
+
+// orderDrill is the filters of the list behind a dashboard figure.
+type orderDrill struct {
+	From, To, Assignee, Building string
+}
+
+// Any reports whether a filter is set.
+func (d orderDrill) Any() bool {
+	return d.From != "" || d.To != "" || d.Assignee != "" || d.Building != ""
+}
+
+// drill reads the dashboard's filters of the order list into f: ?from=
+// and ?to= (dates, China time, to inclusive), ?assignee= and ?building=.
+func (d orderDrill) apply(f *wubu.OrderFilter) error {
+	for _, p := range []struct {
+		name, s string
+		dst     **time.Time
+		days    int
+	}{{"from", d.From, &f.ReportedFrom, 0}, {"to", d.To, &f.ReportedTo, 1}} {
+		if p.s == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(time.DateOnly, p.s, cst)
+		if err != nil {
+			return wubu.FieldErrorf(p.name, wubu.EINVALID, "Write the date as 2026-11-27.")
+		}
+		t = t.AddDate(0, 0, p.days)
+		*p.dst = &t
+	}
+	f.AssigneeID, f.BuildingID = optionalID(d.Assignee), optionalID(d.Building)
+	return nil
 }
 
 // orderList is a project's orders, newest first, with filters in the URL.
@@ -40,8 +76,14 @@ func (h *Handler) orderList(w http.ResponseWriter, r *http.Request) {
 	if s := wubu.OrderState(q.Get("state")); s.Valid() {
 		f.State = &s
 	}
-	orders, total, err := h.Orders.FindOrders(ctx, f)
-	if err != nil {
+	drill := orderDrill{From: q.Get("from"), To: q.Get("to"), Assignee: q.Get("assignee"), Building: q.Get("building")}
+	err = drill.apply(&f)
+	var orders []*wubu.Order
+	total := 0
+	if err == nil {
+		orders, total, err = h.Orders.FindOrders(ctx, f)
+	}
+	if err != nil && wubu.ErrorCode(err) != wubu.EINVALID {
 		h.fail(w, r, err)
 		return
 	}
@@ -50,7 +92,12 @@ func (h *Handler) orderList(w http.ResponseWriter, r *http.Request) {
 		State: q.Get("state"), Query: f.Query, Open: f.Open, CanOpen: u.Can(wubu.PermOrderEdit), CanEdit: u.Can(wubu.PermSettingsEdit),
 		CanReport: u.Can(wubu.PermReportView)}
 	v.Title = p.Name + " · " + v.T("Work orders")
+	v.Drill = drill
 	v.Pager = newPager(&v.Page, r, page, total)
+	if err != nil {
+		h.render(w, r, formError(r, &v.Page, err, ""), "orders", v)
+		return
+	}
 	h.render(w, r, http.StatusOK, "orders", v)
 }
 

@@ -238,6 +238,7 @@ func (h *Handler) orderReportExport(w http.ResponseWriter, r *http.Request) {
 		{v.T("Urgent orders"), rep.Urgent},
 		{v.T("Promises judged"), rep.Promised},
 		{v.T("Promises kept"), rep.Kept},
+		{v.T("Promises breached and still open"), rep.Open},
 		{v.T("Promises kept (%)"), fmt.Sprintf("%.1f", rep.KeptPercent)},
 		{v.T("Median time to arrival (minutes)"), fmt.Sprintf("%.1f", rep.MedianArrival.Minutes())},
 		{v.T("Free jobs"), rep.FreeJobs},

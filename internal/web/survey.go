@@ -147,6 +147,8 @@ type surveyEditView struct {
 	// Buildings are the project's, to choose a community survey's
 	// audience from.
 	Buildings []*wubu.Building
+	// Segments are offered as a community survey's audience.
+	Segments []*wubu.Segment
 }
 
 // InAudience reports whether a building is in the survey's audience.
@@ -215,6 +217,15 @@ func (h *Handler) renderSurveyEdit(w http.ResponseWriter, r *http.Request, statu
 	v.Form.Set("title", f.Title)
 	v.Form.Set("opens_on", f.OpensOn)
 	v.Form.Set("closes_on", f.ClosesOn)
+	if f.SegmentID != nil {
+		v.Form.Set("segment_id", strconv.FormatInt(*f.SegmentID, 10))
+	}
+	if f.Purpose == wubu.SurveyCommunity {
+		if v.Segments, err = h.audienceSegments(r, f.ProjectID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	h.render(w, r, status, "survey_edit", v)
 }
 
@@ -222,7 +233,8 @@ func (h *Handler) renderSurveyEdit(w http.ResponseWriter, r *http.Request, statu
 // text left out; choices are separated by "/", "、" or new lines.
 func surveyFromForm(r *http.Request) *wubu.SurveyForm {
 	f := &wubu.SurveyForm{Title: r.PostFormValue("title"), Purpose: wubu.SurveyPurpose(r.PostFormValue("purpose")),
-		OpensOn: strings.TrimSpace(r.PostFormValue("opens_on")), ClosesOn: strings.TrimSpace(r.PostFormValue("closes_on"))}
+		OpensOn: strings.TrimSpace(r.PostFormValue("opens_on")), ClosesOn: strings.TrimSpace(r.PostFormValue("closes_on")),
+		SegmentID: optID(r, "segment_id")}
 	for _, b := range r.PostForm["building_id"] {
 		if id, err := strconv.ParseInt(b, 10, 64); err == nil {
 			f.BuildingIDs = append(f.BuildingIDs, id)

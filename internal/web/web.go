@@ -194,6 +194,9 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.portalRoutes()...)
 	routes = append(routes, h.roundTableRoutes()...)
 	routes = append(routes, h.lobbyRoutes()...)
+	routes = append(routes, h.dashboardRoutes()...)
+	routes = append(routes, h.segmentRoutes()...)
+	routes = append(routes, h.scorecardRoutes()...)
 	return routes
 }
 
@@ -279,6 +282,9 @@ func navFor(u *wubu.User, current string) []NavItem {
 	}
 	if u.Can(wubu.PermAuditView) {
 		items = append(items, NavItem{Label: "Audit log", Href: "/audit"})
+	}
+	if u.Can(wubu.PermReportView) && (u.Role == wubu.RoleQuality || u.Role == wubu.RoleManager || u.Role == wubu.RoleAdmin) {
+		items = append(items, NavItem{Label: "Quality across projects", Href: "/quality"})
 	}
 	if u.Post == wubu.PostSecurity && u.Can(wubu.PermSecurityView) {
 		items = append(items, NavItem{Label: "Security post", Href: "/guard"})
