@@ -221,6 +221,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedCommunity2(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed community: %w", err)
 	}
+	if err := seedSegments(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed segments: %w", err)
+	}
 	return res, nil
 }
 
