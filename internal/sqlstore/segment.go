@@ -357,9 +357,8 @@ func (s *SegmentService) ExportSegment(ctx context.Context, projectID int64, q w
 		return nil, err
 	}
 	defer tx.Rollback()
-	qj, _ := json.Marshal(q)
 	if err := tx.audit(ctx, projectID, wubu.ActionRead, "segment_export", projectID, nil,
-		map[string]any{"query": string(qj), "persons": len(members), "phones": map[bool]string{true: "full", false: "masked"}[full]}); err != nil {
+		map[string]any{"query": q, "persons": len(members), "full_phones": full}); err != nil {
 		return nil, err
 	}
 	return members, tx.Commit()
@@ -418,7 +417,7 @@ func (s *SegmentService) SaveSegment(ctx context.Context, sg *wubu.Segment) erro
 	} else if err != nil {
 		return fmt.Errorf("save segment: %w", err)
 	}
-	if err := tx.audit(ctx, sg.ProjectID, wubu.ActionUpdate, "segment", sg.ID, nil, map[string]any{"name": sg.Name, "query": string(q)}); err != nil {
+	if err := tx.audit(ctx, sg.ProjectID, wubu.ActionUpdate, "segment", sg.ID, nil, map[string]any{"name": sg.Name, "query": sg.Query}); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -438,21 +437,27 @@ func (s *SegmentService) FindSegment(ctx context.Context, id int64) (*wubu.Segme
 	return sg, nil
 }
 
-// findSegment reads a segment without checking who asks.
-func (db *DB) findSegment(ctx context.Context, on rowQuerier, id int64) (*wubu.Segment, error) {
+const segmentColumns = `id, project_id, name, query, created_by, created_at, updated_at`
+
+// scanSegment reads a segment's row.
+func scanSegment(row interface{ Scan(...any) error }) (*wubu.Segment, error) {
 	sg := &wubu.Segment{}
 	var q string
-	err := on.QueryRowContext(ctx, db.rebind(`SELECT id, project_id, name, query, created_by, created_at, updated_at FROM segments WHERE id = ?`), id).
-		Scan(&sg.ID, &sg.ProjectID, &sg.Name, &q, &sg.CreatedBy, &sg.CreatedAt, &sg.UpdatedAt)
+	err := row.Scan(&sg.ID, &sg.ProjectID, &sg.Name, &q, &sg.CreatedBy, &sg.CreatedAt, &sg.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Segment not found.")
 	} else if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(q), &sg.Query); err != nil {
-		return nil, fmt.Errorf("segment %d: %w", id, err)
+		return nil, fmt.Errorf("segment %d: %w", sg.ID, err)
 	}
 	return sg, nil
+}
+
+// findSegment reads a segment without checking who asks.
+func (db *DB) findSegment(ctx context.Context, on rowQuerier, id int64) (*wubu.Segment, error) {
+	return scanSegment(on.QueryRowContext(ctx, db.rebind(`SELECT `+segmentColumns+` FROM segments WHERE id = ?`), id))
 }
 
 // segmentAudience returns the persons query of a project's saved segment,
@@ -472,35 +477,29 @@ func (s *SegmentService) FindSegments(ctx context.Context, projectID int64) ([]*
 	if _, err := wubu.Authorize(ctx, wubu.PermSegmentQuery, projectID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT id FROM segments WHERE project_id = ? ORDER BY name, id`, projectID)
+	rows, err := s.db.query(ctx, `SELECT `+segmentColumns+` FROM segments WHERE project_id = ? ORDER BY name, id`, projectID)
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
+	out := []*wubu.Segment{}
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		sg, err := scanSegment(rows)
+		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		ids = append(ids, id)
+		out = append(out, sg)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := []*wubu.Segment{}
 	today := chinaToday(s.db.now())
-	for _, id := range ids {
-		sg, err := s.db.findSegment(ctx, s.db.reader(), id)
-		if err != nil {
-			return nil, err
-		}
+	for _, sg := range out {
 		q, args := segmentSQL(projectID, sg.Query, today)
 		if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM (`+q+`) x`, args...).Scan(&sg.Persons); err != nil {
 			return nil, err
 		}
-		out = append(out, sg)
 	}
 	return out, nil
 }

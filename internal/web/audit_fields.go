@@ -163,6 +163,8 @@ var auditValuePrefixes = map[string]string{
 	"event.state": "event_state:", "event.kind": "event_kind:", "event.topic": "lecture_topic:", "signup.state": "signup_state:", "bulletin.kind": "bulletin_kind:",
 	"assessment.state": "sitting:", "onboarding.state": "onboarding:", "training_lead.kind": "lead:", "special_day.kind": "day:",
 	"focus_issue.state": "focus_state:", "focus_followup.state": "focus_followup:", "local_resource.kind": "local_resource:",
+	"segment.relations": "relation:", "segment.care_flags": "care:", "segment.special_day": "day:",
+	"segment_export.relations": "relation:", "segment_export.care_flags": "care:", "segment_export.special_day": "day:",
 }
 
 // auditDurationFields hold durations in nanoseconds.
