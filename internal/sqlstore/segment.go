@@ -198,7 +198,7 @@ func (s *SegmentService) members(ctx context.Context, projectID int64, q wubu.Se
 	person, pargs := segmentPersonWhere(q, today)
 	args := append(append([]any{projectID}, hargs...), projectID)
 	args = append(append(args, pargs...), limit, offset)
-	rows, err := s.db.query(ctx, `SELECT `+personCols("p")+`, `+completenessSQL+`, hm.label, hm.relation
+	rows, err := s.db.query(ctx, `SELECT `+personCols("p")+`, hm.label, hm.relation
 		FROM persons p JOIN (SELECT h.person_id, MIN(r.label) AS label, MIN(h.relation) AS relation
 			FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id
 			WHERE h.project_id = ? AND `+home+` GROUP BY h.person_id) hm ON hm.person_id = p.id
@@ -214,7 +214,7 @@ func (s *SegmentService) members(ctx context.Context, projectID int64, q wubu.Se
 		var flags string
 		if err := rows.Scan(&p.ID, &p.ProjectID, &p.Name, &p.Gender, s.db.openedID(&p.IDNumber), &p.Birthday, &p.Occupation, &p.Notes, &flags,
 			&p.Importance, &p.ImportanceIndex, &p.AlarmStatus, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt, &p.HasPhoto,
-			&m.Complete, &m.RoomLabel, &m.Relation); err != nil {
+			&m.RoomLabel, &m.Relation); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -229,6 +229,9 @@ func (s *SegmentService) members(ctx context.Context, projectID int64, q wubu.Se
 	if err := s.phones(ctx, projectID, byID); err != nil {
 		return nil, err
 	}
+	if err := s.completeness(ctx, projectID, byID); err != nil {
+		return nil, err
+	}
 	u := wubu.UserFromContext(ctx)
 	for _, m := range out {
 		mask(m.Person)
@@ -240,27 +243,40 @@ func (s *SegmentService) members(ctx context.Context, projectID int64, q wubu.Se
 	return out, nil
 }
 
+// completeness fills in how complete the members' profiles are: for the
+// page only, not for every resident the query selects.
+func (s *SegmentService) completeness(ctx context.Context, projectID int64, byID map[int64]*wubu.SegmentMember) error {
+	return memberRows(ctx, s.db, `SELECT p.id, `+completenessSQL+` FROM persons p WHERE p.project_id = ? AND p.id IN (%s)`, projectID, byID,
+		func(m *wubu.SegmentMember, n int) { m.Complete = n })
+}
+
 // phones fills in the phones of the members, in full.
 func (s *SegmentService) phones(ctx context.Context, projectID int64, byID map[int64]*wubu.SegmentMember) error {
+	return memberRows(ctx, s.db, `SELECT person_id, phone FROM person_phones WHERE project_id = ? AND person_id IN (%s) ORDER BY person_id, position`, projectID, byID,
+		func(m *wubu.SegmentMember, phone string) { m.Person.Phones = append(m.Person.Phones, phone) })
+}
+
+// memberRows runs a query of (person ID, value) rows of the members — its
+// %s their IDs, 500 at a time — and gives each value to its member.
+func memberRows[T any](ctx context.Context, db *DB, q string, projectID int64, byID map[int64]*wubu.SegmentMember, set func(*wubu.SegmentMember, T)) error {
 	ids := make([]int64, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)
 	}
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := s.db.query(ctx, `SELECT person_id, phone FROM person_phones WHERE project_id = ? AND person_id IN (`+placeholders(len(chunk))+`) ORDER BY person_id, position`,
-			append([]any{projectID}, int64Args(chunk)...)...)
+		rows, err := db.query(ctx, fmt.Sprintf(q, placeholders(len(chunk))), append([]any{projectID}, int64Args(chunk)...)...)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var id int64
-			var phone string
-			if err := rows.Scan(&id, &phone); err != nil {
+			var v T
+			if err := rows.Scan(&id, &v); err != nil {
 				rows.Close()
 				return err
 			}
-			byID[id].Person.Phones = append(byID[id].Person.Phones, phone)
+			set(byID[id], v)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
