@@ -349,7 +349,7 @@ func (g *activityGen) order(ctx context.Context, h sqlstore.ActivityHousehold, a
 	due := dispatched.Add(promise)
 	o := g.outcome(due)
 	accepted := g.after(dispatched, 0, 1)
-	var started, done, followed, closed, cancelled *time.Time
+	var quoted, confirmed, started, done, followed, closed, cancelled *time.Time
 	if g.rng.Float64() < 0.03 && accepted != nil {
 		// Cancelled before anyone arrived: the clock stops without judgement.
 		cancelled = accepted
@@ -364,8 +364,23 @@ func (g *activityGen) order(ctx context.Context, h sqlstore.ActivityHousehold, a
 	if arrived != nil {
 		promiseKept = o == kept
 		state = wubu.OrderArrived
-		if started = g.after(arrived, 2, 10); started != nil {
-			state = wubu.OrderInProgress
+		// The price shown and confirmed before the work (M5), mostly.
+		if g.rng.Float64() < 0.9 {
+			if quoted = g.after(arrived, 1, 3); quoted != nil {
+				state = wubu.OrderQuoted
+			}
+			if confirmed = g.after(quoted, 1, 2); confirmed != nil {
+				state = wubu.OrderConfirmed
+			}
+		}
+		from := arrived
+		if confirmed != nil {
+			from = confirmed
+		}
+		if quoted == nil || confirmed != nil { // not waiting for the resident's answer
+			if started = g.after(from, 1, 5); started != nil {
+				state = wubu.OrderInProgress
+			}
 		}
 		if done = g.after(started, 15, 120); done != nil {
 			state = wubu.OrderDone
@@ -380,7 +395,7 @@ func (g *activityGen) order(ctx context.Context, h sqlstore.ActivityHousehold, a
 	}
 	var assignee any = g.p.tech
 	id, err := g.b.Row(ctx, "orders", g.p.project.ID, category, urgency, wubu.SourcePhone, state, item, item, h.PersonID, h.RoomID, team, assignee,
-		due, promiseKept, at, dispatched, accepted, arrived, started, done, followed, closed, cancelled, satisfaction, works, reason, at)
+		due, promiseKept, at, dispatched, accepted, arrived, quoted, confirmed, started, done, followed, closed, cancelled, satisfaction, works, reason, at)
 	if err != nil {
 		return err
 	}

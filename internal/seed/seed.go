@@ -233,6 +233,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedRoundTables(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed round tables: %w", err)
 	}
+	if err := seedSegments(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed segments: %w", err)
+	}
 	return res, nil
 }
 

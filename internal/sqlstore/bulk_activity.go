@@ -13,7 +13,7 @@ var activitySchema = []bulkTableSchema{
 	{"patrol_routes", "id, project_id, name, kind, interval_minutes, every_days, leader_id, active, created_at, updated_at"},
 	{"patrol_runs", "id, project_id, route_id, guard_id, started_at, finished_at, missed, late"},
 	{"orders", "id, project_id, category, urgency, source, state, item_name, description, person_id, room_id, team, assignee_id, promise_due_at, promise_kept, " +
-		"reported_at, dispatched_at, accepted_at, arrived_at, started_at, done_at, followed_up_at, closed_at, cancelled_at, satisfaction, works, cancel_reason, updated_at"},
+		"reported_at, dispatched_at, accepted_at, arrived_at, quoted_at, confirmed_at, started_at, done_at, followed_up_at, closed_at, cancelled_at, satisfaction, works, cancel_reason, updated_at"},
 	{"complaints", "id, project_id, channel, category, severity, person_id, building_id, description, fast, state, received_by, received_at, " +
 		"acknowledged_by, acknowledged_at, team, assignee_id, assigned_at, handled_by, handled_at, replied_at, revisited_by, revisited_at, closed_at, updated_at"},
 	{"revisits", "id, project_id, person_id, assistant_id, due_at, purpose, status, done_at, done_by, satisfaction, created_at, kind"},

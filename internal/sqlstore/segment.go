@@ -198,7 +198,7 @@ func (s *SegmentService) members(ctx context.Context, projectID int64, q wubu.Se
 	person, pargs := segmentPersonWhere(q, today)
 	args := append(append([]any{projectID}, hargs...), projectID)
 	args = append(append(args, pargs...), limit, offset)
-	rows, err := s.db.query(ctx, `SELECT `+personCols("p")+`, `+completenessSQL+`, hm.label, hm.relation
+	rows, err := s.db.query(ctx, `SELECT `+personCols("p")+`, hm.label, hm.relation
 		FROM persons p JOIN (SELECT h.person_id, MIN(r.label) AS label, MIN(h.relation) AS relation
 			FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id
 			WHERE h.project_id = ? AND `+home+` GROUP BY h.person_id) hm ON hm.person_id = p.id
@@ -214,7 +214,7 @@ func (s *SegmentService) members(ctx context.Context, projectID int64, q wubu.Se
 		var flags string
 		if err := rows.Scan(&p.ID, &p.ProjectID, &p.Name, &p.Gender, s.db.openedID(&p.IDNumber), &p.Birthday, &p.Occupation, &p.Notes, &flags,
 			&p.Importance, &p.ImportanceIndex, &p.AlarmStatus, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt, &p.HasPhoto,
-			&m.Complete, &m.RoomLabel, &m.Relation); err != nil {
+			&m.RoomLabel, &m.Relation); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -229,6 +229,9 @@ func (s *SegmentService) members(ctx context.Context, projectID int64, q wubu.Se
 	if err := s.phones(ctx, projectID, byID); err != nil {
 		return nil, err
 	}
+	if err := s.completeness(ctx, projectID, byID); err != nil {
+		return nil, err
+	}
 	u := wubu.UserFromContext(ctx)
 	for _, m := range out {
 		mask(m.Person)
@@ -240,27 +243,40 @@ func (s *SegmentService) members(ctx context.Context, projectID int64, q wubu.Se
 	return out, nil
 }
 
+// completeness fills in how complete the members' profiles are: for the
+// page only, not for every resident the query selects.
+func (s *SegmentService) completeness(ctx context.Context, projectID int64, byID map[int64]*wubu.SegmentMember) error {
+	return memberRows(ctx, s.db, `SELECT p.id, `+completenessSQL+` FROM persons p WHERE p.project_id = ? AND p.id IN (%s)`, projectID, byID,
+		func(m *wubu.SegmentMember, n int) { m.Complete = n })
+}
+
 // phones fills in the phones of the members, in full.
 func (s *SegmentService) phones(ctx context.Context, projectID int64, byID map[int64]*wubu.SegmentMember) error {
+	return memberRows(ctx, s.db, `SELECT person_id, phone FROM person_phones WHERE project_id = ? AND person_id IN (%s) ORDER BY person_id, position`, projectID, byID,
+		func(m *wubu.SegmentMember, phone string) { m.Person.Phones = append(m.Person.Phones, phone) })
+}
+
+// memberRows runs a query of (person ID, value) rows of the members — its
+// %s their IDs, 500 at a time — and gives each value to its member.
+func memberRows[T any](ctx context.Context, db *DB, q string, projectID int64, byID map[int64]*wubu.SegmentMember, set func(*wubu.SegmentMember, T)) error {
 	ids := make([]int64, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)
 	}
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := s.db.query(ctx, `SELECT person_id, phone FROM person_phones WHERE project_id = ? AND person_id IN (`+placeholders(len(chunk))+`) ORDER BY person_id, position`,
-			append([]any{projectID}, int64Args(chunk)...)...)
+		rows, err := db.query(ctx, fmt.Sprintf(q, placeholders(len(chunk))), append([]any{projectID}, int64Args(chunk)...)...)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var id int64
-			var phone string
-			if err := rows.Scan(&id, &phone); err != nil {
+			var v T
+			if err := rows.Scan(&id, &v); err != nil {
 				rows.Close()
 				return err
 			}
-			byID[id].Person.Phones = append(byID[id].Person.Phones, phone)
+			set(byID[id], v)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -357,9 +373,8 @@ func (s *SegmentService) ExportSegment(ctx context.Context, projectID int64, q w
 		return nil, err
 	}
 	defer tx.Rollback()
-	qj, _ := json.Marshal(q)
 	if err := tx.audit(ctx, projectID, wubu.ActionRead, "segment_export", projectID, nil,
-		map[string]any{"query": string(qj), "persons": len(members), "phones": map[bool]string{true: "full", false: "masked"}[full]}); err != nil {
+		map[string]any{"query": q, "persons": len(members), "full_phones": full}); err != nil {
 		return nil, err
 	}
 	return members, tx.Commit()
@@ -418,7 +433,7 @@ func (s *SegmentService) SaveSegment(ctx context.Context, sg *wubu.Segment) erro
 	} else if err != nil {
 		return fmt.Errorf("save segment: %w", err)
 	}
-	if err := tx.audit(ctx, sg.ProjectID, wubu.ActionUpdate, "segment", sg.ID, nil, map[string]any{"name": sg.Name, "query": string(q)}); err != nil {
+	if err := tx.audit(ctx, sg.ProjectID, wubu.ActionUpdate, "segment", sg.ID, nil, map[string]any{"name": sg.Name, "query": sg.Query}); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -438,21 +453,27 @@ func (s *SegmentService) FindSegment(ctx context.Context, id int64) (*wubu.Segme
 	return sg, nil
 }
 
-// findSegment reads a segment without checking who asks.
-func (db *DB) findSegment(ctx context.Context, on rowQuerier, id int64) (*wubu.Segment, error) {
+const segmentColumns = `id, project_id, name, query, created_by, created_at, updated_at`
+
+// scanSegment reads a segment's row.
+func scanSegment(row interface{ Scan(...any) error }) (*wubu.Segment, error) {
 	sg := &wubu.Segment{}
 	var q string
-	err := on.QueryRowContext(ctx, db.rebind(`SELECT id, project_id, name, query, created_by, created_at, updated_at FROM segments WHERE id = ?`), id).
-		Scan(&sg.ID, &sg.ProjectID, &sg.Name, &q, &sg.CreatedBy, &sg.CreatedAt, &sg.UpdatedAt)
+	err := row.Scan(&sg.ID, &sg.ProjectID, &sg.Name, &q, &sg.CreatedBy, &sg.CreatedAt, &sg.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Segment not found.")
 	} else if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(q), &sg.Query); err != nil {
-		return nil, fmt.Errorf("segment %d: %w", id, err)
+		return nil, fmt.Errorf("segment %d: %w", sg.ID, err)
 	}
 	return sg, nil
+}
+
+// findSegment reads a segment without checking who asks.
+func (db *DB) findSegment(ctx context.Context, on rowQuerier, id int64) (*wubu.Segment, error) {
+	return scanSegment(on.QueryRowContext(ctx, db.rebind(`SELECT `+segmentColumns+` FROM segments WHERE id = ?`), id))
 }
 
 // segmentAudience returns the persons query of a project's saved segment,
@@ -472,35 +493,29 @@ func (s *SegmentService) FindSegments(ctx context.Context, projectID int64) ([]*
 	if _, err := wubu.Authorize(ctx, wubu.PermSegmentQuery, projectID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT id FROM segments WHERE project_id = ? ORDER BY name, id`, projectID)
+	rows, err := s.db.query(ctx, `SELECT `+segmentColumns+` FROM segments WHERE project_id = ? ORDER BY name, id`, projectID)
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
+	out := []*wubu.Segment{}
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		sg, err := scanSegment(rows)
+		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		ids = append(ids, id)
+		out = append(out, sg)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := []*wubu.Segment{}
 	today := chinaToday(s.db.now())
-	for _, id := range ids {
-		sg, err := s.db.findSegment(ctx, s.db.reader(), id)
-		if err != nil {
-			return nil, err
-		}
+	for _, sg := range out {
 		q, args := segmentSQL(projectID, sg.Query, today)
 		if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM (`+q+`) x`, args...).Scan(&sg.Persons); err != nil {
 			return nil, err
 		}
-		out = append(out, sg)
 	}
 	return out, nil
 }

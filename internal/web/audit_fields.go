@@ -165,6 +165,8 @@ var auditValuePrefixes = map[string]string{
 	"focus_issue.state": "focus_state:", "focus_followup.state": "focus_followup:", "local_resource.kind": "local_resource:",
 	"forum_post.author_kind": "forum_author:", "forum_post.state": "forum_state:", "forum_board.kind": "forum_board:", "premovein_item.kind": "premovein:",
 	"round_table.state": "round_table_state:", "round_table.booked_by": "booked_by:", "talk_followup.state": "talk_followup_state:",
+	"segment.relations": "relation:", "segment.care_flags": "care:", "segment.special_day": "day:",
+	"segment_export.relations": "relation:", "segment_export.care_flags": "care:", "segment_export.special_day": "day:",
 }
 
 // auditDurationFields hold durations in nanoseconds.
