@@ -80,6 +80,11 @@ type StepDecl struct {
 	Clocks []ClockEffect
 	// Notify lists the notices the step sends, queued in its transaction.
 	Notify []NoticeDecl
+	// Resident lets a resident take the step through the portal
+	// (RoleResident, with PermPortal instead of Perm, and no actor rule):
+	// the portal's service lets them only on the objects of their own
+	// homes. Staff take it as declared.
+	Resident bool
 }
 
 // ActorRule narrows who may take a step.

@@ -132,7 +132,7 @@ func runStep[T any](ctx context.Context, r *runner, m *machine[T], id int64, act
 	if !ok || len(decl.From) == 0 {
 		return zero, fmt.Errorf("%s: no step %q", m.lc.Object, action)
 	}
-	if _, err := wubu.Authorize(ctx, decl.Perm, 0); err != nil {
+	if _, err := authorizeStep(ctx, decl, 0); err != nil {
 		return zero, err
 	}
 	tx, err := r.db.BeginTx(ctx)
@@ -160,7 +160,7 @@ func stepIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], id int
 	if !ok || len(decl.From) == 0 {
 		return zero, fmt.Errorf("%s: no step %q", m.lc.Object, action)
 	}
-	u, err := wubu.Authorize(ctx, decl.Perm, 0)
+	u, err := authorizeStep(ctx, decl, 0)
 	if err != nil {
 		return zero, err
 	}
@@ -169,7 +169,7 @@ func stepIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], id int
 		return zero, err
 	}
 	f := m.facts(o)
-	if _, err := wubu.Authorize(ctx, decl.Perm, f.ProjectID); err != nil {
+	if _, err := authorizeStep(ctx, decl, f.ProjectID); err != nil {
 		if wubu.ErrorCode(err) == wubu.ENOTFOUND {
 			// Another project's object answers exactly as a missing one.
 			_, err = m.load(ctx, tx, 0, false)
@@ -179,15 +179,20 @@ func stepIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], id int
 	if stepHook != nil {
 		stepHook(m.lc.Object, id)
 	}
-	// Who may take the step first, then whether the state allows it.
-	if err := r.checkActor(ctx, tx, m.lc, decl, f, u); err != nil {
-		return zero, err
+	// Who may take the step first, then whether the state allows it. A
+	// resident's step has no actor rule: the portal's service has checked
+	// that the object is in their home.
+	resident := u.Role == wubu.RoleResident
+	if !resident {
+		if err := r.checkActor(ctx, tx, m.lc, decl, f, u); err != nil {
+			return zero, err
+		}
 	}
 	to, ok := m.lc.Next(f.State, action)
 	if !ok {
 		return zero, m.lc.Refuse(f.State, f.ID)
 	}
-	if unassigned(decl, f, u, m.lc) {
+	if !resident && unassigned(decl, f, u, m.lc) {
 		return zero, refusal(wubu.ECONFLICT, m.lc.Messages.Unassigned, f.ID)
 	}
 	before := m.clone(o)
@@ -216,7 +221,7 @@ func runCreate[T any](ctx context.Context, r *runner, m *machine[T], projectID i
 	if !ok || len(decl.From) != 0 {
 		return zero, fmt.Errorf("%s: no creating step %q", m.lc.Object, action)
 	}
-	u, err := wubu.Authorize(ctx, decl.Perm, projectID)
+	u, err := authorizeStep(ctx, decl, projectID)
 	if err != nil {
 		return zero, err
 	}
@@ -256,7 +261,7 @@ func createIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], acti
 	if !ok || len(decl.From) != 0 {
 		return fmt.Errorf("%s: no creating step %q", m.lc.Object, action)
 	}
-	u, err := wubu.Authorize(ctx, decl.Perm, m.facts(o).ProjectID)
+	u, err := authorizeStep(ctx, decl, m.facts(o).ProjectID)
 	if err != nil {
 		return err
 	}
@@ -270,6 +275,30 @@ func createIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], acti
 		}
 	}
 	return record(ctx, r, tx, m, decl, "", nil, o, note)
+}
+
+// authorizeStep authorizes the caller of a step in a project (0: by role
+// only): staff by the step's permission; a resident (through the portal)
+// only for the steps declared for residents, by wubu.PermPortal.
+func authorizeStep(ctx context.Context, decl wubu.StepDecl, projectID int64) (*wubu.User, error) {
+	perm := decl.Perm
+	if u := wubu.UserFromContext(ctx); u != nil && u.Role == wubu.RoleResident {
+		if !decl.Resident {
+			return nil, wubu.Errorf(wubu.EFORBIDDEN, "You do not have permission to do this.")
+		}
+		perm = wubu.PermPortal
+	}
+	return wubu.Authorize(ctx, perm, projectID)
+}
+
+// authorizeAction authorizes the caller of a life cycle's action in a
+// project, as authorizeStep.
+func authorizeAction(ctx context.Context, lc *wubu.Lifecycle, action string, projectID int64) (*wubu.User, error) {
+	decl, ok := lc.Step(action)
+	if !ok {
+		return nil, fmt.Errorf("%s: no step %q", lc.Object, action)
+	}
+	return authorizeStep(ctx, decl, projectID)
 }
 
 // stepWork is what a step leaves for its transaction's commit: its clock
