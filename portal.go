@@ -285,6 +285,10 @@ type PortalService interface {
 	Hazards(ctx context.Context) ([]*Hazard, error)
 }
 
+// ConfirmMethodPortal records a quote the resident confirmed on the
+// portal (not one of the ConfirmMethods staff record at the door).
+const ConfirmMethodPortal = "portal"
+
 // PortalRepair is a repair a resident reports.
 type PortalRepair struct {
 	RoomID      int64  `json:"room_id"`

@@ -346,6 +346,7 @@ func messagesInSource(t *testing.T) []string {
 	for _, m := range wubu.ConfirmMethods {
 		add("method:" + m)
 	}
+	add("method:" + wubu.ConfirmMethodPortal)
 	for _, c := range wubu.ChecklistItems {
 		add("check:" + c)
 	}

@@ -142,14 +142,10 @@ func (s *PortalService) repairStep(ctx context.Context, orderID int64, action wu
 	return s.Repair(ctx, orderID)
 }
 
-// ConfirmMethodPortal records a quote confirmed by the resident on the
-// portal.
-const ConfirmMethodPortal = "portal"
-
 // ConfirmQuote confirms the quote of a quoted order.
 func (s *PortalService) ConfirmQuote(ctx context.Context, orderID int64) (*wubu.Order, error) {
 	return s.repairStep(ctx, orderID, wubu.ActConfirm, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
-		o.ConfirmedAt, o.ConfirmedBy, o.ConfirmMethod = at(tx.now), u.Name, ConfirmMethodPortal
+		o.ConfirmedAt, o.ConfirmedBy, o.ConfirmMethod = at(tx.now), u.Name, wubu.ConfirmMethodPortal
 		return u.Name + " " + yuan(o.QuoteTotal()), nil
 	})
 }

@@ -49,7 +49,7 @@ func TestPortalRepairs(t *testing.T) {
 			t.Fatalf("room B's owner confirms: %v", err)
 		}
 		o, err = w.portal.ConfirmQuote(w.tenantCtx, o.ID)
-		if err != nil || o.State != wubu.OrderConfirmed || o.ConfirmMethod != sqlstore.ConfirmMethodPortal || o.ConfirmedBy != "李租户" {
+		if err != nil || o.State != wubu.OrderConfirmed || o.ConfirmMethod != wubu.ConfirmMethodPortal || o.ConfirmedBy != "李租户" {
 			t.Fatalf("confirmed: %+v %v", o, err)
 		}
 		if _, err := w.portal.ConfirmQuote(w.ownerACtx, o.ID); wubu.ErrorCode(err) != wubu.ECONFLICT {

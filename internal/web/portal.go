@@ -20,11 +20,15 @@ func (h *Handler) portalRoutes() []server.Route {
 		{Method: "GET", Path: "/my", Perm: wubu.PermPortal, Handler: h.portalHome},
 		{Method: "GET", Path: "/my/homes", Perm: wubu.PermPortal, Handler: h.portalHomes},
 		{Method: "GET", Path: "/my/homes/{id}", Perm: wubu.PermPortal, Handler: h.portalHomeShow},
+		{Method: "GET", Path: "/my/profile", Perm: wubu.PermPortal, Handler: h.portalProfile},
 		{Method: "GET", Path: "/my/devices", Perm: wubu.PermPortal, Handler: h.portalDevices},
 		{Method: "POST", Path: "/my/devices/{id}/end", Perm: wubu.PermPortal, Handler: h.portalDeviceEnd},
 		{Method: "POST", Path: "/my/devices/end-others", Perm: wubu.PermPortal, Handler: h.portalDevicesEnd},
 	}
 	routes = append(routes, h.portalLoginRoutes()...)
+	routes = append(routes, h.portalRepairRoutes()...)
+	routes = append(routes, h.portalPassRoutes()...)
+	routes = append(routes, h.portalComplaintRoutes()...)
 	routes = append(routes, h.portalStaffRoutes()...)
 	return routes
 }
@@ -42,7 +46,7 @@ func (h *Handler) portalResident(r *http.Request) (*wubu.PortalIdentity, bool) {
 // portalNav are the portal's menu entries, in order; later features add
 // theirs here.
 var portalNav = []NavItem{
-	{Label: "Home", Href: "/my"},
+	{Label: "Start page", Href: "/my"},
 	{Label: "Repairs", Href: "/my/repairs"},
 	{Label: "Release passes", Href: "/my/passes"},
 	{Label: "Complaints", Href: "/my/complaints"},
@@ -104,6 +108,18 @@ func (h *Handler) portalHomeShow(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &portalHomeView{Page: h.newPage(r, "My homes"), Homes: []*wubu.PortalHomeDetail{home}}
 	h.render(w, r, http.StatusOK, "portal_homes", v)
+}
+
+// portalProfile is the resident's "me" page: who they are, their homes,
+// their reports and devices, and the way to switch to another person of
+// the same number.
+func (h *Handler) portalProfile(w http.ResponseWriter, r *http.Request) {
+	homes, err := h.PortalService.Homes(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "portal_profile", &portalHomeView{Page: h.newPage(r, "Me"), Homes: homes})
 }
 
 type portalDevicesView struct {
