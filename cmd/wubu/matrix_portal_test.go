@@ -54,9 +54,23 @@ func init() {
 		"GET /my/hazards":                     {portal: true},
 		"GET /my/hazards/new":                 {portal: true},
 		"POST /my/hazards":                    {portal: true, body: "place=地库B2&description=积水"},
+		"POST /my/profile/changes":            {portal: true, body: "kind=special_day&day_kind=birthday&day_date=1980-05-06"},
+		"GET /portal-changes":                 {allow: residentViewers},
+		"POST /portal-changes/{id}/apply":     {allow: residentEditors},
+		"POST /portal-changes/{id}/reject":    {allow: residentEditors, body: "reason=请到前台办理"},
 		"GET /residents/{id}/portal":          {allow: residentViewers},
 		"POST /residents/{id}/portal/end":     {allow: residentEditors},
-	}, nil)
+	}, map[string]objectMaker{
+		// A resident's change request, asked on the portal.
+		"/portal-changes/": func(t *testing.T, app *testApp, p *wubu.Project, o *orgObjects) int64 {
+			id := &wubu.PortalIdentity{PersonID: o.resident, ProjectID: p.ID, Name: "住户", Homes: []*wubu.PortalHome{{RoomID: o.room, Relation: wubu.RelationOwner}}}
+			c := &wubu.PortalChange{Kind: wubu.ChangeSpecialDay, Value: "birthday 1980-05-06"}
+			if err := app.Main.Services().PortalService.RequestChange(wubu.NewContextWithPortalIdentity(context.Background(), id), c); err != nil {
+				t.Fatal(err)
+			}
+			return c.ID
+		},
+	})
 }
 
 // portalPhone is the number of the matrix's residents.

@@ -98,8 +98,12 @@ type Services struct {
 	Bulletins wubu.BulletinService
 	// Portal signs residents in to their portal (issue 15).
 	Portal wubu.PortalAuth
-	// PortalService is what a signed-in resident sees and does.
-	PortalService wubu.PortalService
+	// PortalService is what a signed-in resident sees and does, and the
+	// desk's queue of their change requests.
+	PortalService interface {
+		wubu.PortalService
+		wubu.PortalChanges
+	}
 	// DemoSink, in the demo only, holds the SMS and e-mail that would have
 	// been sent.
 	DemoSink *notify.DemoSink

@@ -29,6 +29,7 @@ func (h *Handler) portalRoutes() []server.Route {
 	routes = append(routes, h.portalRepairRoutes()...)
 	routes = append(routes, h.portalPassRoutes()...)
 	routes = append(routes, h.portalComplaintRoutes()...)
+	routes = append(routes, h.portalChangeRoutes()...)
 	routes = append(routes, h.portalStaffRoutes()...)
 	return routes
 }
@@ -108,18 +109,6 @@ func (h *Handler) portalHomeShow(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &portalHomeView{Page: h.newPage(r, "My homes"), Homes: []*wubu.PortalHomeDetail{home}}
 	h.render(w, r, http.StatusOK, "portal_homes", v)
-}
-
-// portalProfile is the resident's "me" page: who they are, their homes,
-// their reports and devices, and the way to switch to another person of
-// the same number.
-func (h *Handler) portalProfile(w http.ResponseWriter, r *http.Request) {
-	homes, err := h.PortalService.Homes(r.Context())
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "portal_profile", &portalHomeView{Page: h.newPage(r, "Me"), Homes: homes})
 }
 
 type portalDevicesView struct {

@@ -281,6 +281,9 @@ func navFor(u *wubu.User, current string) []NavItem {
 	if u.Post == wubu.PostService || u.Role == wubu.RoleManager || u.Role == wubu.RoleDutyManager {
 		items = append(items, NavItem{Label: "Front desk", Href: "/desk"})
 	}
+	if u.Can(wubu.PermResidentEdit) && (u.Post == wubu.PostService || u.Role == wubu.RoleManager) {
+		items = append(items, NavItem{Label: "Residents' change requests", Href: "/portal-changes"})
+	}
 	if u.Can(wubu.PermSecurityView) && (u.Post == wubu.PostSecurity || u.Can(wubu.PermSecurityManage)) {
 		items = append(items, NavItem{Label: "Patrols and safety", Href: "/security/buildings"})
 	}
