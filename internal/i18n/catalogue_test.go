@@ -353,6 +353,7 @@ func messagesInSource(t *testing.T) []string {
 	}
 	for _, st := range wubu.PortalChangeLifecycle.States {
 		add("portal_change_state:" + st.Name)
+		add("timeline:portal_change." + st.Name)
 	}
 	for _, c := range wubu.ChecklistItems {
 		add("check:" + c)
