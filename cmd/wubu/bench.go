@@ -65,6 +65,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&bc.project, "project", "LJY", "project `code` of the project scope")
 	fs.IntVar(&bc.samples, "samples", 2000, "values sampled from the database per query kind")
 	fs.StringVar(&bc.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to `file` (go tool pprof)")
+	portal := fs.Bool("portal", false, "measure the residents' portal instead: sign-in codes at 200/s, the start page and the repair list")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -100,6 +101,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *portal {
+		return runPortalBench(ctx, m, bc, stdout)
 	}
 	return runBench(ctx, m, bc, stdout)
 }
