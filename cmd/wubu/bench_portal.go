@@ -163,4 +163,3 @@ func runPortalBench(ctx context.Context, m *Main, bc benchConfig, stdout io.Writ
 	}
 	return nil
 }
-
