@@ -25,19 +25,11 @@ import (
 // session.
 func runPortalBench(ctx context.Context, m *Main, bc benchConfig, stdout io.Writer) error {
 	db := m.DB
-	s, err := m.NewServer()
+	s, stop, err := benchServer(m)
 	if err != nil {
 		return err
 	}
-	if err := s.Listen("127.0.0.1:0"); err != nil {
-		return err
-	}
-	go s.Serve()
-	defer func() {
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		s.Shutdown(shutdown)
-	}()
+	defer stop()
 	base := s.URL()
 	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: noRedirect, Transport: &http.Transport{

@@ -246,12 +246,23 @@ func (s *OrderService) MyOrders(ctx context.Context) ([]*wubu.Order, error) {
 		where += ` AND o.project_id IN (` + placeholders(len(u.ProjectIDs)) + `)`
 		args = append(args, int64Args(u.ProjectIDs)...)
 	}
-	rows, err := s.db.query(ctx, `SELECT `+orderColumns+orderFrom+` WHERE `+where+` ORDER BY o.reported_at LIMIT 200`, args...)
+	out, err := readOrders(ctx, s.db, `SELECT `+orderColumns+orderFrom+` WHERE `+where+` ORDER BY o.reported_at LIMIT 200`, args...)
+	if err != nil {
+		return nil, err
+	}
+	sortByClock(out)
+	return out, nil
+}
+
+// readOrders runs a query of orders (orderColumns from orderFrom) and
+// returns them with the time left of their promise.
+func readOrders(ctx context.Context, db *DB, q string, args ...any) ([]*wubu.Order, error) {
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	now := s.db.now()
+	now := db.now()
 	var out []*wubu.Order
 	for rows.Next() {
 		o, err := scanOrder(rows)
@@ -261,11 +272,7 @@ func (s *OrderService) MyOrders(ctx context.Context) ([]*wubu.Order, error) {
 		withRemaining(o, now)
 		out = append(out, o)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	sortByClock(out)
-	return out, nil
+	return out, rows.Err()
 }
 
 // sortByClock orders orders by the time left on their promise, those

@@ -23,22 +23,7 @@ func (s *PortalService) Repairs(ctx context.Context) ([]*wubu.Order, error) {
 		return nil, err
 	}
 	in, args := roomArgs(id)
-	rows, err := s.db.query(ctx, `SELECT `+orderColumns+orderFrom+` WHERE o.project_id = ? AND o.room_id IN (`+in+`) ORDER BY o.id DESC LIMIT 100`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	now := s.db.now()
-	var out []*wubu.Order
-	for rows.Next() {
-		o, err := scanOrder(rows)
-		if err != nil {
-			return nil, err
-		}
-		withRemaining(o, now)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return readOrders(ctx, s.db, `SELECT `+orderColumns+orderFrom+` WHERE o.project_id = ? AND o.room_id IN (`+in+`) ORDER BY o.id DESC LIMIT 100`, args...)
 }
 
 // repair reads an order of the resident's rooms; another is not found.
