@@ -169,6 +169,8 @@ func TestBrowserPortalRepairAndPass(t *testing.T) {
 	wubutest.Screenshot(t, phone, "portal-quote")
 	wubutest.Step(t, phone, "tap confirm",
 		chromedp.Click(chromedp.ID("confirm-quote")),
+		// The page after the confirmation: no more confirm button.
+		chromedp.WaitNotPresent(chromedp.ID("confirm-quote")),
 		chromedp.WaitVisible(chromedp.ID("repair-state")),
 	)
 	if got := wubutest.Get(t, phone, "state", chromedp.Evaluate[string](`document.getElementById("repair-state").textContent`)); got != "已确认报价" {
