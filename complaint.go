@@ -131,7 +131,7 @@ var ComplaintLifecycle = declare(&Lifecycle{
 		{Name: string(ComplaintClosed), Refusal: "Complaint %d is closed: it cannot change any more.", Final: true},
 	},
 	Steps: []StepDecl{
-		{Action: ComplaintReceive, To: string(ComplaintReceived), Perm: PermResidentEdit,
+		{Action: ComplaintReceive, To: string(ComplaintReceived), Perm: PermResidentEdit, Resident: true,
 			Clocks: []ClockEffect{{Op: ClockArm, Kind: "acknowledge", When: ComplaintOrdinary}, {Op: ClockArm, Kind: "acknowledge_fast", When: ComplaintFastLane}},
 			Notify: []NoticeDecl{{Kind: "complaint_fast", To: []Party{PartyManager}, Urgent: true, When: ComplaintFastLane}}},
 		{Action: ComplaintAcknowledge, From: []string{string(ComplaintReceived)}, To: string(ComplaintAcknowledged), Perm: PermOrderDispatch,
@@ -141,9 +141,10 @@ var ComplaintLifecycle = declare(&Lifecycle{
 		{Action: ComplaintHandle, From: []string{string(ComplaintAssigned)}, To: string(ComplaintHandled), Perm: PermResidentEdit,
 			Clocks: []ClockEffect{{Op: ClockStop, Kind: "handle"}, {Op: ClockStop, Kind: "handle_fast"}}},
 		{Action: ComplaintReply, From: []string{string(ComplaintHandled)}, To: string(ComplaintReplied), Perm: PermResidentEdit},
-		{Action: ComplaintRevisit, From: []string{string(ComplaintReplied)}, To: string(ComplaintRevisited), Perm: PermResidentEdit,
+		// The resident answers the revisit on the portal too.
+		{Action: ComplaintRevisit, From: []string{string(ComplaintReplied)}, To: string(ComplaintRevisited), Perm: PermResidentEdit, Resident: true,
 			Actor: ActorRule{NotBy: []string{ComplaintHandle}, Refusal: "You handled this complaint, so someone else must make the revisit."}},
-		{Action: ComplaintReopen, From: []string{string(ComplaintReplied)}, To: string(ComplaintAssigned), Perm: PermResidentEdit,
+		{Action: ComplaintReopen, From: []string{string(ComplaintReplied)}, To: string(ComplaintAssigned), Perm: PermResidentEdit, Resident: true,
 			Actor:  ActorRule{NotBy: []string{ComplaintHandle}, Refusal: "You handled this complaint, so someone else must make the revisit."},
 			Clocks: []ClockEffect{{Op: ClockRearm, Kind: "handle", When: ComplaintOrdinary}, {Op: ClockRearm, Kind: "handle_fast", When: ComplaintFastLane}},
 			Notify: []NoticeDecl{{Kind: "complaint_reopened", To: []Party{PartyLeaders, PartyAssignee}}}},

@@ -104,10 +104,10 @@ var SignupLifecycle = declare(&Lifecycle{
 		{Name: string(SignupAttended), Refusal: "Sign-up %d is marked as attended: it cannot change any more.", Final: true},
 	},
 	Steps: []StepDecl{
-		{Action: SignupTake, To: string(SignupConfirmed), Perm: PermResidentEdit, Portal: true},
-		{Action: SignupQueue, To: string(SignupWaiting), Perm: PermResidentEdit, Portal: true},
-		{Action: SignupPromote, From: []string{string(SignupWaiting)}, To: string(SignupConfirmed), Perm: PermResidentEdit, Portal: true},
-		{Action: SignupCancel, From: []string{string(SignupConfirmed), string(SignupWaiting)}, To: string(SignupCancelled), Perm: PermResidentEdit, Portal: true},
+		{Action: SignupTake, To: string(SignupConfirmed), Perm: PermResidentEdit, Resident: true},
+		{Action: SignupQueue, To: string(SignupWaiting), Perm: PermResidentEdit, Resident: true},
+		{Action: SignupPromote, From: []string{string(SignupWaiting)}, To: string(SignupConfirmed), Perm: PermResidentEdit, Resident: true},
+		{Action: SignupCancel, From: []string{string(SignupConfirmed), string(SignupWaiting)}, To: string(SignupCancelled), Perm: PermResidentEdit, Resident: true},
 		{Action: SignupAttend, From: []string{string(SignupConfirmed)}, To: string(SignupAttended), Perm: PermResidentEdit},
 	},
 })

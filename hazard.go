@@ -82,7 +82,8 @@ var HazardLifecycle = declare(&Lifecycle{
 		{Name: string(HazardClosed), Refusal: "Hazard %d is closed: it cannot change any more.", Final: true},
 	},
 	Steps: []StepDecl{
-		{Action: HazardReport, To: string(HazardReported), Perm: PermSecurityEdit},
+		// Residents report hazards too (joint prevention, S11).
+		{Action: HazardReport, To: string(HazardReported), Perm: PermSecurityEdit, Resident: true},
 		{Action: HazardAssign, From: []string{string(HazardReported), string(HazardAssigned)}, To: string(HazardAssigned), Perm: PermSecurityManage,
 			Clocks: []ClockEffect{{Op: ClockRearm, Kind: "rectify"}}},
 		{Action: HazardRectify, From: []string{string(HazardAssigned)}, To: string(HazardRectified), Perm: PermSecurityEdit,

@@ -74,16 +74,18 @@ type StepDecl struct {
 	To string
 	// Perm is the permission the step needs in the object's project.
 	Perm Permission
-	// Portal lets a resident signed in to the portal take the step too
-	// (PermPortal, for themselves: the service checks the object is
-	// theirs) — an event's sign-up, a round table's booking.
-	Portal bool
 	// Actor narrows who among those with Perm may take the step.
 	Actor ActorRule
 	// Clocks are what the step does to the object's clocks, in order.
 	Clocks []ClockEffect
 	// Notify lists the notices the step sends, queued in its transaction.
 	Notify []NoticeDecl
+	// Resident lets a resident take the step through the portal
+	// (RoleResident, with PermPortal instead of Perm, and no actor rule):
+	// the portal's service lets them only on the objects of their own
+	// homes (an order, a pass, an event's sign-up, a round table's
+	// booking). Staff take it as declared.
+	Resident bool
 }
 
 // ActorRule narrows who may take a step.

@@ -111,8 +111,9 @@ var OrderLifecycle = declare(&Lifecycle{
 		{Name: string(OrderCancelled), Refusal: "Order %d was cancelled: it cannot change any more.", Final: true},
 	},
 	Steps: []StepDecl{
-		{Action: string(ActOpen), To: string(OrderReported), Perm: PermOrderEdit},
-		{Action: string(ActOpenNight), To: string(OrderReported), Perm: PermOrderEdit,
+		// Residents report their repairs through the portal too.
+		{Action: string(ActOpen), To: string(OrderReported), Perm: PermOrderEdit, Resident: true},
+		{Action: string(ActOpenNight), To: string(OrderReported), Perm: PermOrderEdit, Resident: true,
 			Notify: []NoticeDecl{{Kind: "order_night_call", To: []Party{PartyOnDuty}, Urgent: true}}},
 		// The promise starts on the first dispatch (or, at night, the call);
 		// a reassignment hands it to the new assignee with its due time.
@@ -124,22 +125,25 @@ var OrderLifecycle = declare(&Lifecycle{
 		{Action: string(ActArrive), From: states(OrderAccepted), To: string(OrderArrived), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true},
 			Clocks: []ClockEffect{{Op: ClockStop, Kind: "arrival"}}},
 		{Action: string(ActQuote), From: states(OrderArrived, OrderQuoted), To: string(OrderQuoted), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}},
-		{Action: string(ActConfirm), From: states(OrderQuoted), To: string(OrderConfirmed), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}},
+		// The resident confirms at the door (the technician records it) or
+		// on the phone through the portal.
+		{Action: string(ActConfirm), From: states(OrderQuoted), To: string(OrderConfirmed), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}, Resident: true},
 		{Action: string(ActStart), From: states(OrderArrived, OrderQuoted, OrderConfirmed), To: string(OrderInProgress), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}},
 		{Action: string(ActDone), From: states(OrderInProgress), To: string(OrderDone), Perm: PermOrderEdit, Actor: ActorRule{Assignee: true}},
 		// The follow-up call (M6) is an independent check: never made by
-		// whoever did the work.
-		{Action: string(ActFollowUp), From: states(OrderDone), To: string(OrderFollowedUp), Perm: PermOrderEdit, Actor: followUpActor},
+		// whoever did the work. The resident's own rating on the portal is
+		// the follow-up as well.
+		{Action: string(ActFollowUp), From: states(OrderDone), To: string(OrderFollowedUp), Perm: PermOrderEdit, Actor: followUpActor, Resident: true},
 		// A poor answer reopens the order: a new promise, and the team's
 		// leaders hear of it.
-		{Action: string(ActReopen), From: states(OrderDone), To: string(OrderReopened), Perm: PermOrderEdit, Actor: followUpActor,
+		{Action: string(ActReopen), From: states(OrderDone), To: string(OrderReopened), Perm: PermOrderEdit, Actor: followUpActor, Resident: true,
 			Clocks: []ClockEffect{{Op: ClockRearm, Kind: "arrival"}},
 			Notify: []NoticeDecl{{Kind: "order_reopened", To: []Party{PartyLeaders}}}},
 		{Action: string(ActClose), From: states(OrderFollowedUp), To: string(OrderClosed), Perm: PermOrderEdit},
 		{Action: string(ActPhoto), From: states(OrderReported, OrderDispatched, OrderAccepted, OrderArrived, OrderQuoted, OrderConfirmed, OrderInProgress,
 			OrderDone, OrderFollowedUp, OrderReopened), Perm: PermOrderEdit},
 		{Action: string(ActCancel), From: states(OrderReported, OrderDispatched, OrderAccepted, OrderArrived, OrderQuoted, OrderReopened), To: string(OrderCancelled),
-			Perm: PermOrderEdit, Clocks: []ClockEffect{{Op: ClockCancel, Kind: "arrival"}}},
+			Perm: PermOrderEdit, Resident: true, Clocks: []ClockEffect{{Op: ClockCancel, Kind: "arrival"}}},
 	},
 	// On site in time (M7 三要): the assignee and the team's leaders are
 	// warned before the promise breaks, the duty manager hears of the

@@ -81,8 +81,10 @@ var PassLifecycle = declare(&Lifecycle{
 	Steps: []StepDecl{
 		{Action: PassStart, To: string(PassPending), Perm: PermSecurityEdit, Clocks: []ClockEffect{{Op: ClockArm, Kind: "confirm"}}},
 		{Action: PassPhoto, From: []string{string(PassPending)}, Perm: PermSecurityEdit},
-		{Action: PassConfirm, From: []string{string(PassPending)}, To: string(PassConfirmed), Perm: PermPassConfirm, Clocks: []ClockEffect{{Op: ClockStop, Kind: "confirm"}}},
-		{Action: PassRefuse, From: []string{string(PassPending)}, To: string(PassRefused), Perm: PermPassConfirm, Clocks: []ClockEffect{{Op: ClockStop, Kind: "confirm"}}},
+		// The service centre decides, or an owner of the room with a tap on
+		// the portal.
+		{Action: PassConfirm, From: []string{string(PassPending)}, To: string(PassConfirmed), Perm: PermPassConfirm, Resident: true, Clocks: []ClockEffect{{Op: ClockStop, Kind: "confirm"}}},
+		{Action: PassRefuse, From: []string{string(PassPending)}, To: string(PassRefused), Perm: PermPassConfirm, Resident: true, Clocks: []ClockEffect{{Op: ClockStop, Kind: "confirm"}}},
 		{Action: PassRelease, From: []string{string(PassConfirmed)}, To: string(PassReleased), Perm: PermSecurityEdit},
 	},
 	Clocks: []ClockDecl{{Kind: "confirm", Within: PassConfirmWithin, WarnBefore: PassConfirmWithin / 3,

@@ -100,7 +100,11 @@ type PortalHome struct {
 // chose and their households. Handlers get it from the request; services
 // from the context (PortalIdentityFromContext).
 type PortalIdentity struct {
-	SessionID   int64         `json:"-"`
+	SessionID int64 `json:"-"`
+	// AccountID is the account the portal's steps are recorded under (a
+	// disabled account no one signs in with, "住户自助"); the audit log
+	// names the person as "resident:<person id>".
+	AccountID   int64         `json:"-"`
 	Phone       string        `json:"phone"`
 	PersonID    int64         `json:"person_id"`
 	ProjectID   int64         `json:"project_id"`
@@ -143,7 +147,7 @@ func (id *PortalIdentity) RoomIDs() []int64 {
 // account (ID 0), RoleResident, the person's project, and the person named
 // in the audit log as "resident:<person id>".
 func (id *PortalIdentity) User() *User {
-	return &User{Login: "resident:" + strconv.FormatInt(id.PersonID, 10), Name: id.Name, Role: RoleResident, Post: PostNone, ProjectIDs: []int64{id.ProjectID}}
+	return &User{ID: id.AccountID, Login: "resident:" + strconv.FormatInt(id.PersonID, 10), Name: id.Name, Role: RoleResident, Post: PostNone, ProjectIDs: []int64{id.ProjectID}}
 }
 
 type portalIdentityKey struct{}
@@ -238,4 +242,73 @@ type PortalService interface {
 	Homes(ctx context.Context) ([]*PortalHomeDetail, error)
 	// Home returns one of them; ENOTFOUND for a household not theirs.
 	Home(ctx context.Context, householdID int64) (*PortalHomeDetail, error)
+
+	// Repairs lists the orders of the resident's rooms, newest first;
+	// Repair returns one with its lines, photos and promised arrival.
+	Repairs(ctx context.Context) ([]*Order, error)
+	Repair(ctx context.Context, id int64) (*Order, error)
+	// RepairPhoto returns a photo of one of them.
+	RepairPhoto(ctx context.Context, id, photoID int64) (contentType string, data []byte, err error)
+	// ReportRepair opens an order for one of the resident's rooms, with
+	// photos and a preferred time (a planned order when given). EINVALID
+	// names the field.
+	ReportRepair(ctx context.Context, r *PortalRepair, photos ...*Photo) (*Order, error)
+	// ConfirmQuote confirms the quote of a quoted order (M5);
+	// RefuseQuote cancels the order with the resident's reason.
+	ConfirmQuote(ctx context.Context, id int64) (*Order, error)
+	RefuseQuote(ctx context.Context, id int64, reason string) (*Order, error)
+	// RateRepair answers the follow-up of a done order (M6): a poor
+	// answer reopens it, as a poor follow-up call does.
+	RateRepair(ctx context.Context, id int64, req FollowUpRequest) (*Order, error)
+
+	// Passes lists the release passes of the resident's rooms, newest
+	// first; Pass returns one.
+	Passes(ctx context.Context) ([]*Pass, error)
+	Pass(ctx context.Context, id int64) (*Pass, error)
+	// DecidePass confirms (owner_portal) or refuses a pending pass of a
+	// room the resident owns. EFORBIDDEN for a tenant or family member.
+	DecidePass(ctx context.Context, id int64, confirm bool, reason string) (*Pass, error)
+
+	// Complaints lists the resident's own complaints, newest first;
+	// Complaint returns one.
+	Complaints(ctx context.Context) ([]*Complaint, error)
+	Complaint(ctx context.Context, id int64) (*Complaint, error)
+	// FileComplaint files a complaint on the portal.
+	FileComplaint(ctx context.Context, c *PortalComplaint, photos ...*Photo) (*Complaint, error)
+	// AnswerRevisit answers the revisit of a replied complaint: satisfied,
+	// or not (reopened to its team, with the reason).
+	AnswerRevisit(ctx context.Context, id int64, satisfied bool, note string) (*Complaint, error)
+
+	// ReportHazard reports a hazard or a suggestion with a photo and
+	// place (joint prevention, S11); Hazards lists the resident's reports.
+	ReportHazard(ctx context.Context, h *PortalHazard, photo *Photo) (*Hazard, error)
+	Hazards(ctx context.Context) ([]*Hazard, error)
+}
+
+// ConfirmMethodPortal records a quote the resident confirmed on the
+// portal (not one of the ConfirmMethods staff record at the door).
+const ConfirmMethodPortal = "portal"
+
+// PortalRepair is a repair a resident reports.
+type PortalRepair struct {
+	RoomID      int64  `json:"room_id"`
+	Description string `json:"description"`
+	Urgent      bool   `json:"urgent"`
+	// PreferredAt is when the resident wants the technician to come (a
+	// planned order); nil for as soon as possible.
+	PreferredAt *time.Time `json:"preferred_at"`
+}
+
+// PortalComplaint is a complaint a resident files.
+type PortalComplaint struct {
+	Category    ComplaintCategory `json:"category"`
+	Description string            `json:"description"`
+	Wish        string            `json:"wish"`
+}
+
+// PortalHazard is a hazard or suggestion a resident reports.
+type PortalHazard struct {
+	Place       string   `json:"place"`
+	Description string   `json:"description"`
+	Severity    Severity `json:"severity"`
 }

@@ -46,7 +46,7 @@ var RoundTableLifecycle = declare(&Lifecycle{
 	},
 	Steps: []StepDecl{
 		{Action: RoundTablePublish, To: RoundTableOpen, Perm: PermResidentEdit},
-		{Action: RoundTableBook, From: []string{RoundTableOpen}, To: RoundTableBooked, Perm: PermResidentEdit, Portal: true,
+		{Action: RoundTableBook, From: []string{RoundTableOpen}, To: RoundTableBooked, Perm: PermResidentEdit, Resident: true,
 			Notify: []NoticeDecl{{Kind: "round_table_booked", To: []Party{PartyAssignee}}}},
 		{Action: RoundTableCancel, From: []string{RoundTableBooked}, To: RoundTableOpen, Perm: PermResidentEdit,
 			Notify: []NoticeDecl{{Kind: "round_table_cancelled", To: []Party{PartyAssignee}}}},

@@ -22,6 +22,7 @@ import (
 
 	"github.com/wubu-oss/wubu"
 	"github.com/wubu-oss/wubu/internal/loadgen"
+	"github.com/wubu-oss/wubu/internal/server"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 )
 
@@ -65,6 +66,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&bc.project, "project", "LJY", "project `code` of the project scope")
 	fs.IntVar(&bc.samples, "samples", 2000, "values sampled from the database per query kind")
 	fs.StringVar(&bc.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to `file` (go tool pprof)")
+	portal := fs.Bool("portal", false, "measure the residents' portal instead: sign-in codes at 200/s, the start page and the repair list")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -101,7 +103,27 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *portal {
+		return runPortalBench(ctx, m, bc, stdout)
+	}
 	return runBench(ctx, m, bc, stdout)
+}
+
+// benchServer starts the real server on a loopback port; stop shuts it
+// down.
+func benchServer(m *Main) (s *server.Server, stop func(), err error) {
+	if s, err = m.NewServer(); err != nil {
+		return nil, nil, err
+	}
+	if err := s.Listen("127.0.0.1:0"); err != nil {
+		return nil, nil, err
+	}
+	go s.Serve()
+	return s, func() {
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.Shutdown(shutdown)
+	}, nil
 }
 
 // benchRun is one measurement: a query kind on a path.
@@ -162,19 +184,11 @@ func runBench(ctx context.Context, m *Main, bc benchConfig, stdout io.Writer) er
 	}
 
 	// The real server, on a loopback port.
-	s, err := m.NewServer()
+	s, stop, err := benchServer(m)
 	if err != nil {
 		return err
 	}
-	if err := s.Listen("127.0.0.1:0"); err != nil {
-		return err
-	}
-	go s.Serve()
-	defer func() {
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		s.Shutdown(shutdown)
-	}()
+	defer stop()
 	// One keep-alive connection per load client.
 	httpClient := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: bc.clients, MaxIdleConnsPerHost: bc.clients, MaxConnsPerHost: bc.clients, DisableCompression: true}}

@@ -59,9 +59,16 @@ func TestPortalCommunityPages(t *testing.T) {
 	}
 	today := app.Main.DB.Clock.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
 	bs := sqlstore.NewBulletinService(app.DB)
+	otherRooms, _, err := org.FindRooms(ctx, wubu.RoomFilter{ProjectID: pid, BuildingID: &other.Building.ID, Limit: 10})
+	if err != nil || len(otherRooms) == 0 {
+		t.Fatal(otherRooms, err)
+	}
 	for _, n := range []*wubu.Bulletin{
 		{ProjectID: pid, Kind: "general", Title: "8栋停水通知", Body: "明天 9:00–12:00 停水", BuildingID: &res.Building.ID, BoardFrom: today, BoardUntil: today},
 		{ProjectID: pid, Kind: "general", Title: "9栋电梯检修", Body: "电梯检修", BuildingID: &other.Building.ID, BoardFrom: today, BoardUntil: today},
+		// Notices to several buildings and to units: shown by their audience.
+		{ProjectID: pid, Kind: "general", Title: "8栋和9栋消防演练", Body: "演练", BuildingIDs: []int64{res.Building.ID, other.Building.ID}, BoardFrom: today, BoardUntil: today},
+		{ProjectID: pid, Kind: "general", Title: "9栋1单元管道疏通", Body: "疏通", UnitIDs: []int64{otherRooms[0].UnitID}, BoardFrom: today, BoardUntil: today},
 	} {
 		if err := bs.PostBulletin(ctx, n); err != nil {
 			t.Fatal(err)
@@ -131,7 +138,26 @@ func TestPortalCommunityPages(t *testing.T) {
 	}
 
 	// Notices of the resident's building only.
-	if _, body := w.get("/my/notices"); !strings.Contains(body, "8栋停水通知") || strings.Contains(body, "9栋电梯检修") || !strings.Contains(body, "400-800-1234") {
+	if _, body := w.get("/my/notices"); !strings.Contains(body, "8栋停水通知") || strings.Contains(body, "9栋电梯检修") || !strings.Contains(body, "400-800-1234") ||
+		!strings.Contains(body, "8栋和9栋消防演练") || strings.Contains(body, "9栋1单元管道疏通") {
 		t.Fatalf("notices: %s", body)
+	}
+	// Reading them on the portal counts on the staff page: 1 of the
+	// building's residents read the water notice.
+	board, err := bs.FindBulletins(ctx, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range board {
+		if n.Title != "8栋停水通知" {
+			continue
+		}
+		full, err := bs.FindBulletin(ctx, n.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.Reads != 1 {
+			t.Fatalf("reads of the water notice = %d of %d, want 1", full.Reads, full.AudienceSize)
+		}
 	}
 }

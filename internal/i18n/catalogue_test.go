@@ -397,6 +397,15 @@ func messagesInSource(t *testing.T) []string {
 	for _, m := range wubu.ConfirmMethods {
 		add("method:" + m)
 	}
+	add("method:" + wubu.ConfirmMethodPortal)
+	// Residents' change requests from the portal (issue 15).
+	for _, k := range wubu.PortalChangeKinds {
+		add("portal_change:" + string(k))
+	}
+	for _, st := range wubu.PortalChangeLifecycle.States {
+		add("portal_change_state:" + st.Name)
+		add("timeline:portal_change." + st.Name)
+	}
 	for _, c := range wubu.ChecklistItems {
 		add("check:" + c)
 	}

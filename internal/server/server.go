@@ -108,8 +108,12 @@ type Services struct {
 	PreMoveIn     wubu.PreMoveInService
 	// Portal signs residents in to their portal (issue 15).
 	Portal wubu.PortalAuth
-	// PortalService is what a signed-in resident sees and does.
-	PortalService wubu.PortalService
+	// PortalService is what a signed-in resident sees and does, and the
+	// desk's queue of their change requests.
+	PortalService interface {
+		wubu.PortalService
+		wubu.PortalChanges
+	}
 	// RoundTables are the one-to-one talks' slots, bookings and follow-ups
 	// (A1); Lobby the assistants' reception hours in the lobbies (A2).
 	RoundTables wubu.RoundTableService

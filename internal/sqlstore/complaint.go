@@ -162,7 +162,7 @@ var complaints = &machine[*wubu.Complaint]{
 // lane: marked important by the desk, or of a resident whose importance
 // level or index reaches the project's setting. Points never decide it.
 func (s *ComplaintService) ReceiveComplaint(ctx context.Context, c *wubu.Complaint, photos ...*wubu.Photo) error {
-	if _, err := wubu.Authorize(ctx, wubu.PermResidentEdit, c.ProjectID); err != nil {
+	if _, err := authorizeAction(ctx, wubu.ComplaintLifecycle, wubu.ComplaintReceive, c.ProjectID); err != nil {
 		return err
 	}
 	c.Description, c.Wish = strings.TrimSpace(c.Description), strings.TrimSpace(c.Wish)
@@ -316,11 +316,18 @@ func (s *ComplaintService) ReplyComplaint(ctx context.Context, id int64, note st
 // RevisitComplaint records the revisit; a resident not satisfied reopens
 // the complaint to its team with a new handling clock.
 func (s *ComplaintService) RevisitComplaint(ctx context.Context, id int64, satisfied bool, note string) (*wubu.Complaint, error) {
+	action, fn := revisitStep(satisfied, note)
+	return s.complaintStep(ctx, id, action, fn)
+}
+
+// revisitStep is the step of a revisit's answer: revisited, or reopened to
+// the team when the resident is not satisfied.
+func revisitStep(satisfied bool, note string) (string, stepFunc[*wubu.Complaint]) {
 	action := wubu.ComplaintRevisit
 	if !satisfied {
 		action = wubu.ComplaintReopen
 	}
-	return s.complaintStep(ctx, id, action, func(ctx context.Context, tx *Tx, c *wubu.Complaint, u *wubu.User) (string, error) {
+	return action, func(ctx context.Context, tx *Tx, c *wubu.Complaint, u *wubu.User) (string, error) {
 		note, err := complaintNote(note, !satisfied, "Say what the resident is still not satisfied with.")
 		c.RevisitedBy, c.RevisitedAt, c.RevisitNote = &u.ID, &tx.now, note
 		if !satisfied {
@@ -328,7 +335,7 @@ func (s *ComplaintService) RevisitComplaint(ctx context.Context, id int64, satis
 			c.HandledBy, c.HandledAt, c.RepliedAt = nil, nil, nil
 		}
 		return note, err
-	})
+	}
 }
 
 // CloseComplaint closes a revisited complaint.
@@ -391,6 +398,13 @@ func (s *ComplaintService) FindComplaint(ctx context.Context, id int64) (*wubu.C
 	if _, err := wubu.Authorize(ctx, wubu.PermResidentView, c.ProjectID); err != nil {
 		return nil, err
 	}
+	return s.withLinks(ctx, c)
+}
+
+// withLinks reads a complaint's photos and links (its reader authorized).
+func (s *ComplaintService) withLinks(ctx context.Context, c *wubu.Complaint) (*wubu.Complaint, error) {
+	id := c.ID
+	var err error
 	if c.Photos, err = photos(ctx, s.db, c.ProjectID, "complaint", id); err != nil {
 		return nil, err
 	}

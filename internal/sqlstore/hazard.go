@@ -107,7 +107,7 @@ var hazards = &machine[*wubu.Hazard]{
 
 // ReportHazard records a hazard with an optional photo.
 func (s *HazardService) ReportHazard(ctx context.Context, h *wubu.Hazard, photo *wubu.Photo) error {
-	if _, err := wubu.Authorize(ctx, wubu.PermSecurityEdit, h.ProjectID); err != nil {
+	if _, err := authorizeAction(ctx, wubu.HazardLifecycle, wubu.HazardReport, h.ProjectID); err != nil {
 		return err
 	}
 	h.Place, h.Description = strings.TrimSpace(h.Place), strings.TrimSpace(h.Description)

@@ -124,19 +124,6 @@ func (db *DB) forUpdate(alias string) string {
 	return ""
 }
 
-// authorizeStep authorizes the caller for a step in a project (0: the
-// role only): with the step's permission, or — for a step residents take
-// on the portal (StepDecl.Portal) — as the signed-in resident, whose
-// service has checked that the object is theirs.
-func authorizeStep(ctx context.Context, decl wubu.StepDecl, projectID int64) (*wubu.User, error) {
-	if decl.Portal {
-		if u := wubu.UserFromContext(ctx); u != nil && u.Role == wubu.RoleResident {
-			return wubu.Authorize(ctx, wubu.PermPortal, projectID)
-		}
-	}
-	return wubu.Authorize(ctx, decl.Perm, projectID)
-}
-
 // runStep takes the step of an action on the object id, applying fn; it
 // returns the object after the step as the transaction left it.
 func runStep[T any](ctx context.Context, r *runner, m *machine[T], id int64, action string, fn stepFunc[T]) (T, error) {
@@ -192,15 +179,20 @@ func stepIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], id int
 	if stepHook != nil {
 		stepHook(m.lc.Object, id)
 	}
-	// Who may take the step first, then whether the state allows it.
-	if err := r.checkActor(ctx, tx, m.lc, decl, f, u); err != nil {
-		return zero, err
+	// Who may take the step first, then whether the state allows it. A
+	// resident's step has no actor rule: the portal's service has checked
+	// that the object is in their home.
+	resident := u.Role == wubu.RoleResident
+	if !resident {
+		if err := r.checkActor(ctx, tx, m.lc, decl, f, u); err != nil {
+			return zero, err
+		}
 	}
 	to, ok := m.lc.Next(f.State, action)
 	if !ok {
 		return zero, m.lc.Refuse(f.State, f.ID)
 	}
-	if unassigned(decl, f, u, m.lc) {
+	if !resident && unassigned(decl, f, u, m.lc) {
 		return zero, refusal(wubu.ECONFLICT, m.lc.Messages.Unassigned, f.ID)
 	}
 	before := m.clone(o)
@@ -283,6 +275,30 @@ func createIn[T any](ctx context.Context, r *runner, tx *Tx, m *machine[T], acti
 		}
 	}
 	return record(ctx, r, tx, m, decl, "", nil, o, note)
+}
+
+// authorizeStep authorizes the caller of a step in a project (0: by role
+// only): staff by the step's permission; a resident (through the portal)
+// only for the steps declared for residents, by wubu.PermPortal.
+func authorizeStep(ctx context.Context, decl wubu.StepDecl, projectID int64) (*wubu.User, error) {
+	perm := decl.Perm
+	if u := wubu.UserFromContext(ctx); u != nil && u.Role == wubu.RoleResident {
+		if !decl.Resident {
+			return nil, wubu.Errorf(wubu.EFORBIDDEN, "You do not have permission to do this.")
+		}
+		perm = wubu.PermPortal
+	}
+	return wubu.Authorize(ctx, perm, projectID)
+}
+
+// authorizeAction authorizes the caller of a life cycle's action in a
+// project, as authorizeStep.
+func authorizeAction(ctx context.Context, lc *wubu.Lifecycle, action string, projectID int64) (*wubu.User, error) {
+	decl, ok := lc.Step(action)
+	if !ok {
+		return nil, fmt.Errorf("%s: no step %q", lc.Object, action)
+	}
+	return authorizeStep(ctx, decl, projectID)
 }
 
 // stepWork is what a step leaves for its transaction's commit: its clock

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"slices"
 
 	"github.com/wubu-oss/wubu"
 )
@@ -38,18 +37,38 @@ func (s *BulletinService) MyBulletins(ctx context.Context) ([]*wubu.Bulletin, er
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []*wubu.Bulletin{}
+	var board []*wubu.Bulletin
 	for rows.Next() {
 		n, err := scanBulletin(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
-		if n.BuildingID != nil && !slices.ContainsFunc(id.Homes, func(h *wubu.PortalHome) bool { return h.BuildingID == *n.BuildingID }) {
-			continue
+		board = append(board, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Only the notices whose audience (buildings, units; none: the whole
+	// project) holds one of the resident's homes.
+	out := []*wubu.Bulletin{}
+	for _, n := range board {
+		if err := loadBulletinAudience(ctx, s.db, n); err != nil {
+			return nil, err
+		}
+		if len(n.BuildingIDs) > 0 || len(n.UnitIDs) > 0 {
+			cond, args := audienceCond(n.BuildingIDs, n.UnitIDs)
+			var c int
+			if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+audienceFrom+cond+` AND h.person_id = ?`,
+				append(append([]any{id.ProjectID}, args...), id.PersonID)...).Scan(&c); err != nil {
+				return nil, err
+			} else if c == 0 {
+				continue
+			}
 		}
 		n.Sent, n.PostedBy, n.PostedByName = 0, nil, ""
 		out = append(out, n)
 	}
-	return out, rows.Err()
+	return out, nil
 }

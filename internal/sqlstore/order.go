@@ -132,6 +132,12 @@ func (s *OrderService) FindOrder(ctx context.Context, id int64) (*wubu.Order, er
 	if err := authorizeOrder(ctx, wubu.PermOrderView, o); err != nil {
 		return nil, err
 	}
+	return s.withDetails(ctx, o)
+}
+
+// withDetails reads an order's lines and photos (its reader authorized).
+func (s *OrderService) withDetails(ctx context.Context, o *wubu.Order) (*wubu.Order, error) {
+	var err error
 	if o.QuoteLines, err = s.lines(ctx, o, "quote"); err != nil {
 		return nil, err
 	}
@@ -249,12 +255,23 @@ func (s *OrderService) MyOrders(ctx context.Context) ([]*wubu.Order, error) {
 		where += ` AND o.project_id IN (` + placeholders(len(u.ProjectIDs)) + `)`
 		args = append(args, int64Args(u.ProjectIDs)...)
 	}
-	rows, err := s.db.query(ctx, `SELECT `+orderColumns+orderFrom+` WHERE `+where+` ORDER BY o.reported_at LIMIT 200`, args...)
+	out, err := readOrders(ctx, s.db, `SELECT `+orderColumns+orderFrom+` WHERE `+where+` ORDER BY o.reported_at LIMIT 200`, args...)
+	if err != nil {
+		return nil, err
+	}
+	sortByClock(out)
+	return out, nil
+}
+
+// readOrders runs a query of orders (orderColumns from orderFrom) and
+// returns them with the time left of their promise.
+func readOrders(ctx context.Context, db *DB, q string, args ...any) ([]*wubu.Order, error) {
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	now := s.db.now()
+	now := db.now()
 	var out []*wubu.Order
 	for rows.Next() {
 		o, err := scanOrder(rows)
@@ -264,11 +281,7 @@ func (s *OrderService) MyOrders(ctx context.Context) ([]*wubu.Order, error) {
 		withRemaining(o, now)
 		out = append(out, o)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	sortByClock(out)
-	return out, nil
+	return out, rows.Err()
 }
 
 // sortByClock orders orders by the time left on their promise, those
@@ -696,21 +709,31 @@ func (s *OrderService) Start(ctx context.Context, id int64) (*wubu.Order, error)
 // FollowUp records the resident's answer to the follow-up call; a poor
 // answer reopens the order, re-arms its clock and alerts the team leaders.
 func (s *OrderService) FollowUp(ctx context.Context, id int64, req wubu.FollowUpRequest) (*wubu.Order, error) {
+	action, fn, err := followUpStep(req)
+	if err != nil {
+		return nil, err
+	}
+	return s.orderStep(ctx, id, action, fn)
+}
+
+// followUpStep checks a follow-up answer and returns its step: followed
+// up, or reopened when poor (the technician goes back with a new promise).
+func followUpStep(req wubu.FollowUpRequest) (wubu.OrderAction, stepFunc[*wubu.Order], error) {
 	comment := strings.TrimSpace(req.Comment)
 	switch {
 	case req.Satisfaction < 1 || req.Satisfaction > 5:
-		return nil, wubu.FieldErrorf("satisfaction", wubu.EINVALID, "Satisfaction is from 1 to 5.")
+		return "", nil, wubu.FieldErrorf("satisfaction", wubu.EINVALID, "Satisfaction is from 1 to 5.")
 	case utf8.RuneCountInString(comment) > 1000:
-		return nil, wubu.FieldErrorf("comment", wubu.EINVALID, "The comment is too long (at most %d characters).", 1000)
+		return "", nil, wubu.FieldErrorf("comment", wubu.EINVALID, "The comment is too long (at most %d characters).", 1000)
 	case req.Poor() && comment == "":
-		return nil, wubu.FieldErrorf("comment", wubu.EINVALID, "Write what is wrong: the order will be reopened.")
+		return "", nil, wubu.FieldErrorf("comment", wubu.EINVALID, "Write what is wrong: the order will be reopened.")
 	}
 	poor := req.Poor()
 	action := wubu.ActFollowUp
 	if poor {
 		action = wubu.ActReopen
 	}
-	return s.orderStep(ctx, id, action, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
+	return action, func(ctx context.Context, tx *Tx, o *wubu.Order, u *wubu.User) (string, error) {
 		works := req.Works
 		o.Works, o.Satisfaction, o.FollowUpNote, o.FollowedUpAt = &works, req.Satisfaction, comment, at(tx.now)
 		if !poor {
@@ -726,7 +749,7 @@ func (s *OrderService) FollowUp(ctx context.Context, id int64, req wubu.FollowUp
 		o.DispatchedAt = at(tx.now)
 		o.PromiseDueAt = promise(o, set, tx.now)
 		return strconv.Itoa(req.Satisfaction) + "/5: " + comment, nil
-	})
+	}, nil
 }
 
 // Close closes a followed-up order.

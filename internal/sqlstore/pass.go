@@ -293,6 +293,15 @@ func (s *PassService) passStep(ctx context.Context, id int64, action string, fn 
 // ConfirmPass confirms a pending pass: by the owner in person, or by an
 // owner of the room on the phone or the portal.
 func (s *PassService) ConfirmPass(ctx context.Context, id int64, c wubu.PassConfirmation) (*wubu.Pass, error) {
+	fn, err := confirmPassStep(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.passStep(ctx, id, wubu.PassConfirm, fn)
+}
+
+// confirmPassStep checks a confirmation and returns its step.
+func confirmPassStep(c wubu.PassConfirmation) (stepFunc[*wubu.Pass], error) {
 	if !c.Method.Valid() {
 		return nil, wubu.FieldErrorf("method", wubu.EINVALID, "Choose how the owner's permission was established.")
 	}
@@ -300,7 +309,7 @@ func (s *PassService) ConfirmPass(ctx context.Context, id int64, c wubu.PassConf
 	if utf8.RuneCountInString(note) > 500 {
 		return nil, wubu.FieldErrorf("note", wubu.EINVALID, "Note must be at most %d characters.", 500)
 	}
-	return s.passStep(ctx, id, wubu.PassConfirm, func(ctx context.Context, tx *Tx, p *wubu.Pass, u *wubu.User) (string, error) {
+	return func(ctx context.Context, tx *Tx, p *wubu.Pass, u *wubu.User) (string, error) {
 		var owner *int64
 		switch c.Method {
 		case wubu.PassOwnerPresent:
@@ -331,7 +340,7 @@ func (s *PassService) ConfirmPass(ctx context.Context, id int64, c wubu.PassConf
 			}
 		}
 		return note, nil
-	})
+	}, nil
 }
 
 // RefusePass refuses a pending pass with a reason.
@@ -367,6 +376,19 @@ func (s *PassService) FindPassByID(ctx context.Context, id int64) (*wubu.Pass, e
 	if err != nil {
 		return nil, err
 	}
+	if p, err = s.withOwners(ctx, p); err != nil {
+		return nil, err
+	}
+	if d, err := s.clocks.FindDeadline(ctx, wubu.PassLifecycle.ClockKey(p.ProjectID, id, "confirm")); err == nil {
+		p.Deadline = d
+	} else if wubu.ErrorCode(err) != wubu.ENOTFOUND {
+		return nil, err
+	}
+	return p, nil
+}
+
+// withOwners reads a pass's room's owners (its reader authorized).
+func (s *PassService) withOwners(ctx context.Context, p *wubu.Pass) (*wubu.Pass, error) {
 	rows, err := s.db.query(ctx, `SELECT p.id, p.name FROM households h JOIN persons p ON p.project_id = h.project_id AND p.id = h.person_id
 		WHERE h.project_id = ? AND h.room_id = ? AND h.relation = ? AND h.move_out = '' ORDER BY p.id`, p.ProjectID, p.RoomID, wubu.RelationOwner)
 	if err != nil {
@@ -380,15 +402,7 @@ func (s *PassService) FindPassByID(ctx context.Context, id int64) (*wubu.Pass, e
 		}
 		p.Owners = append(p.Owners, o)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if d, err := s.clocks.FindDeadline(ctx, wubu.PassLifecycle.ClockKey(p.ProjectID, id, "confirm")); err == nil {
-		p.Deadline = d
-	} else if wubu.ErrorCode(err) != wubu.ENOTFOUND {
-		return nil, err
-	}
-	return p, nil
+	return p, rows.Err()
 }
 
 // FindPasses lists a project's passes, newest first.

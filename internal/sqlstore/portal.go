@@ -11,8 +11,11 @@ import (
 // orders, passes, complaints and hazards are those objects' own life-cycle
 // steps (declared Resident), run by the one runner.
 type PortalService struct {
-	db  *DB
-	run *runner
+	db         *DB
+	orders     *OrderService
+	passes     *PassService
+	complaints *ComplaintService
+	hazards    *HazardService
 }
 
 var _ wubu.PortalService = (*PortalService)(nil)
@@ -21,7 +24,27 @@ var _ wubu.PortalService = (*PortalService)(nil)
 // steps arm and stop their objects' clocks on clocks and queue their
 // notices in the outbox.
 func NewPortalService(db *DB, clocks wubu.ClockService) *PortalService {
-	return &PortalService{db: db, run: newRunner(db, clocks, nil)}
+	return &PortalService{db: db, orders: NewOrderService(db, clocks, nil), passes: NewPassService(db, clocks),
+		complaints: NewComplaintService(db, clocks), hazards: NewHazardService(db, clocks)}
+}
+
+// inHome reports whether a room of a project is one of the resident's.
+func inHome(id *wubu.PortalIdentity, projectID int64, roomID *int64) bool {
+	if roomID == nil || projectID != id.ProjectID {
+		return false
+	}
+	_, ok := id.Home(*roomID)
+	return ok
+}
+
+// roomArgs returns the resident's project and rooms as query arguments,
+// with the placeholders of the rooms.
+func roomArgs(id *wubu.PortalIdentity) (string, []any) {
+	args := []any{id.ProjectID}
+	for _, r := range id.RoomIDs() {
+		args = append(args, r)
+	}
+	return placeholders(len(args) - 1), args
 }
 
 // side groups relations into the sides of a home: an owner's family, or

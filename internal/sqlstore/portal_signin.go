@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/wubu-oss/wubu"
@@ -26,6 +27,8 @@ type PortalAuth struct {
 	// it).
 	AddressFree int
 	newCode     func() (string, error)
+	// account is the portal's account, once known.
+	account atomic.Int64
 }
 
 var _ wubu.PortalAuth = (*PortalAuth)(nil)
@@ -343,6 +346,9 @@ func (s *PortalAuth) Authenticate(ctx context.Context, token string) (*wubu.Port
 	if !ps.personID.Valid {
 		return id, nil
 	}
+	if id.AccountID, err = s.portalAccount(ctx); err != nil {
+		return nil, err
+	}
 	id.PersonID, id.ProjectID = ps.personID.Int64, ps.projectID.Int64
 	err = s.db.queryRow(ctx, `SELECT p.name, pr.name FROM persons p JOIN projects pr ON pr.id = p.project_id
 		JOIN person_phones pp ON pp.project_id = p.project_id AND pp.person_id = p.id AND pp.phone = ?
@@ -363,6 +369,33 @@ func (s *PortalAuth) Authenticate(ctx context.Context, token string) (*wubu.Port
 			return nil, err
 		}
 	}
+	return id, nil
+}
+
+// portalLogin is the login of the account the portal's steps are recorded
+// under: disabled, with no password and no project, so no one signs in
+// with it; a staff login cannot contain ':'.
+const portalLogin = "portal:residents"
+
+// portalAccount returns the portal's account, creating it on first use.
+func (s *PortalAuth) portalAccount(ctx context.Context) (int64, error) {
+	if id := s.account.Load(); id != 0 {
+		return id, nil
+	}
+	var id int64
+	err := s.db.queryRow(ctx, `SELECT id FROM users WHERE login = ?`, portalLogin).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		now := s.db.now()
+		if _, err := s.db.write.ExecContext(ctx, s.db.rebind(`INSERT INTO users (login, name, role, post, password_hash, disabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, '!', ?, ?, ?) ON CONFLICT (login) DO NOTHING`), portalLogin, "住户自助", wubu.RoleStaff, wubu.PostNone, true, now, now); err != nil {
+			return 0, fmt.Errorf("portal account: %w", err)
+		}
+		err = s.db.write.QueryRowContext(ctx, s.db.rebind(`SELECT id FROM users WHERE login = ?`), portalLogin).Scan(&id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("portal account: %w", err)
+	}
+	s.account.Store(id)
 	return id, nil
 }
 

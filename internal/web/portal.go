@@ -20,11 +20,16 @@ func (h *Handler) portalRoutes() []server.Route {
 		{Method: "GET", Path: "/my", Perm: wubu.PermPortal, Handler: h.portalHome},
 		{Method: "GET", Path: "/my/homes", Perm: wubu.PermPortal, Handler: h.portalHomes},
 		{Method: "GET", Path: "/my/homes/{id}", Perm: wubu.PermPortal, Handler: h.portalHomeShow},
+		{Method: "GET", Path: "/my/profile", Perm: wubu.PermPortal, Handler: h.portalProfile},
 		{Method: "GET", Path: "/my/devices", Perm: wubu.PermPortal, Handler: h.portalDevices},
 		{Method: "POST", Path: "/my/devices/{id}/end", Perm: wubu.PermPortal, Handler: h.portalDeviceEnd},
 		{Method: "POST", Path: "/my/devices/end-others", Perm: wubu.PermPortal, Handler: h.portalDevicesEnd},
 	}
 	routes = append(routes, h.portalLoginRoutes()...)
+	routes = append(routes, h.portalRepairRoutes()...)
+	routes = append(routes, h.portalPassRoutes()...)
+	routes = append(routes, h.portalComplaintRoutes()...)
+	routes = append(routes, h.portalChangeRoutes()...)
 	routes = append(routes, h.portalStaffRoutes()...)
 	routes = append(routes, h.portalCommunityRoutes()...)
 	routes = append(routes, h.portalTakePartRoutes()...)
@@ -45,7 +50,7 @@ func (h *Handler) portalResident(r *http.Request) (*wubu.PortalIdentity, bool) {
 // portalNav are the portal's menu entries, in order; later features add
 // theirs here.
 var portalNav = []NavItem{
-	{Label: "Home", Href: "/my"},
+	{Label: "Start page", Href: "/my"},
 	{Label: "Repairs", Href: "/my/repairs"},
 	{Label: "Release passes", Href: "/my/passes"},
 	{Label: "Complaints", Href: "/my/complaints"},

@@ -40,6 +40,14 @@ func (h *Handler) portalNotices(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// The notices are shown whole: the resident has read them (the staff
+	// page's read count).
+	for _, n := range v.Bulletins {
+		if err := h.Bulletins.RecordBulletinRead(ctx, n.ID, id.PersonID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if v.Info, err = h.Handbook.FindCommunityInfo(ctx, id.ProjectID); err != nil {
 		h.fail(w, r, err)
 		return

@@ -298,6 +298,9 @@ func navFor(u *wubu.User, current string) []NavItem {
 		items = append(items, NavItem{Label: "Front desk", Href: "/desk"})
 		items = append(items, NavItem{Label: "Community forum", Href: "/forum"})
 	}
+	if u.Can(wubu.PermResidentEdit) && (u.Post == wubu.PostService || u.Role == wubu.RoleManager) {
+		items = append(items, NavItem{Label: "Residents' change requests", Href: "/portal-changes"})
+	}
 	if u.Can(wubu.PermSecurityView) && (u.Post == wubu.PostSecurity || u.Can(wubu.PermSecurityManage)) {
 		items = append(items, NavItem{Label: "Patrols and safety", Href: "/security/buildings"})
 	}
