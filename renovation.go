@@ -118,8 +118,11 @@ type Renovation struct {
 	PlannedTo   string          `json:"planned_to"`
 	State       RenovationState `json:"state"`
 	// ManagerID is the renovation manager reviewing and following it.
-	ManagerID    *int64     `json:"manager_id,omitempty"`
-	ManagerName  string     `json:"manager_name,omitempty"`
+	ManagerID   *int64 `json:"manager_id,omitempty"`
+	ManagerName string `json:"manager_name,omitempty"`
+	// ManagerPhone is the renovation manager's number, printed on the
+	// two-way contact card.
+	ManagerPhone string     `json:"manager_phone,omitempty"`
 	ReviewNote   string     `json:"review_note,omitempty"`
 	ReviewDue    *time.Time `json:"review_due,omitempty"`
 	InspectDue   *time.Time `json:"inspect_due,omitempty"`
@@ -410,6 +413,10 @@ type RenovationService interface {
 	// BuildingRenovations lists the renovations of a building's rooms,
 	// newest first. ENOTFOUND for a building the caller may not see.
 	BuildingRenovations(ctx context.Context, buildingID int64) ([]*Renovation, error)
+	// MyRenovations lists the renovations of the signed-in resident's
+	// homes, newest first, for the two-way contact card on the portal
+	// (issue 18 item 3): no workers, no notes.
+	MyRenovations(ctx context.Context) ([]*Renovation, error)
 	// FindRenovationFile returns a drawing or a drawn signature of a
 	// renovation with its data; ENOTFOUND unless the caller sees the
 	// renovation.

@@ -81,6 +81,7 @@ func init() {
 		"POST /my/forum/topics/{id}/replies": {portal: true, body: "body=同问"},
 		"POST /my/forum/posts/{id}/report":   {portal: true, body: "reason=广告"},
 		"GET /my/notices":                    {portal: true},
+		"GET /my/renovations":                {portal: true},
 		"GET /my/events":                     {portal: true},
 		"POST /my/events/{id}/signup":        {portal: true},
 		"POST /my/events/{id}/cancel":        {portal: true},

@@ -160,4 +160,23 @@ func TestPortalCommunityPages(t *testing.T) {
 			t.Fatalf("reads of the water notice = %d of %d, want 1", full.Reads, full.AudienceSize)
 		}
 	}
+
+	// The two-way contact card of the renovation of Wang's home, with the
+	// renovation manager's number (issue 18 item 3); nothing of Li's.
+	mgr, reno := renovationManager(t, app, "zhuangxiu", 0)
+	phone := "13900001111"
+	if _, err := sqlstore.NewUserService(app.DB).UpdateUser(ctx, mgr.ID, wubu.UserUpdate{Phone: &phone}); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range []*wubu.Person{wang, li} {
+		if _, err := reno.ApplyRenovation(ctx, &wubu.NewRenovation{ProjectID: pid, RoomID: rooms[i].ID, PersonID: p.ID, Company: []string{"安居装饰", "美家装修"}[i],
+			LeadName: "赵工长", LeadPhone: "13912345678", Scope: []string{"walls"}, PlannedFrom: today, PlannedTo: today,
+			Workers: []wubu.RenovationWorker{{Name: "钱师傅", IDNumber: "11010519491231002X", PassNo: "ZX-9" + itoa(int64(i))}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, body := w.get("/my/renovations"); !strings.Contains(body, "安居装饰") || strings.Contains(body, "美家装修") || !strings.Contains(body, "13900001111") ||
+		!strings.Contains(body, "13912345678") || strings.Contains(body, "钱师傅") || strings.Contains(body, "1101") {
+		t.Fatalf("my renovations: %s", body)
+	}
 }

@@ -31,7 +31,7 @@ func NewRenovationService(db *DB, clocks wubu.ClockService) *RenovationService {
 const renovationColumns = `r.id, r.project_id, r.room_id, rm.label, r.person_id, p.name, r.company, r.lead_name, r.lead_phone, r.scope, r.description,
 	r.planned_from, r.planned_to, r.state, r.manager_id, COALESCE(mu.name, ''), r.review_note, r.review_due, r.inspect_due, r.inspections, r.started_at,
 	r.deposit, r.deposit_state, r.deposit_note, r.closed_at, r.briefing, r.ticked, r.resident_ack, r.resident_at, r.lead_ack, r.lead_at,
-	r.final_items, r.final_ticked, r.applied_by, r.applied_at, r.updated_at`
+	r.final_items, r.final_ticked, r.applied_by, r.applied_at, r.updated_at, COALESCE(mu.phone, '')`
 
 const renovationFrom = ` FROM renovations r
 	JOIN rooms rm ON rm.project_id = r.project_id AND rm.id = r.room_id
@@ -44,7 +44,7 @@ func scanRenovation(s interface{ Scan(...any) error }) (*wubu.Renovation, error)
 	err := s.Scan(&r.ID, &r.ProjectID, &r.RoomID, &r.RoomLabel, &r.PersonID, &r.PersonName, &r.Company, &r.LeadName, &r.LeadPhone, &scope, &r.Description,
 		&r.PlannedFrom, &r.PlannedTo, &r.State, &r.ManagerID, &r.ManagerName, &r.ReviewNote, &r.ReviewDue, &r.InspectDue, &r.Inspections, &r.StartedAt,
 		&r.Deposit, &r.DepositState, &r.DepositNote, &r.ClosedAt, &items, &ticked, &r.Briefing.ResidentName, &r.Briefing.ResidentAt, &r.Briefing.LeadName, &r.Briefing.LeadAt,
-		&finalItems, &finalTicked, &r.AppliedBy, &r.AppliedAt, &r.UpdatedAt)
+		&finalItems, &finalTicked, &r.AppliedBy, &r.AppliedAt, &r.UpdatedAt, &r.ManagerPhone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wubu.Errorf(wubu.ENOTFOUND, "Not found.")
 	} else if err != nil {

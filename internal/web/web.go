@@ -192,6 +192,7 @@ func (h *Handler) Routes() []server.Route {
 	routes = append(routes, h.visitorRoutes()...)
 	routes = append(routes, h.preMoveInRoutes()...)
 	routes = append(routes, h.portalRoutes()...)
+	routes = append(routes, h.portalRenovationRoutes()...)
 	routes = append(routes, h.roundTableRoutes()...)
 	routes = append(routes, h.lobbyRoutes()...)
 	routes = append(routes, h.dashboardRoutes()...)
