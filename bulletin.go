@@ -122,8 +122,11 @@ type PestPlan struct {
 	Until     string `json:"until,omitempty"`
 	// NoticeDays is how many days before each date the advance notice
 	// is posted (the setting; DefaultPestNoticeDays when zero).
-	NoticeDays int       `json:"notice_days"`
-	CreatedAt  time.Time `json:"created_at"`
+	NoticeDays int `json:"notice_days"`
+	// SendSMS sends each advance notice to the project's residents by SMS
+	// too, through the outbox (quiet hours respected), as it is posted.
+	SendSMS   bool      `json:"send_sms"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // DefaultPestNoticeDays is the default advance of a pest-control notice.

@@ -287,8 +287,8 @@ func (s *BulletinService) SavePestPlan(ctx context.Context, p *wubu.PestPlan) er
 	}
 	defer tx.Rollback()
 	p.CreatedAt = tx.now
-	if p.ID, err = tx.insert(ctx, `INSERT INTO pest_plans (project_id, areas, first_date, every_days, until_date, notice_days, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ProjectID, p.Areas, p.FirstDate, p.EveryDays, p.Until, p.NoticeDays, u.ID, tx.now); err != nil {
+	if p.ID, err = tx.insert(ctx, `INSERT INTO pest_plans (project_id, areas, first_date, every_days, until_date, notice_days, send_sms, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ProjectID, p.Areas, p.FirstDate, p.EveryDays, p.Until, p.NoticeDays, p.SendSMS, u.ID, tx.now); err != nil {
 		return err
 	}
 	if err := tx.audit(ctx, p.ProjectID, wubu.ActionCreate, "pest_plan", p.ID, nil, p); err != nil {
@@ -306,7 +306,7 @@ func (s *BulletinService) FindPestPlans(ctx context.Context, projectID int64) ([
 }
 
 func pestPlans(ctx context.Context, db *DB, projectID int64) ([]*wubu.PestPlan, error) {
-	rows, err := db.query(ctx, `SELECT id, project_id, areas, first_date, every_days, until_date, notice_days, created_at FROM pest_plans WHERE project_id = ? ORDER BY id`, projectID)
+	rows, err := db.query(ctx, `SELECT id, project_id, areas, first_date, every_days, until_date, notice_days, send_sms, created_at FROM pest_plans WHERE project_id = ? ORDER BY id`, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +314,7 @@ func pestPlans(ctx context.Context, db *DB, projectID int64) ([]*wubu.PestPlan, 
 	var out []*wubu.PestPlan
 	for rows.Next() {
 		p := &wubu.PestPlan{}
-		if err := rows.Scan(&p.ID, &p.ProjectID, &p.Areas, &p.FirstDate, &p.EveryDays, &p.Until, &p.NoticeDays, &p.CreatedAt); err != nil {
+		if err := rows.Scan(&p.ID, &p.ProjectID, &p.Areas, &p.FirstDate, &p.EveryDays, &p.Until, &p.NoticeDays, &p.SendSMS, &p.CreatedAt); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -340,13 +340,20 @@ func (s *BulletinService) PostPestNotices(ctx context.Context, projectID int64, 
 			d, _ := time.ParseInLocation(time.DateOnly, day, calendar.ChinaStandardTime)
 			n := &wubu.Bulletin{ProjectID: projectID, Kind: wubu.BulletinPestControl, Title: wubu.PestNoticeTitle,
 				Body:      fmt.Sprintf(wubu.PestNoticeBody, fmt.Sprintf("%d年%d月%d日", d.Year(), d.Month(), d.Day()), p.Areas),
-				BoardFrom: today.Format(time.DateOnly), BoardUntil: day, PlanID: &p.ID, PlanDate: day}
+				BoardFrom: today.Format(time.DateOnly), BoardUntil: day, PlanID: &p.ID, PlanDate: day, SendSMS: p.SendSMS && s.notifier != nil}
 			ok, err := s.postOnce(ctx, n)
 			if err != nil {
 				return posted, fmt.Errorf("pest plan %d, %s: %w", p.ID, day, err)
 			}
 			if ok {
 				posted++
+				// The notice goes out by SMS as it is posted, once: the
+				// outbox's dedup key names the notice and the resident.
+				if n.SendSMS {
+					if n.Sent, err = s.sendNotice(ctx, n, wubu.ChannelSMS); err != nil {
+						return posted, fmt.Errorf("pest plan %d, %s: SMS: %w", p.ID, day, err)
+					}
+				}
 			}
 		}
 	}

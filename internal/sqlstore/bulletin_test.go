@@ -36,7 +36,7 @@ func TestPestNoticeExactlyNDaysBefore(t *testing.T) {
 			}
 			mustCode(t, bs.SavePestPlan(w.f.Ctx(w.assistant), &wubu.PestPlan{ProjectID: w.f.ProjectA.ID, Areas: "x", FirstDate: first.Format(time.DateOnly)}), wubu.EFORBIDDEN)
 		})
-		plan := &wubu.PestPlan{ProjectID: w.f.ProjectA.ID, Areas: "地下车库、垃圾房、绿化带", FirstDate: first.Format(time.DateOnly), EveryDays: 14, NoticeDays: 3}
+		plan := &wubu.PestPlan{ProjectID: w.f.ProjectA.ID, Areas: "地下车库、垃圾房、绿化带", FirstDate: first.Format(time.DateOnly), EveryDays: 14, NoticeDays: 3, SendSMS: true}
 		if err := bs.SavePestPlan(manager, plan); err != nil {
 			t.Fatal(err)
 		}
@@ -75,6 +75,19 @@ func TestPestNoticeExactlyNDaysBefore(t *testing.T) {
 			t.Fatalf("3 days before: %d notices, want 1", len(got))
 		}
 		n := got[0]
+		// It went out by SMS too, once to each resident however often the
+		// rules ran.
+		sms := w.messages(t, "notice")
+		if len(sms) == 0 || !n.SendSMS {
+			t.Fatalf("SMS of the pest-control notice: %d messages, notice %+v", len(sms), n)
+		}
+		seen := map[int64]bool{}
+		for _, m := range sms {
+			if m.PersonID == nil || seen[*m.PersonID] || !strings.Contains(m.Body, wubu.PestNoticeTitle) {
+				t.Fatalf("SMS: %+v", m)
+			}
+			seen[*m.PersonID] = true
+		}
 		if n.PlanDate != first.Format(time.DateOnly) || n.BoardFrom != first.AddDate(0, 0, -3).Format(time.DateOnly) || n.BoardUntil != n.PlanDate ||
 			n.Title != wubu.PestNoticeTitle || !strings.Contains(n.Body, "关好门窗") || !strings.Contains(n.Body, "宠物") || !strings.Contains(n.Body, plan.Areas) {
 			t.Fatalf("notice: %+v", n)
@@ -89,6 +102,9 @@ func TestPestNoticeExactlyNDaysBefore(t *testing.T) {
 		run(second.AddDate(0, 0, -3).Add(time.Hour))
 		if got := pest(); len(got) != 2 || got[0].PlanDate != second.Format(time.DateOnly) {
 			t.Fatalf("3 days before the second date: %d notices", len(got))
+		}
+		if got := len(w.messages(t, "notice")); got != 2*len(sms) {
+			t.Fatalf("SMS after the second notice: %d, want %d", got, 2*len(sms))
 		}
 		t.Run("ErrOtherProject", func(t *testing.T) {
 			other := w.f.Ctx(w.f.User(t, "kefuB", wubu.RoleStaff, wubu.PostService, w.f.ProjectB))

@@ -168,7 +168,7 @@ func (e *RulesEngine) runProject(ctx context.Context, pid int64, now time.Time, 
 	if err != nil {
 		return fmt.Errorf("special days: %w", err)
 	}
-	n, err = NewBulletinService(e.db).PostPestNotices(ctx, pid, now)
+	n, err = NewBulletinService(e.db).WithNotifier(e.notifier).PostPestNotices(ctx, pid, now)
 	res.PestNotices += n
 	if err != nil {
 		return fmt.Errorf("pest-control notices: %w", err)

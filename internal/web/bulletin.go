@@ -115,7 +115,7 @@ func (h *Handler) pestPlanSave(w http.ResponseWriter, r *http.Request) {
 	every, _ := strconv.Atoi(r.FormValue("every_days"))
 	days, _ := strconv.Atoi(r.FormValue("notice_days"))
 	p := &wubu.PestPlan{ProjectID: v.ProjectID, Areas: r.FormValue("areas"), FirstDate: r.FormValue("first_date"), EveryDays: every,
-		Until: r.FormValue("until"), NoticeDays: days}
+		Until: r.FormValue("until"), NoticeDays: days, SendSMS: r.FormValue("send_sms") == "1"}
 	if err := h.Bulletins.SavePestPlan(r.Context(), p); err != nil {
 		h.render(w, r, refuse(r, v, r.Form, err, "plan_"), "bulletins", v)
 		return
