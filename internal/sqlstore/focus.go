@@ -293,16 +293,25 @@ func (s *FocusService) ResolveFocusIssue(ctx context.Context, id int64) (*wubu.F
 	return s.FindFocusIssue(ctx, id)
 }
 
+// checkFollowUp checks a follow-up's action (trimmed in place) and due
+// time: the anticipated-issue register's and the round tables' follow-ups.
+func checkFollowUp(action *string, due, now time.Time) error {
+	*action = strings.TrimSpace(*action)
+	switch {
+	case *action == "" || utf8.RuneCountInString(*action) > 200:
+		return wubu.FieldErrorf("action", wubu.EINVALID, "Say what is to be done (at most %d characters).", 200)
+	case due.IsZero():
+		return wubu.FieldErrorf("due_at", wubu.EINVALID, "Give the follow-up's due date.")
+	case !due.After(now):
+		return wubu.FieldErrorf("due_at", wubu.EINVALID, "The due date must be in the future.")
+	}
+	return nil
+}
+
 // PlanFocusFollowUp plans a follow-up; its clock runs to its due time.
 func (s *FocusService) PlanFocusFollowUp(ctx context.Context, f *wubu.FocusFollowUp) error {
-	f.Action = strings.TrimSpace(f.Action)
-	switch {
-	case f.Action == "" || utf8.RuneCountInString(f.Action) > 200:
-		return wubu.FieldErrorf("action", wubu.EINVALID, "Say what is to be done (at most %d characters).", 200)
-	case f.DueAt.IsZero():
-		return wubu.FieldErrorf("due_at", wubu.EINVALID, "Give the follow-up's due date.")
-	case !f.DueAt.After(s.db.now()):
-		return wubu.FieldErrorf("due_at", wubu.EINVALID, "The due date must be in the future.")
+	if err := checkFollowUp(&f.Action, f.DueAt, s.db.now()); err != nil {
+		return err
 	}
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {

@@ -286,7 +286,7 @@ func (tx *Tx) flushRollups(ctx context.Context) error {
 // one rolled up through the day of now (a project never rolled up is
 // rebuilt). The periodic job runs it; running it again changes nothing.
 func (s *RollupService) RollUp(ctx context.Context, now time.Time) error {
-	ids, err := s.projectIDs(ctx)
+	ids, err := rulesProjectIDs(ctx, s.db)
 	if err != nil {
 		return err
 	}
@@ -306,7 +306,7 @@ func (s *RollupService) Rebuild(ctx context.Context) error {
 
 // RebuildCount rebuilds every roll-up and returns how many rows it wrote.
 func (s *RollupService) RebuildCount(ctx context.Context) (int64, error) {
-	ids, err := s.projectIDs(ctx)
+	ids, err := rulesProjectIDs(ctx, s.db)
 	if err != nil {
 		return 0, err
 	}
@@ -371,23 +371,6 @@ func (s *RollupService) rollProject(ctx context.Context, projectID int64, now ti
 		return err
 	}
 	return tx.Commit()
-}
-
-func (s *RollupService) projectIDs(ctx context.Context) ([]int64, error) {
-	rows, err := s.db.query(ctx, `SELECT id FROM projects ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // Figures returns the sums of the roll-ups of a project over days.

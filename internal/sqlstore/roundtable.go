@@ -409,14 +409,8 @@ func (s *RoundTableService) WithdrawRoundTable(ctx context.Context, slotID int64
 // PlanTalkFollowUp plans a follow-up of a booked or held talk; its clock
 // runs to its due time. Without an owner, the talk's host owns it.
 func (s *RoundTableService) PlanTalkFollowUp(ctx context.Context, f *wubu.TalkFollowUp) error {
-	f.Action = strings.TrimSpace(f.Action)
-	switch {
-	case f.Action == "" || utf8.RuneCountInString(f.Action) > 200:
-		return wubu.FieldErrorf("action", wubu.EINVALID, "Say what is to be done (at most %d characters).", 200)
-	case f.DueAt.IsZero():
-		return wubu.FieldErrorf("due_at", wubu.EINVALID, "Give the follow-up's due date.")
-	case !f.DueAt.After(s.db.now()):
-		return wubu.FieldErrorf("due_at", wubu.EINVALID, "The due date must be in the future.")
+	if err := checkFollowUp(&f.Action, f.DueAt, s.db.now()); err != nil {
+		return err
 	}
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {
