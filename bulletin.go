@@ -186,6 +186,9 @@ type BulletinService interface {
 	// nothing. It checks no staff permission: the caller vouches for the
 	// resident. ENOTFOUND (the notice, or a resident not of its project).
 	RecordBulletinRead(ctx context.Context, bulletinID, residentID int64) error
+	// RecordBulletinReads records that a resident read notices, once
+	// each, in one transaction (the portal's board, read whole).
+	RecordBulletinReads(ctx context.Context, residentID int64, bulletinIDs ...int64) error
 	// SetResidentEmail keeps the e-mail address notices are sent to for a
 	// resident ("" removes it). Needs PermResidentEdit. EINVALID
 	// (address), ENOTFOUND.

@@ -251,19 +251,31 @@ func (s *BulletinService) BulletinFile(ctx context.Context, bulletinID, fileID i
 
 // RecordBulletinRead records that a resident read a notice, once.
 func (s *BulletinService) RecordBulletinRead(ctx context.Context, bulletinID, residentID int64) error {
-	var projectID int64
-	if err := s.db.queryRow(ctx, `SELECT n.project_id FROM bulletins n JOIN persons p ON p.project_id = n.project_id AND p.id = ? WHERE n.id = ?`,
-		residentID, bulletinID).Scan(&projectID); err != nil {
-		return notFound(err)
+	return s.RecordBulletinReads(ctx, residentID, bulletinID)
+}
+
+// RecordBulletinReads records that a resident read notices, once each, in
+// one transaction; ENOTFOUND, with nothing recorded, if one is not a notice
+// of the resident's project.
+func (s *BulletinService) RecordBulletinReads(ctx context.Context, residentID int64, bulletinIDs ...int64) error {
+	if len(bulletinIDs) == 0 {
+		return nil
 	}
 	tx, err := s.db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.exec(ctx, `INSERT INTO bulletin_reads (project_id, bulletin_id, person_id, read_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		projectID, bulletinID, residentID, tx.now); err != nil {
-		return err
+	for _, id := range bulletinIDs {
+		var projectID int64
+		if err := tx.queryRow(ctx, `SELECT n.project_id FROM bulletins n JOIN persons p ON p.project_id = n.project_id AND p.id = ? WHERE n.id = ?`,
+			residentID, id).Scan(&projectID); err != nil {
+			return notFound(err)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO bulletin_reads (project_id, bulletin_id, person_id, read_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			projectID, id, residentID, tx.now); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

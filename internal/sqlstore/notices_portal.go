@@ -21,8 +21,8 @@ func authorizePublished(ctx context.Context, perm wubu.Permission, projectID int
 }
 
 // MyBulletins returns the notices on the board today for the resident
-// signed in to the portal: their project's and their buildings', the
-// newest first.
+// signed in to the portal: those whose audience (buildings, units; none:
+// the whole project) holds one of their homes, the newest first.
 func (s *BulletinService) MyBulletins(ctx context.Context) ([]*wubu.Bulletin, error) {
 	id := wubu.PortalIdentityFromContext(ctx)
 	if id == nil {
@@ -33,42 +33,27 @@ func (s *BulletinService) MyBulletins(ctx context.Context) ([]*wubu.Bulletin, er
 	}
 	today := s.db.now().In(cst).Format("2006-01-02")
 	rows, err := s.db.query(ctx, `SELECT `+bulletinColumns+bulletinFrom+` WHERE n.project_id = ? AND n.board_from <= ? AND n.board_until >= ?
-		ORDER BY n.posted_at DESC, n.id DESC LIMIT 100`, id.ProjectID, today, today)
+		AND (n.building_id IS NULL
+				AND NOT EXISTS (SELECT 1 FROM bulletin_buildings x WHERE x.project_id = n.project_id AND x.bulletin_id = n.id)
+				AND NOT EXISTS (SELECT 1 FROM bulletin_units x WHERE x.project_id = n.project_id AND x.bulletin_id = n.id)
+			OR EXISTS (SELECT 1 FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id
+				WHERE h.project_id = n.project_id AND h.person_id = ? AND h.move_out = ''
+				AND (r.building_id = n.building_id
+					OR r.building_id IN (SELECT x.building_id FROM bulletin_buildings x WHERE x.project_id = n.project_id AND x.bulletin_id = n.id)
+					OR r.unit_id IN (SELECT x.unit_id FROM bulletin_units x WHERE x.project_id = n.project_id AND x.bulletin_id = n.id))))
+		ORDER BY n.posted_at DESC, n.id DESC LIMIT 100`, id.ProjectID, today, today, id.PersonID)
 	if err != nil {
 		return nil, err
 	}
-	var board []*wubu.Bulletin
+	defer rows.Close()
+	out := []*wubu.Bulletin{}
 	for rows.Next() {
 		n, err := scanBulletin(rows)
 		if err != nil {
-			rows.Close()
 			return nil, err
-		}
-		board = append(board, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// Only the notices whose audience (buildings, units; none: the whole
-	// project) holds one of the resident's homes.
-	out := []*wubu.Bulletin{}
-	for _, n := range board {
-		if err := loadBulletinAudience(ctx, s.db, n); err != nil {
-			return nil, err
-		}
-		if len(n.BuildingIDs) > 0 || len(n.UnitIDs) > 0 {
-			cond, args := audienceCond(n.BuildingIDs, n.UnitIDs)
-			var c int
-			if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+audienceFrom+cond+` AND h.person_id = ?`,
-				append(append([]any{id.ProjectID}, args...), id.PersonID)...).Scan(&c); err != nil {
-				return nil, err
-			} else if c == 0 {
-				continue
-			}
 		}
 		n.Sent, n.PostedBy, n.PostedByName = 0, nil, ""
 		out = append(out, n)
 	}
-	return out, nil
+	return out, rows.Err()
 }

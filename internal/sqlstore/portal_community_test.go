@@ -2,10 +2,12 @@ package sqlstore_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/calendar"
 	"github.com/wubu-oss/wubu/internal/sqlstore"
 	"github.com/wubu-oss/wubu/internal/wubutest"
 )
@@ -99,6 +101,61 @@ func TestPortalEventsAndRoundTables(t *testing.T) {
 		}
 		if seen, err = rs.MyRoundTables(a); err != nil || len(seen) != 2 {
 			t.Fatalf("a sees: %+v, %v", seen, err)
+		}
+	})
+}
+
+// TestPortalBulletinsByAudience: the portal's board shows a resident the
+// notices whose audience holds one of their homes — the project's, their
+// building's among several — and not another building's or another
+// building's unit; reading them is recorded once each.
+func TestPortalBulletinsByAudience(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		o := newSecurityOrg(t, db)
+		admin := o.f.Ctx(o.f.Admin)
+		people := eventPeople(t, db, o, 1)
+		me := residentCtx(o, people[0], o.rooms[0])
+		res, err := sqlstore.NewOrgService(db).GenerateRooms(admin, wubu.RoomGeneration{ProjectID: o.f.ProjectA.ID, Building: "9", Units: 1, FirstFloor: 1, Floors: 1, PerFloor: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, _, err := sqlstore.NewOrgService(db).FindRooms(admin, wubu.RoomFilter{ProjectID: o.f.ProjectA.ID, BuildingID: &res.Building.ID, Limit: 1})
+		if err != nil || len(other) != 1 {
+			t.Fatal(other, err)
+		}
+		today := clock.Now().In(calendar.ChinaStandardTime).Format(time.DateOnly)
+		bs := sqlstore.NewBulletinService(db)
+		for _, n := range []*wubu.Bulletin{
+			{Title: "全体通知"},
+			{Title: "9栋通知", BuildingIDs: []int64{res.Building.ID}},
+			{Title: "9栋单元通知", UnitIDs: []int64{other[0].UnitID}},
+			{Title: "两栋通知", BuildingIDs: []int64{o.building.ID, res.Building.ID}},
+		} {
+			n.ProjectID, n.Kind, n.Body, n.BoardUntil = o.f.ProjectA.ID, "general", "正文", today
+			if err := bs.PostBulletin(admin, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mine, err := bs.MyBulletins(me)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, n := range mine {
+			titles = append(titles, n.Title)
+		}
+		if strings.Join(titles, ",") != "两栋通知,全体通知" {
+			t.Fatalf("the resident's board: %v", titles)
+		}
+		ids := []int64{mine[0].ID, mine[1].ID}
+		for range 2 {
+			if err := bs.RecordBulletinReads(me, people[0].ID, ids...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := bs.FindBulletin(admin, mine[0].ID)
+		if err != nil || n.Reads != 1 {
+			t.Fatalf("reads: %+v, %v", n, err)
 		}
 	})
 }

@@ -42,11 +42,13 @@ func (h *Handler) portalNotices(w http.ResponseWriter, r *http.Request) {
 	}
 	// The notices are shown whole: the resident has read them (the staff
 	// page's read count).
-	for _, n := range v.Bulletins {
-		if err := h.Bulletins.RecordBulletinRead(ctx, n.ID, id.PersonID); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+	read := make([]int64, len(v.Bulletins))
+	for i, n := range v.Bulletins {
+		read[i] = n.ID
+	}
+	if err := h.Bulletins.RecordBulletinReads(ctx, id.PersonID, read...); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	if v.Info, err = h.Handbook.FindCommunityInfo(ctx, id.ProjectID); err != nil {
 		h.fail(w, r, err)
