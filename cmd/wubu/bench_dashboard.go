@@ -56,6 +56,19 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	// The quality department's company view: every project side by side.
+	ps, err := sqlstore.NewProjectService(m.DB).FindProjects(sys)
+	if err != nil {
+		return err
+	}
+	var all []int64
+	for _, q := range ps {
+		all = append(all, q.ID)
+	}
+	qualityPassword, err := benchAccount(sys, m.DB, "bench_quality", wubu.RoleQuality, wubu.PostNone, all)
+	if err != nil {
+		return err
+	}
 	var rows int64
 	if err := m.DB.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM daily_figures`).Scan(&rows); err != nil {
 		return err
@@ -79,17 +92,22 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	qualityToken, err := benchSignIn(ctx, client, s.URL(), "bench_quality", qualityPassword)
+	if err != nil {
+		return err
+	}
 	today := m.DB.Clock.Now().In(time.FixedZone("CST", 8*3600))
 	to := today.AddDate(0, 0, 1).Format(time.DateOnly)
 	pid := strconv.FormatInt(p.ID, 10)
-	targets := []struct{ name, path string }{
-		{"dashboard page (30 days)", "/projects/" + pid + "/dashboard"},
-		{"dashboard page (a year, by month)", "/projects/" + pid + "/dashboard?trend=month&from=" + today.AddDate(-1, 0, 1).Format(time.DateOnly) + "&to=" + today.Format(time.DateOnly)},
-		{"figures API (promises, 12 weeks)", "/api/v1/projects/" + pid + "/figures?group=week&metric=promise.&from=" + today.AddDate(0, 0, -83).Format(time.DateOnly) + "&to=" + to},
+	targets := []struct{ name, path, token string }{
+		{"dashboard page (30 days)", "/projects/" + pid + "/dashboard", token},
+		{"dashboard page (a year, by month)", "/projects/" + pid + "/dashboard?trend=month&from=" + today.AddDate(-1, 0, 1).Format(time.DateOnly) + "&to=" + today.Format(time.DateOnly), token},
+		{"figures API (promises, 12 weeks)", "/api/v1/projects/" + pid + "/figures?group=week&metric=promise.&from=" + today.AddDate(0, 0, -83).Format(time.DateOnly) + "&to=" + to, token},
+		{fmt.Sprintf("company view (%d projects, 30 days)", len(all)), "/quality", qualityToken},
 	}
 	fmt.Fprintf(stdout, "Wubu dashboard benchmark — %s, project %s, %s rows of daily figures; %d clients, closed loop, %s per row after %s warm-up; GOMAXPROCS %d, %s\n\n",
 		m.DB.Dialect, p.Code, thousands(rows), *clients, *duration, *warmup, runtime.GOMAXPROCS(0), runtime.Version())
-	fmt.Fprintf(stdout, "%-36s %9s %9s %10s %10s %8s %8s %10s\n", "ROW", "REQUESTS", "REQ/S", "P50", "P99", "CPU", "OTHERS", "REQ/CPU-S")
+	fmt.Fprintf(stdout, "%-40s %9s %9s %10s %10s %8s %8s %10s\n", "ROW", "REQUESTS", "REQ/S", "P50", "P99", "CPU", "OTHERS", "REQ/CPU-S")
 	opts := loadgen.Options{Clients: *clients, Duration: *duration, Warmup: *warmup}
 	for _, tg := range targets {
 		u := s.URL() + tg.path
@@ -98,7 +116,7 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 			if err != nil {
 				return false, err
 			}
-			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Authorization", "Bearer "+tg.token)
 			resp, err := client.Do(req)
 			if err != nil {
 				return false, err
@@ -126,7 +144,7 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 		if self > 0 {
 			perCPU = res.Throughput() / (self * float64(runtime.NumCPU()))
 		}
-		fmt.Fprintf(stdout, "%-36s %9d %9.0f %10s %10s %7.0f%% %7.0f%% %10.0f\n", tg.name, res.Requests, res.Throughput(),
+		fmt.Fprintf(stdout, "%-40s %9d %9.0f %10s %10s %7.0f%% %7.0f%% %10.0f\n", tg.name, res.Requests, res.Throughput(),
 			ms(res.Percentile(0.5)), ms(res.Percentile(0.99)), self*100, others*100, perCPU)
 	}
 	fmt.Fprintf(stdout, "\nCPU: this process's share of the machine's processor time; OTHERS: every other process's. REQ/CPU-S:\n"+

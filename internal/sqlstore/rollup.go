@@ -390,15 +390,6 @@ func (s *RollupService) Figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 	if !f.Group.Valid() {
 		return nil, wubu.FieldErrorf("group", wubu.EINVALID, "Group by day, week, month, building or person.")
 	}
-	if f.Group == wubu.ByWeek || f.Group == wubu.ByMonth {
-		g := f.Group
-		f.Group = wubu.ByDay
-		fs, err := s.figures(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		return foldFigures(fs, g), nil
-	}
 	return s.figures(ctx, f)
 }
 
@@ -412,22 +403,48 @@ func (s *RollupService) figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 	for i, m := range ms {
 		names[i] = m.Name
 	}
+	// The rows are kept by project, building, person, metric and day
+	// (migration 00280): each group reads its own stretch of them. A
+	// building's rows are read for the project's buildings, and a person's
+	// for the people with a row of the metrics in the period (found in the
+	// index by metric and day, without reading the rows themselves).
 	key, where := "0", "building_id = 0 AND user_id = 0"
+	var keyArgs, whereArgs []any
+	var periods []string
 	switch f.Group {
 	case wubu.ByDay:
 		key = "day"
+	case wubu.ByWeek, wubu.ByMonth:
+		// Each week or month is added up by the database: the days are
+		// numbered by the period they fall in, whose first day names it.
+		periods = periodStarts(f.From, f.To, f.Group)
+		if len(periods) == 1 {
+			break // one period: the project's sums
+		}
+		var b strings.Builder
+		b.WriteString("CASE")
+		for i := range periods[1:] {
+			fmt.Fprintf(&b, " WHEN day < ? THEN %d", i)
+			keyArgs = append(keyArgs, periods[i+1])
+		}
+		fmt.Fprintf(&b, " ELSE %d END", len(periods)-1)
+		key = b.String()
 	case wubu.ByBuilding:
-		key, where = "building_id", "building_id > 0 AND user_id = 0"
+		key, where = "building_id", "building_id IN (SELECT id FROM buildings WHERE project_id = ?) AND user_id = 0"
+		whereArgs = []any{f.ProjectID}
 	case wubu.ByPerson:
-		key, where = "user_id", "building_id = 0 AND user_id > 0"
+		key = "user_id"
+		where = `building_id = 0 AND user_id IN (SELECT DISTINCT user_id FROM daily_figures WHERE project_id = ? AND metric IN (` + placeholders(len(names)) + `)
+			AND day >= ? AND day < ? AND building_id = 0 AND user_id > 0)`
+		whereArgs = append(append([]any{f.ProjectID}, names...), f.From, f.To)
 	}
-	group := "metric"
+	group := "1"
 	var sums []string
 	for _, c := range figureCols[5:] {
 		sums = append(sums, "CAST(SUM("+c+") AS BIGINT)")
 	}
 	if key != "0" {
-		group += ", " + key
+		group += ", 2"
 	}
 	q := `SELECT metric, ` + key + `, ` + strings.Join(sums, ", ") + `
 		FROM daily_figures WHERE project_id = ? AND day >= ? AND day < ? AND ` + where + ` AND metric IN (` + placeholders(len(names)) + `)
@@ -435,7 +452,8 @@ func (s *RollupService) figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 	if key == "0" {
 		q = strings.Replace(q, "SELECT metric, 0,", "SELECT metric, '',", 1)
 	}
-	rows, err := s.db.query(ctx, q, append([]any{f.ProjectID, f.From, f.To}, names...)...)
+	args := append(append(append(keyArgs, f.ProjectID, f.From, f.To), whereArgs...), names...)
+	rows, err := s.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -451,6 +469,10 @@ func (s *RollupService) figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 		switch f.Group {
 		case wubu.ByDay:
 			fg.Day = k
+		case wubu.ByWeek, wubu.ByMonth:
+			var i int
+			fmt.Sscan(k, &i)
+			fg.Day = periods[min(max(i, 0), len(periods)-1)]
 		case wubu.ByBuilding:
 			fmt.Sscan(k, &fg.BuildingID)
 		case wubu.ByPerson:
@@ -478,36 +500,27 @@ func metricNamed(name string) (rollupMetric, bool) {
 	return rollupMetric{}, false
 }
 
-// foldFigures sums figures by day into weeks (from Monday) or months,
-// each named by its first day.
-func foldFigures(fs []*wubu.Figure, g wubu.FigureGroup) []*wubu.Figure {
-	var out []*wubu.Figure
-	at := map[[2]string]*wubu.Figure{}
-	for _, f := range fs {
-		t, err := dayStart(f.Day)
-		if err != nil {
-			continue
-		}
+// periodStarts returns the first days of the weeks (from Monday) or
+// months that days [from, to) fall in, each as 2006-01-02: the first is the
+// start of from's week or month, which may lie before from.
+func periodStarts(from, to string, g wubu.FigureGroup) []string {
+	t, err := dayStart(from)
+	end, err2 := dayStart(to)
+	if err != nil || err2 != nil {
+		return []string{from}
+	}
+	if g == wubu.ByMonth {
+		t = t.AddDate(0, 0, 1-t.Day())
+	} else {
+		t = t.AddDate(0, 0, -(int(t.Weekday())+6)%7)
+	}
+	var out []string
+	for t.Before(end) {
+		out = append(out, t.Format(dayLayout))
 		if g == wubu.ByMonth {
-			t = t.AddDate(0, 0, 1-t.Day())
+			t = t.AddDate(0, 1, 0)
 		} else {
-			t = t.AddDate(0, 0, -(int(t.Weekday())+6)%7)
-		}
-		k := [2]string{f.Metric, t.Format(dayLayout)}
-		sum := at[k]
-		if sum == nil {
-			sum = &wubu.Figure{Metric: f.Metric, Day: k[1]}
-			if f.Buckets != nil {
-				sum.Buckets = make([]int64, len(f.Buckets))
-			}
-			at[k] = sum
-			out = append(out, sum)
-		}
-		sum.N += f.N
-		sum.Total += f.Total
-		sum.Open += f.Open
-		for i, b := range f.Buckets {
-			sum.Buckets[i] += b
+			t = t.AddDate(0, 0, 7)
 		}
 	}
 	return out

@@ -185,6 +185,50 @@ func TestRollups(t *testing.T) {
 			}
 		})
 
+		t.Run("ByWeekAndMonth", func(t *testing.T) {
+			// Three days of the fixture: Friday 27 and Saturday 28 November,
+			// then Tuesday 1 December, in a new week and a new month. The
+			// database adds the days up by the period each falls in, named
+			// by its first day (a Monday, the 1st), even before From.
+			clock.Add(3 * 24 * time.Hour)
+			rollupOrders(t, f)
+			cst := time.FixedZone("CST", 8*3600)
+			if day := clock.Now().In(cst).Format("2006-01-02"); day != "2026-12-01" {
+				t.Fatalf("the fixture's third day is %s, want 2026-12-01", day)
+			}
+			type period struct {
+				Day         string
+				N, Total, O int64
+			}
+			read := func(g wubu.FigureGroup, from, to string) []period {
+				t.Helper()
+				fs, err := rs.Figures(mctx, wubu.FigureFilter{ProjectID: f.ProjectA.ID, From: from, To: to, Group: g, Metrics: []string{"promise.order.arrival"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []period
+				for _, f := range fs {
+					out = append(out, period{f.Day, f.N, f.Total, f.Open})
+				}
+				return out
+			}
+			for _, c := range []struct {
+				g        wubu.FigureGroup
+				from, to string
+				want     []period
+			}{
+				{wubu.ByWeek, "2026-11-27", "2026-12-02", []period{{"2026-11-23", 6, 2, 2}, {"2026-11-30", 3, 1, 1}}},
+				{wubu.ByMonth, "2026-11-27", "2026-12-02", []period{{"2026-11-01", 6, 2, 2}, {"2026-12-01", 3, 1, 1}}},
+				{wubu.ByMonth, "2026-11-28", "2026-11-29", []period{{"2026-11-01", 3, 1, 1}}},
+				{wubu.ByWeek, "2026-12-01", "2026-12-08", []period{{"2026-11-30", 3, 1, 1}}},
+				{wubu.ByDay, "2026-11-27", "2026-12-02", []period{{"2026-11-27", 3, 1, 1}, {"2026-11-28", 3, 1, 1}, {"2026-12-01", 3, 1, 1}}},
+			} {
+				if got := read(c.g, c.from, c.to); !cmp.Equal(got, c.want) {
+					t.Errorf("%s %s–%s: got %+v, want %+v", c.g, c.from, c.to, got, c.want)
+				}
+			}
+		})
+
 		t.Run("ErrNotFound", func(t *testing.T) {
 			// A manager of project A does not see project B's figures.
 			_, err := rs.Figures(mctx, wubu.FigureFilter{ProjectID: f.ProjectB.ID, From: rollupDay, To: next})

@@ -107,6 +107,45 @@ func (h *Handler) scorecard(w http.ResponseWriter, r *http.Request) {
 type qualityView struct {
 	scorecardPage
 	Quality *wubu.QualityView
+	// Heads and Lines are the table as it is shown, written once here
+	// rather than cell by cell in the template (a company's projects
+	// times 22 cells).
+	Heads []qualityHead
+	Lines []qualityLine
+}
+
+// qualityHead is a column of the quality table: a cell of the grid.
+type qualityHead struct{ Post, Step, Measure string }
+
+// qualityLine is a project's row of the quality table.
+type qualityLine struct {
+	Rank      int
+	ProjectID int64
+	Project   string
+	Health    string
+	Cells     []qualityCell
+}
+
+// qualityCell is a project's figure in a cell, with its colour.
+type qualityCell struct{ Colour, Text string }
+
+// lines writes the quality table.
+func (v *qualityView) lines() {
+	for _, c := range v.Quality.Cells {
+		v.Heads = append(v.Heads, qualityHead{Post: v.T("post:" + string(c.Post)), Step: v.T("step:" + string(c.Step)), Measure: v.T(c.Measure)})
+	}
+	for _, row := range v.Quality.Rows {
+		l := qualityLine{Rank: row.Rank, ProjectID: row.Project.ID, Project: row.Project.Name, Health: "—"}
+		if row.Scorecard.HasData {
+			l.Health = v.Percent(row.Scorecard.Health)
+		}
+		for _, c := range v.Quality.Cells {
+			if sc := v.Health(row, c); sc != nil {
+				l.Cells = append(l.Cells, qualityCell{Colour: sc.Colour, Text: v.CellValue(sc)})
+			}
+		}
+		v.Lines = append(v.Lines, l)
+	}
 }
 
 // Median writes the median health of a cell.
@@ -144,6 +183,7 @@ func (h *Handler) qualityOf(w http.ResponseWriter, r *http.Request) (*qualityVie
 // grid's cells, ranked by health, with the median of each cell.
 func (h *Handler) quality(w http.ResponseWriter, r *http.Request) {
 	if v, ok := h.qualityOf(w, r); ok {
+		v.lines()
 		h.render(w, r, http.StatusOK, "quality", v)
 	}
 }
