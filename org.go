@@ -186,6 +186,9 @@ type OrgService interface {
 
 	// FindBuildings returns a project's buildings with unit and room counts.
 	FindBuildings(ctx context.Context, projectID int64) ([]*Building, error)
+	// FindBuildingNames returns a project's buildings without their counts
+	// (ID, project, zone and name), for pages that only name them.
+	FindBuildingNames(ctx context.Context, projectID int64) ([]*Building, error)
 	// FindBuildingByID returns ENOTFOUND if the building does not exist or
 	// the caller does not serve its project.
 	FindBuildingByID(ctx context.Context, id int64) (*Building, error)

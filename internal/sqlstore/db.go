@@ -53,7 +53,8 @@ type DB struct {
 	// stmts keeps the read pool's prepared statements (SQLite only).
 	stmts *stmtCache
 	// sessions caches authenticated sessions (nil: off).
-	sessions *sessionCache
+	sessions       *sessionCache[staffSession]
+	portalSessions *sessionCache[portalCached]
 	// KeyDir is where Migrate finds the key file when no keys were set
 	// (SetKeys) and WUBU_SECRET_KEY is not set, and makes it on a new
 	// database: the data directory ("": beside the SQLite file).
@@ -242,6 +243,7 @@ func (tx *Tx) Commit() error {
 	err := tx.Tx.Commit()
 	if tx.flushSessions {
 		tx.db.sessions.flush()
+		tx.db.portalSessions.flush()
 	}
 	return err
 }

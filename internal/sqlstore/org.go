@@ -144,6 +144,28 @@ func (s *OrgService) FindBuildings(ctx context.Context, projectID int64) ([]*wub
 	return out, rows.Err()
 }
 
+// FindBuildingNames returns a project's buildings without their counts.
+func (s *OrgService) FindBuildingNames(ctx context.Context, projectID int64) ([]*wubu.Building, error) {
+	if _, err := wubu.Authorize(ctx, wubu.PermOrgView, projectID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.query(ctx, `SELECT id, project_id, zone_id, name, created_at FROM buildings WHERE project_id = ?`, projectID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*wubu.Building
+	for rows.Next() {
+		b := &wubu.Building{}
+		if err := rows.Scan(&b.ID, &b.ProjectID, &b.ZoneID, &b.Name, &b.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	sortNatural(out, func(b *wubu.Building) string { return b.Name })
+	return out, rows.Err()
+}
+
 // FindBuildingByID returns ENOTFOUND if the building does not exist or the
 // caller does not serve its project.
 func (s *OrgService) FindBuildingByID(ctx context.Context, id int64) (*wubu.Building, error) {

@@ -118,6 +118,13 @@ func TestOrgTree(t *testing.T) {
 			if len(bs) != 1 || bs[0].Units != 2 || bs[0].Rooms != 264 || bs[0].ZoneName != "东区" {
 				t.Fatalf("got %+v", bs[0])
 			}
+			names, err := org.FindBuildingNames(admin, a)
+			if err != nil || len(names) != 1 || names[0].ID != bs[0].ID || names[0].Name != bs[0].Name || names[0].ZoneID == nil || *names[0].ZoneID != *bs[0].ZoneID {
+				t.Fatalf("names: got %+v %v, want %+v without counts", names, err, bs[0])
+			}
+			if _, err := org.FindBuildingNames(f.Ctx(f.User(t, "names_outsider", wubu.RoleStaff, wubu.PostService, f.ProjectB)), a); wubu.ErrorCode(err) != wubu.ENOTFOUND {
+				t.Fatalf("another project's buildings: %v", err)
+			}
 			zones, _ := org.FindZones(admin, a)
 			if zones[0].Buildings != 1 {
 				t.Fatalf("zone has %d buildings, want 1", zones[0].Buildings)

@@ -319,6 +319,7 @@ func (s *PortalAuth) Choose(ctx context.Context, token string, personID int64) e
 	for _, c := range cands {
 		if c.PersonID == personID {
 			_, err := s.db.write.ExecContext(ctx, s.db.rebind(`UPDATE portal_sessions SET project_id = ?, person_id = ? WHERE id = ?`), c.ProjectID, c.PersonID, ps.id)
+			s.db.portalSessions.flush()
 			return err
 		}
 	}
@@ -338,6 +339,12 @@ func (s *PortalAuth) Candidates(ctx context.Context, token string) ([]*wubu.Port
 // number was taken off their record, or who moved out of every home, is
 // signed out.
 func (s *PortalAuth) Authenticate(ctx context.Context, token string) (*wubu.PortalIdentity, error) {
+	hash := auth.HashToken(token)
+	if c, ok := s.db.portalSessions.get(hash); ok && token != "" {
+		if now := s.db.now(); now.Before(c.expires) && now.Sub(c.lastSeen) < sessionTouchEvery {
+			return c.identity(), nil
+		}
+	}
 	ps, err := s.session(ctx, token)
 	if err != nil {
 		return nil, err
@@ -368,8 +375,28 @@ func (s *PortalAuth) Authenticate(ctx context.Context, token string) (*wubu.Port
 		if _, err := s.db.write.ExecContext(ctx, s.db.rebind(`UPDATE portal_sessions SET last_seen = ? WHERE id = ?`), now, ps.id); err != nil {
 			return nil, err
 		}
+		ps.lastSeen = now
 	}
-	return id, nil
+	c := portalCached{id: *id, expires: ps.expires, lastSeen: ps.lastSeen}
+	s.db.portalSessions.put(hash, c)
+	return c.identity(), nil
+}
+
+// portalCached is a resident's session as the session cache keeps it.
+type portalCached struct {
+	id                wubu.PortalIdentity
+	expires, lastSeen time.Time
+}
+
+// identity returns a copy of the cached identity, homes included.
+func (c portalCached) identity() *wubu.PortalIdentity {
+	id := c.id
+	id.Homes = make([]*wubu.PortalHome, len(c.id.Homes))
+	for i, h := range c.id.Homes {
+		home := *h
+		id.Homes[i] = &home
+	}
+	return &id
 }
 
 // portalLogin is the login of the account the portal's steps are recorded
@@ -430,6 +457,7 @@ func portalHomes(ctx context.Context, db *DB, projectID, personID int64) ([]*wub
 // Logout ends the session of the token.
 func (s *PortalAuth) Logout(ctx context.Context, token string) error {
 	_, err := s.db.write.ExecContext(ctx, s.db.rebind(`DELETE FROM portal_sessions WHERE token_hash = ?`), auth.HashToken(token))
+	s.db.portalSessions.flush()
 	return err
 }
 
@@ -481,6 +509,7 @@ func (s *PortalAuth) EndSession(ctx context.Context, sessionID int64) error {
 		return err
 	}
 	res, err := s.db.write.ExecContext(ctx, s.db.rebind(`DELETE FROM portal_sessions WHERE id = ? AND project_id = ? AND person_id = ?`), sessionID, id.ProjectID, id.PersonID)
+	s.db.portalSessions.flush()
 	if err != nil {
 		return err
 	}
@@ -497,6 +526,7 @@ func (s *PortalAuth) EndSessions(ctx context.Context) error {
 		return err
 	}
 	_, err = s.db.write.ExecContext(ctx, s.db.rebind(`DELETE FROM portal_sessions WHERE project_id = ? AND person_id = ? AND id <> ?`), id.ProjectID, id.PersonID, id.SessionID)
+	s.db.portalSessions.flush()
 	return err
 }
 
@@ -544,6 +574,7 @@ func (s *PortalAuth) EndPersonSessions(ctx context.Context, personID int64) erro
 	if _, err := tx.exec(ctx, `DELETE FROM portal_sessions WHERE project_id = ? AND person_id = ?`, project, personID); err != nil {
 		return err
 	}
+	tx.flushSessions = true
 	if err := tx.audit(ctx, project, wubu.ActionUpdate, "portal_sessions", personID, nil, map[string]any{"ended": true}); err != nil {
 		return err
 	}

@@ -197,8 +197,8 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*wubu.Use
 	}
 	hash := auth.HashToken(token)
 	now := s.db.now()
-	if u, sess, ok := s.db.sessions.get(hash); ok && now.Before(sess.ExpiresAt) && now.Sub(sess.LastSeen) < sessionTouchEvery {
-		return u, sess, nil
+	if c, ok := s.db.sessions.get(hash); ok && now.Before(c.sess.ExpiresAt) && now.Sub(c.sess.LastSeen) < sessionTouchEvery {
+		return &c.user, &c.sess, nil
 	}
 	sess := &wubu.Session{}
 	var disabled bool
@@ -226,7 +226,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*wubu.Use
 			return nil, nil, err
 		}
 	}
-	s.db.sessions.put(hash, u, sess)
+	s.db.sessions.put(hash, staffSession{user: *u, sess: *sess})
 	return u, sess, nil
 }
 

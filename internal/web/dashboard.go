@@ -285,7 +285,7 @@ func (h *Handler) dashboardGroups(r *http.Request, v *dashboardView, id int64, p
 	if err != nil {
 		return err
 	}
-	buildings, err := h.Org.FindBuildings(ctx, id)
+	buildings, err := h.Org.FindBuildingNames(ctx, id)
 	if err != nil {
 		return err
 	}
