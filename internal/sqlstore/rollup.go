@@ -294,6 +294,10 @@ func (s *RollupService) RollUp(ctx context.Context, now time.Time) error {
 		if err := s.rollProject(ctx, id, now, false); err != nil {
 			return err
 		}
+		// The level metrics' snapshot of the day (rollup_level.go).
+		if err := s.snapshotLevels(ctx, id, now); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -390,6 +394,11 @@ func (s *RollupService) Figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 	if !f.Group.Valid() {
 		return nil, wubu.FieldErrorf("group", wubu.EINVALID, "Group by day, week, month, building or person.")
 	}
+	// The level metrics' values on the last days (rollup_level.go).
+	levels, err := s.levelFigures(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	if f.Group == wubu.ByWeek || f.Group == wubu.ByMonth {
 		g := f.Group
 		f.Group = wubu.ByDay
@@ -397,9 +406,10 @@ func (s *RollupService) Figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 		if err != nil {
 			return nil, err
 		}
-		return foldFigures(fs, g), nil
+		return append(foldFigures(fs, g), levels...), nil
 	}
-	return s.figures(ctx, f)
+	fs, err := s.figures(ctx, f)
+	return append(fs, levels...), err
 }
 
 // figures reads the sums of the roll-ups, unchecked.
@@ -553,6 +563,7 @@ func (s *RollupService) Promises(ctx context.Context, f wubu.PromiseFilter) ([]*
 	default:
 		return nil, 0, wubu.FieldErrorf("outcome", wubu.EINVALID, "Choose kept, missed or open.")
 	}
+	where, args = promiseOwnerWhere(f, where, args)
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
