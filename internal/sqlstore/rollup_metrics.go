@@ -180,7 +180,7 @@ func promiseMetric(object, kind string) rollupMetric {
 	b, u, join := "0", "0", ""
 	if o, ok := promiseOwners[object]; ok {
 		b, u = "COALESCE("+o.building+", 0)", "COALESCE("+o.user+", 0)"
-		join = ` LEFT JOIN ` + o.table + ` o ON o.project_id = d.project_id AND o.id = d.object_id`
+		join = ` LEFT JOIN ` + o.table + ` o ON o.project_id = d.project_id AND o.id = CAST(d.object_id AS BIGINT)`
 	}
 	return rollupMetric{
 		Metric: wubu.Metric{Name: "promise." + object + "." + kind, Kind: wubu.MetricRatio, Unit: "item", Object: object, Clock: kind},
@@ -189,7 +189,7 @@ func promiseMetric(object, kind string) rollupMetric {
 			AND d.state <> 'cancelled' AND NOT (d.state IN ` + runningDeadlines + ` AND d.due_at > ?)`,
 		args:  func(now time.Time) []any { return []any{object, kind, now.UTC()} },
 		touch: object,
-		dayOf: `SELECT due_at FROM deadlines WHERE project_id = ? AND object_type = '` + object + `' AND object_id = ? AND kind = '` + kind + `'
+		dayOf: `SELECT due_at FROM deadlines WHERE project_id = ? AND object_type = '` + object + `' AND object_id = CAST(CAST(? AS BIGINT) AS TEXT) AND kind = '` + kind + `'
 			AND state <> 'cancelled' ORDER BY due_at DESC LIMIT 1`,
 	}
 }

@@ -15,11 +15,14 @@
 -- +goose Up
 ALTER TABLE care_visits ADD COLUMN on_time INTEGER NOT NULL DEFAULT 0;
 
-UPDATE care_visits SET on_time = CASE WHEN julianday(visited_at) <= julianday(COALESCE(
+-- Times are stored as Go writes them ("2026-11-27 01:00:00.5 +0000 UTC",
+-- always UTC): julianday reads their first 19 characters, to the second
+-- (the small addend absorbs the rounding of a visit exactly on the day).
+UPDATE care_visits SET on_time = CASE WHEN julianday(substr(visited_at, 1, 19)) <= julianday(substr(COALESCE(
 	(SELECT MAX(v2.visited_at) FROM care_visits v2 WHERE v2.project_id = care_visits.project_id AND v2.person_id = care_visits.person_id
 		AND (v2.visited_at < care_visits.visited_at OR (v2.visited_at = care_visits.visited_at AND v2.id < care_visits.id))),
-	(SELECT p.created_at FROM persons p WHERE p.project_id = care_visits.project_id AND p.id = care_visits.person_id)))
-	+ COALESCE((SELECT s.care_visit_days FROM project_settings s WHERE s.project_id = care_visits.project_id), 7)
+	(SELECT p.created_at FROM persons p WHERE p.project_id = care_visits.project_id AND p.id = care_visits.person_id)), 1, 19))
+	+ COALESCE((SELECT s.care_visit_days FROM project_settings s WHERE s.project_id = care_visits.project_id), 7) + 0.00001
 	THEN 1 ELSE 0 END;
 
 CREATE INDEX care_visits_visited ON care_visits (project_id, visited_at);
