@@ -128,8 +128,8 @@ type PromiseFilter struct {
 	// and person); 0 for all.
 	BuildingID int64
 	UserID     int64
-	Offset  int
-	Limit   int
+	Offset     int
+	Limit      int
 }
 
 // FigureFilter selects figures of a project over days [From, To) (dates
