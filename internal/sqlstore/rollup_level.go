@@ -117,11 +117,8 @@ func selectLevels(names []string) []levelMetric {
 	}
 	var out []levelMetric
 	for _, m := range levelMetrics {
-		for _, n := range names {
-			if m.Name == n || strings.HasSuffix(n, ".") && strings.HasPrefix(m.Name, n) {
-				out = append(out, m)
-				break
-			}
+		if metricSelected(m.Name, names) {
+			out = append(out, m)
 		}
 	}
 	return out

@@ -244,12 +244,20 @@ func selectMetrics(names []string) []rollupMetric {
 	}
 	var out []rollupMetric
 	for _, m := range all {
-		for _, n := range names {
-			if m.Name == n || strings.HasSuffix(n, ".") && strings.HasPrefix(m.Name, n) {
-				out = append(out, m)
-				break
-			}
+		if metricSelected(m.Name, names) {
+			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// metricSelected reports whether a filter's names select a metric: its
+// name, or a name ending in "." that it begins with.
+func metricSelected(name string, names []string) bool {
+	for _, n := range names {
+		if name == n || strings.HasSuffix(n, ".") && strings.HasPrefix(name, n) {
+			return true
+		}
+	}
+	return false
 }
