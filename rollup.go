@@ -31,6 +31,12 @@ const (
 	// MetricDuration sums durations in seconds over the items, with their
 	// distribution in DurationBuckets.
 	MetricDuration MetricKind = "duration"
+	// MetricLevel is a state measured once a day, not a flow of items: N
+	// counts what was measured (residents) and Total those that meet it
+	// (complete profiles), per project and building. Over a period its
+	// figure is the value on the period's last day with a measure, never
+	// a sum; rebuilds and monthly roll-ups leave it alone.
+	MetricLevel MetricKind = "level"
 )
 
 // DurationBuckets are the upper bounds of the buckets of a duration
@@ -117,8 +123,13 @@ type PromiseFilter struct {
 	From, To   string
 	// Outcome narrows to kept, missed or open promises ("" for all).
 	Outcome string
-	Offset  int
-	Limit   int
+	// BuildingID and UserID narrow to the promises of objects in a
+	// building or in a person's charge (the promise figures' building
+	// and person); 0 for all.
+	BuildingID int64
+	UserID     int64
+	Offset     int
+	Limit      int
 }
 
 // FigureFilter selects figures of a project over days [From, To) (dates
@@ -149,4 +160,8 @@ type RollupService interface {
 	// Promises lists the promises behind a promise figure, soonest due
 	// first, and how many match. Requires PermReportView in the project.
 	Promises(ctx context.Context, f PromiseFilter) ([]*Deadline, int, error)
+	// CareOverdue counts the project's residents with a care flag whose
+	// next care visit is due by now. Requires PermReportView in the
+	// project.
+	CareOverdue(ctx context.Context, projectID int64) (int, error)
 }

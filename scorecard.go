@@ -77,7 +77,7 @@ var ScorecardCells = []ScorecardCell{
 
 	{Post: PostService, Step: StepKnow, Metric: "training.assessment.service", Measure: "scorecard:service.know", Formula: "formula:score100", Link: "/training/report", Max: 100},
 	{Post: PostService, Step: StepUnderstand, Metric: "promise.complaint.handle", Measure: "scorecard:service.understand", Formula: "formula:promise", Link: "/complaints?project={project}"},
-	{Post: PostService, Step: StepHelp, Metric: "care.visit", Measure: "scorecard:service.help", Formula: "formula:count", Link: "/projects/{project}/care", Target: 20},
+	{Post: PostService, Step: StepHelp, Metric: "care.visit", Measure: "scorecard:service.help_on_time", Formula: "formula:care_on_time", Link: "/projects/{project}/care"},
 	{Post: PostService, Step: StepEmpathize, Metric: "desk.wait", Measure: "scorecard:service.empathize", Formula: "formula:wait15", Link: "/desk/report?project={project}"},
 	{Post: PostService, Step: StepDelight, Metric: "promise.revisit.visit", Measure: "scorecard:service.delight", Formula: "formula:promise", Link: "/projects/{project}/revisits"},
 	{Post: PostService, Step: StepAchieve, Metric: "event.attended", Measure: "scorecard:service.achieve", Formula: "formula:count", Link: "/events?project={project}", Target: 20},

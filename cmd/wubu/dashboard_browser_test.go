@@ -50,8 +50,8 @@ func dashboardOrders(t *testing.T, app *orderApp) (kept, open *wubu.Order) {
 // TestBrowserDashboard: the manager opens the project dashboard; the
 // promises table counts the breached-and-open order as due and not kept;
 // the chart of times renders on a canvas with the buckets of the JSON it
-// was drawn from; the drill-down from the open promise and from the
-// orders' count opens the lists behind them. On a phone, in Chinese.
+// was drawn from; the drill-down from the open promise, from the orders'
+// count and from a person's promises kept opens the lists behind them. On a phone, in Chinese.
 func TestBrowserDashboard(t *testing.T) {
 	ctx := wubutest.NewBrowser(t, true)
 	app := newOrderApp(t, sqlstore.SQLite)
@@ -118,6 +118,17 @@ func TestBrowserDashboard(t *testing.T) {
 	)
 	if n := wubutest.Get(t, ctx, "orders listed", chromedp.Evaluate[int](`document.querySelectorAll("#orders tbody tr").length`)); n != 2 {
 		t.Errorf("orders behind the figure: got %d rows, want 2", n)
+	}
+	// Drill down from the technician's promises kept (1 of 2): the list
+	// of their 2 promises.
+	wubutest.Step(t, ctx, "drill down to a person's promises",
+		chromedp.Navigate(app.URL+"/projects/"+pid+"/dashboard"),
+		chromedp.WaitVisible(chromedp.ID("people")),
+		chromedp.Click(chromedp.CSS(`#people td.promises-kept a`)),
+		chromedp.WaitVisible(chromedp.ID("promise-list")),
+	)
+	if n := wubutest.Get(t, ctx, "a person's promises", chromedp.Evaluate[int](`document.querySelectorAll("#promise-list tbody tr").length`)); n != 2 {
+		t.Errorf("the technician's promises: got %d rows, want 2", n)
 	}
 
 	// On a phone: the dashboard fits 360 px, the tables stay readable.

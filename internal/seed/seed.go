@@ -236,6 +236,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, opts Options) (*Result, error) {
 	if err := seedSegments(ctx, db, codes["LJY"].project); err != nil {
 		return nil, fmt.Errorf("seed segments: %w", err)
 	}
+	if err := seedCareVisits(ctx, db, codes["LJY"].project); err != nil {
+		return nil, fmt.Errorf("seed care visits: %w", err)
+	}
 	return res, nil
 }
 

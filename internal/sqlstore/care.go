@@ -70,6 +70,11 @@ func (s *CareService) RecordCareVisit(ctx context.Context, v *wubu.CareVisit) er
 		pid, v.PersonID, v.UserID, v.VisitedAt, v.Notes, tx.now); err != nil {
 		return err
 	}
+	// On time or not (the "care.visit" figure), and the next visit's
+	// judgement if this one was recorded late.
+	if err := judgeCareVisits(ctx, tx, pid, v.PersonID, v.ID); err != nil {
+		return err
+	}
 	// The timeline shows the kind ("timeline:care_visit") and the notes.
 	if err := addTimeline(ctx, tx, pid, v.PersonID, "care_visit", v.Notes); err != nil {
 		return err

@@ -294,6 +294,10 @@ func (s *RollupService) RollUp(ctx context.Context, now time.Time) error {
 		if err := s.rollProject(ctx, id, now, false); err != nil {
 			return err
 		}
+		// The level metrics' snapshot of the day (rollup_level.go).
+		if err := s.snapshotLevels(ctx, id, now); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -390,7 +394,13 @@ func (s *RollupService) Figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 	if !f.Group.Valid() {
 		return nil, wubu.FieldErrorf("group", wubu.EINVALID, "Group by day, week, month, building or person.")
 	}
-	return s.figures(ctx, f)
+	// The level metrics' values on the last days (rollup_level.go).
+	levels, err := s.levelFigures(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := s.figures(ctx, f)
+	return append(fs, levels...), err
 }
 
 // figures reads the sums of the roll-ups, unchecked.
@@ -500,6 +510,14 @@ func metricNamed(name string) (rollupMetric, bool) {
 	return rollupMetric{}, false
 }
 
+// periodStart returns the first day of t's week (a Monday) or month.
+func periodStart(t time.Time, g wubu.FigureGroup) time.Time {
+	if g == wubu.ByMonth {
+		return t.AddDate(0, 0, 1-t.Day())
+	}
+	return t.AddDate(0, 0, -(int(t.Weekday())+6)%7)
+}
+
 // periodStarts returns the first days of the weeks (from Monday) or
 // months that days [from, to) fall in, each as 2006-01-02: the first is the
 // start of from's week or month, which may lie before from.
@@ -509,11 +527,7 @@ func periodStarts(from, to string, g wubu.FigureGroup) []string {
 	if err != nil || err2 != nil {
 		return []string{from}
 	}
-	if g == wubu.ByMonth {
-		t = t.AddDate(0, 0, 1-t.Day())
-	} else {
-		t = t.AddDate(0, 0, -(int(t.Weekday())+6)%7)
-	}
+	t = periodStart(t, g)
 	var out []string
 	for t.Before(end) {
 		out = append(out, t.Format(dayLayout))
@@ -566,6 +580,7 @@ func (s *RollupService) Promises(ctx context.Context, f wubu.PromiseFilter) ([]*
 	default:
 		return nil, 0, wubu.FieldErrorf("outcome", wubu.EINVALID, "Choose kept, missed or open.")
 	}
+	where, args = promiseOwnerWhere(f, where, args)
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}

@@ -109,6 +109,27 @@ var baseMetrics = []rollupMetric{
 			FROM training_quizzes WHERE project_id = ? AND submitted_at >= ? AND submitted_at < ?`,
 	},
 	{
+		// Care visits (H1) by the day of the visit, those within the
+		// project's care_visit_days of the resident's previous visit (or
+		// of their record, for the first) kept; on_time is judged when the
+		// visit is recorded (care.go), which marks its day.
+		Metric: wubu.Metric{Name: "care.visit", Kind: wubu.MetricRatio, Unit: "item", Object: "care_visit"},
+		items: `SELECT visited_at, 0, COALESCE(user_id, 0), on_time, 0
+			FROM care_visits WHERE project_id = ? AND visited_at >= ? AND visited_at < ?`,
+	},
+	{
+		// Answers to the scale questions (1–5) of every survey form —
+		// community surveys, visit and care forms — by the day answered,
+		// per building of the response; saving a response marks its day
+		// (survey.go).
+		Metric: wubu.Metric{Name: "survey.satisfaction", Kind: wubu.MetricScore, Unit: "point", Object: "survey_response"},
+		items: `SELECT r.answered_at, COALESCE(r.building_id, 0), 0, a.score, 0
+			FROM survey_responses r
+			JOIN survey_answers a ON a.project_id = r.project_id AND a.response_id = r.id
+			JOIN survey_questions q ON q.project_id = a.project_id AND q.id = a.question_id
+			WHERE r.project_id = ? AND r.answered_at >= ? AND r.answered_at < ? AND q.kind = 'scale' AND a.score IS NOT NULL`,
+	},
+	{
 		// Homes (rooms) added on the day: the project's homes at the end of
 		// a period are the sum over every day before its end. Rooms are
 		// added without steps: their services mark the day (org.go).
@@ -117,17 +138,59 @@ var baseMetrics = []rollupMetric{
 	},
 }
 
+// promiseOwner says where a promise's object stands: the expressions of
+// its building and of its responsible person over the object's row (alias
+// o) of its table. Declared once per object, beside the promise metric:
+// the metric's items and the promise list's building and person filters
+// (promiseOwnerWhere) both read it. An object missing here keeps 0 for
+// both.
+type promiseOwner struct {
+	table          string
+	building, user string
+}
+
+// roomBuilding is the building of an object's room.
+const roomBuilding = `(SELECT rm.building_id FROM rooms rm WHERE rm.project_id = o.project_id AND rm.id = o.room_id)`
+
+// promiseOwners are the objects with clocks: their table, building and
+// responsible person (the assignee, the owner of a follow-up, the superior
+// who must acknowledge, the guard of a patrol run).
+var promiseOwners = map[string]promiseOwner{
+	"order":               {table: "orders", building: roomBuilding, user: "o.assignee_id"},
+	"complaint":           {table: "complaints", building: "o.building_id", user: "o.assignee_id"},
+	"hazard":              {table: "hazards", building: "o.building_id", user: "o.assignee_id"},
+	"incident":            {table: "incidents", building: "0", user: "o.superior_id"},
+	"move_in":             {table: "move_ins", building: "o.building_id", user: "o.assistant_id"},
+	"pass":                {table: "passes", building: roomBuilding, user: "o.decided_by"},
+	"patrol_run":          {table: "patrol_runs", building: "0", user: "o.guard_id"},
+	"renovation":          {table: "renovations", building: roomBuilding, user: "o.manager_id"},
+	"revisit":             {table: "revisits", building: "0", user: "o.assistant_id"},
+	"focus_followup":      {table: "focus_followups", building: "0", user: "o.owner_id"},
+	"talk_followup":       {table: "talk_followups", building: "0", user: "o.owner_id"},
+	"tenant_registration": {table: "tenant_registrations", building: roomBuilding, user: "o.superior_id"},
+}
+
 // promiseMetric is the metric of one clock of a life cycle: the promises
 // due on a day (by due time; cancelled ones left out; running ones only
 // once due), value 1 for those kept, open 1 for those breached and still
-// running.
+// running, with the building and the responsible person of the object
+// (promiseOwners). A step of the object marks the day of its latest
+// promise of the clock, so that a new assignee moves it to their name.
 func promiseMetric(object, kind string) rollupMetric {
+	b, u, join := "0", "0", ""
+	if o, ok := promiseOwners[object]; ok {
+		b, u = "COALESCE("+o.building+", 0)", "COALESCE("+o.user+", 0)"
+		join = ` LEFT JOIN ` + o.table + ` o ON o.project_id = d.project_id AND o.id = CAST(d.object_id AS BIGINT)`
+	}
 	return rollupMetric{
 		Metric: wubu.Metric{Name: "promise." + object + "." + kind, Kind: wubu.MetricRatio, Unit: "item", Object: object, Clock: kind},
-		items: `SELECT due_at, 0, 0, CASE WHEN state = 'met' THEN 1 ELSE 0 END, CASE WHEN state IN ` + runningDeadlines + ` THEN 1 ELSE 0 END
-			FROM deadlines WHERE project_id = ? AND due_at >= ? AND due_at < ? AND object_type = ? AND kind = ?
-			AND state <> 'cancelled' AND NOT (state IN ` + runningDeadlines + ` AND due_at > ?)`,
-		args: func(now time.Time) []any { return []any{object, kind, now.UTC()} },
+		items: `SELECT d.due_at, ` + b + `, ` + u + `, CASE WHEN d.state = 'met' THEN 1 ELSE 0 END, CASE WHEN d.state IN ` + runningDeadlines + ` THEN 1 ELSE 0 END
+			FROM deadlines d` + join + ` WHERE d.project_id = ? AND d.due_at >= ? AND d.due_at < ? AND d.object_type = ? AND d.kind = ?
+			AND d.state <> 'cancelled' AND NOT (d.state IN ` + runningDeadlines + ` AND d.due_at > ?)`,
+		args:  func(now time.Time) []any { return []any{object, kind, now.UTC()} },
+		touch: object,
+		dayOf: `SELECT due_at FROM deadlines WHERE project_id = ? AND object_type = '` + object + `' AND object_id = CAST(CAST(? AS BIGINT) AS TEXT) AND kind = '` + kind + `'
+			AND state <> 'cancelled' ORDER BY due_at DESC LIMIT 1`,
 	}
 }
 
@@ -159,10 +222,14 @@ func rollupMetrics() []rollupMetric {
 	return metricsAll
 }
 
-// Metrics lists the metrics of the daily roll-ups.
+// Metrics lists the metrics of the daily roll-ups, the level metrics
+// last.
 func (s *RollupService) Metrics() []wubu.Metric {
 	var out []wubu.Metric
 	for _, m := range rollupMetrics() {
+		out = append(out, m.Metric)
+	}
+	for _, m := range levelMetrics {
 		out = append(out, m.Metric)
 	}
 	return out
@@ -177,12 +244,20 @@ func selectMetrics(names []string) []rollupMetric {
 	}
 	var out []rollupMetric
 	for _, m := range all {
-		for _, n := range names {
-			if m.Name == n || strings.HasSuffix(n, ".") && strings.HasPrefix(m.Name, n) {
-				out = append(out, m)
-				break
-			}
+		if metricSelected(m.Name, names) {
+			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// metricSelected reports whether a filter's names select a metric: its
+// name, or a name ending in "." that it begins with.
+func metricSelected(name string, names []string) bool {
+	for _, n := range names {
+		if name == n || strings.HasSuffix(n, ".") && strings.HasPrefix(name, n) {
+			return true
+		}
+	}
+	return false
 }

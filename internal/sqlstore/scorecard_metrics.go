@@ -82,10 +82,6 @@ var scorecardMetrics = []rollupMetric{
 		touch: "order", dayOf: `SELECT started_at FROM orders WHERE project_id = ? AND id = ? AND started_at IS NOT NULL`,
 	},
 	{
-		Metric: wubu.Metric{Name: "care.visit", Kind: wubu.MetricCount, Unit: "item", Object: "care_visit"},
-		items:  `SELECT visited_at, 0, COALESCE(user_id, 0), 1, 0 FROM care_visits WHERE project_id = ? AND visited_at >= ? AND visited_at < ?`,
-	},
-	{
 		// The front desk's fast lane (K4): how long a resident waited.
 		Metric: wubu.Metric{Name: "desk.wait", Kind: wubu.MetricDuration, Unit: "second", Object: "desk_ticket"},
 		items: `SELECT taken_at, 0, COALESCE(served_by, 0), taken_at, serve_start FROM desk_tickets

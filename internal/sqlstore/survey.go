@@ -407,6 +407,8 @@ func saveResponse(ctx context.Context, tx *Tx, projectID int64, r *wubu.SurveyRe
 		projectID, r.FormID, r.PersonID, r.BuildingID, r.VisitID, r.CareVisitID, by, tx.now); err != nil {
 		return err
 	}
+	// The day's "survey.satisfaction" figure (rollup_metrics.go).
+	tx.markDay(projectID, "survey.satisfaction", dayOf(tx.now))
 	for _, a := range r.Answers {
 		if _, err := tx.exec(ctx, `INSERT INTO survey_answers (project_id, response_id, question_id, score, choices, text) VALUES (?, ?, ?, ?, ?, ?)`,
 			projectID, r.ID, a.QuestionID, a.Score, strings.Join(a.Choices, choiceSep), a.Text); err != nil {

@@ -50,6 +50,10 @@ type groupRow struct {
 	Response, Satisfaction  string
 	Patrols, PatrolPercent  string
 	OrdersHref, PromiseHref string
+	// Promises kept of those due (every kind), by the object's building
+	// or the person in charge of it.
+	PromisesDue, PromisesKept int64
+	PromisesPercent           string
 }
 
 // trendRow is one period of the trend of promises kept.
@@ -92,6 +96,9 @@ type dashboardView struct {
 	OrdersHref, OpenOrdersHref       string
 	ComplaintsHref, RevisitsHref     string
 	HazardsOpenHref, CompletenessRef string
+	// The newer figures (dashboard_more.go): survey satisfaction, care
+	// visits on time and overdue now, profile completeness.
+	dashboardMore
 }
 
 // dashboardData reads the dashboard's figures of a period.
@@ -212,9 +219,15 @@ func (h *Handler) dashboardData(r *http.Request) (*dashboardView, error) {
 	v.RevisitsHref = "/projects/" + pid + "/revisits"
 	v.HazardsOpenHref = "/projects/" + pid + "/promises?object=hazard&outcome=open&" + period
 	v.CompletenessRef = "/projects/" + pid + "/completeness"
+	if err := h.dashboardMoreData(r, v, all, pid, period); err != nil {
+		return v, err
+	}
 	// The trend of promises kept, by week or month, over the 12 periods
 	// up to the period's end.
 	if err := h.dashboardTrend(r, v, id, to); err != nil {
+		return v, err
+	}
+	if err := h.dashboardProfileTrend(r, v, id); err != nil {
 		return v, err
 	}
 	// Per building and per person.
@@ -277,7 +290,7 @@ func (h *Handler) dashboardGroups(r *http.Request, v *dashboardView, id int64, p
 	ctx := r.Context()
 	pid := strconv.FormatInt(id, 10)
 	byB, err := h.Rollups.Figures(ctx, wubu.FigureFilter{ProjectID: id, From: v.APIFrom, To: v.APITo, Group: wubu.ByBuilding,
-		Metrics: []string{"order.reported", "complaint.received", "hazard.reported"}})
+		Metrics: []string{"order.reported", "complaint.received", "hazard.reported", "promise."}})
 	if err != nil {
 		return err
 	}
@@ -290,11 +303,13 @@ func (h *Handler) dashboardGroups(r *http.Request, v *dashboardView, id int64, p
 		return err
 	}
 	for _, b := range buildings {
-		row := groupRow{ID: b.ID, Name: b.Name, OrdersHref: "/projects/" + pid + "/orders?building=" + strconv.FormatInt(b.ID, 10) + "&" + period}
+		row := groupRow{ID: b.ID, Name: b.Name, OrdersHref: "/projects/" + pid + "/orders?building=" + strconv.FormatInt(b.ID, 10) + "&" + period,
+			PromiseHref: "/projects/" + pid + "/promises?building=" + strconv.FormatInt(b.ID, 10) + "&" + period}
 		for _, f := range append(byB, homes...) {
 			if f.BuildingID != b.ID {
 				continue
 			}
+			addPromises(&row, f)
 			switch f.Metric {
 			case "order.reported":
 				row.Orders = f.N
@@ -307,10 +322,11 @@ func (h *Handler) dashboardGroups(r *http.Request, v *dashboardView, id int64, p
 			}
 		}
 		row.PerHundred = perHundred(row.Complaints, row.Homes)
+		row.PromisesPercent = percent(row.PromisesKept, row.PromisesDue)
 		v.Buildings = append(v.Buildings, row)
 	}
 	byP, err := h.Rollups.Figures(ctx, wubu.FigureFilter{ProjectID: id, From: v.APIFrom, To: v.APITo, Group: wubu.ByPerson,
-		Metrics: []string{"order.reported", "order.response", "order.satisfaction", "patrol.complete"}})
+		Metrics: []string{"order.reported", "order.response", "order.satisfaction", "patrol.complete", "promise."}})
 	if err != nil {
 		return err
 	}
@@ -320,10 +336,12 @@ func (h *Handler) dashboardGroups(r *http.Request, v *dashboardView, id int64, p
 		row := rows[f.UserID]
 		if row == nil {
 			row = &groupRow{ID: f.UserID, Name: "#" + strconv.FormatInt(f.UserID, 10), Response: "—", Satisfaction: "—", Patrols: "—", PatrolPercent: "—",
-				OrdersHref: "/projects/" + pid + "/orders?assignee=" + strconv.FormatInt(f.UserID, 10) + "&" + period}
+				OrdersHref:  "/projects/" + pid + "/orders?assignee=" + strconv.FormatInt(f.UserID, 10) + "&" + period,
+				PromiseHref: "/projects/" + pid + "/promises?person=" + strconv.FormatInt(f.UserID, 10) + "&" + period}
 			rows[f.UserID] = row
 			ids = append(ids, f.UserID)
 		}
+		addPromises(row, f)
 		switch f.Metric {
 		case "order.reported":
 			row.Orders = f.N
@@ -349,6 +367,7 @@ func (h *Handler) dashboardGroups(r *http.Request, v *dashboardView, id int64, p
 		}
 	}
 	for _, uid := range ids {
+		rows[uid].PromisesPercent = percent(rows[uid].PromisesKept, rows[uid].PromisesDue)
 		v.People = append(v.People, *rows[uid])
 	}
 	slices.SortFunc(v.People, func(a, b groupRow) int { return int(b.Orders - a.Orders) })
@@ -445,14 +464,17 @@ func (h *Handler) dashboardExport(w http.ResponseWriter, r *http.Request) {
 		[]any{v.T("Patrol runs complete"), v.PatrolRate, v.Patrols},
 		[]any{v.T("Hazards reported"), v.Hazards, v.HazardsOpen},
 		[]any{v.T("Waiting at the front desk"), v.DeskWait, v.DeskWaitMedian, v.DeskServed},
-		[]any{v.T("Quiz scores"), v.TrainingScore, v.TrainingQuizzes},
-		[]any{}, []any{v.T("Building"), v.T("Orders"), v.T("Complaints"), v.T("Hazards reported"), v.T("Homes"), v.T("Complaints per 100 homes")})
+		[]any{v.T("Quiz scores"), v.TrainingScore, v.TrainingQuizzes})
+	rows = append(rows, v.dashboardMore.exportRows(&v.Page)...)
+	rows = append(rows, []any{}, []any{v.T("Building"), v.T("Orders"), v.T("Complaints"), v.T("Hazards reported"), v.T("Homes"), v.T("Complaints per 100 homes"),
+		v.T("Promises due"), v.T("Promises kept of all kinds")})
 	for _, b := range v.Buildings {
-		rows = append(rows, []any{b.Name, b.Orders, b.Complaints, b.Hazards, b.Homes, b.PerHundred})
+		rows = append(rows, []any{b.Name, b.Orders, b.Complaints, b.Hazards, b.Homes, b.PerHundred, b.PromisesDue, b.PromisesKept})
 	}
-	rows = append(rows, []any{}, []any{v.T("Staff member"), v.T("Orders"), v.T("Mean time to site"), v.T("Satisfaction after repairs"), v.T("Patrol runs"), v.T("Patrol runs complete")})
+	rows = append(rows, []any{}, []any{v.T("Staff member"), v.T("Orders"), v.T("Mean time to site"), v.T("Satisfaction after repairs"), v.T("Patrol runs"), v.T("Patrol runs complete"),
+		v.T("Promises due"), v.T("Promises kept of all kinds")})
 	for _, p := range v.People {
-		rows = append(rows, []any{p.Name, p.Orders, p.Response, p.Satisfaction, p.Patrols, p.PatrolPercent})
+		rows = append(rows, []any{p.Name, p.Orders, p.Response, p.Satisfaction, p.Patrols, p.PatrolPercent, p.PromisesDue, p.PromisesKept})
 	}
 	h.writeXLSX(w, r, v.T("Dashboard"), v.Project.Code+"-dashboard-"+v.From+"-"+v.To+".xlsx", rows, colWidth{"A", "A", 30}, colWidth{"B", "N", 14})
 }
@@ -490,6 +512,9 @@ type promiseListView struct {
 	Outcomes        []outcomeOption
 	DashboardHref   string
 	Total           int
+	// Building and Person narrow the list to a building's or a person's
+	// promises (the dashboard's per-building and per-person figures).
+	Building, Person string
 }
 
 // Href links a promise to its object's page.
@@ -530,7 +555,7 @@ func (h *Handler) promiseList(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	v := &promiseListView{orderPage: h.withClock(h.newPage(r, "Promises")), Project: p, Object: q.Get("object"), Outcome: q.Get("outcome"),
-		Outcomes: outcomes}
+		Outcomes: outcomes, Building: q.Get("building"), Person: q.Get("person")}
 	v.Title = p.Name + " · " + v.T("Promises")
 	for _, lc := range wubu.Lifecycles {
 		if len(lc.Clocks) > 0 {
@@ -546,9 +571,13 @@ func (h *Handler) promiseList(w http.ResponseWriter, r *http.Request) {
 		err = wubu.FieldErrorf("object", wubu.EINVALID, "Choose a kind of promise from the list.")
 	}
 	page, offset := pageOffset(r)
+	pf := wubu.PromiseFilter{ProjectID: id, ObjectType: v.Object, From: from.Format(time.DateOnly),
+		To: to.Format(time.DateOnly), Outcome: v.Outcome, Offset: offset, Limit: pageSize}
 	if err == nil {
-		v.Promises, v.Total, err = h.Rollups.Promises(ctx, wubu.PromiseFilter{ProjectID: id, ObjectType: v.Object, From: from.Format(time.DateOnly),
-			To: to.Format(time.DateOnly), Outcome: v.Outcome, Offset: offset, Limit: pageSize})
+		err = promiseOwnerFilter(&pf, v.Building, v.Person)
+	}
+	if err == nil {
+		v.Promises, v.Total, err = h.Rollups.Promises(ctx, pf)
 	}
 	v.Pager = newPager(&v.Page, r, page, v.Total)
 	if err != nil {
