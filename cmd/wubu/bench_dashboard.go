@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wubu-oss/wubu"
@@ -28,6 +29,8 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each row")
 	code := fs.String("project", "LJY", "project `code`")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file`")
+	only := fs.String("only", "", "measure only the rows whose name contains `text`")
+	noCache := fs.Bool("no-cache", false, "read every page's figures from the roll-ups (turn the server's cache of figures off)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -36,6 +39,9 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	defer m.Close()
+	if *noCache {
+		m.DB.CacheFigures(false)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -105,11 +111,18 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 		{"figures API (promises, 12 weeks)", "/api/v1/projects/" + pid + "/figures?group=week&metric=promise.&from=" + today.AddDate(0, 0, -83).Format(time.DateOnly) + "&to=" + to, token},
 		{fmt.Sprintf("company view (%d projects, 30 days)", len(all)), "/quality", qualityToken},
 	}
-	fmt.Fprintf(stdout, "Wubu dashboard benchmark — %s, project %s, %s rows of daily figures; %d clients, closed loop, %s per row after %s warm-up; GOMAXPROCS %d, %s\n\n",
-		m.DB.Dialect, p.Code, thousands(rows), *clients, *duration, *warmup, runtime.GOMAXPROCS(0), runtime.Version())
+	cache := "figures cached until the roll-ups change"
+	if *noCache {
+		cache = "no cache of figures"
+	}
+	fmt.Fprintf(stdout, "Wubu dashboard benchmark — %s, project %s, %s rows of daily figures; %d clients, closed loop, %s per row after %s warm-up; %s; GOMAXPROCS %d, %s\n\n",
+		m.DB.Dialect, p.Code, thousands(rows), *clients, *duration, *warmup, cache, runtime.GOMAXPROCS(0), runtime.Version())
 	fmt.Fprintf(stdout, "%-40s %9s %9s %10s %10s %8s %8s %10s\n", "ROW", "REQUESTS", "REQ/S", "P50", "P99", "CPU", "OTHERS", "REQ/CPU-S")
 	opts := loadgen.Options{Clients: *clients, Duration: *duration, Warmup: *warmup}
 	for _, tg := range targets {
+		if !strings.Contains(tg.name, *only) {
+			continue
+		}
 		u := s.URL() + tg.path
 		do := func(ctx context.Context, _, _ int) (bool, error) {
 			req, err := http.NewRequestWithContext(ctx, "GET", u, nil)

@@ -256,6 +256,7 @@ func (m *Main) Open(ctx context.Context) error {
 	// sqlstore.DB.CacheSessions): a session ended by another process
 	// sharing the database serves at most this much longer.
 	db.CacheSessions(2 * time.Second)
+	db.CacheFigures(true)
 	return nil
 }
 

@@ -55,6 +55,7 @@ type DB struct {
 	// sessions caches authenticated sessions (nil: off).
 	sessions       *sessionCache[staffSession]
 	portalSessions *sessionCache[portalCached]
+	figures        *figureCache
 	// KeyDir is where Migrate finds the key file when no keys were set
 	// (SetKeys) and WUBU_SECRET_KEY is not set, and makes it on a new
 	// database: the data directory ("": beside the SQLite file).

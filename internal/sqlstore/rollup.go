@@ -255,7 +255,9 @@ func (tx *Tx) flushRollups(ctx context.Context) error {
 	slices.SortFunc(marks, func(a, b rollupMark) int {
 		return cmpInt(a.projectID, b.projectID)*4 + strings.Compare(a.metric, b.metric)*2 + strings.Compare(a.day, b.day)
 	})
+	projects := map[int64]bool{}
 	for _, mk := range marks {
+		projects[mk.projectID] = true
 		i := slices.IndexFunc(metrics, func(m rollupMetric) bool { return m.Name == mk.metric })
 		if i < 0 {
 			continue
@@ -276,6 +278,11 @@ func (tx *Tx) flushRollups(ctx context.Context) error {
 			}
 		}
 		if err := rollDays(ctx, tx, metrics[i], mk.projectID, from, from.AddDate(0, 0, 1)); err != nil {
+			return err
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(projects)) {
+		if err := bumpRollupVersion(ctx, tx, p); err != nil {
 			return err
 		}
 	}
@@ -369,6 +376,9 @@ func (s *RollupService) rollProject(ctx context.Context, projectID int64, now ti
 			return err
 		}
 	}
+	if err := bumpRollupVersion(ctx, tx, projectID); err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, `INSERT INTO rollup_state (project_id, rolled_through, rolled_at) VALUES (?, ?, ?)
 		ON CONFLICT (project_id) DO UPDATE SET rolled_through = excluded.rolled_through, rolled_at = excluded.rolled_at`,
 		projectID, today, now.UTC()); err != nil {
@@ -403,8 +413,14 @@ func (s *RollupService) Figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 	return append(fs, levels...), err
 }
 
-// figures reads the sums of the roll-ups, unchecked.
+// figures reads the sums of the roll-ups, unchecked, through the server's
+// cache (rollup_cache.go).
 func (s *RollupService) figures(ctx context.Context, f wubu.FigureFilter) ([]*wubu.Figure, error) {
+	return s.cachedFiguresOf(ctx, f, func() ([]*wubu.Figure, error) { return s.readFigures(ctx, f) })
+}
+
+// readFigures reads the sums of the roll-ups from the database.
+func (s *RollupService) readFigures(ctx context.Context, f wubu.FigureFilter) ([]*wubu.Figure, error) {
 	ms := selectMetrics(f.Metrics)
 	if len(ms) == 0 {
 		return nil, nil
@@ -413,11 +429,10 @@ func (s *RollupService) figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 	for i, m := range ms {
 		names[i] = m.Name
 	}
-	// The rows are kept by project, building, person, metric and day
-	// (migration 00280): each group reads its own stretch of them. A
-	// building's rows are read for the project's buildings, and a person's
-	// for the people with a row of the metrics in the period (found in the
-	// index by metric and day, without reading the rows themselves).
+	// The rows are kept by project, building, person, day and metric
+	// (migration 00280): each group reads its own stretch of the period's
+	// days. A building's rows are read for the project's buildings, a
+	// person's for the people with rows (rollupPeople).
 	key, where := "0", "building_id = 0 AND user_id = 0"
 	var keyArgs, whereArgs []any
 	var periods []string
@@ -443,10 +458,12 @@ func (s *RollupService) figures(ctx context.Context, f wubu.FigureFilter) ([]*wu
 		key, where = "building_id", "building_id IN (SELECT id FROM buildings WHERE project_id = ?) AND user_id = 0"
 		whereArgs = []any{f.ProjectID}
 	case wubu.ByPerson:
-		key = "user_id"
-		where = `building_id = 0 AND user_id IN (SELECT DISTINCT user_id FROM daily_figures WHERE project_id = ? AND metric IN (` + placeholders(len(names)) + `)
-			AND day >= ? AND day < ? AND building_id = 0 AND user_id > 0)`
-		whereArgs = append(append([]any{f.ProjectID}, names...), f.From, f.To)
+		people, err := s.rollupPeople(ctx, f.ProjectID)
+		if err != nil || len(people) == 0 {
+			return nil, err
+		}
+		key, where = "user_id", "building_id = 0 AND user_id IN ("+placeholders(len(people))+")"
+		whereArgs = people
 	}
 	group := "1"
 	var sums []string
@@ -508,6 +525,25 @@ func metricNamed(name string) (rollupMetric, bool) {
 		}
 	}
 	return rollupMetric{}, false
+}
+
+// rollupPeople returns the people with rows in a project's roll-ups, by a
+// loose scan of the primary key: one seek a person, however many rows
+// each has.
+func (s *RollupService) rollupPeople(ctx context.Context, projectID int64) ([]any, error) {
+	var out []any
+	var last int64
+	for {
+		var u int64
+		err := s.db.queryRow(ctx, `SELECT user_id FROM daily_figures WHERE project_id = ? AND building_id = 0 AND user_id > ?
+			ORDER BY user_id LIMIT 1`, projectID, last).Scan(&u)
+		if errors.Is(err, sql.ErrNoRows) {
+			return out, nil
+		} else if err != nil {
+			return nil, err
+		}
+		out, last = append(out, u), u
+	}
 }
 
 // periodStart returns the first day of t's week (a Monday) or month.

@@ -225,6 +225,23 @@ func (s *RollupService) CareOverdue(ctx context.Context, projectID int64) (int, 
 	if _, err := wubu.Authorize(ctx, wubu.PermReportView, projectID); err != nil {
 		return 0, err
 	}
+	// A server keeps the count through its cache of figures for the
+	// minute, or until a visit moves the roll-ups' version: a care flag or
+	// the project's rule changed without a visit shows within a minute.
+	now := s.db.now()
+	figs, err := s.cachedFiguresOf(ctx, wubu.FigureFilter{ProjectID: projectID, From: now.Truncate(time.Minute).Format(time.RFC3339), Metrics: []string{"care.overdue"}},
+		func() ([]*wubu.Figure, error) {
+			n, err := s.careOverdue(ctx, projectID, now)
+			return []*wubu.Figure{{Metric: "care.overdue", N: int64(n)}}, err
+		})
+	if err != nil {
+		return 0, err
+	}
+	return int(figs[0].N), nil
+}
+
+// careOverdue counts the residents overdue a care visit at now.
+func (s *RollupService) careOverdue(ctx context.Context, projectID int64, now time.Time) (int, error) {
 	st, err := loadProjectSettings(ctx, s.db, s.db.read, projectID)
 	if err != nil {
 		return 0, err
@@ -236,7 +253,6 @@ func (s *RollupService) CareOverdue(ctx context.Context, projectID int64) (int, 
 		return 0, err
 	}
 	defer rows.Close()
-	now := s.db.now()
 	span := time.Duration(st.CareVisitDays) * 24 * time.Hour
 	n := 0
 	for rows.Next() {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/wubu-oss/wubu"
@@ -54,6 +55,9 @@ type groupRow struct {
 	// or the person in charge of it.
 	PromisesDue, PromisesKept int64
 	PromisesPercent           string
+	// PromisesOf reads "kept of due", written once here rather than in
+	// the template's every row.
+	PromisesOf string
 }
 
 // trendRow is one period of the trend of promises kept.
@@ -322,7 +326,7 @@ func (h *Handler) dashboardGroups(r *http.Request, v *dashboardView, id int64, p
 			}
 		}
 		row.PerHundred = perHundred(row.Complaints, row.Homes)
-		row.PromisesPercent = percent(row.PromisesKept, row.PromisesDue)
+		row.PromisesPercent, row.PromisesOf = percent(row.PromisesKept, row.PromisesDue), v.T("%d of %d", row.PromisesKept, row.PromisesDue)
 		v.Buildings = append(v.Buildings, row)
 	}
 	byP, err := h.Rollups.Figures(ctx, wubu.FigureFilter{ProjectID: id, From: v.APIFrom, To: v.APITo, Group: wubu.ByPerson,
@@ -367,24 +371,26 @@ func (h *Handler) dashboardGroups(r *http.Request, v *dashboardView, id int64, p
 		}
 	}
 	for _, uid := range ids {
-		rows[uid].PromisesPercent = percent(rows[uid].PromisesKept, rows[uid].PromisesDue)
+		rows[uid].PromisesPercent, rows[uid].PromisesOf = percent(rows[uid].PromisesKept, rows[uid].PromisesDue), v.T("%d of %d", rows[uid].PromisesKept, rows[uid].PromisesDue)
 		v.People = append(v.People, *rows[uid])
 	}
 	slices.SortFunc(v.People, func(a, b groupRow) int { return int(b.Orders - a.Orders) })
 	return nil
 }
 
-// objectOfMetric returns the object of a promise metric's name.
-func objectOfMetric(metric string) string {
+// promiseObjects maps each promise metric's name to its object.
+var promiseObjects = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
 	for _, lc := range wubu.Lifecycles {
 		for _, c := range lc.Clocks {
-			if metric == "promise."+lc.Object+"."+c.Kind {
-				return lc.Object
-			}
+			m["promise."+lc.Object+"."+c.Kind] = lc.Object
 		}
 	}
-	return ""
-}
+	return m
+})
+
+// objectOfMetric returns the object of a promise metric's name.
+func objectOfMetric(metric string) string { return promiseObjects()[metric] }
 
 // medianBucket returns the bucket holding the middle item.
 func medianBucket(buckets []int64) int {
