@@ -1,0 +1,29 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/sqlstore"
+)
+
+// The portal's home services (issue 15): the catalogue and free slots,
+// booking, the bookings of the resident's homes and their cancellation.
+func init() {
+	// A booking of the resident's room, its slot to come.
+	portalMakers["/my/services/bookings/"] = func(t *testing.T, app *testApp, _ *browser, p *wubu.Project, o *orgObjects) int64 {
+		svc := matrixHousekeeping(t, app, p, o)
+		b := &wubu.Booking{ServiceID: svc.ID, PersonID: o.resident, RoomID: o.room, SlotStart: time.Date(2026, 11, 29, 14, 0, 0, 0, time.FixedZone("CST", 8*3600))}
+		if err := sqlstore.NewHousekeepingService(app.DB).Book(app.adminCtx(), b); err != nil {
+			t.Fatal(err)
+		}
+		return b.ID
+	}
+	addMatrix(map[string]matrixEntry{
+		"GET /my/services":                       {portal: true},
+		"POST /my/services/book":                 {portal: true, body: "slot=2026-11-29 16:00"},
+		"GET /my/services/bookings":              {portal: true},
+		"POST /my/services/bookings/{id}/cancel": {portal: true},
+	}, nil)
+}
