@@ -1,0 +1,110 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/wubu-oss/wubu"
+	"github.com/wubu-oss/wubu/internal/sqlstore"
+)
+
+// TestPortalHomeServicesPages (issue 15, C5 resident side): a resident
+// sees the catalogue with the promotion's price, the free slots of a day
+// for their home, books one with a note and finds it among their
+// bookings with the cleaner's name (no staff phone); a neighbour is told
+// the slot is full and keeps what they typed, gets 404 for the booking,
+// and books the slot once its resident cancels it.
+func TestPortalHomeServicesPages(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	ctx := app.adminCtx()
+	pid := app.ProjectA.ID
+	org := sqlstore.NewOrgService(app.DB)
+	res, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: pid, Building: "8", Units: 1, Floors: 1, PerFloor: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rooms, _, _ := org.FindRooms(ctx, wubu.RoomFilter{ProjectID: pid, BuildingID: &res.Building.ID, Limit: 10})
+	rs := sqlstore.NewResidentService(app.DB)
+	wang := &wubu.Person{ProjectID: pid, Name: "王秀英", Phones: []string{"13712340001"}}
+	li := &wubu.Person{ProjectID: pid, Name: "李建华", Phones: []string{"13712340002"}}
+	for i, p := range []*wubu.Person{wang, li} {
+		if err := rs.CreatePersonInRoom(ctx, p, &wubu.Household{RoomID: rooms[i].ID, Relation: wubu.RelationOwner}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hk := sqlstore.NewHousekeepingService(app.DB)
+	svc := &wubu.HomeService{ProjectID: pid, Category: wubu.ServiceCleaning, Name: "深度保洁", Unit: "次", PriceFen: 30000, DurationMin: 120, Active: true}
+	if err := hk.SaveService(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	if err := hk.CreatePromotion(ctx, &wubu.Promotion{ProjectID: pid, Name: "冬季优惠周", StartsOn: "2026-11-27", EndsOn: "2026-12-03",
+		Prices: []wubu.PromotionPrice{{ServiceID: svc.ID, PriceFen: 25000}}}); err != nil {
+		t.Fatal(err)
+	}
+	cleaner := app.User(t, "baojie", wubu.RoleStaff, wubu.PostCleaning, app.ProjectA)
+	st := wubu.DefaultHousekeepingSettings(pid)
+	st.Cleaners = []int64{cleaner.ID}
+	if err := hk.SaveSettings(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+
+	w := app.residentLogin(t, "13712340001", wang.ID)
+	if _, body := w.get("/my"); !strings.Contains(body, `href="/my/services"`) {
+		t.Fatal("no home services on the start page")
+	}
+	if _, body := w.get("/my/services"); !strings.Contains(body, "深度保洁") || !strings.Contains(body, "¥250.00") || !strings.Contains(body, "¥300.00") {
+		t.Fatalf("catalogue: %.2000s", body)
+	}
+	q := "/my/services?service_id=" + itoa(svc.ID) + "&room_id=" + itoa(rooms[0].ID) + "&date=2026-11-28"
+	if _, body := w.get(q); !strings.Contains(body, "10:00–12:00") || !strings.Contains(body, `value="2026-11-28 10:00"`) {
+		t.Fatalf("free slots: %.3000s", body)
+	}
+	// Today's slots that have begun are not offered.
+	if _, body := w.get("/my/services?service_id=" + itoa(svc.ID) + "&date=2026-11-27"); strings.Contains(body, `value="2026-11-27 08:00"`) || !strings.Contains(body, `value="2026-11-27 10:00"`) {
+		t.Fatalf("today's slots: %.3000s", body)
+	}
+	book := url.Values{"service_id": {itoa(svc.ID)}, "room_id": {itoa(rooms[0].ID)}, "date": {"2026-11-28"}, "slot": {"2026-11-28 10:00"}, "note": {"请带吸尘器"}}
+	if resp, body := w.post("/my/services/book", book); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my/services/bookings" {
+		t.Fatalf("book: %d %.500s", resp.StatusCode, body)
+	}
+	var bookingID int64
+	if err := app.DB.SQL().QueryRow(`SELECT MAX(id) FROM hk_bookings`).Scan(&bookingID); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := w.get("/my/services/bookings"); !strings.Contains(body, "深度保洁") || !strings.Contains(body, cleaner.Name) || !strings.Contains(body, "¥250.00") ||
+		!strings.Contains(body, "cancel-booking-"+itoa(bookingID)) || cleaner.Phone != "" && strings.Contains(body, cleaner.Phone) {
+		t.Fatalf("bookings: %.3000s", body)
+	}
+	// The neighbour: the slot is full (shown, and the note kept), the
+	// booking is not theirs.
+	n := app.residentLogin(t, "13712340002", li.ID)
+	other := url.Values{"service_id": {itoa(svc.ID)}, "room_id": {itoa(rooms[1].ID)}, "date": {"2026-11-28"}, "slot": {"2026-11-28 10:00"}, "note": {"下午不在家"}}
+	if resp, body := n.post("/my/services/book", other); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "已约满") || !strings.Contains(body, "下午不在家") {
+		t.Fatalf("full slot: %d %.3000s", resp.StatusCode, body)
+	}
+	if _, body := n.get("/my/services?service_id=" + itoa(svc.ID) + "&date=2026-11-28"); strings.Contains(body, `value="2026-11-28 10:00"`) {
+		t.Fatal("a full slot is offered")
+	}
+	if _, body := n.get("/my/services/bookings"); strings.Contains(body, "深度保洁") {
+		t.Fatal("the neighbour sees the booking")
+	}
+	if resp, _ := n.post("/my/services/bookings/"+itoa(bookingID)+"/cancel", nil); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("the neighbour cancels: %d", resp.StatusCode)
+	}
+	// Another room of the project is not the neighbour's to book for.
+	other.Set("room_id", itoa(rooms[0].ID))
+	other.Set("slot", "2026-11-28 12:00")
+	if resp, _ := n.post("/my/services/book", other); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("booking for another room: %d", resp.StatusCode)
+	}
+	if resp, body := w.post("/my/services/bookings/"+itoa(bookingID)+"/cancel", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %d %.500s", resp.StatusCode, body)
+	}
+	other.Set("room_id", itoa(rooms[1].ID))
+	other.Set("slot", "2026-11-28 10:00")
+	if resp, body := n.post("/my/services/book", other); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the freed slot: %d %.1000s", resp.StatusCode, body)
+	}
+}
