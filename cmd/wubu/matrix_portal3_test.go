@@ -25,5 +25,6 @@ func init() {
 		"POST /my/services/book":                 {portal: true, body: "slot=2026-11-29 16:00"},
 		"GET /my/services/bookings":              {portal: true},
 		"POST /my/services/bookings/{id}/cancel": {portal: true},
+		"POST /my/round-tables/{id}/cancel":      {portal: true},
 	}, nil)
 }
