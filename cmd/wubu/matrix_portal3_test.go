@@ -20,11 +20,24 @@ func init() {
 		}
 		return b.ID
 	}
+	// An open survey to the whole project.
+	portalMakers["/my/surveys/"] = func(t *testing.T, app *testApp, _ *browser, p *wubu.Project, o *orgObjects) int64 {
+		today := app.Main.DB.Clock.Now().In(time.FixedZone("CST", 8*3600))
+		f := &wubu.SurveyForm{ProjectID: p.ID, Purpose: wubu.SurveyCommunity, Title: "满意度调查", OpensOn: today.Format(time.DateOnly),
+			ClosesOn: today.AddDate(0, 0, 7).Format(time.DateOnly), Questions: []*wubu.SurveyQuestion{{Kind: wubu.QuestionYesNo, Text: "满意吗"}}}
+		if err := sqlstore.NewSurveyService(app.DB).SaveSurveyForm(app.adminCtx(), f); err != nil {
+			t.Fatal(err)
+		}
+		return f.ID
+	}
 	addMatrix(map[string]matrixEntry{
 		"GET /my/services":                       {portal: true},
 		"POST /my/services/book":                 {portal: true, body: "slot=2026-11-29 16:00"},
 		"GET /my/services/bookings":              {portal: true},
 		"POST /my/services/bookings/{id}/cancel": {portal: true},
 		"POST /my/round-tables/{id}/cancel":      {portal: true},
+		"GET /my/surveys":                        {portal: true},
+		"GET /my/surveys/{id}":                   {portal: true},
+		"POST /my/surveys/{id}":                  {portal: true},
 	}, nil)
 }

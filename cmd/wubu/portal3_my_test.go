@@ -108,3 +108,62 @@ func TestPortalHomeServicesPages(t *testing.T) {
 		t.Fatalf("the freed slot: %d %.1000s", resp.StatusCode, body)
 	}
 }
+
+// TestPortalSurveyPages (issue 15): the resident finds their building's
+// survey on the portal, a refused answer keeps what they typed, the
+// answer is recorded once, and another building's survey is not found.
+func TestPortalSurveyPages(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	ctx := app.adminCtx()
+	pid := app.ProjectA.ID
+	org := sqlstore.NewOrgService(app.DB)
+	eight, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: pid, Building: "8", Units: 1, Floors: 1, PerFloor: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nine, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: pid, Building: "9", Units: 1, Floors: 1, PerFloor: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rooms, _, _ := org.FindRooms(ctx, wubu.RoomFilter{ProjectID: pid, BuildingID: &eight.Building.ID, Limit: 10})
+	wang := &wubu.Person{ProjectID: pid, Name: "王秀英", Phones: []string{"13712340001"}}
+	if err := sqlstore.NewResidentService(app.DB).CreatePersonInRoom(ctx, wang, &wubu.Household{RoomID: rooms[0].ID, Relation: wubu.RelationOwner}); err != nil {
+		t.Fatal(err)
+	}
+	surveys := sqlstore.NewSurveyService(app.DB)
+	save := func(title string, building int64) *wubu.SurveyForm {
+		f := &wubu.SurveyForm{ProjectID: pid, Purpose: wubu.SurveyCommunity, Title: title, OpensOn: "2026-11-27", ClosesOn: "2026-12-04", BuildingIDs: []int64{building},
+			Questions: []*wubu.SurveyQuestion{{Kind: wubu.QuestionSingle, Text: "最想听的讲座", Choices: []string{"居家安全", "理财"}, Required: true},
+				{Kind: wubu.QuestionText, Text: "建议"}}}
+		if err := surveys.SaveSurveyForm(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	mine, theirs := save("8栋讲座需求调查", eight.Building.ID), save("9栋电梯调查", nine.Building.ID)
+	w := app.residentLogin(t, "13712340001", wang.ID)
+	if _, body := w.get("/my"); !strings.Contains(body, `href="/my/surveys"`) {
+		t.Fatal("no surveys on the start page")
+	}
+	if _, body := w.get("/my/surveys"); !strings.Contains(body, "8栋讲座需求调查") || strings.Contains(body, "9栋电梯调查") {
+		t.Fatalf("surveys: %.2000s", body)
+	}
+	if resp, _ := w.get("/my/surveys/" + itoa(theirs.ID)); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("another building's survey: %d", resp.StatusCode)
+	}
+	path := "/my/surveys/" + itoa(mine.ID)
+	text := "q" + itoa(mine.Questions[1].ID)
+	if resp, body := w.post(path, url.Values{text: {"希望周末举办"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "希望周末举办") {
+		t.Fatalf("refused answer: %d %.2000s", resp.StatusCode, body)
+	}
+	answer := url.Values{"q" + itoa(mine.Questions[0].ID): {"理财"}, text: {"希望周末举办"}}
+	if resp, body := w.post(path, answer); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: %d %.2000s", resp.StatusCode, body)
+	}
+	if _, body := w.get(path); !strings.Contains(body, `id="survey-answered"`) {
+		t.Fatalf("answered: %.2000s", body)
+	}
+	if resp, _ := w.post(path, answer); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("answered twice: %d", resp.StatusCode)
+	}
+}

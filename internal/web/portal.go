@@ -35,6 +35,7 @@ func (h *Handler) portalRoutes() []server.Route {
 	routes = append(routes, h.portalTakePartRoutes()...)
 	routes = append(routes, h.portalNoticeRoutes()...)
 	routes = append(routes, h.portalServiceRoutes()...)
+	routes = append(routes, h.portalSurveyRoutes()...)
 	return routes
 }
 
