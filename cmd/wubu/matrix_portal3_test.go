@@ -39,5 +39,6 @@ func init() {
 		"GET /my/surveys":                        {portal: true},
 		"GET /my/surveys/{id}":                   {portal: true},
 		"POST /my/surveys/{id}":                  {portal: true},
+		"GET /my/handbook":                       {portal: true},
 	}, nil)
 }

@@ -167,3 +167,56 @@ func TestPortalSurveyPages(t *testing.T) {
 		t.Fatalf("answered twice: %d", resp.StatusCode)
 	}
 }
+
+// TestPortalHandbookPage (issue 15, H3): the resident reads the project's
+// handbook on the portal — the hotline and hours, their own building's
+// zone assistant with the published number — and no other staff number.
+func TestPortalHandbookPage(t *testing.T) {
+	app := newTestApp(t, "sqlite")
+	ctx := app.adminCtx()
+	pid := app.ProjectA.ID
+	org := sqlstore.NewOrgService(app.DB)
+	users := sqlstore.NewUserService(app.DB)
+	var buildings []int64
+	for i, b := range []string{"8", "9"} {
+		res, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: pid, Building: b, Units: 1, Floors: 1, PerFloor: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		buildings = append(buildings, res.Building.ID)
+		asst := app.User(t, "zhuli"+b, wubu.RoleStaff, wubu.PostService, app.ProjectA)
+		if _, err := app.DB.SQL().Exec(`UPDATE users SET phone = ? WHERE id = ?`, "1380000000"+itoa(int64(8+i)), asst.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := users.Assign(ctx, &wubu.Assignment{ProjectID: pid, BuildingID: res.Building.ID, UserID: asst.ID, Kind: wubu.AssignZoneAssistant}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mgr := app.User(t, "jingli", wubu.RoleManager, wubu.PostNone, app.ProjectA)
+	if _, err := app.DB.SQL().Exec(`UPDATE users SET phone = '13800000001' WHERE id = ?`, mgr.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := sqlstore.NewHandbookService(app.DB).SaveCommunityInfo(ctx, &wubu.CommunityInfo{ProjectID: pid, Hotline: "400-800-1234", Hours: "每天 8:00–20:00", Safety: "出门关好燃气"}); err != nil {
+		t.Fatal(err)
+	}
+	rooms, _, _ := org.FindRooms(ctx, wubu.RoomFilter{ProjectID: pid, BuildingID: &buildings[0], Limit: 10})
+	wang := &wubu.Person{ProjectID: pid, Name: "王秀英", Phones: []string{"13712340001"}}
+	if err := sqlstore.NewResidentService(app.DB).CreatePersonInRoom(ctx, wang, &wubu.Household{RoomID: rooms[0].ID, Relation: wubu.RelationOwner}); err != nil {
+		t.Fatal(err)
+	}
+	w := app.residentLogin(t, "13712340001", wang.ID)
+	if _, body := w.get("/my"); !strings.Contains(body, `href="/my/handbook"`) {
+		t.Fatal("no handbook on the start page")
+	}
+	_, body := w.get("/my/handbook")
+	for _, want := range []string{"400-800-1234", "每天 8:00–20:00", "出门关好燃气", "13800000008"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the handbook lacks %q", want)
+		}
+	}
+	for _, never := range []string{"13800000009", "13800000001"} {
+		if strings.Contains(body, never) {
+			t.Errorf("the handbook shows %s", never)
+		}
+	}
+}

@@ -36,6 +36,7 @@ func (h *Handler) portalRoutes() []server.Route {
 	routes = append(routes, h.portalNoticeRoutes()...)
 	routes = append(routes, h.portalServiceRoutes()...)
 	routes = append(routes, h.portalSurveyRoutes()...)
+	routes = append(routes, h.portalHandbookRoutes()...)
 	return routes
 }
 
