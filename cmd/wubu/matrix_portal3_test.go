@@ -30,6 +30,14 @@ func init() {
 		}
 		return f.ID
 	}
+	// A visitor invited by the resident.
+	portalMakers["/my/visitors/"] = func(t *testing.T, app *testApp, _ *browser, p *wubu.Project, o *orgObjects) int64 {
+		v := &wubu.VisitorPass{RoomID: o.room, VisitorName: "小张", VisitorPhone: "13800138000", Date: app.Main.DB.Clock.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)}
+		if err := sqlstore.NewVisitorPassService(app.DB).InviteVisitorAs(app.adminCtx(), p.ID, o.resident, v); err != nil {
+			t.Fatal(err)
+		}
+		return v.ID
+	}
 	addMatrix(map[string]matrixEntry{
 		"GET /my/services":                       {portal: true},
 		"POST /my/services/book":                 {portal: true, body: "slot=2026-11-29 16:00"},
@@ -40,5 +48,6 @@ func init() {
 		"GET /my/surveys/{id}":                   {portal: true},
 		"POST /my/surveys/{id}":                  {portal: true},
 		"GET /my/handbook":                       {portal: true},
+		"POST /my/visitors/{id}/cancel":          {portal: true},
 	}, nil)
 }

@@ -47,3 +47,39 @@ func TestPortalCancelRoundTable(t *testing.T) {
 		mustCode(t, err, wubu.ECONFLICT)
 	})
 }
+
+// TestPortalCancelVisitorPass (issue 15): a resident cancels their own
+// visitor pass on the portal through the life cycle; the code then lets
+// no one in; another resident's pass is not found; a cancelled pass
+// cannot be cancelled again.
+func TestPortalCancelVisitorPass(t *testing.T) {
+	wubutest.EachDB(t, func(t *testing.T, db *sqlstore.DB, clock *wubutest.Clock) {
+		o := newSecurityOrg(t, db)
+		vs := sqlstore.NewVisitorPassService(db)
+		people := eventPeople(t, db, o, 2)
+		a, b := residentCtx(o, people[0], o.rooms[0]), residentCtx(o, people[1], o.rooms[1])
+		today := clock.Now().In(cst8).Format("2006-01-02")
+		v := &wubu.VisitorPass{RoomID: o.rooms[0].ID, VisitorName: "小张", VisitorPhone: "13800138000", Date: today}
+		if err := vs.InviteVisitorAs(a, o.f.ProjectA.ID, people[0].ID, v); err != nil || v.State != wubu.VisitorInvited {
+			t.Fatalf("invite: %+v %v", v, err)
+		}
+		// Not as another resident.
+		mustCode(t, vs.InviteVisitorAs(b, o.f.ProjectA.ID, people[0].ID, &wubu.VisitorPass{RoomID: o.rooms[0].ID, VisitorName: "小李", VisitorPhone: "13800138001", Date: today}), wubu.ENOTFOUND)
+		_, err := vs.CancelMyVisitorPass(b, v.ID)
+		mustCode(t, err, wubu.ENOTFOUND)
+		got, err := vs.CancelMyVisitorPass(a, v.ID)
+		if err != nil || got.State != wubu.VisitorCancelled {
+			t.Fatalf("cancel: %+v %v", got, err)
+		}
+		_, err = vs.CancelMyVisitorPass(a, v.ID)
+		mustCode(t, err, wubu.ECONFLICT)
+		c, err := vs.CheckVisitor(o.f.Ctx(o.guard), o.f.ProjectA.ID, v.Code, o.rooms[0].Label)
+		if err != nil || c.Allowed || c.Reason != "The resident cancelled this visit." {
+			t.Fatalf("check: %+v %v", c, err)
+		}
+		var n int
+		if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM lifecycle_events WHERE object_type = 'visitor_pass'`).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("events: %d %v", n, err)
+		}
+	})
+}
