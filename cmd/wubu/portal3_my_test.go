@@ -20,20 +20,9 @@ func TestPortalHomeServicesPages(t *testing.T) {
 	app := newTestApp(t, "sqlite")
 	ctx := app.adminCtx()
 	pid := app.ProjectA.ID
-	org := sqlstore.NewOrgService(app.DB)
-	res, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: pid, Building: "8", Units: 1, Floors: 1, PerFloor: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rooms, _, _ := org.FindRooms(ctx, wubu.RoomFilter{ProjectID: pid, BuildingID: &res.Building.ID, Limit: 10})
-	rs := sqlstore.NewResidentService(app.DB)
-	wang := &wubu.Person{ProjectID: pid, Name: "王秀英", Phones: []string{"13712340001"}}
-	li := &wubu.Person{ProjectID: pid, Name: "李建华", Phones: []string{"13712340002"}}
-	for i, p := range []*wubu.Person{wang, li} {
-		if err := rs.CreatePersonInRoom(ctx, p, &wubu.Household{RoomID: rooms[i].ID, Relation: wubu.RelationOwner}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	wang := &wubu.Person{Name: "王秀英", Phones: []string{"13712340001"}}
+	li := &wubu.Person{Name: "李建华", Phones: []string{"13712340002"}}
+	_, rooms := buildingOf(t, app, "8", wang, li)
 	hk := sqlstore.NewHousekeepingService(app.DB)
 	svc := &wubu.HomeService{ProjectID: pid, Category: wubu.ServiceCleaning, Name: "深度保洁", Unit: "次", PriceFen: 30000, DurationMin: 120, Active: true}
 	if err := hk.SaveService(ctx, svc); err != nil {
@@ -116,20 +105,9 @@ func TestPortalSurveyPages(t *testing.T) {
 	app := newTestApp(t, "sqlite")
 	ctx := app.adminCtx()
 	pid := app.ProjectA.ID
-	org := sqlstore.NewOrgService(app.DB)
-	eight, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: pid, Building: "8", Units: 1, Floors: 1, PerFloor: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	nine, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: pid, Building: "9", Units: 1, Floors: 1, PerFloor: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rooms, _, _ := org.FindRooms(ctx, wubu.RoomFilter{ProjectID: pid, BuildingID: &eight.Building.ID, Limit: 10})
-	wang := &wubu.Person{ProjectID: pid, Name: "王秀英", Phones: []string{"13712340001"}}
-	if err := sqlstore.NewResidentService(app.DB).CreatePersonInRoom(ctx, wang, &wubu.Household{RoomID: rooms[0].ID, Relation: wubu.RelationOwner}); err != nil {
-		t.Fatal(err)
-	}
+	wang := &wubu.Person{Name: "王秀英", Phones: []string{"13712340001"}}
+	eight, _ := buildingOf(t, app, "8", wang)
+	nine, _ := buildingOf(t, app, "9")
 	surveys := sqlstore.NewSurveyService(app.DB)
 	save := func(title string, building int64) *wubu.SurveyForm {
 		f := &wubu.SurveyForm{ProjectID: pid, Purpose: wubu.SurveyCommunity, Title: title, OpensOn: "2026-11-27", ClosesOn: "2026-12-04", BuildingIDs: []int64{building},
@@ -140,7 +118,7 @@ func TestPortalSurveyPages(t *testing.T) {
 		}
 		return f
 	}
-	mine, theirs := save("8栋讲座需求调查", eight.Building.ID), save("9栋电梯调查", nine.Building.ID)
+	mine, theirs := save("8栋讲座需求调查", eight), save("9栋电梯调查", nine)
 	w := app.residentLogin(t, "13712340001", wang.ID)
 	if _, body := w.get("/my"); !strings.Contains(body, `href="/my/surveys"`) {
 		t.Fatal("no surveys on the start page")
@@ -175,20 +153,20 @@ func TestPortalHandbookPage(t *testing.T) {
 	app := newTestApp(t, "sqlite")
 	ctx := app.adminCtx()
 	pid := app.ProjectA.ID
-	org := sqlstore.NewOrgService(app.DB)
 	users := sqlstore.NewUserService(app.DB)
-	var buildings []int64
+	wang := &wubu.Person{Name: "王秀英", Phones: []string{"13712340001"}}
 	for i, b := range []string{"8", "9"} {
-		res, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: pid, Building: b, Units: 1, Floors: 1, PerFloor: 1})
-		if err != nil {
-			t.Fatal(err)
+		var building int64
+		if i == 0 {
+			building, _ = buildingOf(t, app, b, wang)
+		} else {
+			building, _ = buildingOf(t, app, b)
 		}
-		buildings = append(buildings, res.Building.ID)
 		asst := app.User(t, "zhuli"+b, wubu.RoleStaff, wubu.PostService, app.ProjectA)
 		if _, err := app.DB.SQL().Exec(`UPDATE users SET phone = ? WHERE id = ?`, "1380000000"+itoa(int64(8+i)), asst.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := users.Assign(ctx, &wubu.Assignment{ProjectID: pid, BuildingID: res.Building.ID, UserID: asst.ID, Kind: wubu.AssignZoneAssistant}); err != nil {
+		if err := users.Assign(ctx, &wubu.Assignment{ProjectID: pid, BuildingID: building, UserID: asst.ID, Kind: wubu.AssignZoneAssistant}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -197,11 +175,6 @@ func TestPortalHandbookPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := sqlstore.NewHandbookService(app.DB).SaveCommunityInfo(ctx, &wubu.CommunityInfo{ProjectID: pid, Hotline: "400-800-1234", Hours: "每天 8:00–20:00", Safety: "出门关好燃气"}); err != nil {
-		t.Fatal(err)
-	}
-	rooms, _, _ := org.FindRooms(ctx, wubu.RoomFilter{ProjectID: pid, BuildingID: &buildings[0], Limit: 10})
-	wang := &wubu.Person{ProjectID: pid, Name: "王秀英", Phones: []string{"13712340001"}}
-	if err := sqlstore.NewResidentService(app.DB).CreatePersonInRoom(ctx, wang, &wubu.Household{RoomID: rooms[0].ID, Relation: wubu.RelationOwner}); err != nil {
 		t.Fatal(err)
 	}
 	w := app.residentLogin(t, "13712340001", wang.ID)
@@ -219,4 +192,28 @@ func TestPortalHandbookPage(t *testing.T) {
 			t.Errorf("the handbook shows %s", never)
 		}
 	}
+}
+
+// buildingOf makes building name in project A with a room per owner given
+// (one floor), the owners living there; it returns the building's ID and
+// its rooms.
+func buildingOf(t *testing.T, app *testApp, name string, owners ...*wubu.Person) (int64, []*wubu.Room) {
+	t.Helper()
+	ctx := app.adminCtx()
+	org := sqlstore.NewOrgService(app.DB)
+	res, err := org.GenerateRooms(ctx, wubu.RoomGeneration{ProjectID: app.ProjectA.ID, Building: name, Units: 1, Floors: 1, PerFloor: max(1, len(owners))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rooms, _, err := org.FindRooms(ctx, wubu.RoomFilter{ProjectID: app.ProjectA.ID, BuildingID: &res.Building.ID, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range owners {
+		p.ProjectID = app.ProjectA.ID
+		if err := sqlstore.NewResidentService(app.DB).CreatePersonInRoom(ctx, p, &wubu.Household{RoomID: rooms[i].ID, Relation: wubu.RelationOwner}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return res.Building.ID, rooms
 }
