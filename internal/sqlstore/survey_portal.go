@@ -132,6 +132,17 @@ func (s *SurveyService) AnswerMySurvey(ctx context.Context, formID int64, answer
 		return err
 	}
 	defer tx.Rollback()
+	// Two people of one household answering at once: the second waits for
+	// the first on the rooms' rows (PostgreSQL; SQLite's writers take
+	// turns), then finds the household answered.
+	if rooms := myRooms(id); len(rooms) > 0 && s.db.Dialect == Postgres {
+		rows, err := tx.query(ctx, `SELECT r.id FROM rooms r WHERE r.project_id = ? AND r.id IN (`+placeholders(len(rooms))+`) ORDER BY r.id`+s.db.forUpdate("r"),
+			append([]any{id.ProjectID}, rooms...)...)
+		if err != nil {
+			return err
+		}
+		rows.Close()
+	}
 	f, err := readForm(ctx, tx, id.ProjectID, formID)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,6 +100,21 @@ func TestPortalSurveys(t *testing.T) {
 		res, err := surveys.SurveyResults(manager, f.ID)
 		if err != nil || res.Responses != 2 || len(res.Buildings) != 1 || res.Buildings[0].BuildingID != rooms[0].BuildingID || res.Buildings[0].Responses != 2 {
 			t.Fatalf("results %+v, %v", res, err)
+		}
+		// Two people of one household at once: one answer is recorded.
+		h := survey("垃圾分类调查", rooms[0].BuildingID)
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i, c := range []context.Context{owner0, tenant0} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = surveys.AnswerMySurvey(c, h.ID, []wubu.SurveyAnswer{{QuestionID: h.Questions[0].ID, Choices: []string{"理财"}}})
+			}()
+		}
+		wg.Wait()
+		if ok := (errs[0] == nil) != (errs[1] == nil); !ok || wubu.ErrorCode(errs[0])+wubu.ErrorCode(errs[1]) != wubu.ECONFLICT {
+			t.Fatalf("one household at once: %v, %v", errs[0], errs[1])
 		}
 		// Closed.
 		clock.Add(9 * 24 * time.Hour)
