@@ -108,8 +108,8 @@ const (
 )
 
 // BookingLifecycle: booked → done, or cancelled; while booked it may move
-// to another slot or another cleaner. Residents book and cancel their own
-// bookings on the portal (a cancellation until the slot begins).
+// to another slot or another cleaner. Residents book, move and cancel
+// their own homes' bookings on the portal, until the slot begins.
 var BookingLifecycle = declare(&Lifecycle{
 	Object: "booking",
 	Lead:   PermOrderDispatch,
@@ -120,7 +120,7 @@ var BookingLifecycle = declare(&Lifecycle{
 	},
 	Steps: []StepDecl{
 		{Action: BookingBook, To: string(BookingBooked), Perm: PermOrderEdit, Resident: true},
-		{Action: BookingReschedule, From: []string{string(BookingBooked)}, To: string(BookingBooked), Perm: PermOrderEdit},
+		{Action: BookingReschedule, From: []string{string(BookingBooked)}, To: string(BookingBooked), Perm: PermOrderEdit, Resident: true},
 		{Action: BookingReassign, From: []string{string(BookingBooked)}, To: string(BookingBooked), Perm: PermOrderDispatch},
 		{Action: BookingCancel, From: []string{string(BookingBooked)}, To: string(BookingCancelled), Perm: PermOrderEdit, Resident: true},
 		{Action: BookingComplete, From: []string{string(BookingBooked)}, To: string(BookingDone), Perm: PermOrderEdit},
@@ -249,12 +249,14 @@ type HousekeepingService interface {
 	// bookings of their homes, the latest slots first; BookMine books for
 	// one of their homes (EINVALID "room_id" for another room); and
 	// CancelMyBooking cancels one of their homes' bookings until its slot
-	// begins (another home's booking is ENOTFOUND).
+	// begins (another home's booking is ENOTFOUND); RescheduleMyBooking
+	// moves one to another free slot, as staff do, until its slot begins.
 	MyServices(ctx context.Context) ([]*HomeService, error)
 	MySlots(ctx context.Context, date Date) ([]*Slot, error)
 	MyBookings(ctx context.Context) ([]*Booking, error)
 	BookMine(ctx context.Context, b *Booking) error
 	CancelMyBooking(ctx context.Context, id int64) (*Booking, error)
+	RescheduleMyBooking(ctx context.Context, id int64, slotStart time.Time) (*Booking, error)
 
 	// Needs returns the needs noted on a person's profile, newest first.
 	Needs(ctx context.Context, personID int64) ([]*Need, error)

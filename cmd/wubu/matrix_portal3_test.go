@@ -39,15 +39,16 @@ func init() {
 		return v.ID
 	}
 	addMatrix(map[string]matrixEntry{
-		"GET /my/services":                       {portal: true},
-		"POST /my/services/book":                 {portal: true, body: "slot=2026-11-29 16:00"},
-		"GET /my/services/bookings":              {portal: true},
-		"POST /my/services/bookings/{id}/cancel": {portal: true},
-		"POST /my/round-tables/{id}/cancel":      {portal: true},
-		"GET /my/surveys":                        {portal: true},
-		"GET /my/surveys/{id}":                   {portal: true},
-		"POST /my/surveys/{id}":                  {portal: true},
-		"GET /my/handbook":                       {portal: true},
-		"POST /my/visitors/{id}/cancel":          {portal: true},
+		"GET /my/services":                           {portal: true},
+		"POST /my/services/book":                     {portal: true, body: "slot=2026-11-29 16:00"},
+		"GET /my/services/bookings":                  {portal: true},
+		"POST /my/services/bookings/{id}/cancel":     {portal: true},
+		"POST /my/services/bookings/{id}/reschedule": {portal: true, body: "slot=2026-11-29 16:00"},
+		"POST /my/round-tables/{id}/cancel":          {portal: true},
+		"GET /my/surveys":                            {portal: true},
+		"GET /my/surveys/{id}":                       {portal: true},
+		"POST /my/surveys/{id}":                      {portal: true},
+		"GET /my/handbook":                           {portal: true},
+		"POST /my/visitors/{id}/cancel":              {portal: true},
 	}, nil)
 }

@@ -88,6 +88,20 @@ func TestPortalHomeServicesPages(t *testing.T) {
 	if resp, _ := n.post("/my/services/book", other); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("booking for another room: %d", resp.StatusCode)
 	}
+	// Moving it to another slot: not for the neighbour; the resident picks a free one.
+	if resp, _ := n.get("/my/services?move=" + itoa(bookingID)); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("the neighbour moves it: %d", resp.StatusCode)
+	}
+	if _, body := w.get("/my/services?move=" + itoa(bookingID) + "&date=2026-11-29"); !strings.Contains(body, `action="/my/services/bookings/`+itoa(bookingID)+`/reschedule"`) ||
+		!strings.Contains(body, `value="2026-11-29 08:00"`) {
+		t.Fatalf("moving: %.3000s", body)
+	}
+	if resp, body := w.post("/my/services/bookings/"+itoa(bookingID)+"/reschedule", url.Values{"date": {"2026-11-29"}, "slot": {"2026-11-29 08:00"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("move: %d %.1000s", resp.StatusCode, body)
+	}
+	if resp, body := w.post("/my/services/bookings/"+itoa(bookingID)+"/reschedule", url.Values{"date": {"2026-11-28"}, "slot": {"2026-11-28 10:00"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("move back: %d %.1000s", resp.StatusCode, body)
+	}
 	if resp, body := w.post("/my/services/bookings/"+itoa(bookingID)+"/cancel", nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel: %d %.500s", resp.StatusCode, body)
 	}

@@ -408,7 +408,10 @@ func (s *HousekeepingService) changeBooking(ctx context.Context, action string, 
 
 // Reschedule moves a booking to another slot.
 func (s *HousekeepingService) Reschedule(ctx context.Context, id int64, slotStart time.Time) (*wubu.Booking, error) {
-	return s.changeBooking(ctx, wubu.BookingReschedule, id, func(tx *Tx, b *wubu.Booking, _ *wubu.User) (string, string, error) {
+	return s.changeBooking(ctx, wubu.BookingReschedule, id, func(tx *Tx, b *wubu.Booking, u *wubu.User) (string, string, error) {
+		if err := residentMayChange(ctx, tx, b, u); err != nil {
+			return "", "", err
+		}
 		slotStart = slotStart.UTC()
 		if slotStart.Equal(b.SlotStart) {
 			return "", "", wubu.FieldErrorf("slot", wubu.EINVALID, "Choose a different slot.")
@@ -487,15 +490,8 @@ func (s *HousekeepingService) Cancel(ctx context.Context, id int64, reason strin
 		return nil, wubu.FieldErrorf("reason", wubu.EINVALID, "Notes must be at most %d characters.", 500)
 	}
 	return s.changeBooking(ctx, wubu.BookingCancel, id, func(tx *Tx, b *wubu.Booking, u *wubu.User) (string, string, error) {
-		// A resident cancels only a booking of their own homes, until its
-		// slot begins.
-		if u.Role == wubu.RoleResident {
-			if !myRoom(ctx, b.RoomID) {
-				return "", "", wubu.Errorf(wubu.ENOTFOUND, "Booking not found.")
-			}
-			if !tx.now.Before(b.SlotStart) {
-				return "", "", wubu.Errorf(wubu.ECONFLICT, "The slot of this booking has begun: call the service centre to cancel it.")
-			}
+		if err := residentMayChange(ctx, tx, b, u); err != nil {
+			return "", "", err
 		}
 		if err := releasePlace(ctx, tx, b.ProjectID, b.SlotStart, b.CleanerID); err != nil {
 			return "", "", err
@@ -550,4 +546,19 @@ func (s *HousekeepingService) Complete(ctx context.Context, id int64, note strin
 		}
 		return "housekeeping.done", text, nil
 	})
+}
+
+// residentMayChange lets a resident change only a booking of their own
+// homes, until its slot begins; staff as their permission says.
+func residentMayChange(ctx context.Context, tx *Tx, b *wubu.Booking, u *wubu.User) error {
+	if u.Role != wubu.RoleResident {
+		return nil
+	}
+	if !myRoom(ctx, b.RoomID) {
+		return wubu.Errorf(wubu.ENOTFOUND, "Booking not found.")
+	}
+	if !tx.now.Before(b.SlotStart) {
+		return wubu.Errorf(wubu.ECONFLICT, "The slot of this booking has begun: call the service centre to change it.")
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/wubu-oss/wubu"
 )
@@ -87,18 +88,36 @@ func (s *HousekeepingService) BookMine(ctx context.Context, b *wubu.Booking) err
 	return s.Book(ctx, b)
 }
 
-// CancelMyBooking cancels a booking of one of the resident's homes.
-func (s *HousekeepingService) CancelMyBooking(ctx context.Context, bookingID int64) (*wubu.Booking, error) {
+// myBooking checks that a booking is of one of the resident's homes:
+// another's is not found, as a missing one.
+func (s *HousekeepingService) myBooking(ctx context.Context, bookingID int64) error {
 	id, err := portalResident(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var roomID int64
 	if err := s.db.queryRow(ctx, `SELECT COALESCE(MAX(room_id), 0) FROM hk_bookings WHERE project_id = ? AND id = ?`, id.ProjectID, bookingID).Scan(&roomID); err != nil {
-		return nil, err
+		return err
 	}
 	if _, ok := id.Home(roomID); !ok {
-		return nil, wubu.Errorf(wubu.ENOTFOUND, "Booking not found.")
+		return wubu.Errorf(wubu.ENOTFOUND, "Booking not found.")
+	}
+	return nil
+}
+
+// CancelMyBooking cancels a booking of one of the resident's homes.
+func (s *HousekeepingService) CancelMyBooking(ctx context.Context, bookingID int64) (*wubu.Booking, error) {
+	if err := s.myBooking(ctx, bookingID); err != nil {
+		return nil, err
 	}
 	return s.Cancel(ctx, bookingID, "")
+}
+
+// RescheduleMyBooking moves a booking of one of the resident's homes to
+// another free slot.
+func (s *HousekeepingService) RescheduleMyBooking(ctx context.Context, bookingID int64, slotStart time.Time) (*wubu.Booking, error) {
+	if err := s.myBooking(ctx, bookingID); err != nil {
+		return nil, err
+	}
+	return s.Reschedule(ctx, bookingID, slotStart)
 }

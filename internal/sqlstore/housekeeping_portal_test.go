@@ -73,6 +73,23 @@ func TestPortalBookings(t *testing.T) {
 				t.Fatalf("%s sees %+v", c.name, list[0])
 			}
 		}
+		// Moving it: not by another home, not into a full slot; to a free one.
+		if _, err := hk.RescheduleMyBooking(w.ownerBCtx, b.ID, hkAt(1, 12)); wubu.ErrorCode(err) != wubu.ENOTFOUND {
+			t.Fatalf("another home moves it: %v", err)
+		}
+		other := &wubu.Booking{ServiceID: svc.ID, RoomID: w.roomB.ID, SlotStart: hkAt(1, 14)}
+		if err := hk.BookMine(w.ownerBCtx, other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := hk.RescheduleMyBooking(w.ownerACtx, b.ID, hkAt(1, 14)); wubu.AsError(err) == nil || wubu.AsError(err).Field != "slot" {
+			t.Fatalf("moved into a full slot: %v", err)
+		}
+		if moved, err := hk.RescheduleMyBooking(w.ownerACtx, b.ID, hkAt(1, 12)); err != nil || !moved.SlotStart.Equal(hkAt(1, 12)) {
+			t.Fatalf("moved: %+v %v", moved, err)
+		}
+		if moved, err := hk.RescheduleMyBooking(w.tenantCtx, b.ID, slot); err != nil || !moved.SlotStart.Equal(slot) {
+			t.Fatalf("moved back: %+v %v", moved, err)
+		}
 		if _, err := hk.CancelMyBooking(w.ownerBCtx, b.ID); wubu.ErrorCode(err) != wubu.ENOTFOUND {
 			t.Fatalf("another home's booking: %v", err)
 		}
@@ -93,7 +110,7 @@ func TestPortalBookings(t *testing.T) {
 		}
 		// The steps are the life cycle's, by the portal's account.
 		var n int
-		if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM lifecycle_events WHERE object_type = 'booking' AND action IN ('book', 'cancel')`).Scan(&n); err != nil || n != 3 {
+		if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM lifecycle_events WHERE object_type = 'booking' AND action IN ('book', 'cancel', 'reschedule')`).Scan(&n); err != nil || n != 6 {
 			t.Fatalf("events: %d %v", n, err)
 		}
 		// Once the slot has begun the resident may no longer cancel.

@@ -24,6 +24,7 @@ func (h *Handler) portalServiceRoutes() []server.Route {
 		{Method: "POST", Path: "/my/services/book", Perm: wubu.PermPortal, Handler: h.portalServiceBook},
 		{Method: "GET", Path: "/my/services/bookings", Perm: wubu.PermPortal, Handler: h.portalBookings},
 		{Method: "POST", Path: "/my/services/bookings/{id}/cancel", Perm: wubu.PermPortal, Handler: h.portalBookingCancel},
+		{Method: "POST", Path: "/my/services/bookings/{id}/reschedule", Perm: wubu.PermPortal, Handler: h.portalBookingReschedule},
 	}
 }
 
@@ -38,6 +39,8 @@ type portalServicesView struct {
 	RoomID  int64
 	// Slots are the chosen day's free slots to come.
 	Slots []*wubu.Slot
+	// Moving is the booking being moved to another slot (?move=).
+	Moving *wubu.Booking
 }
 
 // DateValue is a day as a form value: 2026-11-28.
@@ -66,6 +69,26 @@ func (h *Handler) portalServicesView(r *http.Request) (*portalServicesView, erro
 		v.RoomID = v.Homes[0].RoomID
 	}
 	sid, _ := strconv.ParseInt(r.FormValue("service_id"), 10, 64)
+	// Moving one of their bookings: its service and home.
+	if move := r.FormValue("move"); move != "" || r.PathValue("id") != "" {
+		bid, _ := strconv.ParseInt(move, 10, 64)
+		if bid == 0 {
+			bid, _ = strconv.ParseInt(r.PathValue("id"), 10, 64)
+		}
+		mine, err := h.Housekeeping.MyBookings(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range mine {
+			if b.ID == bid {
+				v.Moving = b
+			}
+		}
+		if v.Moving == nil {
+			return nil, wubu.Errorf(wubu.ENOTFOUND, "Booking not found.")
+		}
+		sid, v.RoomID = v.Moving.ServiceID, v.Moving.RoomID
+	}
 	for _, s := range v.Services {
 		if s.ID == sid {
 			v.Service = s
@@ -160,4 +183,32 @@ func (h *Handler) portalBookingCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.redirect(w, r, "/my/services/bookings", h.T(r, "Your booking is cancelled."))
+}
+
+// portalBookingReschedule moves a booking of the resident's homes to the
+// chosen free slot.
+func (h *Handler) portalBookingReschedule(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, wubu.Errorf(wubu.EINVALID, "The form could not be read."))
+		return
+	}
+	slot, err := hkParseSlot("slot", r.PostFormValue("slot"))
+	var b *wubu.Booking
+	if err == nil {
+		b, err = h.Housekeeping.RescheduleMyBooking(r.Context(), id, slot)
+	}
+	if err != nil {
+		if !refusedStep(err) {
+			h.fail(w, r, err)
+			return
+		}
+		reshowForm(h, w, r, err, h.portalServicesView, r.PostForm, "portal_services", "")
+		return
+	}
+	h.redirect(w, r, "/my/services/bookings", h.T(r, "Moved: %s, %s.", b.ServiceName, hkSlotText(b.SlotStart)))
 }
