@@ -72,6 +72,7 @@ type HandbookService interface {
 	// ContactCards returns a contact card per building.
 	ContactCards(ctx context.Context, projectID int64) ([]*ContactCard, error)
 	// Handbook generates the handbook, recording a new version when its
-	// content differs from the last one's.
+	// content differs from the last one's. A resident on the portal reads
+	// their own project's (PermPortal).
 	Handbook(ctx context.Context, projectID int64) (*Handbook, error)
 }

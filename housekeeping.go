@@ -98,6 +98,35 @@ const (
 // BookingStatuses lists every state.
 var BookingStatuses = []BookingStatus{BookingBooked, BookingDone, BookingCancelled}
 
+// Booking steps.
+const (
+	BookingBook       = "book"
+	BookingReschedule = "reschedule" // moved to another slot
+	BookingReassign   = "reassign"   // given to another cleaner
+	BookingCancel     = "cancel"     // its place is free again
+	BookingComplete   = "complete"   // done, with the cleaner's notes and needs
+)
+
+// BookingLifecycle: booked → done, or cancelled; while booked it may move
+// to another slot or another cleaner. Residents book, move and cancel
+// their own homes' bookings on the portal, until the slot begins.
+var BookingLifecycle = declare(&Lifecycle{
+	Object: "booking",
+	Lead:   PermOrderDispatch,
+	States: []LifecycleState{
+		{Name: string(BookingBooked), Refusal: "Booking %d is booked: this step is not possible now."},
+		{Name: string(BookingDone), Refusal: "Booking %d is already done: it cannot change any more.", Final: true},
+		{Name: string(BookingCancelled), Refusal: "Booking %d is cancelled: it cannot change any more.", Final: true},
+	},
+	Steps: []StepDecl{
+		{Action: BookingBook, To: string(BookingBooked), Perm: PermOrderEdit, Resident: true},
+		{Action: BookingReschedule, From: []string{string(BookingBooked)}, To: string(BookingBooked), Perm: PermOrderEdit, Resident: true},
+		{Action: BookingReassign, From: []string{string(BookingBooked)}, To: string(BookingBooked), Perm: PermOrderDispatch},
+		{Action: BookingCancel, From: []string{string(BookingBooked)}, To: string(BookingCancelled), Perm: PermOrderEdit, Resident: true},
+		{Action: BookingComplete, From: []string{string(BookingBooked)}, To: string(BookingDone), Perm: PermOrderEdit},
+	},
+})
+
 // Booking is a home service booked for a resident in a slot, with the
 // cleaner who takes it.
 type Booking struct {
@@ -213,6 +242,21 @@ type HousekeepingService interface {
 	FindBooking(ctx context.Context, id int64) (*Booking, error)
 	// FindBookings lists bookings by slot.
 	FindBookings(ctx context.Context, f BookingFilter) ([]*Booking, int, error)
+
+	// The residents' portal (the resident of PortalIdentityFromContext,
+	// with PermPortal): MyServices lists their project's active catalogue
+	// with today's promotion prices; MySlots a day's slots; MyBookings the
+	// bookings of their homes, the latest slots first; BookMine books for
+	// one of their homes (EINVALID "room_id" for another room); and
+	// CancelMyBooking cancels one of their homes' bookings until its slot
+	// begins (another home's booking is ENOTFOUND); RescheduleMyBooking
+	// moves one to another free slot, as staff do, until its slot begins.
+	MyServices(ctx context.Context) ([]*HomeService, error)
+	MySlots(ctx context.Context, date Date) ([]*Slot, error)
+	MyBookings(ctx context.Context) ([]*Booking, error)
+	BookMine(ctx context.Context, b *Booking) error
+	CancelMyBooking(ctx context.Context, id int64) (*Booking, error)
+	RescheduleMyBooking(ctx context.Context, id int64, slotStart time.Time) (*Booking, error)
 
 	// Needs returns the needs noted on a person's profile, newest first.
 	Needs(ctx context.Context, personID int64) ([]*Need, error)

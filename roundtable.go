@@ -48,7 +48,8 @@ var RoundTableLifecycle = declare(&Lifecycle{
 		{Action: RoundTablePublish, To: RoundTableOpen, Perm: PermResidentEdit},
 		{Action: RoundTableBook, From: []string{RoundTableOpen}, To: RoundTableBooked, Perm: PermResidentEdit, Resident: true,
 			Notify: []NoticeDecl{{Kind: "round_table_booked", To: []Party{PartyAssignee}}}},
-		{Action: RoundTableCancel, From: []string{RoundTableBooked}, To: RoundTableOpen, Perm: PermResidentEdit,
+		// The resident cancels their own booking on the portal too, before the talk.
+		{Action: RoundTableCancel, From: []string{RoundTableBooked}, To: RoundTableOpen, Perm: PermResidentEdit, Resident: true,
 			Notify: []NoticeDecl{{Kind: "round_table_cancelled", To: []Party{PartyAssignee}}}},
 		{Action: RoundTableHold, From: []string{RoundTableBooked}, To: RoundTableHeld, Perm: PermResidentEdit},
 		{Action: RoundTableWithdraw, From: []string{RoundTableOpen}, To: RoundTableWithdrawn, Perm: PermResidentEdit},
@@ -198,4 +199,7 @@ type RoundTableService interface {
 	// BookMyRoundTable books the resident signed in to the portal into a
 	// free slot of their project. ENOTFOUND for another project's slot.
 	BookMyRoundTable(ctx context.Context, slotID int64) (*RoundTableSlot, error)
+	// CancelMyRoundTable cancels the signed-in resident's own booking of
+	// a slot before the talk; another's slot is ENOTFOUND.
+	CancelMyRoundTable(ctx context.Context, slotID int64) (*RoundTableSlot, error)
 }

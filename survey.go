@@ -212,4 +212,26 @@ type SurveyService interface {
 	// as the answers of its resident (and so their building), once.
 	// The errors of SurveyLinkForm, and EINVALID (answers).
 	AnswerSurveyLink(ctx context.Context, token string, answers []SurveyAnswer) error
+
+	// The residents' portal (the resident of PortalIdentityFromContext):
+	// MySurveys lists the community surveys already open whose audience
+	// holds one of their homes (the project, their building, their
+	// segment), answered or not, closed ones marked; MySurvey returns one
+	// (ENOTFOUND outside its audience); AnswerMySurvey records the answers
+	// exactly as a personal link does — once per household (ECONFLICT
+	// once the household answered, by link or on the portal), counted in
+	// the results of the resident's building — and marks the household's
+	// link used.
+	MySurveys(ctx context.Context) ([]*MySurvey, error)
+	MySurvey(ctx context.Context, formID int64) (*MySurvey, error)
+	AnswerMySurvey(ctx context.Context, formID int64, answers []SurveyAnswer) error
+}
+
+// MySurvey is a community survey as a resident on the portal sees it.
+type MySurvey struct {
+	Form *SurveyForm `json:"form"`
+	// Answered: their household has answered it (by link or on the portal).
+	Answered bool `json:"answered"`
+	// Closed: its period is over.
+	Closed bool `json:"closed"`
 }

@@ -328,6 +328,7 @@ func messagesInSource(t *testing.T) []string {
 	// The forum's and the visitor passes' timeline entries (K4, U5, 访客).
 	add("timeline:forum.join")
 	add("timeline:visitor.invited")
+	add("timeline:visitor.cancelled")
 	for _, k := range []string{wubu.AuthorResident, wubu.AuthorProspect, wubu.AuthorStaff} {
 		add("forum_author:" + k)
 	}

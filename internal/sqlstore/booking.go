@@ -129,39 +129,83 @@ func priceOn(ctx context.Context, tx *Tx, hs *wubu.HomeService, slot time.Time) 
 	return price, &promo, nil
 }
 
-// Book books a service for a resident in a slot.
+// bookings is how the life-cycle runner reads and writes bookings. The
+// steps write their own timeline entries (the resident's: booked,
+// rescheduled, cancelled, done).
+var bookings = &machine[*wubu.Booking]{
+	lc: wubu.BookingLifecycle,
+	load: func(ctx context.Context, tx *Tx, id int64, lock bool) (*wubu.Booking, error) {
+		q := `SELECT ` + bookingCols + bookingFrom + ` WHERE b.id = ?`
+		if lock {
+			q += tx.db.forUpdate("b")
+		}
+		return scanBooking(tx.queryRow(ctx, q, id))
+	},
+	facts: func(b *wubu.Booking) facts {
+		return facts{ProjectID: b.ProjectID, ID: b.ID, State: string(b.Status), Post: wubu.PostService, AssigneeID: &b.CleanerID, AssigneeName: b.CleanerName,
+			PersonID: &b.PersonID}
+	},
+	setState: func(b *wubu.Booking, s string) { b.Status = wubu.BookingStatus(s) },
+	insert: func(ctx context.Context, tx *Tx, b *wubu.Booking) (err error) {
+		var uid *int64
+		if u := wubu.UserFromContext(ctx); u != nil && u.ID != 0 {
+			uid = &u.ID
+		}
+		b.ID, err = tx.insert(ctx, `INSERT INTO hk_bookings (project_id, service_id, person_id, room_id, slot_start, slot_end, slot_unix, cleaner_id, status,
+			list_price_fen, price_fen, promotion_id, note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			b.ProjectID, b.ServiceID, b.PersonID, b.RoomID, b.SlotStart, b.SlotEnd, b.SlotStart.Unix(), b.CleanerID, b.Status,
+			b.ListPriceFen, b.PriceFen, b.PromotionID, b.Note, uid, tx.now, tx.now)
+		return err
+	},
+	save: func(ctx context.Context, tx *Tx, b *wubu.Booking) error {
+		_, err := tx.exec(ctx, `UPDATE hk_bookings SET slot_start = ?, slot_end = ?, slot_unix = ?, cleaner_id = ?, status = ?, list_price_fen = ?, price_fen = ?,
+			promotion_id = ?, done_note = ?, done_at = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
+			b.SlotStart, b.SlotEnd, b.SlotStart.Unix(), b.CleanerID, b.Status, b.ListPriceFen, b.PriceFen, b.PromotionID, b.DoneNote, b.DoneAt, tx.now, b.ProjectID, b.ID)
+		return err
+	},
+	clone: func(b *wubu.Booking) *wubu.Booking { c := *b; return &c },
+}
+
+// Book books a service for a resident in a slot (the life cycle's creating
+// step): staff for any resident of the project, a resident on the portal
+// for one of their homes (BookMine).
 func (s *HousekeepingService) Book(ctx context.Context, b *wubu.Booking) error {
 	b.Note = strings.TrimSpace(b.Note)
 	if utf8.RuneCountInString(b.Note) > 500 {
 		return wubu.FieldErrorf("note", wubu.EINVALID, "Notes must be at most %d characters.", 500)
 	}
-	if _, err := wubu.Authorize(ctx, wubu.PermOrderEdit, 0); err != nil {
+	if _, err := authorizeAction(ctx, wubu.BookingLifecycle, wubu.BookingBook, 0); err != nil {
 		return err
 	}
-	return hkWithRetry(func() error { return s.book(ctx, b) })
-}
-
-func (s *HousekeepingService) book(ctx context.Context, b *wubu.Booking) error {
-	tx, err := s.db.BeginTx(ctx)
+	hs, err := scanService(s.db.queryRow(ctx, `SELECT `+serviceCols+` FROM hk_services WHERE id = ?`, b.ServiceID))
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	hs, err := scanService(tx.queryRow(ctx, `SELECT `+serviceCols+` FROM hk_services WHERE id = ?`, b.ServiceID))
-	if err != nil {
-		return err
-	}
-	if _, err := wubu.Authorize(ctx, wubu.PermOrderEdit, hs.ProjectID); err != nil {
+	if _, err := authorizeAction(ctx, wubu.BookingLifecycle, wubu.BookingBook, hs.ProjectID); err != nil {
 		return wubu.FieldErrorf("service_id", wubu.ENOTFOUND, "Service not found.")
 	}
+	return hkWithRetry(func() error {
+		_, err := runCreate(ctx, s.run, bookings, hs.ProjectID, wubu.BookingBook, b, s.book)
+		return err
+	})
+}
+
+// book checks and fills a new booking in the creating step's transaction:
+// the service, the resident and their home, the slot and a cleaner's place
+// in it (atomic), the price.
+func (s *HousekeepingService) book(ctx context.Context, tx *Tx, b *wubu.Booking, _ *wubu.User) (string, error) {
+	hs, err := scanService(tx.queryRow(ctx, `SELECT `+serviceCols+` FROM hk_services WHERE id = ?`, b.ServiceID))
+	if err != nil {
+		return "", err
+	}
 	if !hs.Active {
-		return wubu.FieldErrorf("service_id", wubu.EINVALID, "This service is no longer offered.")
+		return "", wubu.FieldErrorf("service_id", wubu.EINVALID, "This service is no longer offered.")
 	}
 	b.ProjectID, b.ServiceName = hs.ProjectID, hs.Name
 	if err := tx.queryRow(ctx, `SELECT name FROM persons WHERE project_id = ? AND id = ?`, b.ProjectID, b.PersonID).Scan(&b.PersonName); errors.Is(err, sql.ErrNoRows) {
-		return wubu.FieldErrorf("person_id", wubu.ENOTFOUND, "Resident not found.")
+		return "", wubu.FieldErrorf("person_id", wubu.ENOTFOUND, "Resident not found.")
 	} else if err != nil {
-		return err
+		return "", err
 	}
 	// The room is one of the resident's homes (the first when none is given).
 	q := `SELECT h.room_id, r.label FROM households h JOIN rooms r ON r.project_id = h.project_id AND r.id = h.room_id WHERE h.project_id = ? AND h.person_id = ?`
@@ -170,46 +214,30 @@ func (s *HousekeepingService) book(ctx context.Context, b *wubu.Booking) error {
 		q, args = q+` AND h.room_id = ?`, append(args, b.RoomID)
 	}
 	if err := tx.queryRow(ctx, q+` ORDER BY h.id LIMIT 1`, args...).Scan(&b.RoomID, &b.RoomLabel); errors.Is(err, sql.ErrNoRows) {
-		return wubu.FieldErrorf("room_id", wubu.EINVALID, "Choose one of the resident's homes.")
+		return "", wubu.FieldErrorf("room_id", wubu.EINVALID, "Choose one of the resident's homes.")
 	} else if err != nil {
-		return err
+		return "", err
 	}
 	st, err := loadSettings(ctx, tx, s.db, b.ProjectID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	b.SlotStart = b.SlotStart.UTC()
 	if b.SlotEnd, err = slotOf(st, b.SlotStart, tx.now); err != nil {
-		return err
+		return "", err
 	}
 	if b.CleanerID, err = placeFor(ctx, tx, st, b.SlotStart, 0); err != nil {
-		return err
+		return "", err
 	}
 	b.ListPriceFen = hs.PriceFen
 	if b.PriceFen, b.PromotionID, err = priceOn(ctx, tx, hs, b.SlotStart); err != nil {
-		return err
+		return "", err
 	}
-	var uid *int64
-	if u := wubu.UserFromContext(ctx); u != nil && u.ID != 0 {
-		uid = &u.ID
-	}
-	b.Status, b.CreatedAt = wubu.BookingBooked, tx.now
-	if b.ID, err = tx.insert(ctx, `INSERT INTO hk_bookings (project_id, service_id, person_id, room_id, slot_start, slot_end, slot_unix, cleaner_id, status,
-		list_price_fen, price_fen, promotion_id, note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		b.ProjectID, b.ServiceID, b.PersonID, b.RoomID, b.SlotStart, b.SlotEnd, b.SlotStart.Unix(), b.CleanerID, b.Status,
-		b.ListPriceFen, b.PriceFen, b.PromotionID, b.Note, uid, tx.now, tx.now); err != nil {
-		return err
-	}
+	b.CreatedAt = tx.now
 	if err := tx.queryRow(ctx, `SELECT name FROM users WHERE id = ?`, b.CleanerID).Scan(&b.CleanerName); err != nil {
-		return err
+		return "", err
 	}
-	if err := addTimeline(ctx, tx, b.ProjectID, b.PersonID, "housekeeping.booked", b.ServiceName+" "+hkSlotText(b.SlotStart)); err != nil {
-		return err
-	}
-	if err := tx.audit(ctx, b.ProjectID, wubu.ActionCreate, "booking", b.ID, nil, b); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return "", addTimeline(ctx, tx, b.ProjectID, b.PersonID, "housekeeping.booked", b.ServiceName+" "+hkSlotText(b.SlotStart))
 }
 
 const bookingCols = `b.id, b.project_id, b.service_id, s.name, b.person_id, p.name, b.room_id, r.label, b.slot_start, b.slot_end, b.cleaner_id, COALESCE(u.name, ''),
@@ -300,6 +328,12 @@ func (s *HousekeepingService) Slots(ctx context.Context, projectID int64, date w
 	if _, err := wubu.Authorize(ctx, wubu.PermOrderView, projectID); err != nil {
 		return nil, err
 	}
+	return s.slots(ctx, projectID, date)
+}
+
+// slots returns a day's slots with their places, for a caller already
+// authorized.
+func (s *HousekeepingService) slots(ctx context.Context, projectID int64, date wubu.Date) ([]*wubu.Slot, error) {
 	day, err := parseDate(date)
 	if err != nil {
 		return nil, wubu.FieldErrorf("date", wubu.EINVALID, "Date %q is not valid: write it as 2026-11-27.", date)
@@ -344,65 +378,40 @@ func (s *HousekeepingService) Slots(ctx context.Context, projectID int64, date w
 	return out, nil
 }
 
-// changeBooking runs a change of a booked booking in a transaction: fn
-// changes b and returns the timeline entry's kind and text.
-func (s *HousekeepingService) changeBooking(ctx context.Context, perm wubu.Permission, id int64, fn func(tx *Tx, b *wubu.Booking) (string, string, error)) (*wubu.Booking, error) {
+// changeBooking takes a step of a booked booking through the life-cycle
+// runner (which locks its row and checks its state): fn changes b and
+// returns the timeline entry's kind and text (none when the kind is empty)
+// and the event's note.
+func (s *HousekeepingService) changeBooking(ctx context.Context, action string, id int64, fn func(tx *Tx, b *wubu.Booking, u *wubu.User) (string, string, error)) (*wubu.Booking, error) {
 	var out *wubu.Booking
 	err := hkWithRetry(func() error {
-		tx, err := s.db.BeginTx(ctx)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		b, err := s.findBooking(ctx, tx, perm, id)
-		if err != nil {
-			return err
-		}
-		if b.Status != wubu.BookingBooked {
-			return wubu.Errorf(wubu.ECONFLICT, "This booking is already done or cancelled.")
-		}
-		before := *b
-		kind, text, err := fn(tx, b)
-		if err != nil {
-			return err
-		}
-		// Still booked: a concurrent change that got there first makes
-		// this one change nothing (on PostgreSQL the condition is checked
-		// again once the other commits).
-		res, err := tx.exec(ctx, `UPDATE hk_bookings SET slot_start = ?, slot_end = ?, slot_unix = ?, cleaner_id = ?, status = ?, price_fen = ?, promotion_id = ?,
-			done_note = ?, done_at = ?, updated_at = ? WHERE project_id = ? AND id = ? AND status = 'booked' AND slot_unix = ?`,
-			b.SlotStart, b.SlotEnd, b.SlotStart.Unix(), b.CleanerID, b.Status, b.PriceFen, b.PromotionID, b.DoneNote, b.DoneAt, tx.now, b.ProjectID, b.ID, before.SlotStart.Unix())
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n != 1 {
-			return wubu.Errorf(wubu.ECONFLICT, "The booking was changed at the same time: look at it again.")
-		}
-		if err := tx.queryRow(ctx, `SELECT name FROM users WHERE id = ?`, b.CleanerID).Scan(&b.CleanerName); err != nil {
-			return err
-		}
-		if kind != "" {
-			if err := addTimeline(ctx, tx, b.ProjectID, b.PersonID, kind, text); err != nil {
-				return err
+		b, err := runStep(ctx, s.run, bookings, id, action, func(ctx context.Context, tx *Tx, b *wubu.Booking, u *wubu.User) (string, error) {
+			kind, text, err := fn(tx, b, u)
+			if err != nil {
+				return "", err
 			}
-		}
-		if err := tx.audit(ctx, b.ProjectID, wubu.ActionUpdate, "booking", b.ID, &before, b); err != nil {
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
+			if err := tx.queryRow(ctx, `SELECT name FROM users WHERE id = ?`, b.CleanerID).Scan(&b.CleanerName); err != nil {
+				return "", err
+			}
+			if kind != "" {
+				if err := addTimeline(ctx, tx, b.ProjectID, b.PersonID, kind, text); err != nil {
+					return "", err
+				}
+			}
+			return text, nil
+		})
 		out = b
-		return nil
+		return err
 	})
 	return out, err
 }
 
 // Reschedule moves a booking to another slot.
 func (s *HousekeepingService) Reschedule(ctx context.Context, id int64, slotStart time.Time) (*wubu.Booking, error) {
-	return s.changeBooking(ctx, wubu.PermOrderEdit, id, func(tx *Tx, b *wubu.Booking) (string, string, error) {
+	return s.changeBooking(ctx, wubu.BookingReschedule, id, func(tx *Tx, b *wubu.Booking, u *wubu.User) (string, string, error) {
+		if err := residentMayChange(ctx, tx, b, u); err != nil {
+			return "", "", err
+		}
 		slotStart = slotStart.UTC()
 		if slotStart.Equal(b.SlotStart) {
 			return "", "", wubu.FieldErrorf("slot", wubu.EINVALID, "Choose a different slot.")
@@ -439,7 +448,7 @@ func (s *HousekeepingService) Reschedule(ctx context.Context, id int64, slotStar
 
 // Reassign gives a booking to another cleaner of the roster.
 func (s *HousekeepingService) Reassign(ctx context.Context, id, cleanerID int64) (*wubu.Booking, error) {
-	return s.changeBooking(ctx, wubu.PermOrderDispatch, id, func(tx *Tx, b *wubu.Booking) (string, string, error) {
+	return s.changeBooking(ctx, wubu.BookingReassign, id, func(tx *Tx, b *wubu.Booking, _ *wubu.User) (string, string, error) {
 		if cleanerID == b.CleanerID {
 			return "", "", nil
 		}
@@ -480,7 +489,10 @@ func (s *HousekeepingService) Cancel(ctx context.Context, id int64, reason strin
 	if utf8.RuneCountInString(reason) > 500 {
 		return nil, wubu.FieldErrorf("reason", wubu.EINVALID, "Notes must be at most %d characters.", 500)
 	}
-	return s.changeBooking(ctx, wubu.PermOrderEdit, id, func(tx *Tx, b *wubu.Booking) (string, string, error) {
+	return s.changeBooking(ctx, wubu.BookingCancel, id, func(tx *Tx, b *wubu.Booking, u *wubu.User) (string, string, error) {
+		if err := residentMayChange(ctx, tx, b, u); err != nil {
+			return "", "", err
+		}
 		if err := releasePlace(ctx, tx, b.ProjectID, b.SlotStart, b.CleanerID); err != nil {
 			return "", "", err
 		}
@@ -516,7 +528,7 @@ func (s *HousekeepingService) Complete(ctx context.Context, id int64, note strin
 	if len(clean) > 10 {
 		return nil, wubu.FieldErrorf("needs", wubu.EINVALID, "Note at most %d needs per visit.", 10)
 	}
-	return s.changeBooking(ctx, wubu.PermOrderEdit, id, func(tx *Tx, b *wubu.Booking) (string, string, error) {
+	return s.changeBooking(ctx, wubu.BookingComplete, id, func(tx *Tx, b *wubu.Booking, _ *wubu.User) (string, string, error) {
 		if tx.now.Before(b.SlotStart) {
 			return "", "", wubu.Errorf(wubu.EINVALID, "A booking can be completed only once its slot has begun.")
 		}
@@ -534,4 +546,19 @@ func (s *HousekeepingService) Complete(ctx context.Context, id int64, note strin
 		}
 		return "housekeeping.done", text, nil
 	})
+}
+
+// residentMayChange lets a resident change only a booking of their own
+// homes, until its slot begins; staff as their permission says.
+func residentMayChange(ctx context.Context, tx *Tx, b *wubu.Booking, u *wubu.User) error {
+	if u.Role != wubu.RoleResident {
+		return nil
+	}
+	if !myRoom(ctx, b.RoomID) {
+		return wubu.Errorf(wubu.ENOTFOUND, "Booking not found.")
+	}
+	if !tx.now.Before(b.SlotStart) {
+		return wubu.Errorf(wubu.ECONFLICT, "The slot of this booking has begun: call the service centre to change it.")
+	}
+	return nil
 }

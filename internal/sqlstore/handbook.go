@@ -125,9 +125,10 @@ func (s *HandbookService) cards(ctx context.Context, projectID int64) ([]*wubu.C
 }
 
 // Handbook generates the handbook; a content different from the last
-// version's is recorded as the next version.
+// version's is recorded as the next version. Residents read their
+// project's on the portal: it is published to them.
 func (s *HandbookService) Handbook(ctx context.Context, projectID int64) (*wubu.Handbook, error) {
-	if _, err := wubu.Authorize(ctx, wubu.PermOrgView, projectID); err != nil {
+	if _, err := authorizePublished(ctx, wubu.PermOrgView, projectID); err != nil {
 		return nil, err
 	}
 	in, err := s.info(ctx, s.db.reader(), projectID)

@@ -15,10 +15,15 @@ import (
 
 // HousekeepingService implements wubu.HousekeepingService: the catalogue,
 // the booking rules and roster, promotion weeks, bookings and needs.
-type HousekeepingService struct{ db *DB }
+type HousekeepingService struct {
+	db  *DB
+	run *runner
+}
 
 // NewHousekeepingService returns a housekeeping service over db.
-func NewHousekeepingService(db *DB) *HousekeepingService { return &HousekeepingService{db: db} }
+func NewHousekeepingService(db *DB) *HousekeepingService {
+	return &HousekeepingService{db: db, run: newRunner(db, nil, nil)}
+}
 
 var _ wubu.HousekeepingService = (*HousekeepingService)(nil)
 
@@ -38,6 +43,12 @@ func (s *HousekeepingService) FindServices(ctx context.Context, projectID int64,
 	if _, err := wubu.Authorize(ctx, wubu.PermOrderView, projectID); err != nil {
 		return nil, err
 	}
+	return s.services(ctx, projectID, all)
+}
+
+// services lists a project's catalogue with today's promotion prices, for
+// a caller already authorized.
+func (s *HousekeepingService) services(ctx context.Context, projectID int64, all bool) ([]*wubu.HomeService, error) {
 	q := `SELECT ` + serviceCols + ` FROM hk_services WHERE project_id = ?`
 	if !all {
 		q += ` AND active = ?`

@@ -376,7 +376,16 @@ func (s *RoundTableService) CancelRoundTable(ctx context.Context, slotID int64, 
 	if utf8.RuneCountInString(reason) > 200 {
 		return nil, wubu.FieldErrorf("reason", wubu.EINVALID, "The reason may be at most %d characters.", 200)
 	}
-	return runStep(ctx, s.run, roundTables, slotID, wubu.RoundTableCancel, func(ctx context.Context, tx *Tx, t *wubu.RoundTableSlot, _ *wubu.User) (string, error) {
+	return runStep(ctx, s.run, roundTables, slotID, wubu.RoundTableCancel, func(ctx context.Context, tx *Tx, t *wubu.RoundTableSlot, u *wubu.User) (string, error) {
+		// A resident on the portal cancels only their own talk, before it begins.
+		if u.Role == wubu.RoleResident {
+			if id := wubu.PortalIdentityFromContext(ctx); id == nil || t.PersonID == nil || *t.PersonID != id.PersonID {
+				return "", wubu.Errorf(wubu.ENOTFOUND, "Slot not found.")
+			}
+			if !t.StartsAt.After(tx.now) {
+				return "", wubu.Errorf(wubu.ECONFLICT, "Slot %d has begun: it can no longer be cancelled.", t.ID)
+			}
+		}
 		if t.PersonID != nil {
 			if err := addTimeline(ctx, tx, t.ProjectID, *t.PersonID, "round_table.cancelled", roundTableLine(t)); err != nil {
 				return "", err

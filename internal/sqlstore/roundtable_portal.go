@@ -41,3 +41,21 @@ func (s *RoundTableService) BookMyRoundTable(ctx context.Context, slotID int64) 
 	}
 	return s.BookRoundTable(ctx, slotID, id.PersonID, wubu.BookedByResident)
 }
+
+// CancelMyRoundTable cancels the signed-in resident's booking of a slot;
+// another's slot (or a free one) is not found.
+func (s *RoundTableService) CancelMyRoundTable(ctx context.Context, slotID int64) (*wubu.RoundTableSlot, error) {
+	id, err := portalResident(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM round_tables WHERE project_id = ? AND id = ? AND person_id = ? AND state = ?`,
+		id.ProjectID, slotID, id.PersonID, wubu.RoundTableBooked).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, wubu.Errorf(wubu.ENOTFOUND, "Slot not found.")
+	}
+	return s.CancelRoundTable(ctx, slotID, "")
+}

@@ -21,7 +21,7 @@ func TestVisitorPassAtTheGate(t *testing.T) {
 		pid := o.f.ProjectA.ID
 		people := eventPeople(t, db, o, 2)
 		guard := o.f.Ctx(o.guard)
-		ctx := t.Context()
+		ctx := residentCtx(o, people[0], o.rooms[0])
 		tomorrow := clock.Now().In(cst8).AddDate(0, 0, 1).Format("2006-01-02")
 
 		for _, v := range []wubu.VisitorPass{

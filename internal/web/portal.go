@@ -34,6 +34,9 @@ func (h *Handler) portalRoutes() []server.Route {
 	routes = append(routes, h.portalCommunityRoutes()...)
 	routes = append(routes, h.portalTakePartRoutes()...)
 	routes = append(routes, h.portalNoticeRoutes()...)
+	routes = append(routes, h.portalServiceRoutes()...)
+	routes = append(routes, h.portalSurveyRoutes()...)
+	routes = append(routes, h.portalHandbookRoutes()...)
 	return routes
 }
 

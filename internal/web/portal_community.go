@@ -24,6 +24,7 @@ func (h *Handler) portalCommunityRoutes() []server.Route {
 		{Method: "POST", Path: "/my/forum/posts/{id}/report", Perm: wubu.PermPortal, Handler: h.memberReport(h.portalMember)},
 		{Method: "GET", Path: "/my/visitors", Perm: wubu.PermPortal, Handler: h.portalVisitors},
 		{Method: "POST", Path: "/my/visitors", Perm: wubu.PermPortal, Handler: h.portalVisitorInvite},
+		{Method: "POST", Path: "/my/visitors/{id}/cancel", Perm: wubu.PermPortal, Handler: h.portalVisitorCancel},
 		{Method: "POST", Path: "/my/forum/boards/{id}/leave", Perm: wubu.PermPortal, Handler: h.portalGroup(false)},
 	}
 }
@@ -131,4 +132,22 @@ func (h *Handler) portalVisitorInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.redirect(w, r, "/my/visitors", h.T(r, "Invited: %s receives the code %s by SMS.", p.VisitorName, p.Code))
+}
+
+// portalVisitorCancel calls a visit off: the code no longer opens the gate.
+func (h *Handler) portalVisitorCancel(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.VisitorPasses.CancelMyVisitorPass(r.Context(), id); err != nil {
+		if !refusedStep(err) {
+			h.fail(w, r, err)
+			return
+		}
+		reshowForm(h, w, r, err, h.portalVisitorsView, r.PostForm, "portal_visitors", "")
+		return
+	}
+	h.redirect(w, r, "/my/visitors", h.T(r, "The visit is cancelled: the code no longer works."))
 }

@@ -18,6 +18,7 @@ func (h *Handler) portalTakePartRoutes() []server.Route {
 		{Method: "POST", Path: "/my/events/{id}/cancel", Perm: wubu.PermPortal, Handler: h.portalEventStep(false)},
 		{Method: "GET", Path: "/my/round-tables", Perm: wubu.PermPortal, Handler: h.portalRoundTables},
 		{Method: "POST", Path: "/my/round-tables/{id}/book", Perm: wubu.PermPortal, Handler: h.portalRoundTableBook},
+		{Method: "POST", Path: "/my/round-tables/{id}/cancel", Perm: wubu.PermPortal, Handler: h.portalRoundTableCancel},
 	}
 }
 
@@ -108,4 +109,22 @@ func (h *Handler) portalRoundTableBook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.redirect(w, r, "/my/round-tables", h.T(r, "Booked: the service centre expects you."))
+}
+
+// portalRoundTableCancel cancels the resident's own booking of a slot.
+func (h *Handler) portalRoundTableCancel(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.RoundTables.CancelMyRoundTable(r.Context(), id); err != nil {
+		if !refusedStep(err) {
+			h.fail(w, r, err)
+			return
+		}
+		reshowForm(h, w, r, err, h.portalRoundTablesView, r.PostForm, "portal_round_tables", "")
+		return
+	}
+	h.redirect(w, r, "/my/round-tables", h.T(r, "Your talk is cancelled: the slot is free again."))
 }
