@@ -67,6 +67,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&bc.samples, "samples", 2000, "values sampled from the database per query kind")
 	fs.StringVar(&bc.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to `file` (go tool pprof)")
 	portal := fs.Bool("portal", false, "measure the residents' portal instead: sign-in codes at 200/s, the start page and the repair list")
+	noCache := fs.Bool("no-cache", false, "authenticate every request from the database (turn the server's session cache off)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -92,6 +93,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer m.Close()
+	if *noCache {
+		m.DB.CacheSessions(0)
+	}
 	if bc.cpuProfile != "" {
 		f, err := os.Create(bc.cpuProfile)
 		if err != nil {

@@ -31,6 +31,7 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file`")
 	only := fs.String("only", "", "measure only the rows whose name contains `text`")
 	noCache := fs.Bool("no-cache", false, "read every page's figures from the roll-ups (turn the server's cache of figures off)")
+	invalidate := fs.Duration("invalidate", 0, "with the cache on: move the project's roll-up version this often, as a step does, so that the next page reads its figures again (0: never)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -114,6 +115,27 @@ func cmdBenchDashboard(ctx context.Context, args []string, stdout, stderr io.Wri
 	cache := "figures cached until the roll-ups change"
 	if *noCache {
 		cache = "no cache of figures"
+	}
+	if *invalidate > 0 {
+		// What a step does to the cache, at a steady rate: the project's
+		// roll-ups change, and every page reads its figures again once.
+		tick := time.NewTicker(*invalidate)
+		defer tick.Stop()
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				case <-tick.C:
+					if err := m.DB.TouchRollups(ctx, p.ID); err != nil {
+						fmt.Fprintln(stderr, "wubu: bench-dashboard:", err)
+					}
+				}
+			}
+		}()
+		cache += fmt.Sprintf(", the project's roll-ups changed every %s", *invalidate)
 	}
 	fmt.Fprintf(stdout, "Wubu dashboard benchmark — %s, project %s, %s rows of daily figures; %d clients, closed loop, %s per row after %s warm-up; %s; GOMAXPROCS %d, %s\n\n",
 		m.DB.Dialect, p.Code, thousands(rows), *clients, *duration, *warmup, cache, runtime.GOMAXPROCS(0), runtime.Version())
