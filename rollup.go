@@ -2,6 +2,7 @@ package wubu
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -164,4 +165,63 @@ type RollupService interface {
 	// next care visit is due by now. Requires PermReportView in the
 	// project.
 	CareOverdue(ctx context.Context, projectID int64) (int, error)
+}
+
+// FigureVersions are the versions of the projects' roll-ups one request
+// has read its figures at: the server puts an empty one into every
+// request's context, so that a page reading several figures of a project
+// asks for the version of its roll-ups once, and shows them as of one
+// version. A step taken in the request forgets the version of its project.
+type FigureVersions struct {
+	mu sync.Mutex
+	m  map[int64]int64
+}
+
+type figureVersionsKey struct{}
+
+// NewContextWithFigureVersions returns ctx with an empty FigureVersions.
+func NewContextWithFigureVersions(ctx context.Context) context.Context {
+	return context.WithValue(ctx, figureVersionsKey{}, &FigureVersions{})
+}
+
+// FigureVersionsFromContext returns the request's FigureVersions, nil if
+// none.
+func FigureVersionsFromContext(ctx context.Context) *FigureVersions {
+	v, _ := ctx.Value(figureVersionsKey{}).(*FigureVersions)
+	return v
+}
+
+// Get returns the version read for a project, if any.
+func (v *FigureVersions) Get(projectID int64) (int64, bool) {
+	if v == nil {
+		return 0, false
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	n, ok := v.m[projectID]
+	return n, ok
+}
+
+// Set records the version read for a project.
+func (v *FigureVersions) Set(projectID, version int64) {
+	if v == nil {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.m == nil {
+		v.m = map[int64]int64{}
+	}
+	v.m[projectID] = version
+}
+
+// Forget drops the version of a project, after a step changed its
+// roll-ups.
+func (v *FigureVersions) Forget(projectID int64) {
+	if v == nil {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	delete(v.m, projectID)
 }

@@ -307,6 +307,7 @@ func (s *Server) guard(rt Route) http.Handler {
 			return
 		}
 		ctx := wubu.NewContextWithRequestInfo(r.Context(), wubu.RequestInfo{IP: s.ClientIP(r), UserAgent: r.UserAgent()})
+		ctx = wubu.NewContextWithFigureVersions(ctx)
 		if rt.Perm == wubu.PermPortal {
 			s.portalGuard(w, r.WithContext(ctx), rt)
 			return

@@ -73,6 +73,7 @@ func rollupVersion(ctx context.Context, db *DB, projectID int64) (int64, error) 
 func bumpRollupVersion(ctx context.Context, tx *Tx, projectID int64) error {
 	_, err := tx.exec(ctx, `INSERT INTO rollup_versions (project_id, version) VALUES (?, 1)
 		ON CONFLICT (project_id) DO UPDATE SET version = rollup_versions.version + 1`, projectID)
+	wubu.FigureVersionsFromContext(ctx).Forget(projectID)
 	return err
 }
 
@@ -83,9 +84,17 @@ func (s *RollupService) cachedFiguresOf(ctx context.Context, f wubu.FigureFilter
 	if c == nil {
 		return read()
 	}
-	version, err := rollupVersion(ctx, s.db, f.ProjectID)
-	if err != nil {
-		return nil, err
+	// One version a request (wubu.FigureVersions): a page's several reads
+	// of a project's figures ask for it once and agree.
+	fv := wubu.FigureVersionsFromContext(ctx)
+	version, ok := fv.Get(f.ProjectID)
+	if !ok {
+		v, err := rollupVersion(ctx, s.db, f.ProjectID)
+		if err != nil {
+			return nil, err
+		}
+		version = v
+		fv.Set(f.ProjectID, version)
 	}
 	key := fmt.Sprintf("%d|%s|%s|%s|%q", f.ProjectID, f.From, f.To, f.Group, f.Metrics)
 	c.mu.Lock()

@@ -80,10 +80,40 @@ func TestFiguresCache(t *testing.T) {
 					t.Fatalf("reader %d at once: %d, want 2", i, n)
 				}
 			}
+			// A request reads a project's figures at one version; a step it
+			// takes forgets it.
+			rctx := wubu.NewContextWithFigureVersions(ctx)
+			inRequest := func() int64 {
+				t.Helper()
+				fs, err := rs.Figures(rctx, wubu.FigureFilter{ProjectID: f.ProjectA.ID, From: rollupDay, To: next, Metrics: []string{"order.reported"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return figureOf(fs, "order.reported").N
+			}
+			if n := inRequest(); n != 2 {
+				t.Fatalf("in a request: %d, want 2", n)
+			}
+			if _, err := f.orders.CreateOrder(wubu.NewContextWithFigureVersions(f.ctx(f.desk)), &wubu.NewOrder{ProjectID: f.ProjectA.ID, Urgency: wubu.OrderNormal, PersonID: &f.person.ID, Description: "门铃坏了"}); err != nil {
+				t.Fatal(err)
+			}
+			if n := inRequest(); n != 2 {
+				t.Fatalf("one request's second read: %d, want the version it read first (2)", n)
+			}
+			// A step in the request itself forgets the version it read.
+			if _, err := f.orders.CreateOrder(rctx, &wubu.NewOrder{ProjectID: f.ProjectA.ID, Urgency: wubu.OrderNormal, PersonID: &f.person.ID, Description: "窗户关不上"}); err != nil {
+				t.Fatal(err)
+			}
+			if n := inRequest(); n != 4 {
+				t.Fatalf("after the request's own step: %d, want 4", n)
+			}
+			if n := reported(); n != 4 {
+				t.Fatalf("a new request: %d, want 4", n)
+			}
 			// A caller's changes stay its own.
 			fs, _ := rs.Figures(ctx, wubu.FigureFilter{ProjectID: f.ProjectA.ID, From: rollupDay, To: next, Metrics: []string{"order.reported"}})
 			fs[0].N = 99
-			if n := reported(); n != 2 {
+			if n := reported(); n != 4 {
 				t.Fatalf("a caller changed the kept figures: %d", n)
 			}
 			// A step of another process sharing the database.
@@ -95,22 +125,22 @@ func TestFiguresCache(t *testing.T) {
 			if _, err := oo.CreateOrder(f.ctx(f.desk), &wubu.NewOrder{ProjectID: f.ProjectA.ID, Urgency: wubu.OrderNormal, PersonID: &f.person.ID, Description: "阳台漏水"}); err != nil {
 				t.Fatal(err)
 			}
-			if n := reported(); n != 3 {
-				t.Fatalf("after another process's step: %d, want 3", n)
+			if n := reported(); n != 5 {
+				t.Fatalf("after another process's step: %d, want 5", n)
 			}
 			// Rows changed behind the roll-ups' back are put right by the
 			// periodic job and by a rebuild, each of which moves the version.
 			if _, err := db.SQL().Exec(`UPDATE daily_figures SET n = 7 WHERE metric = 'order.reported' AND building_id = 0 AND user_id = 0`); err != nil {
 				t.Fatal(err)
 			}
-			if n := reported(); n != 3 {
-				t.Fatalf("kept figures: %d, want the 3 read before", n)
+			if n := reported(); n != 5 {
+				t.Fatalf("kept figures: %d, want the 5 read before", n)
 			}
 			if err := sqlstore.NewRollupService(other).Rebuild(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if n := reported(); n != 3 {
-				t.Fatalf("after another process's rebuild: %d, want 3", n)
+			if n := reported(); n != 5 {
+				t.Fatalf("after another process's rebuild: %d, want 5", n)
 			}
 			if _, err := db.SQL().Exec(`UPDATE daily_figures SET n = 7 WHERE metric = 'order.reported' AND building_id = 0 AND user_id = 0`); err != nil {
 				t.Fatal(err)
@@ -118,8 +148,8 @@ func TestFiguresCache(t *testing.T) {
 			if err := rs.RollUp(ctx, clock.Now()); err != nil {
 				t.Fatal(err)
 			}
-			if n := reported(); n != 3 {
-				t.Fatalf("after the periodic job: %d, want 3", n)
+			if n := reported(); n != 5 {
+				t.Fatalf("after the periodic job: %d, want 5", n)
 			}
 		})
 	}
