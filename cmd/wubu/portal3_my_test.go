@@ -73,6 +73,12 @@ func TestPortalHomeServicesPages(t *testing.T) {
 	if resp, body := n.post("/my/services/book", other); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "已约满") || !strings.Contains(body, "下午不在家") {
 		t.Fatalf("full slot: %d %.3000s", resp.StatusCode, body)
 	}
+	// A booking without its day (not from the page's form): the message is
+	// still shown, above the form.
+	noDay := url.Values{"service_id": {itoa(svc.ID)}, "room_id": {itoa(rooms[1].ID)}, "slot": {"明天上午"}}
+	if resp, body := n.post("/my/services/book", noDay); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="slot-error"`) {
+		t.Fatalf("a slot without its day: %d %.3000s", resp.StatusCode, body)
+	}
 	if _, body := n.get("/my/services?service_id=" + itoa(svc.ID) + "&date=2026-11-28"); strings.Contains(body, `value="2026-11-28 10:00"`) {
 		t.Fatal("a full slot is offered")
 	}
