@@ -54,6 +54,9 @@ func TestBrowserSegmentsScorecard(t *testing.T) {
 		t.Fatalf("counts: %q", got)
 	}
 	check("query")
+	// The demo's saved segments are listed already: take the list off this
+	// page, so that waiting for it waits for the page the save leads to.
+	wubutest.Get(t, ctx, "before saving", chromedp.Evaluate[bool](`(document.getElementById("segments-saved")?.remove(), true)`))
 	wubutest.Step(t, ctx, "save the segment",
 		chromedp.SendKeys(chromedp.CSS(`#segment-save input[name="name"]`), "关爱对象"),
 		chromedp.Submit(chromedp.CSS(`#segment-save input[name="name"]`)),
