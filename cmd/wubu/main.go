@@ -300,6 +300,10 @@ func (m *Main) StartJobs(ctx context.Context) error {
 		return err
 	}
 	m.Jobs = j
+	// The days of the roll-ups steps mark are recomputed soon after their
+	// commits (sqlstore.DB.StartRollupFlusher), and every few seconds for
+	// commits of other processes.
+	m.DB.StartRollupFlusher(ctx, 5*time.Second)
 	return nil
 }
 

@@ -56,6 +56,9 @@ type DB struct {
 	sessions       *sessionCache[staffSession]
 	portalSessions *sessionCache[portalCached]
 	figures        *figureCache
+	// rollupWake wakes the roll-ups' flusher after a commit that marked
+	// days (nil: no flusher; StartRollupFlusher).
+	rollupWake chan struct{}
 	// KeyDir is where Migrate finds the key file when no keys were set
 	// (SetKeys) and WUBU_SECRET_KEY is not set, and makes it on a new
 	// database: the data directory ("": beside the SQLite file).
@@ -221,6 +224,9 @@ type Tx struct {
 	// flushSessions empties the session cache once the transaction commits
 	// (it changed users or ended sessions).
 	flushSessions bool
+	// markedRollups: the transaction marked days of the roll-ups to
+	// recompute (rollup_dirty.go).
+	markedRollups bool
 	// steps are the life-cycle steps taken in the transaction, whose clock
 	// changes the runner makes as it commits (lifecycle.go).
 	steps []stepWork
@@ -242,6 +248,12 @@ func (tx *Tx) Commit() error {
 		}
 	}
 	err := tx.Tx.Commit()
+	if err == nil && tx.markedRollups && tx.db.rollupWake != nil {
+		select {
+		case tx.db.rollupWake <- struct{}{}:
+		default:
+		}
+	}
 	if tx.flushSessions {
 		tx.db.sessions.flush()
 		tx.db.portalSessions.flush()

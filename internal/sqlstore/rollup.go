@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"slices"
 	"strings"
@@ -255,38 +254,9 @@ func (tx *Tx) flushRollups(ctx context.Context) error {
 	slices.SortFunc(marks, func(a, b rollupMark) int {
 		return cmpInt(a.projectID, b.projectID)*4 + strings.Compare(a.metric, b.metric)*2 + strings.Compare(a.day, b.day)
 	})
-	projects := map[int64]bool{}
-	for _, mk := range marks {
-		projects[mk.projectID] = true
-		i := slices.IndexFunc(metrics, func(m rollupMetric) bool { return m.Name == mk.metric })
-		if i < 0 {
-			continue
-		}
-		from, err := dayStart(mk.day)
-		if err != nil {
-			return err
-		}
-		// On PostgreSQL, transactions recomputing the same day of a metric
-		// take turns (in the marks' order, so that they cannot deadlock):
-		// the second reads the raw rows the first committed and replaces
-		// its rows, where both would otherwise insert the same keys.
-		if tx.db.Dialect == Postgres {
-			h := fnv.New64a()
-			fmt.Fprintf(h, "rollup:%d:%s:%s", mk.projectID, mk.metric, mk.day)
-			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(h.Sum64())); err != nil {
-				return fmt.Errorf("roll up %s: %w", mk.metric, err)
-			}
-		}
-		if err := rollDays(ctx, tx, metrics[i], mk.projectID, from, from.AddDate(0, 0, 1)); err != nil {
-			return err
-		}
-	}
-	for _, p := range slices.Sorted(maps.Keys(projects)) {
-		if err := bumpRollupVersion(ctx, tx, p); err != nil {
-			return err
-		}
-	}
-	return nil
+	// The days are recomputed after the step, not in it (rollup_dirty.go):
+	// the step only marks them, which a row already there makes a no-op.
+	return markDirty(ctx, tx, marks)
 }
 
 // RollUp recomputes every project's roll-ups from the day before the last
@@ -298,6 +268,9 @@ func (s *RollupService) RollUp(ctx context.Context, now time.Time) error {
 		return err
 	}
 	for _, id := range ids {
+		if err := s.FlushDirty(ctx, id); err != nil {
+			return err
+		}
 		if err := s.rollProject(ctx, id, now, false); err != nil {
 			return err
 		}
@@ -368,6 +341,10 @@ func (s *RollupService) rollProject(ctx context.Context, projectID int64, now ti
 	}
 	if all {
 		if _, err := tx.exec(ctx, `DELETE FROM daily_figures WHERE project_id = ?`, projectID); err != nil {
+			return err
+		}
+		// Everything is recomputed: no day is left to do.
+		if _, err := tx.exec(ctx, `DELETE FROM rollup_dirty WHERE project_id = ?`, projectID); err != nil {
 			return err
 		}
 	}

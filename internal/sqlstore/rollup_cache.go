@@ -80,14 +80,24 @@ func bumpRollupVersion(ctx context.Context, tx *Tx, projectID int64) error {
 // cachedFiguresOf returns the figures of a filter, from the cache when the
 // project's roll-ups have not changed since they were read.
 func (s *RollupService) cachedFiguresOf(ctx context.Context, f wubu.FigureFilter, read func() ([]*wubu.Figure, error)) ([]*wubu.Figure, error) {
+	// One version a request (wubu.FigureVersions): a page's several reads
+	// of a project's figures ask for it once and agree. The first read of
+	// the request recomputes the days steps marked (rollup_dirty.go).
+	fv := wubu.FigureVersionsFromContext(ctx)
+	version, ok := fv.Get(f.ProjectID)
+	if !ok {
+		if dirty, err := hasDirty(ctx, s.db, f.ProjectID); err != nil {
+			return nil, err
+		} else if dirty {
+			if err := s.FlushDirty(ctx, f.ProjectID); err != nil {
+				return nil, err
+			}
+		}
+	}
 	c := s.db.figures
 	if c == nil {
 		return read()
 	}
-	// One version a request (wubu.FigureVersions): a page's several reads
-	// of a project's figures ask for it once and agree.
-	fv := wubu.FigureVersionsFromContext(ctx)
-	version, ok := fv.Get(f.ProjectID)
 	if !ok {
 		v, err := rollupVersion(ctx, s.db, f.ProjectID)
 		if err != nil {
