@@ -136,7 +136,7 @@ func (s *RollupService) flushDay(ctx context.Context, mk rollupMark) error {
 // hasDirty reports whether a project has marked days to recompute.
 func hasDirty(ctx context.Context, db *DB, projectID int64) (bool, error) {
 	var one int
-	err := db.write.QueryRowContext(ctx, db.rebind(`SELECT 1 FROM rollup_dirty WHERE project_id = ? LIMIT 1`), projectID).Scan(&one)
+	err := db.queryRow(ctx, `SELECT 1 FROM rollup_dirty WHERE project_id = ? LIMIT 1`, projectID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
