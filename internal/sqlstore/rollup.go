@@ -21,10 +21,12 @@ import (
 // the same way (rollDays), so that they always agree:
 //
 //   - a step marks, in its transaction, the days of the metrics it may
-//     change (markObject, markDeadline), and the transaction recomputes
-//     them before it commits (Tx.Commit → flushRollups);
+//     change (markObject, markDeadline → Tx.Commit → flushRollups), and
+//     those days are recomputed after it: by the next read of the
+//     project's figures, the server's flusher or the periodic job
+//     (rollup_dirty.go);
 //   - the periodic job (RollUp) recomputes every project's days from the
-//     last one it rolled up through today;
+//     last one it rolled up through today, then any older marked day;
 //   - Rebuild recomputes everything.
 
 // RollupService reads and maintains the daily roll-ups.
@@ -162,9 +164,9 @@ func writeCells(ctx context.Context, tx *Tx, projectID int64, metric string, cel
 	if len(cells) == 0 {
 		return nil
 	}
-	// An upsert: a transaction of the periodic job and a step's may write
-	// the same rows at once (PostgreSQL); the last to commit wins, and the
-	// next run of the job recomputes the day.
+	// An upsert: a transaction of the periodic job and the flusher's may
+	// write the same rows at once (PostgreSQL); the last to commit wins,
+	// and the next run of the job recomputes the day.
 	var set []string
 	for _, c := range figureCols[5:] {
 		set = append(set, c+" = excluded."+c)
@@ -204,8 +206,8 @@ type objectMark struct {
 }
 
 // markObject records that a step changed an object: its transaction
-// recomputes, before it commits, the days of the metrics the object's
-// steps touch.
+// marks, before it commits, the days of the metrics the object's steps
+// touch (flushRollups).
 func (tx *Tx) markObject(projectID int64, object string, id int64) {
 	if tx.objectMarks == nil {
 		tx.objectMarks = map[objectMark]bool{}
@@ -214,7 +216,7 @@ func (tx *Tx) markObject(projectID int64, object string, id int64) {
 }
 
 // markDeadline records that a deadline due at due changed: its promise
-// metric's day is recomputed before the transaction commits.
+// metric's day is marked before the transaction commits.
 func (tx *Tx) markDeadline(projectID int64, objectType, kind string, due time.Time) {
 	tx.markDay(projectID, "promise."+objectType+"."+kind, dayOf(due))
 }
@@ -226,7 +228,8 @@ func (tx *Tx) markDay(projectID int64, metric, day string) {
 	tx.rollupMarks[rollupMark{projectID, metric, day}] = true
 }
 
-// flushRollups recomputes the days of the metrics the transaction marked.
+// flushRollups marks the days of the metrics the transaction changed, to
+// be recomputed after it (rollup_dirty.go).
 func (tx *Tx) flushRollups(ctx context.Context) error {
 	if len(tx.objectMarks) == 0 && len(tx.rollupMarks) == 0 {
 		return nil
@@ -268,10 +271,11 @@ func (s *RollupService) RollUp(ctx context.Context, now time.Time) error {
 		return err
 	}
 	for _, id := range ids {
-		if err := s.FlushDirty(ctx, id); err != nil {
+		if err := s.rollProject(ctx, id, now, false); err != nil {
 			return err
 		}
-		if err := s.rollProject(ctx, id, now, false); err != nil {
+		// Days marked before the ones just rolled up.
+		if err := s.FlushDirty(ctx, id); err != nil {
 			return err
 		}
 		// The level metrics' snapshot of the day (rollup_level.go).
@@ -343,10 +347,12 @@ func (s *RollupService) rollProject(ctx context.Context, projectID int64, now ti
 		if _, err := tx.exec(ctx, `DELETE FROM daily_figures WHERE project_id = ?`, projectID); err != nil {
 			return err
 		}
-		// Everything is recomputed: no day is left to do.
-		if _, err := tx.exec(ctx, `DELETE FROM rollup_dirty WHERE project_id = ?`, projectID); err != nil {
-			return err
-		}
+	}
+	// The days recomputed here are no longer to do. Taking their marks
+	// first makes a step marking one of them meanwhile wait for this
+	// commit on PostgreSQL and mark it again.
+	if _, err := tx.exec(ctx, `DELETE FROM rollup_dirty WHERE project_id = ? AND day >= ? AND day < ?`, projectID, dayOf(from), dayOf(to)); err != nil {
+		return err
 	}
 	for _, m := range rollupMetrics() {
 		if err := rollDays(ctx, tx, m, projectID, from, to); err != nil {

@@ -26,7 +26,7 @@ import (
 //   - touch and dayOf: how steps update it — a step of a life cycle whose
 //     object is touch marks, in its transaction, the day dayOf gives (a
 //     query with the placeholders project_id, id returning that at), and
-//     the transaction recomputes the metric for that day before it commits.
+//     that day of the metric is recomputed after the step (rollup_dirty.go).
 //     A promise metric (promise.<object>.<clock>) is marked by the changes
 //     of its deadlines instead (clock.go: armed, stopped, stages fired).
 //
